@@ -1,0 +1,46 @@
+#pragma once
+// The one exception hierarchy. Each class carries the process exit status it maps to;
+// only main() turns exceptions into statuses.
+#include <stdexcept>
+#include <string>
+
+namespace genepool {
+
+enum class ExitCode : int {
+  success = 0,
+  failure = 1,         // an unexpected internal error
+  usage = 2,           // bad command line or config file
+  data = 3,            // unreadable or invalid market data
+  io = 4,              // results file cannot be written or read
+  interrupted = 75,    // stopped by a signal after a checkpoint (EX_TEMPFAIL: requeue me)
+};
+
+class Error : public std::runtime_error {
+ public:
+  explicit Error(const std::string& what, ExitCode code = ExitCode::failure)
+      : std::runtime_error(what), code_(code) {}
+  ExitCode code() const noexcept { return code_; }
+
+ private:
+  ExitCode code_;
+};
+
+// Bad command line, config key or parameter value: the message names the key, the value and the valid range.
+class ConfigError : public Error {
+ public:
+  explicit ConfigError(const std::string& what) : Error(what, ExitCode::usage) {}
+};
+
+// Bad market data: the message names the file, line, column and what was expected.
+class DataError : public Error {
+ public:
+  explicit DataError(const std::string& what) : Error(what, ExitCode::data) {}
+};
+
+// A file that cannot be opened, written or read back.
+class IoError : public Error {
+ public:
+  explicit IoError(const std::string& what) : Error(what, ExitCode::io) {}
+};
+
+}  // namespace genepool

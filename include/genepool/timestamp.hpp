@@ -1,0 +1,30 @@
+#pragma once
+// UTC timestamps as int64 seconds since the epoch: parsing the forms people's CSVs use, and formatting.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace genepool {
+
+enum class TimestampFormat {
+  iso_date,           // 2004-08-19                      (midnight UTC)
+  iso_datetime,       // 2017-04-19 09:00:00, 2017-04-19T09:00:00, optional trailing Z, optional .fff
+  epoch_seconds,      // 1092873600
+  epoch_milliseconds  // 1092873600000 (an integer >= 1e11 is taken as milliseconds; documented)
+};
+
+// Detects the format of one field; nullopt when it is none of the above.
+std::optional<TimestampFormat> detect_timestamp_format(std::string_view field);
+
+// Parses one field in the given format; nullopt when it does not match (bad digits, month 13, ...).
+// Milliseconds that are not whole seconds are rejected (nullopt): bars are kept at second resolution.
+std::optional<std::int64_t> parse_timestamp(std::string_view field, TimestampFormat format);
+
+// "2004-08-19" when the time of day is midnight, else "2017-04-19 09:00:00" (UTC).
+std::string format_timestamp(std::int64_t seconds);
+
+// Days since 1970-01-01 for a proleptic Gregorian date (no range checks).
+std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day);
+
+}  // namespace genepool

@@ -1,0 +1,21 @@
+#pragma once
+// Shared fixtures for the unit tests.
+#include <filesystem>
+#include <string>
+
+namespace genepool::test {
+
+// ../shared/data beside the checkout: real market data, read-only.
+inline std::filesystem::path shared_data(const std::string& file) {
+  return std::filesystem::path(GENEPOOL_SHARED_DATA_DIR) / file;
+}
+
+// A fresh, empty scratch directory for one test.
+inline std::filesystem::path scratch_dir(const std::string& name) {
+  auto dir = std::filesystem::temp_directory_path() / ("genepool-test-" + name);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+}  // namespace genepool::test
