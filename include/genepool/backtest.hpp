@@ -14,8 +14,10 @@ namespace genepool {
 // Per-bar detail of one backtest, for equity curves and exports. Index t is bar t:
 // positions(t, k) is the position decided at close t for symbol k; returns[t] is the
 // portfolio return of the interval (t-1, t] (returns[0] = 0); equity[t] = prod(1 + returns[0..t]).
+using PositionMatrix = Eigen::Matrix<std::int8_t, Eigen::Dynamic, Eigen::Dynamic>;  // bars × symbols
+
 struct BacktestCurve {
-  Eigen::Matrix<std::int8_t, Eigen::Dynamic, Eigen::Dynamic> positions;  // bars × symbols
+  PositionMatrix positions;
   std::vector<double> returns;
   std::vector<double> equity;
 };

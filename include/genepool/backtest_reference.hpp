@@ -5,6 +5,11 @@
 
 namespace genepool {
 
+// The execution model and metrics applied to given positions (bars × symbols, values -1/0/+1).
+Metrics reference_backtest_positions(const MarketData& data, const ExecutionSettings& settings,
+                                     const PositionMatrix& positions, BacktestCurve* curve = nullptr);
+
+// Reference kernels for every symbol, then reference_backtest_positions.
 Metrics reference_backtest(const MarketData& data, const ExecutionSettings& settings, const Genome& genome,
                            BacktestCurve* curve = nullptr);
 
