@@ -1,0 +1,55 @@
+#pragma once
+// The evaluator interface the evolution loop runs over: a batch of genomes in, their metrics out.
+// The serial evaluator lives here; the MPI one in the parallel module. Both give identical results.
+#include <cstdint>
+#include <span>
+#include <type_traits>
+
+#include "genepool/backtest.hpp"
+#include "genepool/fitness.hpp"
+#include "genepool/genome.hpp"
+#include "genepool/metrics.hpp"
+
+namespace genepool {
+
+// One genome's outcome. Plain data: it crosses MPI as bytes.
+struct Evaluation {
+  Metrics metrics;
+  EvalStatus status = EvalStatus::ok;
+  std::int32_t reserved = 0;
+};
+static_assert(std::is_trivially_copyable_v<Evaluation>);
+
+struct EvaluationTiming {
+  double evaluate_seconds = 0;     // the slowest rank's time spent evaluating
+  double communicate_seconds = 0;  // wall time of the batch minus evaluate_seconds: scatter, gather, waiting
+  double imbalance = 1;            // slowest rank's evaluation time over the mean
+};
+
+class Evaluator {
+ public:
+  virtual ~Evaluator() = default;
+  // results[i] is genomes[i]'s outcome. Never throws for a bad genome: failures are statuses.
+  virtual void evaluate(std::span<const Genome> genomes, std::span<Evaluation> results) = 0;
+  virtual EvaluationTiming last_timing() const = 0;
+  virtual int ranks() const = 0;
+};
+
+// One evaluation with failures turned into data: an exception becomes status exception
+// (invalid_genome for a ConfigError), non-finite metrics become non_finite.
+Evaluation evaluate_safely(Backtester& backtester, const Genome& genome);
+
+// Evaluates on the calling process, one genome after another.
+class SerialEvaluator final : public Evaluator {
+ public:
+  SerialEvaluator(const MarketData& data, const ExecutionSettings& settings) : backtester_(data, settings) {}
+  void evaluate(std::span<const Genome> genomes, std::span<Evaluation> results) override;
+  EvaluationTiming last_timing() const override { return timing_; }
+  int ranks() const override { return 1; }
+
+ private:
+  Backtester backtester_;
+  EvaluationTiming timing_;
+};
+
+}  // namespace genepool
