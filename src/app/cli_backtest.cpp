@@ -91,9 +91,9 @@ void print_json(std::ostream& out, const Genome& genome, const MarketData& data,
 
 void run_backtest(const BacktestOptions& options) {
   const Genome genome = make_genome(options.strategy, parse_params(options.params));
-  const LoadedMarketData loaded = load_market_data({options.data_files.begin(), options.data_files.end()});
-  for (const auto& note : loaded.notes) std::cerr << "genepool: " << note << '\n';
-  const MarketData& data = loaded.data;
+  LoadReport report;
+  const MarketData data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report);
+  if (!options.json) std::cerr << "genepool: " << report.summary() << '\n';
 
   Backtester backtester(data, options.settings);
   BacktestCurve curve;

@@ -1,11 +1,27 @@
 // genepool: evolves trading strategies with a genetic algorithm, distributed with MPI.
 // Errors become one line on stderr and the exit status of their class (genepool/error.hpp).
+#include <cstdlib>
 #include <iostream>
 #include <string>
 
 #include "commands.hpp"
+#include "config_errors.hpp"
+#include "exit_request.hpp"
 #include "genepool/error.hpp"
 #include "genepool/version.hpp"
+
+namespace {
+
+// The launcher's rank of this process (0 outside mpirun/srun): errors found by every rank
+// alike, such as a bad command line, are printed once.
+int launcher_rank() {
+  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "SLURM_PROCID"}) {
+    if (const char* value = std::getenv(name)) return std::atoi(value);
+  }
+  return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace genepool;
@@ -18,14 +34,19 @@ int main(int argc, char** argv) {
   app::add_strategies_command(app);
   app::add_synth_command(app);
   app::add_backtest_command(app);
+  app::add_evolve_command(app, argc, argv);
 
+  const bool speaks = launcher_rank() == 0;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    const int status = app.exit(error);  // prints help, version or the parse error
-    return status == 0 ? 0 : static_cast<int>(ExitCode::usage);
+    if (error.get_exit_code() == 0) return app.exit(error);  // --help, --version
+    if (speaks) std::cerr << "genepool: error: " << app::describe_parse_error(app, error, argc, argv) << '\n';
+    return static_cast<int>(ExitCode::usage);
+  } catch (const app::ExitRequest& request) {
+    return request.status;
   } catch (const Error& error) {
-    std::cerr << "genepool: error: " << error.what() << '\n';
+    if (speaks) std::cerr << "genepool: error: " << error.what() << '\n';
     return static_cast<int>(error.code());
   } catch (const std::exception& error) {
     std::cerr << "genepool: internal error: " << error.what() << '\n';

@@ -1,0 +1,86 @@
+#pragma once
+// The parallel module: the only code that knows MPI (its headers stay inside src/parallel.cpp).
+// Rank 0 runs the evolution; every rank, rank 0 included, evaluates its share of each generation.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "genepool/evaluator.hpp"
+#include "genepool/execution.hpp"
+#include "genepool/market_data.hpp"
+
+namespace genepool::parallel {
+
+// MPI for the lifetime of the object (a plain run without mpirun is a singleton of one rank).
+class Session {
+ public:
+  Session(int& argc, char**& argv);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  int rank() const;
+  int size() const;
+  std::string host() const;
+  // Ends every rank of the job with `status`; for errors that leave no clean way out.
+  [[noreturn]] void abort(int status) const;
+
+  struct Impl;
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+struct BroadcastStats {
+  std::size_t bytes = 0;
+  double seconds = 0;
+};
+
+// Rank 0's `status` on every rank: how rank 0 tells the others that set-up failed (non-zero)
+// so that every rank leaves with that status instead of waiting in a later collective.
+int broadcast_status(const Session& session, int status);
+
+// The largest `value` over all ranks, on every rank.
+int max_over_ranks(const Session& session, int value);
+
+// Rank 0 passes the loaded data; every rank returns the same panel (one MPI_Bcast per buffer).
+MarketData broadcast_market_data(const Session& session, MarketData data, BroadcastStats* stats = nullptr);
+
+// Rank 0's `value` on every rank.
+ExecutionSettings broadcast_settings(const Session& session, const ExecutionSettings& value);
+
+// Rank 0's side of the distributed evaluation: scatters genomes (MPI_Scatterv), evaluates its
+// own share, gathers the evaluations (MPI_Gatherv). The other ranks run serve_evaluations().
+class MpiEvaluator final : public Evaluator {
+ public:
+  MpiEvaluator(const Session& session, const MarketData& data, const ExecutionSettings& settings);
+  ~MpiEvaluator() override;
+  void evaluate(std::span<const Genome> genomes, std::span<Evaluation> results) override;
+  EvaluationTiming last_timing() const override { return timing_; }
+  int ranks() const override;
+  // Releases the workers: they return `status` from serve_evaluations(). Called once, by rank 0.
+  void finish(int status);
+
+ private:
+  const Session& session_;
+  Backtester backtester_;
+  EvaluationTiming timing_;
+  bool finished_ = false;
+};
+
+// A worker rank's loop: evaluate each share rank 0 scatters until it calls finish(); returns its status.
+// Set GENEPOOL_FAIL_RANK=r to make rank r throw here (a test of failure handling).
+int serve_evaluations(const Session& session, const MarketData& data, const ExecutionSettings& settings);
+
+// Half-open range [first, last) of a batch of `count` items that `rank` of `ranks` evaluates:
+// contiguous blocks, the first count % ranks ranks taking one more.
+struct Share {
+  std::size_t first;
+  std::size_t last;
+};
+Share share_of(std::size_t count, int rank, int ranks);
+
+}  // namespace genepool::parallel

@@ -1,0 +1,229 @@
+// `genepool evolve`: the main job. Rank 0 loads and checks everything, broadcasts the data once,
+// and runs the GA; every rank evaluates its share of each generation.
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+
+#include "commands.hpp"
+#include "config_file.hpp"
+#include "execution_options.hpp"
+#include "exit_request.hpp"
+#include "genepool/backtest.hpp"
+#include "genepool/error.hpp"
+#include "genepool/evolution.hpp"
+#include "genepool/market_data_io.hpp"
+#include "genepool/parallel.hpp"
+#include "genepool/results.hpp"
+#include "genepool/sha256.hpp"
+#include "genepool/strategy.hpp"
+#include "genepool/version.hpp"
+#include "progress.hpp"
+
+namespace genepool::app {
+namespace {
+
+struct EvolveOptions {
+  std::vector<std::string> data_files;
+  std::string out = "results.h5";
+  bool force = false;
+  bool quiet = false;
+  std::vector<std::string> strategies;
+  std::string objective = "sharpe";
+  std::string crossover = "sbx";
+  std::string mutation = "gaussian";
+  EvolutionSettings evolution;
+  ExecutionSettings execution;
+  CLI::App* command = nullptr;
+  int* argc = nullptr;
+  char*** argv = nullptr;
+};
+
+// Everything rank 0 prepares before any rank starts working.
+struct Prepared {
+  MarketData data;
+  RunInfo run;
+};
+
+std::string command_line(int argc, char** argv) {
+  std::string text;
+  for (int i = 0; i < argc; ++i) text += (i ? " " : "") + std::string(argv[i]);
+  return text;
+}
+
+EvolutionSettings resolve_evolution(const EvolveOptions& options) {
+  EvolutionSettings settings = options.evolution;
+  settings.fitness.objective = parse_objective(options.objective, "objective");
+  settings.ga.crossover = parse_crossover(options.crossover, "crossover");
+  settings.ga.mutation = parse_mutation(options.mutation, "mutation");
+  settings.ga.strategies.clear();
+  for (const auto& name : options.strategies) settings.ga.strategies.push_back(strategy_id(name));
+  check(settings.ga);
+  return settings;
+}
+
+Prepared prepare_on_root(const EvolveOptions& options, int ranks, const std::string& host) {
+  check_results_path(options.out, options.force);
+  if (options.data_files.empty()) throw ConfigError("no market data: give --data FILE or `data = [...]` in the config");
+  LoadReport report;
+  Prepared prepared{load_market_data({options.data_files.begin(), options.data_files.end()}, &report), {}};
+  if (!options.quiet) std::cout << "genepool: " << report.summary() << '\n';
+  RunInfo& run = prepared.run;
+  run.config_text = options.command->config_to_str(true, false);
+  run.command_line = command_line(*options.argc, *options.argv);
+  run.seed = options.evolution.seed;
+  run.ranks = ranks;
+  run.host = host;
+  for (const auto& file : options.data_files) {
+    run.inputs.push_back({file, sha256_file(file), static_cast<std::uint64_t>(std::filesystem::file_size(file))});
+  }
+  return prepared;
+}
+
+std::vector<BestStrategy> best_with_curves(const EvolutionResult& result, const MarketData& data,
+                                           const ExecutionSettings& execution) {
+  Backtester backtester(data, execution);
+  std::vector<BestStrategy> best;
+  for (const auto& entry : result.hall_of_fame) {
+    BestStrategy strategy{entry, {}};
+    backtester.evaluate(entry.genome, strategy.curve);
+    best.push_back(std::move(strategy));
+  }
+  return best;
+}
+
+// Rank 0 after set-up: the evolution, its results file and its report.
+void run_root(const parallel::Session& session, const EvolveOptions& options, const EvolutionSettings& evolution,
+              Prepared& prepared, const ExecutionSettings& execution) {
+  const auto start = std::chrono::steady_clock::now();
+  parallel::MpiEvaluator evaluator(session, prepared.data, execution);
+  ResultsWriter writer(options.out, options.force, prepared.run, prepared.data, evolution, execution);
+  ProgressPrinter progress(std::cout, evolution.ga.generations, evolution.ga.population);
+  std::vector<EvolutionObserver*> observers{&writer};
+  if (!options.quiet) observers.push_back(&progress);
+  if (!options.quiet) {
+    std::cout << "genepool evolve: " << evolution.ga.population << " individuals x " << evolution.ga.generations + 1
+              << " generations on " << prepared.data.symbol_count() << " symbol(s) x " << prepared.data.bars()
+              << " bars, " << session.size() << " rank(s), seed " << evolution.seed << ", objective "
+              << to_string(evolution.fitness.objective) << ", " << describe(execution) << '\n';
+  }
+  const EvolutionResult result = evolve(evolution, evaluator, observers);
+  evaluator.finish(0);
+  writer.finish(result, best_with_curves(result, prepared.data, execution));
+  if (!options.quiet) {
+    print_summary(std::cout, result, 10);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::cout << "finished in " << seconds << " s\n"
+              << "results: " << options.out << "\n"
+              << "  look inside: h5dump -H " << options.out << "   (layout: docs/results-format.md)\n"
+              << "  in Python:   h5py.File('" << options.out << "')['best']   (top strategies, metrics, equity)\n"
+              << "  replay one:  genepool backtest --data ... --strategy NAME --param k=v ...\n";
+  }
+}
+
+int run_evolve(const EvolveOptions& options) {
+  parallel::Session session(*options.argc, *options.argv);
+  const bool root = session.rank() == 0;
+  try {
+    // Set-up on rank 0; its outcome is broadcast so that no rank waits on a rank that failed.
+    Prepared prepared;
+    EvolutionSettings evolution;
+    ExecutionSettings execution = options.execution;
+    int status = 0;
+    if (root) {
+      try {
+        evolution = resolve_evolution(options);
+        prepared = prepare_on_root(options, session.size(), session.host());
+        execution = Backtester(prepared.data, execution).settings();  // resolves bars_per_year, checks the data
+      } catch (const Error& error) {
+        std::cerr << "genepool: error: " << error.what() << '\n';
+        status = static_cast<int>(error.code());
+      }
+    }
+    if (const int shared = parallel::broadcast_status(session, status); shared != 0) return shared;
+
+    parallel::BroadcastStats broadcast;
+    MarketData data = parallel::broadcast_market_data(session, std::move(prepared.data), &broadcast);
+    execution = parallel::broadcast_settings(session, execution);
+    if (!root) return parallel::serve_evaluations(session, data, execution);
+
+    prepared.data = std::move(data);
+    prepared.run.data_bytes = broadcast.bytes;
+    prepared.run.broadcast_seconds = broadcast.seconds;
+    run_root(session, options, evolution, prepared, execution);
+    return 0;
+  } catch (const Error& error) {
+    std::cerr << "genepool: error on rank " << session.rank() << ": " << error.what() << '\n';
+    if (!root) session.abort(static_cast<int>(error.code()));
+    return static_cast<int>(error.code());
+  } catch (const std::exception& error) {
+    std::cerr << "genepool: internal error on rank " << session.rank() << ": " << error.what() << '\n';
+    if (!root) session.abort(static_cast<int>(ExitCode::failure));
+    return static_cast<int>(ExitCode::failure);
+  }
+}
+
+}  // namespace
+
+void add_evolve_command(CLI::App& app, int& argc, char**& argv) {
+  auto* command = app.add_subcommand("evolve", "Evolve strategies with the genetic algorithm (run under mpirun for more ranks)");
+  auto options = std::make_shared<EvolveOptions>();
+  options->command = command;
+  options->argc = &argc;
+  options->argv = &argv;
+  auto& ga = options->evolution.ga;
+  auto& fitness = options->evolution.fitness;
+
+  attach_config_file(app, *command);
+
+  command->add_option("--data", options->data_files, "Market data files (CSV or HDF5); several are aligned on timestamps")
+      ->check(CLI::ExistingFile);
+  command->add_option("--out", options->out, "Results file (HDF5)")->capture_default_str();
+  command->add_flag("--force", options->force, "Replace an existing results file");
+  command->add_flag("--quiet", options->quiet, "No progress lines or summary");
+  command->add_option("--seed", options->evolution.seed, "Seed of the run's one random generator")->capture_default_str();
+
+  command->add_option("--population", ga.population, "Individuals per generation")
+      ->check(CLI::Range(std::size_t{2}, std::size_t{10'000'000}))->capture_default_str();
+  command->add_option("--generations", ga.generations, "Generations after the initial one")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1'000'000}))->capture_default_str();
+  command->add_option("--strategies", options->strategies, "Strategy types in play, comma-separated (all when absent)")
+      ->delimiter(',');
+  add_execution_options(*command, options->execution);
+
+  command->add_option("--objective", options->objective, "Fitness: sharpe, sortino, calmar, cagr or total_return")
+      ->check(CLI::IsMember({"sharpe", "sortino", "calmar", "cagr", "total_return"}))->capture_default_str();
+  command->add_option("--min-trades", fitness.min_trades, "Fewer trades than this is infeasible (penalised)")
+      ->check(CLI::Range(0.0, 1e9))->capture_default_str();
+  command->add_option("--max-drawdown", fitness.max_drawdown, "A deeper max drawdown than this is infeasible (penalised)")
+      ->check(CLI::Range(0.0, 1.0))->capture_default_str();
+
+  command->add_option("--tournament-size", ga.tournament_size, "Individuals per selection tournament")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000}))->capture_default_str();
+  command->add_option("--elitism", ga.elitism, "Best individuals copied unchanged into the next generation")
+      ->capture_default_str();
+  command->add_option("--crossover-rate", ga.crossover_rate, "Probability that a child comes from crossover")
+      ->check(CLI::Range(0.0, 1.0))->capture_default_str();
+  command->add_option("--crossover", options->crossover, "Crossover of parents of one type: uniform, blend or sbx")
+      ->check(CLI::IsMember({"uniform", "blend", "sbx"}))->capture_default_str();
+  command->add_option("--blend-alpha", ga.blend_alpha, "BLX-alpha of the blend crossover")
+      ->check(CLI::Range(0.0, 1.0))->capture_default_str();
+  command->add_option("--sbx-eta", ga.sbx_eta, "Distribution index of the SBX crossover")
+      ->check(CLI::Range(0.001, 100.0))->capture_default_str();
+  command->add_option("--mutation", options->mutation, "Mutation: gaussian (scaled to the range) or reset (uniform)")
+      ->check(CLI::IsMember({"gaussian", "reset"}))->capture_default_str();
+  command->add_option("--mutation-rate", ga.mutation_rate, "Per-parameter mutation probability")
+      ->check(CLI::Range(0.0, 1.0))->capture_default_str();
+  command->add_option("--mutation-scale", ga.mutation_scale, "Gaussian mutation sigma as a share of the parameter's range")
+      ->check(CLI::Range(0.0001, 1.0))->capture_default_str();
+  command->add_option("--type-switch-rate", ga.type_switch_rate, "Probability that a child switches strategy type")
+      ->check(CLI::Range(0.0, 1.0))->capture_default_str();
+  command->add_option("--top", options->evolution.hall_of_fame, "Distinct best strategies kept with their equity curves")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000}))->capture_default_str();
+
+  command->callback([options] {
+    if (const int status = run_evolve(*options); status != 0) throw ExitRequest{status};
+  });
+}
+
+}  // namespace genepool::app

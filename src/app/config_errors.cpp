@@ -1,0 +1,61 @@
+#include "config_errors.hpp"
+
+#include <fstream>
+#include <regex>
+
+namespace genepool::app {
+namespace {
+
+// The config file given to the subcommand that was being parsed, or "".
+std::string config_path(const CLI::App& app) {
+  const CLI::Option* option = app.get_config_ptr();
+  return option != nullptr && option->count() > 0 ? option->as<std::string>() : std::string();
+}
+
+// 1-based line of `key = ...` in the TOML file, or 0.
+std::size_t line_of_key(const std::string& path, const std::string& key) {
+  std::ifstream in(path);
+  const std::regex pattern("^\\s*\"?" + std::regex_replace(key, std::regex("[-.]"), "\\$&") + "\"?\\s*=");
+  std::string line;
+  for (std::size_t number = 1; std::getline(in, line); ++number) {
+    if (std::regex_search(line, pattern)) return number;
+  }
+  return 0;
+}
+
+bool on_command_line(const std::string& option, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == option || arg.rfind(option + "=", 0) == 0) return true;
+  }
+  return false;
+}
+
+std::string where(const std::string& path, const std::string& key) {
+  const std::size_t line = line_of_key(path, key);
+  return path + (line ? ":" + std::to_string(line) : "") + ": key '" + key + "'";
+}
+
+}  // namespace
+
+std::string describe_parse_error(const CLI::App& app, const CLI::ParseError& error, int argc, char** argv) {
+  const std::string message = error.what();
+  const std::string path = config_path(app);
+  static const std::string unknown_prefix = "INI was not able to parse ";
+  if (message.rfind(unknown_prefix, 0) == 0) {
+    std::string key = message.substr(unknown_prefix.size());
+    if (const auto dot = key.find('.'); dot != std::string::npos) key = key.substr(dot + 1);  // "evolve.populaton"
+    return where(path, key) + ": unknown key (the keys are the long options of the command without '--'; "
+                              "see docs/configuration.md)";
+  }
+  std::smatch match;
+  if (!path.empty() && std::regex_search(message, match, std::regex("--([A-Za-z0-9][A-Za-z0-9-]*)"))) {
+    const std::string key = match[1];
+    if (!on_command_line("--" + key, argc, argv) && line_of_key(path, key) > 0) {
+      return where(path, key) + ": " + message;
+    }
+  }
+  return message + " (see --help)";
+}
+
+}  // namespace genepool::app

@@ -1,0 +1,11 @@
+#pragma once
+// One clear line for a command-line or config-file error: for a value that came from the
+// config file, the file, line and key; for an unknown key, which one.
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace genepool::app {
+
+std::string describe_parse_error(const CLI::App& app, const CLI::ParseError& error, int argc, char** argv);
+
+}  // namespace genepool::app

@@ -1,0 +1,115 @@
+#include "genepool/evolution.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+
+namespace genepool {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+GenerationStats summarise(std::size_t generation, std::span<const Evaluation> evaluations,
+                          std::span<const double> fitness, const FitnessSettings& settings) {
+  GenerationStats stats;
+  stats.generation = generation;
+  std::vector<double> usable;
+  usable.reserve(fitness.size());
+  for (std::size_t i = 0; i < fitness.size(); ++i) {
+    if (fitness[i] > fitness[stats.best_index]) stats.best_index = i;
+    if (evaluations[i].status != EvalStatus::ok) {
+      ++stats.failed;
+    } else if (!feasible(evaluations[i].metrics, settings)) {
+      ++stats.infeasible;
+    } else {
+      usable.push_back(fitness[i]);
+    }
+  }
+  stats.best = fitness.empty() ? 0 : fitness[stats.best_index];
+  if (!usable.empty()) {
+    double sum = 0;
+    for (double f : usable) sum += f;
+    stats.mean = sum / static_cast<double>(usable.size());
+    double squares = 0;
+    for (double f : usable) squares += (f - stats.mean) * (f - stats.mean);
+    stats.std = usable.size() > 1 ? std::sqrt(squares / static_cast<double>(usable.size() - 1)) : 0.0;
+    const auto middle = usable.begin() + static_cast<std::ptrdiff_t>(usable.size() / 2);
+    std::nth_element(usable.begin(), middle, usable.end());
+    stats.median = *middle;
+    if (usable.size() % 2 == 0) {
+      stats.median = 0.5 * (stats.median + *std::max_element(usable.begin(), middle));
+    }
+  }
+  return stats;
+}
+
+// Keeps the `capacity` best distinct strategies seen so far, best first (ties: earlier first).
+// Distinct means distinct behaviour: a genome whose metrics equal, bit for bit, those of one
+// already kept (e.g. a real parameter nudged without changing any position) is the same strategy.
+void update_hall_of_fame(std::vector<HallOfFameEntry>& hall, std::size_t capacity, std::size_t generation,
+                         std::span<const Genome> population, std::span<const Evaluation> evaluations,
+                         std::span<const double> fitness) {
+  for (std::size_t i = 0; i < population.size(); ++i) {
+    if (evaluations[i].status != EvalStatus::ok) continue;
+    const bool known = std::any_of(hall.begin(), hall.end(), [&](const HallOfFameEntry& entry) {
+      return entry.genome == population[i] ||
+             std::memcmp(&entry.evaluation.metrics, &evaluations[i].metrics, sizeof(Metrics)) == 0;
+    });
+    if (known) continue;
+    if (hall.size() == capacity && !(fitness[i] > hall.back().fitness)) continue;
+    const HallOfFameEntry entry{population[i], evaluations[i], fitness[i], generation};
+    const auto position = std::upper_bound(hall.begin(), hall.end(), entry.fitness,
+                                           [](double f, const HallOfFameEntry& e) { return f > e.fitness; });
+    hall.insert(position, entry);
+    if (hall.size() > capacity) hall.pop_back();
+  }
+}
+
+}  // namespace
+
+EvolutionResult evolve(const EvolutionSettings& settings, Evaluator& evaluator,
+                       std::span<EvolutionObserver* const> observers) {
+  check(settings.ga);
+  Rng rng(settings.seed);
+  EvolutionResult result;
+  std::vector<Genome> population = initial_population(settings.ga, rng);
+  std::vector<Evaluation> evaluations(population.size());
+  std::vector<double> fitness(population.size());
+  double operator_seconds = 0;
+
+  for (std::size_t generation = 0; generation <= settings.ga.generations; ++generation) {
+    if (generation > 0) {
+      const auto start = Clock::now();
+      population = next_generation(population, fitness, settings.ga, rng);
+      operator_seconds = seconds_since(start);
+    }
+    evaluator.evaluate(population, evaluations);
+    for (std::size_t i = 0; i < population.size(); ++i) {
+      fitness[i] = genepool::fitness(evaluations[i].metrics, evaluations[i].status, settings.fitness);
+    }
+    GenerationStats stats = summarise(generation, evaluations, fitness, settings.fitness);
+    const EvaluationTiming timing = evaluator.last_timing();
+    stats.evaluate_seconds = timing.evaluate_seconds;
+    stats.communicate_seconds = timing.communicate_seconds;
+    stats.imbalance = timing.imbalance;
+    stats.operator_seconds = operator_seconds;
+    result.evaluations_total += population.size();
+    result.failed_total += stats.failed;
+    update_hall_of_fame(result.hall_of_fame, settings.hall_of_fame, generation, population, evaluations, fitness);
+    result.history.push_back(stats);
+
+    const GenerationView view{result.history.back(), population, evaluations, fitness};
+    for (EvolutionObserver* observer : observers) observer->on_generation(view);
+  }
+  result.population = std::move(population);
+  result.evaluations = std::move(evaluations);
+  result.fitness = std::move(fitness);
+  return result;
+}
+
+}  // namespace genepool

@@ -1,0 +1,250 @@
+// The only translation unit that includes MPI: broadcast of the data, scatter of genomes,
+// gather of evaluations. Plain structs cross as contiguous bytes (a derived datatype each).
+#include "genepool/parallel.hpp"
+
+#include <mpi.h>
+
+#include <boost/mpi/communicator.hpp>
+#include <boost/mpi/environment.hpp>
+#include <chrono>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "genepool/error.hpp"
+
+namespace genepool::parallel {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+enum class CommandKind : std::int32_t { evaluate = 1, finish = 2 };
+
+// What rank 0 broadcasts before each batch.
+struct Command {
+  CommandKind kind;
+  std::int32_t status;
+  std::uint64_t count;
+};
+
+void check_mpi(int code, const char* what) {
+  if (code != MPI_SUCCESS) throw Error(std::string("MPI call failed: ") + what);
+}
+
+// MPI_Bcast in chunks below INT_MAX bytes, so any panel size crosses.
+void broadcast_bytes(MPI_Comm comm, void* data, std::size_t bytes) {
+  auto* cursor = static_cast<char*>(data);
+  constexpr std::size_t chunk = std::size_t{1} << 30;
+  while (bytes > 0) {
+    const std::size_t n = bytes < chunk ? bytes : chunk;
+    check_mpi(MPI_Bcast(cursor, static_cast<int>(n), MPI_BYTE, 0, comm), "MPI_Bcast");
+    cursor += n;
+    bytes -= n;
+  }
+}
+
+// A contiguous datatype of sizeof(T) bytes, freed with the object.
+template <typename T>
+class BytesType {
+ public:
+  BytesType() {
+    check_mpi(MPI_Type_contiguous(static_cast<int>(sizeof(T)), MPI_BYTE, &type_), "MPI_Type_contiguous");
+    check_mpi(MPI_Type_commit(&type_), "MPI_Type_commit");
+  }
+  ~BytesType() { MPI_Type_free(&type_); }
+  BytesType(const BytesType&) = delete;
+  BytesType& operator=(const BytesType&) = delete;
+  MPI_Datatype get() const { return type_; }
+
+ private:
+  MPI_Datatype type_{};
+};
+
+}  // namespace
+
+// Members are destroyed in reverse order: the datatypes are freed before MPI is finalised.
+struct Session::Impl {
+  boost::mpi::environment environment;
+  boost::mpi::communicator world;
+  BytesType<Genome> genome_type;
+  BytesType<Evaluation> evaluation_type;
+  MPI_Comm comm() const { return static_cast<MPI_Comm>(world); }
+};
+
+namespace {
+
+Command broadcast_command(MPI_Comm comm, Command command) {
+  check_mpi(MPI_Bcast(&command, sizeof(Command), MPI_BYTE, 0, comm), "MPI_Bcast(command)");
+  return command;
+}
+
+// One batch on any rank: receive this rank's share of genomes, evaluate them, send the results,
+// and report this rank's evaluation seconds. Rank 0 passes the whole batch; the others pass empty spans.
+void run_batch(const Session::Impl& mpi, int rank, int ranks, std::size_t count, Backtester& backtester,
+               std::span<const Genome> all_genomes, std::span<Evaluation> all_results, std::vector<double>* rank_seconds) {
+  MPI_Comm comm = mpi.comm();
+  const auto& genome_type = mpi.genome_type;
+  const auto& evaluation_type = mpi.evaluation_type;
+  std::vector<int> counts(static_cast<std::size_t>(ranks));
+  std::vector<int> offsets(static_cast<std::size_t>(ranks));
+  for (int r = 0; r < ranks; ++r) {
+    const Share share = share_of(count, r, ranks);
+    if (share.last > static_cast<std::size_t>(INT_MAX)) throw Error("population too large for one MPI batch");
+    counts[static_cast<std::size_t>(r)] = static_cast<int>(share.last - share.first);
+    offsets[static_cast<std::size_t>(r)] = static_cast<int>(share.first);
+  }
+  const auto mine = static_cast<std::size_t>(counts[static_cast<std::size_t>(rank)]);
+  std::vector<Genome> genomes(mine);
+  std::vector<Evaluation> results(mine);
+
+  check_mpi(MPI_Scatterv(all_genomes.data(), counts.data(), offsets.data(), genome_type.get(), genomes.data(),
+                         static_cast<int>(mine), genome_type.get(), 0, comm),
+            "MPI_Scatterv(genomes)");
+  const auto start = Clock::now();
+  for (std::size_t i = 0; i < mine; ++i) results[i] = evaluate_safely(backtester, genomes[i]);
+  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  check_mpi(MPI_Gatherv(results.data(), static_cast<int>(mine), evaluation_type.get(), all_results.data(),
+                        counts.data(), offsets.data(), evaluation_type.get(), 0, comm),
+            "MPI_Gatherv(evaluations)");
+  check_mpi(MPI_Gather(&seconds, 1, MPI_DOUBLE, rank_seconds ? rank_seconds->data() : nullptr, 1, MPI_DOUBLE, 0, comm),
+            "MPI_Gather(seconds)");
+}
+
+}  // namespace
+
+Session::Session(int& argc, char**& argv)
+    : impl_(new Impl{boost::mpi::environment(argc, argv, /*abort_on_exception=*/false), {}, {}, {}}) {}
+
+Session::~Session() = default;
+
+int Session::rank() const { return impl_->world.rank(); }
+int Session::size() const { return impl_->world.size(); }
+std::string Session::host() const { return boost::mpi::environment::processor_name(); }
+
+void Session::abort(int status) const {
+  MPI_Abort(impl_->comm(), status);
+  std::abort();  // MPI_Abort does not return; this satisfies [[noreturn]]
+}
+
+Share share_of(std::size_t count, int rank, int ranks) {
+  const auto r = static_cast<std::size_t>(rank);
+  const auto n = static_cast<std::size_t>(ranks);
+  const std::size_t base = count / n;
+  const std::size_t extra = count % n;
+  const std::size_t first = r * base + (r < extra ? r : extra);
+  return {first, first + base + (r < extra ? 1 : 0)};
+}
+
+MarketData broadcast_market_data(const Session& session, MarketData data, BroadcastStats* stats) {
+  const auto start = Clock::now();
+  MPI_Comm comm = session.impl().comm();
+  const bool root = session.rank() == 0;
+
+  // Shape first, then the symbol names as one NUL-separated block, then one buffer per field.
+  std::uint64_t shape[3] = {0, 0, 0};
+  std::string names;
+  if (root) {
+    for (const auto& symbol : data.symbols) names += symbol + '\0';
+    shape[0] = static_cast<std::uint64_t>(data.bars());
+    shape[1] = static_cast<std::uint64_t>(data.symbol_count());
+    shape[2] = names.size();
+  }
+  broadcast_bytes(comm, shape, sizeof shape);
+  const auto bars = static_cast<Eigen::Index>(shape[0]);
+  const auto symbols = static_cast<Eigen::Index>(shape[1]);
+  if (!root) {
+    names.assign(shape[2], '\0');
+    data.timestamps.resize(static_cast<std::size_t>(bars));
+    for (PriceMatrix* field : {&data.open, &data.high, &data.low, &data.close, &data.volume}) {
+      field->resize(bars, symbols);
+    }
+  }
+  broadcast_bytes(comm, names.data(), names.size());
+  if (!root) {
+    data.symbols.clear();
+    for (std::size_t begin = 0; begin < names.size();) {
+      const std::size_t end = names.find('\0', begin);
+      data.symbols.push_back(names.substr(begin, end - begin));
+      begin = end + 1;
+    }
+  }
+  broadcast_bytes(comm, data.timestamps.data(), data.timestamps.size() * sizeof(std::int64_t));
+  for (PriceMatrix* field : {&data.open, &data.high, &data.low, &data.close, &data.volume}) {
+    broadcast_bytes(comm, field->data(), static_cast<std::size_t>(field->size()) * sizeof(double));
+  }
+  if (stats) {
+    stats->bytes = sizeof shape + names.size() + data.bytes();
+    stats->seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  }
+  return data;
+}
+
+int broadcast_status(const Session& session, int status) {
+  check_mpi(MPI_Bcast(&status, 1, MPI_INT, 0, session.impl().comm()), "MPI_Bcast(status)");
+  return status;
+}
+
+int max_over_ranks(const Session& session, int value) {
+  int result = 0;
+  check_mpi(MPI_Allreduce(&value, &result, 1, MPI_INT, MPI_MAX, session.impl().comm()), "MPI_Allreduce");
+  return result;
+}
+
+ExecutionSettings broadcast_settings(const Session& session, const ExecutionSettings& value) {
+  static_assert(std::is_trivially_copyable_v<ExecutionSettings>);
+  ExecutionSettings copy = value;
+  broadcast_bytes(session.impl().comm(), &copy, sizeof copy);
+  return copy;
+}
+
+MpiEvaluator::MpiEvaluator(const Session& session, const MarketData& data, const ExecutionSettings& settings)
+    : session_(session), backtester_(data, settings) {}
+
+MpiEvaluator::~MpiEvaluator() {
+  // An evaluator left without finish() (an exception on rank 0) still releases the workers.
+  if (!finished_) finish(static_cast<int>(ExitCode::failure));
+}
+
+int MpiEvaluator::ranks() const { return session_.size(); }
+
+void MpiEvaluator::evaluate(std::span<const Genome> genomes, std::span<Evaluation> results) {
+  const auto start = Clock::now();
+  MPI_Comm comm = session_.impl().comm();
+  broadcast_command(comm, Command{CommandKind::evaluate, 0, genomes.size()});
+  std::vector<double> seconds(static_cast<std::size_t>(session_.size()));
+  run_batch(session_.impl(), 0, session_.size(), genomes.size(), backtester_, genomes, results, &seconds);
+  const double wall = std::chrono::duration<double>(Clock::now() - start).count();
+  double slowest = 0;
+  double total = 0;
+  for (double s : seconds) {
+    slowest = s > slowest ? s : slowest;
+    total += s;
+  }
+  const double mean = total / static_cast<double>(seconds.size());
+  timing_.evaluate_seconds = slowest;
+  timing_.communicate_seconds = wall > slowest ? wall - slowest : 0.0;
+  timing_.imbalance = mean > 0 ? slowest / mean : 1.0;
+}
+
+void MpiEvaluator::finish(int status) {
+  if (finished_) return;
+  finished_ = true;
+  broadcast_command(session_.impl().comm(), Command{CommandKind::finish, status, 0});
+}
+
+int serve_evaluations(const Session& session, const MarketData& data, const ExecutionSettings& settings) {
+  if (const char* fail = std::getenv("GENEPOOL_FAIL_RANK"); fail && std::atoi(fail) == session.rank()) {
+    throw Error("injected failure on rank " + std::to_string(session.rank()) + " (GENEPOOL_FAIL_RANK)");
+  }
+  Backtester backtester(data, settings);
+  MPI_Comm comm = session.impl().comm();
+  for (;;) {
+    const Command command = broadcast_command(comm, Command{});
+    if (command.kind == CommandKind::finish) return command.status;
+    run_batch(session.impl(), session.rank(), session.size(), command.count, backtester, {}, {}, nullptr);
+  }
+}
+
+}  // namespace genepool::parallel

@@ -1,0 +1,27 @@
+# Shared by the end-to-end tests: sourced, not run. Each test gets:
+#   $1 the genepool program, $2 the source directory, $3 a scratch directory (emptied here).
+set -euo pipefail
+GENEPOOL=$1
+SOURCE_DIR=$2
+SCRATCH=$3
+SHARED_DATA="$SOURCE_DIR/../shared/data"
+PYTHON=/usr/bin/python3
+rm -rf "$SCRATCH" && mkdir -p "$SCRATCH" && cd "$SCRATCH"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# expect_failure STATUS PATTERN COMMAND...: the command must exit with STATUS and print a
+# single-line error on stderr matching PATTERN (an extended regex).
+expect_failure() {
+  local status=$1 pattern=$2; shift 2
+  local got=0
+  "$@" >"$SCRATCH/out.txt" 2>"$SCRATCH/err.txt" || got=$?
+  [[ $got -eq $status ]] || fail "expected status $status, got $got from: $* ($(cat "$SCRATCH/err.txt"))"
+  grep -Eq -- "$pattern" "$SCRATCH/err.txt" || fail "stderr of '$*' lacks /$pattern/: $(cat "$SCRATCH/err.txt")"
+}
+
+# mpi N ARGS...: genepool under mpirun with N ranks, with a time limit so a hang fails the test.
+mpi() {
+  local ranks=$1; shift
+  timeout 300 mpirun --allow-run-as-root --oversubscribe -n "$ranks" "$GENEPOOL" "$@"
+}
