@@ -1,6 +1,6 @@
 #include "genepool/timestamp.hpp"
 
-#include <charconv>
+#include <cstdint>
 #include <cstdio>
 
 #include "genepool/error.hpp"
@@ -82,12 +82,12 @@ std::optional<std::int64_t> iso_seconds(const IsoParts& p) {
 
 // 1 to 19 ASCII digits that fit in int64; nullopt otherwise.
 std::optional<std::uint64_t> read_epoch(std::string_view s) {
-  if (s.empty() || s.size() > 19) return std::nullopt;
-  for (char c : s)
-    if (!is_digit(c)) return std::nullopt;
+  if (s.empty() || s.size() > 19) return std::nullopt;  // 19 digits cannot overflow uint64
   std::uint64_t value = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  for (char c : s) {
+    if (!is_digit(c)) return std::nullopt;
+    value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  }
   if (value > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
   return value;
 }

@@ -25,8 +25,9 @@ struct MarketData {
 
 // Checks the invariants every consumer relies on; throws DataError naming `source`,
 // the bar (with its timestamp), the symbol and the field that broke one:
-// shapes agree, at least 2 bars, timestamps strictly increasing, every value finite,
-// prices > 0, high >= low, high >= max(open, close), low <= min(open, close), volume >= 0.
+// at least 1 symbol with unique non-empty names, shapes agree, at least 2 bars, timestamps
+// strictly increasing, every value finite, prices > 0, high >= low, high >= max(open, close),
+// low <= min(open, close), volume >= 0.
 void validate(const MarketData& data, const std::string& source);
 
 // Bars per calendar year in the data: (bars - 1) / (span in years of 365.2425 days).

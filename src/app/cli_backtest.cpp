@@ -1,4 +1,5 @@
 // `genepool backtest`: one strategy with given parameters on market data, its metrics and equity curve.
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <iomanip>
@@ -49,8 +50,12 @@ void write_equity_csv(const std::string& path, const MarketData& data, const Bac
   out << "timestamp";
   for (const auto& symbol : data.symbols) out << (data.symbol_count() == 1 ? ",position" : ",position_" + symbol);
   out << ",return,equity\n" << std::setprecision(17);
+  // One timestamp form for every row: dates when every bar is at midnight, else date-times.
+  const bool daily = std::all_of(data.timestamps.begin(), data.timestamps.end(),
+                                 [](std::int64_t seconds) { return seconds % 86400 == 0; });
+  const auto form = daily ? TimestampFormat::iso_date : TimestampFormat::iso_datetime;
   for (Eigen::Index t = 0; t < data.bars(); ++t) {
-    out << format_timestamp(data.timestamps[static_cast<std::size_t>(t)]);
+    out << format_timestamp(data.timestamps[static_cast<std::size_t>(t)], form);
     for (Eigen::Index k = 0; k < data.symbol_count(); ++k) out << ',' << int{curve.positions(t, k)};
     out << ',' << curve.returns[static_cast<std::size_t>(t)] << ',' << curve.equity[static_cast<std::size_t>(t)]
         << '\n';
