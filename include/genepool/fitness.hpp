@@ -23,15 +23,22 @@ struct FitnessSettings {
   double max_drawdown = 1.0;   // a deeper max drawdown than this is infeasible
 };
 
-// Feasible: the objective. Infeasible: kInfeasibleFitness minus the size of the violation, so
-// every feasible individual beats every infeasible one and nearer misses rank higher.
-// Failed (status != ok): kFailedFitness, below everything.
+// Throws ConfigError naming the key (min-trades, max-drawdown, objective), the value and the valid range.
+void check(const FitnessSettings& settings);
+
+// Feasible: the objective. Infeasible: kInfeasibleFitness minus the size of the violation,
+// max(0, min_trades - trades) + max(0, max_drawdown - settings.max_drawdown), so every feasible
+// individual beats every infeasible one and nearer misses rank higher.
+// Failed (status != ok, or metrics that classify() rejects): kFailedFitness, below everything.
 inline constexpr double kInfeasibleFitness = -1e12;
 inline constexpr double kFailedFitness = -1e300;
 
 double fitness(const Metrics& metrics, EvalStatus status, const FitnessSettings& settings);
 bool feasible(const Metrics& metrics, const FitnessSettings& settings);
-// The status for metrics just computed: ok, or non_finite when any metric but profit_factor is NaN/inf.
+// The metric that `objective` names.
+double objective_value(const Metrics& metrics, Objective objective);
+// The status for metrics just computed: ok, or non_finite when any metric but profit_factor is NaN/inf
+// (profit_factor may be +inf; NaN or -inf is non_finite).
 EvalStatus classify(const Metrics& metrics);
 
 std::string_view to_string(Objective objective);

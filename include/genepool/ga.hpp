@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "genepool/genome.hpp"
@@ -30,17 +31,24 @@ struct GaSettings {
   double type_switch_rate = 0.02;      // probability that a child switches to another type (fresh parameters)
 };
 
-// Throws ConfigError naming the setting and its valid range.
+// Throws ConfigError naming the setting (as a config key), its value and its valid range.
 void check(const GaSettings& settings);
 
-// A random genome of `strategy` (uniform over each parameter's range; integers uniform over their values), repaired.
+std::string_view to_string(CrossoverKind kind);
+std::string_view to_string(MutationKind kind);
+// Throw ConfigError naming `key`, the text and the allowed values.
+CrossoverKind parse_crossover(std::string_view text, std::string_view key);
+MutationKind parse_mutation(std::string_view text, std::string_view key);
+
+// A random genome of `strategy` (uniform over each parameter's range; integers uniform over their values;
+// unused slots 0), repaired. Throws ConfigError for an index outside the registry.
 Genome random_genome(std::uint32_t strategy, Rng& rng);
 
 // The first generation: types assigned round-robin over settings.strategies so every type is equally present.
 std::vector<Genome> initial_population(const GaSettings& settings, Rng& rng);
 
 // Index of the winner of a tournament of `size` individuals drawn with replacement; higher fitness wins,
-// ties go to the lower index.
+// ties go to the lower index, NaN ranks below everything. Needs a non-empty `fitness` and size >= 1.
 std::size_t tournament_select(std::span<const double> fitness, std::size_t size, Rng& rng);
 
 // One child. Same type: the configured crossover per parameter. Different types: a copy of one
@@ -51,8 +59,9 @@ Genome crossover(const Genome& a, const Genome& b, const GaSettings& settings, R
 // The result is repaired: in bounds, integers integral, constraints (e.g. fast < slow) restored.
 void mutate(Genome& genome, const GaSettings& settings, Rng& rng);
 
-// The next generation from the evaluated one: elites first (best fitness, ties by index), then
-// children from tournament-selected parents, crossover (with crossover_rate) and mutation.
+// The next generation from the evaluated one, exactly settings.population genomes: elites first (best
+// fitness, ties by index, exact duplicates skipped), then children from tournament-selected parents,
+// crossover (with crossover_rate) and mutation. `fitness` must match `population` in size.
 std::vector<Genome> next_generation(std::span<const Genome> population, std::span<const double> fitness,
                                     const GaSettings& settings, Rng& rng);
 
