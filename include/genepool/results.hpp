@@ -1,0 +1,85 @@
+#pragma once
+// The results file: everything a run found, in one self-describing HDF5 file written by rank 0.
+// Schema: docs/results-format.md.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "genepool/backtest.hpp"
+#include "genepool/evolution.hpp"
+#include "genepool/execution.hpp"
+#include "genepool/market_data.hpp"
+
+namespace genepool {
+
+struct InputFile {
+  std::string path;
+  std::string sha256;  // 64 lowercase hex digits
+  std::uint64_t bytes = 0;
+};
+
+struct RunInfo {
+  std::string config_text;  // the resolved configuration (TOML), as the run used it
+  std::string command_line;
+  std::uint64_t seed = 0;
+  int ranks = 1;
+  std::string host;
+  std::vector<InputFile> inputs;
+  std::size_t data_bytes = 0;      // market data broadcast once: bytes
+  double broadcast_seconds = 0;    // and the time it took
+};
+
+// One of the best strategies found, with its backtest over the whole data.
+struct BestStrategy {
+  HallOfFameEntry entry;
+  BacktestCurve curve;  // equity must have one value per bar
+};
+
+// Writes a results file as the run goes: one generation at a time, then the final population and the
+// best strategies. Everything goes to `path` + ".partial"; finish() renames it onto `path`, so a file at
+// `path` is always complete. Every HDF5 failure is an IoError naming the file and the object.
+class ResultsWriter final : public EvolutionObserver {
+ public:
+  // Refuses an existing `path` unless `force` (see check_results_path), then creates the partial file
+  // with the run's configuration, inputs, market data axis and strategy registry.
+  ResultsWriter(std::filesystem::path path, bool force, const RunInfo& run, const MarketData& data,
+                const EvolutionSettings& evolution, const ExecutionSettings& execution);
+  ResultsWriter(const ResultsWriter&) = delete;
+  ResultsWriter& operator=(const ResultsWriter&) = delete;
+  // Without finish(): closes and deletes the partial file; an existing file at `path` is left untouched.
+  ~ResultsWriter() override;
+
+  // Appends one generation's statistics and individuals.
+  void on_generation(const GenerationView& generation) override;
+
+  // Writes the final population, `best` (sorted by fitness, best first), the end time and totals,
+  // closes the file and renames it onto `path`. Call at most once.
+  void finish(const EvolutionResult& result, std::span<const BestStrategy> best);
+
+  const std::filesystem::path& path() const { return path_; }
+  const std::filesystem::path& partial_path() const { return partial_; }
+
+ private:
+  struct File;  // the open HDF5 file and its appendable datasets (results.cpp)
+
+  std::filesystem::path path_;
+  std::filesystem::path partial_;
+  bool force_;
+  bool remove_partial_ = true;  // false once renamed, or when finish() had to leave it for the user
+  std::size_t bars_;
+  std::size_t generations_ = 0;  // written so far
+  std::chrono::steady_clock::time_point started_;
+  std::string where_;  // the object being written, for error messages
+  std::unique_ptr<File> file_;
+};
+
+// Checks before a run starts, so that a run never finishes only to fail at writing: throws IoError
+// naming `path` if it exists and `force` is false (suggesting --force), if it is a directory, or if
+// its directory is missing or not writable.
+void check_results_path(const std::filesystem::path& path, bool force);
+
+}  // namespace genepool

@@ -1,0 +1,352 @@
+#!/usr/bin/python3
+"""Validates a genepool results file against docs/results-format.md, with Debian's h5py.
+
+Usage: /usr/bin/python3 tests/read_results.py FILE [FILE ...]
+
+Checks that every documented group, dataset and attribute exists with the documented type and
+shape, and that the tables agree with each other (rows per generation, totals, the best table's
+order, the final population). Prints one summary line per valid file; otherwise prints every
+problem found and exits with status 1.
+"""
+import datetime
+import re
+import sys
+
+import h5py
+import numpy as np
+
+MAX_PARAMS = 4
+
+# Attribute specs: name -> kind. Kinds: str, int, uint, float, bool, "str[]" (1-D array of strings).
+ROOT_ATTRS = {
+    "format": "str", "format_version": "int", "genepool_version": "str", "git_revision": "str",
+    "hdf5_version": "str", "ranks": "int", "host": "str", "command_line": "str", "seed": "uint",
+    "start_time": "str", "end_time": "str", "status": "str",
+}
+CONFIG_ATTRS = {
+    "objective": "str", "min_trades": "float", "max_drawdown": "float", "population": "int",
+    "generations": "int", "strategies": "str[]", "tournament_size": "int", "elitism": "int",
+    "crossover_rate": "float", "crossover": "str", "blend_alpha": "float", "sbx_eta": "float",
+    "mutation": "str", "mutation_rate": "float", "mutation_scale": "float", "type_switch_rate": "float",
+    "top": "int", "seed": "uint", "execution": "str", "cost": "float", "allow_short": "bool",
+    "bars_per_year": "float", "bars_per_year_inferred": "bool",
+}
+DATA_ATTRS = {
+    "bars": "int", "symbol_count": "int", "first_timestamp": "int", "last_timestamp": "int",
+    "first_timestamp_iso": "str", "last_timestamp_iso": "str", "data_bytes": "uint", "broadcast_seconds": "float",
+}
+SUMMARY_ATTRS = {"generations": "int", "evaluations_total": "int", "failed_total": "int", "wall_seconds": "float"}
+
+# Dataset specs: path -> (kind, shape). Shape letters: G generations, N individual rows, P population,
+# K best strategies, B bars, S symbols, T strategy types, I input files, M metrics, 4 parameter slots.
+INDIVIDUAL_COLUMNS = {
+    "generation": ("int32", "R"), "index": ("int32", "R"), "strategy": ("int32", "R"),
+    "params": ("float64", "R4"), "fitness": ("float64", "R"), "status": ("int32", "R"), "metrics": ("float64", "RM"),
+}
+DATASETS = {
+    "/config": ("str", ""),
+    "/inputs/path": ("str", "I"), "/inputs/sha256": ("str", "I"), "/inputs/bytes": ("uint64", "I"),
+    "/data/symbols": ("str", "S"), "/data/timestamps": ("int64", "B"),
+    "/strategies/name": ("str", "T"), "/strategies/description": ("str", "T"),
+    "/strategies/param_count": ("int32", "T"), "/strategies/param_names": ("str", "T4"),
+    "/strategies/param_kind": ("str", "T4"), "/strategies/lower": ("float64", "T4"),
+    "/strategies/upper": ("float64", "T4"), "/strategies/default": ("float64", "T4"),
+    **{f"/generations/{name}": ("int32", "G") for name in
+       ("generation", "failed", "infeasible", "best_index", "evaluations")},
+    **{f"/generations/{name}": ("float64", "G") for name in
+       ("best", "mean", "median", "std", "evaluate_seconds", "communicate_seconds", "operator_seconds",
+        "imbalance", "elapsed_seconds")},
+    **{f"/individuals/{name}": (kind, shape.replace("R", "N")) for name, (kind, shape) in INDIVIDUAL_COLUMNS.items()},
+    **{f"/population/{name}": (kind, shape.replace("R", "P")) for name, (kind, shape) in INDIVIDUAL_COLUMNS.items()},
+    "/best/rank": ("int32", "K"), "/best/strategy": ("int32", "K"), "/best/strategy_name": ("str", "K"),
+    "/best/param_names": ("str", "K4"), "/best/params": ("float64", "K4"), "/best/fitness": ("float64", "K"),
+    "/best/generation": ("int32", "K"), "/best/status": ("int32", "K"), "/best/metrics": ("float64", "KM"),
+    "/best/equity": ("float64", "KB"), "/best/timestamps": ("int64", "B"),
+}
+GROUPS = ("/inputs", "/data", "/strategies", "/generations", "/individuals", "/population", "/best", "/summary")
+
+
+class Problems(Exception):
+    pass
+
+
+class Validator:
+    def __init__(self, name, f):
+        self.name = name
+        self.f = f
+        self.problems = []
+        self.sizes = {"4": MAX_PARAMS}
+
+    def problem(self, text):
+        self.problems.append(text)
+
+    # ---- types and shapes -------------------------------------------------------------------
+
+    def attr_kind_ok(self, obj, name, kind):
+        aid = obj.attrs.get_id(name)
+        dt, shape = aid.dtype, aid.shape
+        if kind == "str[]":
+            return h5py.check_string_dtype(dt) is not None and len(shape) == 1
+        if shape not in ((), None):
+            return False
+        if kind == "str":
+            return h5py.check_string_dtype(dt) is not None
+        if kind == "bool":
+            return dt == np.bool_
+        if kind == "int":
+            return dt.kind == "i"
+        if kind == "uint":
+            return dt.kind == "u"
+        if kind == "float":
+            return dt.kind == "f" and dt.itemsize == 8
+        raise ValueError(kind)
+
+    def attrs(self, path, spec):
+        if path not in self.f:
+            return {}
+        obj = self.f[path]
+        values = {}
+        for name, kind in spec.items():
+            if name not in obj.attrs:
+                self.problem(f"{path}: missing attribute '{name}' ({kind})")
+                continue
+            if not self.attr_kind_ok(obj, name, kind):
+                aid = obj.attrs.get_id(name)
+                self.problem(f"{path}: attribute '{name}' is {aid.dtype} {aid.shape}; expected {kind}")
+                continue
+            values[name] = obj.attrs[name]
+        return values
+
+    def dataset_kind_ok(self, ds, kind):
+        if kind == "str":
+            info = h5py.check_string_dtype(ds.dtype)
+            return info is not None and info.length is None and info.encoding == "utf-8"
+        return ds.dtype == np.dtype(kind).newbyteorder("<") or ds.dtype == np.dtype(kind)
+
+    def datasets(self):
+        # Sizes come from the documented anchors; every other shape must agree with them.
+        anchors = {"G": "/generations/generation", "N": "/individuals/fitness", "P": "/population/fitness",
+                   "K": "/best/rank", "B": "/data/timestamps", "S": "/data/symbols", "T": "/strategies/name",
+                   "I": "/inputs/path", "M": "/individuals/metrics"}
+        for letter, path in anchors.items():
+            if isinstance(self.f.get(path), h5py.Dataset):
+                shape = self.f[path].shape
+                self.sizes[letter] = shape[1] if letter == "M" and len(shape) == 2 else (shape[0] if shape else 0)
+        for path, (kind, shape) in DATASETS.items():
+            obj = self.f.get(path)
+            if obj is None:
+                self.problem(f"{path}: missing dataset ({kind} [{shape}])")
+                continue
+            if not isinstance(obj, h5py.Dataset):
+                self.problem(f"{path}: is a {type(obj).__name__}; expected a dataset")
+                continue
+            if not self.dataset_kind_ok(obj, kind):
+                self.problem(f"{path}: has type {obj.dtype}; expected {kind}")
+            expected = tuple(self.sizes.get(letter) for letter in shape)
+            if obj.shape != expected:
+                self.problem(f"{path}: has shape {obj.shape}; expected {expected} ({shape or 'scalar'})")
+
+    # ---- reading helpers ----------------------------------------------------------------------
+
+    def read(self, path):
+        ds = self.f.get(path)
+        if not isinstance(ds, h5py.Dataset):
+            raise Problems()
+        if h5py.check_string_dtype(ds.dtype) is not None:
+            return ds.asstr()[()]
+        return ds[()]
+
+    def check(self, condition, text):
+        if not condition:
+            self.problem(text)
+        return condition
+
+    # ---- consistency ------------------------------------------------------------------------
+
+    def validate(self):
+        for group in GROUPS:
+            if not isinstance(self.f.get(group), h5py.Group):
+                self.problem(f"{group}: missing group")
+        root = self.attrs("/", ROOT_ATTRS)
+        config = self.attrs("/config", CONFIG_ATTRS)
+        data = self.attrs("/data", DATA_ATTRS)
+        summary = self.attrs("/summary", SUMMARY_ATTRS)
+        self.datasets()
+        if self.problems:
+            return  # the consistency checks below assume the layout
+
+        self.check(root["format"] == "genepool-results", f"/: format is {root['format']!r}; expected 'genepool-results'")
+        self.check(root["format_version"] == 1, f"/: format_version is {root['format_version']}; this reads version 1")
+        self.check(root["status"] == "complete", f"/: status is {root['status']!r}; expected 'complete'")
+        self.check(root["ranks"] >= 1, f"/: ranks is {root['ranks']}; expected >= 1")
+        times = {}
+        for name in ("start_time", "end_time"):
+            try:
+                times[name] = datetime.datetime.strptime(root[name], "%Y-%m-%dT%H:%M:%SZ")
+            except ValueError:
+                self.problem(f"/: {name} is {root[name]!r}; expected ISO-8601 UTC like 2024-05-01T12:34:56Z")
+        if len(times) == 2:
+            self.check(times["start_time"] <= times["end_time"], "/: end_time is before start_time")
+        self.check(config["seed"] == root["seed"], f"/config: seed {config['seed']} differs from the root's {root['seed']}")
+        self.check(isinstance(self.read("/config"), str), "/config: expected one string (the TOML text)")
+
+        G, N, P, K, B, T = (self.sizes[c] for c in "GNPKBT")
+        sizes = self.sizes
+
+        # /inputs
+        for digest in self.read("/inputs/sha256"):
+            self.check(re.fullmatch("[0-9a-f]{64}", digest) is not None,
+                       f"/inputs/sha256: {digest!r} is not 64 lowercase hex digits")
+
+        # /data
+        ts = self.read("/data/timestamps")
+        self.check(data["bars"] == B, f"/data: attribute bars is {data['bars']}; /data/timestamps has {B}")
+        self.check(data["symbol_count"] == sizes["S"], f"/data: symbol_count is {data['symbol_count']}; /data/symbols has {sizes['S']}")
+        if B > 0:
+            self.check(np.all(np.diff(ts) > 0), "/data/timestamps: not strictly increasing")
+            self.check(data["first_timestamp"] == ts[0] and data["last_timestamp"] == ts[-1],
+                       "/data: first_timestamp/last_timestamp disagree with /data/timestamps")
+            for which, value in (("first", ts[0]), ("last", ts[-1])):
+                iso = datetime.datetime.fromtimestamp(int(value), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+                self.check(data[f"{which}_timestamp_iso"] == iso,
+                           f"/data: {which}_timestamp_iso is {data[which + '_timestamp_iso']!r}; expected {iso!r}")
+        self.check(config["bars_per_year"] > 0, f"/config: bars_per_year is {config['bars_per_year']}; expected > 0")
+
+        # /strategies
+        names = list(self.read("/strategies/name"))
+        counts = self.read("/strategies/param_count")
+        pnames = self.read("/strategies/param_names")
+        kinds = self.read("/strategies/param_kind")
+        lower, upper, default = (self.read(f"/strategies/{n}") for n in ("lower", "upper", "default"))
+        for t in range(T):
+            c = counts[t]
+            if not self.check(0 <= c <= MAX_PARAMS, f"/strategies/param_count[{t}] is {c}; expected 0..{MAX_PARAMS}"):
+                continue
+            self.check(all(pnames[t, :c]) and not any(pnames[t, c:]),
+                       f"/strategies/param_names[{t}]: expected {c} names, then empty strings")
+            self.check(set(kinds[t, :c]) <= {"integer", "real"} and not any(kinds[t, c:]),
+                       f"/strategies/param_kind[{t}]: expected 'integer'/'real' for {c} slots, then empty strings")
+            self.check(np.all(lower[t, :c] <= default[t, :c]) and np.all(default[t, :c] <= upper[t, :c]),
+                       f"/strategies[{t}]: default outside [lower, upper]")
+            self.check(np.all(np.isnan(lower[t, c:])) and np.all(np.isnan(upper[t, c:])),
+                       f"/strategies[{t}]: unused slots of lower/upper should be NaN")
+        self.check(set(config["strategies"]) <= set(names),
+                   f"/config: strategies {list(config['strategies'])} are not all in /strategies/name")
+
+        # metric columns: one list, the same everywhere
+        columns = None
+        for path in ("/individuals/metrics", "/population/metrics", "/best/metrics"):
+            ds = self.f[path]
+            if not self.check("columns" in ds.attrs, f"{path}: missing attribute 'columns'"):
+                continue
+            cols = [str(c) for c in ds.attrs["columns"]]
+            self.check(len(cols) == ds.shape[1], f"{path}: 'columns' has {len(cols)} names for {ds.shape[1]} columns")
+            if columns is None:
+                columns = cols
+            self.check(cols == columns, f"{path}: 'columns' differs from /individuals/metrics")
+        status_names = [str(s) for s in self.f["/individuals/status"].attrs.get("names", [])]
+        self.check(len(status_names) > 0 and status_names[0] == "ok",
+                   "/individuals/status: attribute 'names' should list the status names, 'ok' first")
+
+        # /generations and /individuals: P rows per generation, in order
+        gen = self.read("/generations/generation")
+        self.check(np.array_equal(gen, np.arange(G)), "/generations/generation: expected 0, 1, ..., G-1")
+        self.check(G == config["generations"] + 1,
+                   f"/generations: {G} rows; a complete run has /config generations + 1 = {config['generations'] + 1}")
+        self.check(P == config["population"], f"/population: {P} rows; /config population is {config['population']}")
+        self.check(N == G * P, f"/individuals: {N} rows; expected generations x population = {G} x {P} = {G * P}")
+        if N == G * P and P > 0:
+            ind = {name: self.read(f"/individuals/{name}") for name in INDIVIDUAL_COLUMNS}
+            self.check(np.array_equal(ind["generation"], np.repeat(np.arange(G), P)),
+                       "/individuals/generation: expected each generation's population in turn")
+            self.check(np.array_equal(ind["index"], np.tile(np.arange(P), G)),
+                       "/individuals/index: expected 0..population-1 within each generation")
+            self.check(np.all((ind["strategy"] >= 0) & (ind["strategy"] < T)),
+                       "/individuals/strategy: an index outside /strategies/name")
+            self.check(np.all((ind["status"] >= 0) & (ind["status"] < len(status_names))),
+                       "/individuals/status: a code outside the attribute 'names'")
+            fit = ind["fitness"].reshape(G, P)
+            status = ind["status"].reshape(G, P)
+            best = self.read("/generations/best")
+            best_index = self.read("/generations/best_index")
+            failed = self.read("/generations/failed")
+            infeasible = self.read("/generations/infeasible")
+            evaluations = self.read("/generations/evaluations")
+            for g in range(G):
+                where = f"/generations row {g}"
+                self.check(best[g] == np.max(fit[g]), f"{where}: best {best[g]} != max fitness {np.max(fit[g])} in /individuals")
+                self.check(0 <= best_index[g] < P and fit[g, best_index[g]] == best[g],
+                           f"{where}: best_index {best_index[g]} does not point at the best individual")
+                self.check(failed[g] == np.count_nonzero(status[g] != 0),
+                           f"{where}: failed {failed[g]} != {np.count_nonzero(status[g] != 0)} non-ok statuses in /individuals")
+                n_infeasible = np.count_nonzero((status[g] == 0) & (fit[g] <= -1e12))
+                self.check(infeasible[g] == n_infeasible,
+                           f"{where}: infeasible {infeasible[g]} != {n_infeasible} ok rows with infeasible fitness")
+                self.check(evaluations[g] == P, f"{where}: evaluations {evaluations[g]}; expected the population, {P}")
+            self.check(summary["evaluations_total"] == np.sum(evaluations),
+                       f"/summary: evaluations_total {summary['evaluations_total']} != sum of /generations/evaluations")
+            self.check(summary["failed_total"] == np.sum(failed),
+                       f"/summary: failed_total {summary['failed_total']} != sum of /generations/failed")
+            for name in INDIVIDUAL_COLUMNS:
+                last = ind[name][(G - 1) * P:]
+                self.check(np.array_equal(self.read(f"/population/{name}"), last, equal_nan=np.issubdtype(last.dtype, np.floating)),
+                           f"/population/{name}: differs from the last generation in /individuals")
+        self.check(summary["generations"] == G, f"/summary: generations {summary['generations']} != {G} rows in /generations")
+
+        # /best: best first, names consistent with /strategies
+        self.check(K <= config["top"], f"/best: {K} rows; /config top is {config['top']}")
+        self.check(np.array_equal(self.read("/best/rank"), np.arange(1, K + 1)), "/best/rank: expected 1..K")
+        bfit = self.read("/best/fitness")
+        self.check(np.all(np.diff(bfit) <= 0), f"/best/fitness: not sorted best first: {bfit}")
+        bstrat = self.read("/best/strategy")
+        bnames = self.read("/best/strategy_name")
+        bpnames = self.read("/best/param_names")
+        for k in range(K):
+            s = bstrat[k]
+            if not self.check(0 <= s < T, f"/best/strategy[{k}] is {s}; outside /strategies/name"):
+                continue
+            self.check(bnames[k] == names[s], f"/best/strategy_name[{k}] is {bnames[k]!r}; /strategies/name[{s}] is {names[s]!r}")
+            self.check(list(bpnames[k]) == list(pnames[s]), f"/best/param_names[{k}] differs from /strategies/param_names[{s}]")
+        bgen = self.read("/best/generation")
+        self.check(np.all((bgen >= 0) & (bgen < G)), "/best/generation: outside 0..G-1")
+        link = self.f.get("/best/timestamps", getlink=True)
+        self.check(isinstance(link, h5py.SoftLink) and link.path == "/data/timestamps",
+                   "/best/timestamps: expected a soft link to /data/timestamps")
+
+    def summary_line(self):
+        s = self.sizes
+        return (f"{self.name}: ok ({s['G']} generations x {s['P']} individuals, {s['K']} best, "
+                f"{s['B']} bars x {s['S']} symbols, {s['M']} metrics)")
+
+
+def validate(name):
+    try:
+        with h5py.File(name, "r") as f:
+            v = Validator(name, f)
+            try:
+                v.validate()
+            except Problems:
+                pass
+    except OSError as e:
+        return [f"cannot open as HDF5: {e}"], None
+    return v.problems, v
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    status = 0
+    for name in argv[1:]:
+        problems, v = validate(name)
+        if problems:
+            status = 1
+            for p in problems:
+                print(f"read_results.py: {name}: {p}", file=sys.stderr)
+        else:
+            print(v.summary_line())
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
