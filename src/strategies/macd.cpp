@@ -1,1 +1,102 @@
-// (being written)
+// macd: long while the MACD line is above its signal line.
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "indicators.hpp"
+#include "kernels.hpp"
+
+namespace genepool::strategies {
+
+using namespace indicators;
+
+StrategyType macd_type() {
+  return {"macd",
+          "long while the MACD line (fast EMA - slow EMA) is above its signal line (short while below)",
+          {{"fast", ParamKind::integer, 2, 50, 12, "span of the fast EMA of close"},
+           {"slow", ParamKind::integer, 5, 200, 26, "span of the slow EMA of close"},
+           {"signal", ParamKind::integer, 2, 50, 9, "span of the signal line, an EMA of the MACD line"}},
+          {{0, 1}},
+          macd_kernel,
+          macd_reference};
+}
+
+namespace {
+
+// NOTE: MACD and its signal line hover around 0, so the tie band scales with the close instead.
+std::int8_t macd_position(double macd, double signal, double close, bool allow_short) {
+  const double difference = macd - signal;
+  const double band = kTieTolerance * std::fabs(close);
+  return static_cast<std::int8_t>(static_cast<int>(difference > band) -
+                                  static_cast<int>(allow_short && -difference > band));
+}
+
+}  // namespace
+
+void macd_kernel(const SymbolSeries& series, const double* params, bool allow_short, std::int8_t* positions,
+                 KernelScratch& /*scratch*/) {
+  const std::size_t fast = length_of(params[0]);
+  const std::size_t slow = length_of(params[1]);
+  const std::size_t span = length_of(params[2]);
+  const std::size_t bars = series.bars;
+  const std::size_t first_macd = slow - 1;
+  const std::size_t first = first_macd + span - 1;  // first bar with the signal line defined
+  std::fill(positions, positions + std::min(first, bars), std::int8_t{0});
+  if (bars <= first) return;
+
+  const double* close = series.close;
+  const double alpha_fast = ema_alpha(fast);
+  const double alpha_slow = ema_alpha(slow);
+  const double alpha_signal = ema_alpha(span);
+  double ema_fast = window_sum(close, 0, fast) / static_cast<double>(fast);
+  for (std::size_t t = fast; t <= first_macd; ++t) ema_fast = ema_step(ema_fast, close[t], alpha_fast);
+  double ema_slow = window_sum(close, 0, slow) / static_cast<double>(slow);
+  double macd = ema_fast - ema_slow;
+  double signal_sum = macd;
+  for (std::size_t t = first_macd + 1; t <= first; ++t) {
+    ema_fast = ema_step(ema_fast, close[t], alpha_fast);
+    ema_slow = ema_step(ema_slow, close[t], alpha_slow);
+    macd = ema_fast - ema_slow;
+    signal_sum += macd;
+  }
+  double signal = signal_sum / static_cast<double>(span);
+  positions[first] = macd_position(macd, signal, close[first], allow_short);
+  for (std::size_t t = first + 1; t < bars; ++t) {
+    ema_fast = ema_step(ema_fast, close[t], alpha_fast);
+    ema_slow = ema_step(ema_slow, close[t], alpha_slow);
+    macd = ema_fast - ema_slow;
+    signal = ema_step(signal, macd, alpha_signal);
+    positions[t] = macd_position(macd, signal, close[t], allow_short);
+  }
+}
+
+namespace {
+
+// EMA with span n of x[first ..]: seeded at first + n - 1 with the mean of its first n values.
+std::vector<double> ema_from(const std::vector<double>& x, std::size_t first, std::size_t n) {
+  std::vector<double> ema(x.size(), 0.0);
+  const std::size_t seed = first + n - 1;
+  if (x.size() <= seed) return ema;
+  ema[seed] = window_sum(x.data(), first, n) / static_cast<double>(n);
+  for (std::size_t t = seed + 1; t < x.size(); ++t) ema[t] = ema_step(ema[t - 1], x[t], ema_alpha(n));
+  return ema;
+}
+
+}  // namespace
+
+void macd_reference(const SymbolSeries& series, const double* params, bool allow_short, std::int8_t* positions) {
+  const std::size_t fast = length_of(params[0]);
+  const std::size_t slow = length_of(params[1]);
+  const std::size_t span = length_of(params[2]);
+  const std::vector<double> close(series.close, series.close + series.bars);
+  const std::vector<double> ema_fast = ema_from(close, 0, fast);
+  const std::vector<double> ema_slow = ema_from(close, 0, slow);
+  std::vector<double> macd(series.bars, 0.0);
+  for (std::size_t t = slow - 1; t < series.bars; ++t) macd[t] = ema_fast[t] - ema_slow[t];
+  const std::vector<double> signal = ema_from(macd, slow - 1, span);
+  for (std::size_t t = 0; t < series.bars; ++t) {
+    positions[t] = t + 2 < slow + span ? std::int8_t{0} : macd_position(macd[t], signal[t], close[t], allow_short);
+  }
+}
+
+}  // namespace genepool::strategies

@@ -1,1 +1,98 @@
-// (being written)
+// rsi_reversion: buy when Wilder's RSI is oversold, leave (or go short) when it is overbought.
+#include <algorithm>
+#include <vector>
+
+#include "indicators.hpp"
+#include "kernels.hpp"
+
+namespace genepool::strategies {
+
+using namespace indicators;
+
+StrategyType rsi_reversion_type() {
+  return {"rsi_reversion",
+          "long from RSI below 'lower' until RSI above 'upper' (short from above 'upper' until below 'lower')",
+          {{"period", ParamKind::integer, 2, 50, 14, "bars in Wilder's RSI"},
+           {"lower", ParamKind::real, 5, 45, 30, "oversold level: RSI below it goes long"},
+           {"upper", ParamKind::real, 55, 95, 70, "overbought level: RSI above it exits a long (or goes short)"}},
+          {},
+          rsi_reversion_kernel,
+          rsi_reversion_reference};
+}
+
+namespace {
+
+// The position after a bar with this RSI, holding `previous` between the levels.
+std::int8_t rsi_next(std::int8_t previous, double rsi, double lower, double upper, bool allow_short) {
+  if (rsi < lower) return 1;
+  if (rsi > upper) return allow_short ? std::int8_t{-1} : std::int8_t{0};
+  return previous;
+}
+
+}  // namespace
+
+void rsi_reversion_kernel(const SymbolSeries& series, const double* params, bool allow_short,
+                          std::int8_t* positions, KernelScratch& /*scratch*/) {
+  const std::size_t period = length_of(params[0]);
+  const double lower = params[1];
+  const double upper = params[2];
+  const std::size_t bars = series.bars;
+  std::fill(positions, positions + std::min(period, bars), std::int8_t{0});
+  if (bars <= period) return;
+
+  const double* close = series.close;
+  const double n = static_cast<double>(period);
+  double gain = 0.0;
+  double loss = 0.0;
+  for (std::size_t t = 1; t <= period; ++t) {
+    gain += gain_of(close[t] - close[t - 1]);
+    loss += loss_of(close[t] - close[t - 1]);
+  }
+  gain /= n;
+  loss /= n;
+  std::int8_t position = rsi_next(0, rsi_of(gain, loss), lower, upper, allow_short);
+  positions[period] = position;
+  for (std::size_t t = period + 1; t < bars; ++t) {
+    const double change = close[t] - close[t - 1];
+    gain = wilder_step(gain, gain_of(change), n);
+    loss = wilder_step(loss, loss_of(change), n);
+    position = rsi_next(position, rsi_of(gain, loss), lower, upper, allow_short);
+    positions[t] = position;
+  }
+}
+
+void rsi_reversion_reference(const SymbolSeries& series, const double* params, bool allow_short,
+                             std::int8_t* positions) {
+  const std::size_t period = length_of(params[0]);
+  const double lower = params[1];
+  const double upper = params[2];
+  const std::size_t bars = series.bars;
+  const double n = static_cast<double>(period);
+
+  // Average gain and loss, defined from bar `period`.
+  std::vector<double> average_gain(bars, 0.0);
+  std::vector<double> average_loss(bars, 0.0);
+  if (bars > period) {
+    double gain_sum = 0.0;
+    double loss_sum = 0.0;
+    for (std::size_t t = 1; t <= period; ++t) {
+      gain_sum += gain_of(series.close[t] - series.close[t - 1]);
+      loss_sum += loss_of(series.close[t] - series.close[t - 1]);
+    }
+    average_gain[period] = gain_sum / n;
+    average_loss[period] = loss_sum / n;
+    for (std::size_t t = period + 1; t < bars; ++t) {
+      const double change = series.close[t] - series.close[t - 1];
+      average_gain[t] = wilder_step(average_gain[t - 1], gain_of(change), n);
+      average_loss[t] = wilder_step(average_loss[t - 1], loss_of(change), n);
+    }
+  }
+
+  std::int8_t position = 0;
+  for (std::size_t t = 0; t < bars; ++t) {
+    if (t >= period) position = rsi_next(position, rsi_of(average_gain[t], average_loss[t]), lower, upper, allow_short);
+    positions[t] = position;
+  }
+}
+
+}  // namespace genepool::strategies
