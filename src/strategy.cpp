@@ -94,12 +94,15 @@ void check_params(const StrategyType& type, const double* params) {
   for (std::size_t i = 0; i < type.params.size(); ++i) {
     const ParamSpec& spec = type.params[i];
     const double value = params[i];
-    const std::string what = type.name + ": parameter '" + spec.name + "' = " + format_number(value);
-    if (!std::isfinite(value)) throw ConfigError(what + " is not a finite number");
+    // NOTE: the message is built only on failure: this runs on every evaluation, which must not allocate.
+    const auto fail = [&](const std::string& why) {
+      throw ConfigError(type.name + ": parameter '" + spec.name + "' = " + format_number(value) + why);
+    };
+    if (!std::isfinite(value)) fail(" is not a finite number");
     if (value < spec.lower || value > spec.upper) {
-      throw ConfigError(what + " is outside [" + format_number(spec.lower) + ", " + format_number(spec.upper) + "]");
+      fail(" is outside [" + format_number(spec.lower) + ", " + format_number(spec.upper) + "]");
     }
-    if (spec.kind == ParamKind::integer && value != std::round(value)) throw ConfigError(what + " must be an integer");
+    if (spec.kind == ParamKind::integer && value != std::round(value)) fail(" must be an integer");
   }
   for (const auto& [i, j] : type.less_than) {
     if (!(params[i] < params[j])) {

@@ -36,9 +36,25 @@ class Backtester {
   const MarketData& data() const { return data_; }
 
  private:
+  struct Tally;  // per-evaluation counters and trade statistics (backtest.cpp)
+
+  Metrics evaluate_into(const Genome& genome, BacktestCurve* curve);
+  void run_kernel(const StrategyType& type, const Genome& genome, std::size_t symbol);
+  template <bool kNextOpen>
+  void accumulate_symbol(std::size_t symbol, Tally& tally);
+  Metrics close_single_symbol(Tally& tally) const;
+  Metrics portfolio_metrics(const Tally& tally, BacktestCurve* curve);
+
   const MarketData& data_;
   ExecutionSettings settings_;
-  // (implementation buffers)
+  std::size_t bars_ = 0;
+  std::size_t symbols_ = 0;
+  double buy_and_hold_ = 0;            // independent of the genome, computed once
+  KernelScratch scratch_;
+  std::vector<std::int8_t> positions_; // bars + 1: positions_[0] = 0 (pos[-1]), positions_[t + 1] = pos[t]
+  std::vector<double> hold_;           // symbol-major, bars per symbol: h_i of interval i (index 0 unused)
+  std::vector<double> gap_;            // likewise g_i; empty for close execution
+  std::vector<double> portfolio_;      // bars: sum over symbols of r_{k,i} (multi-symbol or next_open path)
 };
 
 }  // namespace genepool

@@ -13,7 +13,7 @@ struct Metrics {
   double volatility = 0;        // std(r, ddof=1) * sqrt(B)
   double sharpe = 0;            // mean(r) / std(r, ddof=1) * sqrt(B); 0 when std is 0
   double sortino = 0;           // mean(r) / sqrt(mean(min(r, 0)^2)) * sqrt(B); 0 when there are no losses
-  double max_drawdown = 0;      // max over t of 1 - equity_t / max_{s<=t} equity_s (equity_0 = 1), in [0, 1]
+  double max_drawdown = 0;      // max over t of 1 - equity_t / max_{s<=t} equity_s (equity_0 = 1); > 1 only if equity goes negative
   double max_drawdown_bars = 0; // longest run of bars spent below a previous equity peak
   double calmar = 0;            // cagr / max_drawdown; 0 when max_drawdown is 0
   double trades = 0;            // maximal runs of one non-zero position, summed over symbols
