@@ -61,7 +61,7 @@ TEST_CASE("restoring a saved state reproduces the stream, normals included", "[r
   }
 }
 
-TEST_CASE("uniform() lies in [0, 1) with the moments of a uniform distribution", "[rng]") {
+TEST_CASE("uniform() lies in the unit interval with the moments of a uniform distribution", "[rng]") {
   Rng rng(GENERATE(1ULL, 77ULL));
   const int n = 200000;
   double sum = 0;
@@ -78,7 +78,7 @@ TEST_CASE("uniform() lies in [0, 1) with the moments of a uniform distribution",
   CHECK(sum_sq / n - mean * mean == Approx(1.0 / 12).margin(0.002));
 }
 
-TEST_CASE("uniform(lower, upper) lies in [lower, upper)", "[rng]") {
+TEST_CASE("uniform(lower, upper) lies in its half-open range", "[rng]") {
   Rng rng(GENERATE(5ULL, 6ULL));
   double low = 10;
   double high = -10;
@@ -94,7 +94,7 @@ TEST_CASE("uniform(lower, upper) lies in [lower, upper)", "[rng]") {
   CHECK(rng.uniform(3.0, 3.0) == 3.0);
 }
 
-TEST_CASE("uniform_int is unbiased over [lower, upper]", "[rng]") {
+TEST_CASE("uniform_int is unbiased over its closed range", "[rng]") {
   Rng rng(GENERATE(9ULL, 10ULL));
   const std::int64_t lower = -3;
   const std::int64_t upper = 6;

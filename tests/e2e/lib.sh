@@ -17,7 +17,7 @@ expect_failure() {
   local got=0
   "$@" >"$SCRATCH/out.txt" 2>"$SCRATCH/err.txt" || got=$?
   [[ $got -eq $status ]] || fail "expected status $status, got $got from: $* ($(cat "$SCRATCH/err.txt"))"
-  grep -Eq -- "$pattern" "$SCRATCH/err.txt" || fail "stderr of '$*' lacks /$pattern/: $(cat "$SCRATCH/err.txt")"
+  grep -Eqi -- "$pattern" "$SCRATCH/err.txt" || fail "stderr of '$*' lacks /$pattern/: $(cat "$SCRATCH/err.txt")"
 }
 
 # mpi N ARGS...: genepool under mpirun with N ranks, with a time limit so a hang fails the test.
