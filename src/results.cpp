@@ -466,6 +466,15 @@ void write_data(Out& out, const H5::H5File& file, const RunInfo& run, const Mark
   const H5::DataSet timestamps =
       out.array(group, "timestamps", data.timestamps.data(), {bars}, "UTC time of each bar's close");
   out.text(timestamps, "units", "seconds since 1970-01-01T00:00:00Z");
+  // Buy and hold, equal weight at the first bar: mean over symbols of close[t] / close[0].
+  std::vector<double> buy_and_hold(data.timestamps.size(), 0.0);
+  for (Eigen::Index k = 0; k < data.symbol_count(); ++k)
+    for (Eigen::Index t = 0; t < data.bars(); ++t)
+      buy_and_hold[static_cast<std::size_t>(t)] += data.close(t, k) / data.close(0, k);
+  for (double& value : buy_and_hold) value /= static_cast<double>(data.symbol_count());
+  out.array(group, "buy_and_hold_equity", buy_and_hold.data(), {bars},
+            "equity per bar of buying every symbol with equal weight at the first bar: mean over symbols of "
+            "close[t] / close[0]");
   out.number(group, "bars", to_i64(data.timestamps.size()));
   out.number(group, "symbol_count", to_i64(data.symbols.size()));
   const std::int64_t first = data.timestamps.empty() ? 0 : data.timestamps.front();

@@ -46,7 +46,7 @@ INDIVIDUAL_COLUMNS = {
 DATASETS = {
     "/config": ("str", ""),
     "/inputs/path": ("str", "I"), "/inputs/sha256": ("str", "I"), "/inputs/bytes": ("uint64", "I"),
-    "/data/symbols": ("str", "S"), "/data/timestamps": ("int64", "B"),
+    "/data/symbols": ("str", "S"), "/data/timestamps": ("int64", "B"), "/data/buy_and_hold_equity": ("float64", "B"),
     "/strategies/name": ("str", "T"), "/strategies/description": ("str", "T"),
     "/strategies/param_count": ("int32", "T"), "/strategies/param_names": ("str", "T4"),
     "/strategies/param_kind": ("str", "T4"), "/strategies/lower": ("float64", "T4"),
@@ -211,6 +211,10 @@ class Validator:
                 self.check(data[f"{which}_timestamp_iso"] == iso,
                            f"/data: {which}_timestamp_iso is {data[which + '_timestamp_iso']!r}; expected {iso!r}")
         self.check(config["bars_per_year"] > 0, f"/config: bars_per_year is {config['bars_per_year']}; expected > 0")
+        hold = self.read("/data/buy_and_hold_equity")
+        if B > 0:
+            self.check(hold[0] == 1.0 and np.all(np.isfinite(hold)) and np.all(hold > 0),
+                       f"/data/buy_and_hold_equity: expected finite positive values starting at 1; starts at {hold[0]}")
 
         # /strategies
         names = list(self.read("/strategies/name"))
@@ -309,6 +313,11 @@ class Validator:
             self.check(list(bpnames[k]) == list(pnames[s]), f"/best/param_names[{k}] differs from /strategies/param_names[{s}]")
         bgen = self.read("/best/generation")
         self.check(np.all((bgen >= 0) & (bgen < G)), "/best/generation: outside 0..G-1")
+        # Buy and hold ends where every strategy's buy_and_hold metric says: mean of close[n-1] / close[0] - 1.
+        if K > 0 and B > 0 and columns is not None and "buy_and_hold" in columns:
+            metric = self.read("/best/metrics")[0, columns.index("buy_and_hold")]
+            self.check(abs(hold[-1] - 1 - metric) <= 1e-12 * max(1.0, abs(metric)),
+                       f"/data/buy_and_hold_equity: ends at {hold[-1]!r}; /best metric buy_and_hold is {metric!r}")
         link = self.f.get("/best/timestamps", getlink=True)
         self.check(isinstance(link, h5py.SoftLink) and link.path == "/data/timestamps",
                    "/best/timestamps: expected a soft link to /data/timestamps")

@@ -1,18 +1,23 @@
-// `genepool backtest`: one strategy with given parameters on market data, its metrics and equity curve.
+// `genepool backtest`: one strategy with given parameters on market data, its metrics and equity curve;
+// or every strategy of a strategy spec (`genepool export --out`), replayed and compared with its stored metrics.
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include "commands.hpp"
 #include "execution_options.hpp"
 #include "genepool/backtest.hpp"
 #include "genepool/error.hpp"
 #include "genepool/market_data_io.hpp"
+#include "genepool/sha256.hpp"
 #include "genepool/timestamp.hpp"
 #include "json.hpp"
+#include "strategy_spec.hpp"
 
 namespace genepool::app {
 namespace {
@@ -21,7 +26,9 @@ struct BacktestOptions {
   std::vector<std::string> data_files;
   std::string strategy;
   std::vector<std::string> params;  // NAME=VALUE
+  std::string spec;
   ExecutionSettings settings;
+  CLI::App* command = nullptr;  // to tell which execution flags were given
   bool json = false;
   std::string equity_out;
 };
@@ -71,10 +78,11 @@ void print_metrics(std::ostream& out, const Metrics& metrics) {
   }
 }
 
-void print_json(std::ostream& out, const Genome& genome, const MarketData& data, const ExecutionSettings& settings,
-                const Metrics& metrics) {
+// The result of one backtest as a JSON object; `extra` adds members before the end.
+template <class Extra>
+void write_json(JsonWriter& json, const Genome& genome, const MarketData& data, const ExecutionSettings& settings,
+                const Metrics& metrics, Extra extra) {
   const auto& type = strategy_of(genome);
-  JsonWriter json(out);
   json.begin_object().key("strategy").value(type.name).key("params").begin_object();
   for (std::size_t i = 0; i < type.params.size(); ++i) json.key(type.params[i].name).value(genome.params[i]);
   json.end_object();
@@ -90,8 +98,131 @@ void print_json(std::ostream& out, const Genome& genome, const MarketData& data,
       .key("bars_per_year").value(settings.bars_per_year);
   json.key("metrics").begin_object();
   for (const auto& field : metric_fields()) json.key(field.name).value(metrics.*field.member);
-  json.end_object().end_object();
+  json.end_object();
+  extra(json);
+  json.end_object();
+}
+
+void print_json(std::ostream& out, const Genome& genome, const MarketData& data, const ExecutionSettings& settings,
+                const Metrics& metrics) {
+  JsonWriter json(out);
+  write_json(json, genome, data, settings, metrics, [](JsonWriter&) {});
   out << '\n';
+}
+
+// "sma_crossover fast=10 slow=40 on SPY (2520 bars, 2010-01-04 .. 2019-12-31), close execution, ..."
+void print_heading(std::ostream& out, const Genome& genome, const MarketData& data, const ExecutionSettings& settings) {
+  const auto& type = strategy_of(genome);
+  out << type.name;
+  for (std::size_t i = 0; i < type.params.size(); ++i) out << ' ' << type.params[i].name << '=' << genome.params[i];
+  out << " on";
+  for (const auto& symbol : data.symbols) out << ' ' << symbol;
+  out << " (" << data.bars() << " bars, " << format_timestamp(data.timestamps.front()) << " .. "
+      << format_timestamp(data.timestamps.back()) << "), " << describe(settings) << '\n';
+}
+
+// A replayed metric equals the spec's: bit for bit, or both non-finite (the spec writes those as null).
+bool same_metric(double replayed, const std::optional<double>& stored) {
+  if (!stored) return !std::isfinite(replayed);
+  return replayed == *stored || (std::isnan(replayed) && std::isnan(*stored));
+}
+
+// The spec's metrics that differ from the replay's (a metric the replay does not know counts as differing).
+std::vector<std::string> differing_metrics(const SpecStrategy& strategy, const Metrics& metrics) {
+  std::vector<std::string> names;
+  for (const auto& [name, stored] : strategy.metrics) {
+    const auto& fields = metric_fields();
+    const auto field = std::find_if(fields.begin(), fields.end(), [&](const MetricField& f) { return f.name == name; });
+    if (field == fields.end() || !same_metric(metrics.*field->member, stored)) names.push_back(name);
+  }
+  return names;
+}
+
+// One line when the given files are not the spec's data: their SHA-256, in order, against the spec's.
+void warn_if_other_data(const SpecStrategy& strategy, const std::vector<std::string>& files,
+                        const std::vector<std::string>& digests) {
+  bool same = files.size() == strategy.inputs.size();
+  for (std::size_t i = 0; same && i < files.size(); ++i) same = digests[i] == strategy.inputs[i].sha256;
+  if (same) return;
+  std::string given, expected;
+  for (std::size_t i = 0; i < files.size(); ++i)
+    given += (i ? ", " : "") + files[i] + " " + digests[i].substr(0, 12);
+  for (std::size_t i = 0; i < strategy.inputs.size(); ++i)
+    expected += (i ? ", " : "") + strategy.inputs[i].path + " " + strategy.inputs[i].sha256.substr(0, 12);
+  std::cerr << "genepool: warning: the data differs from spec strategy #" << strategy.rank << "'s (sha256 of --data: "
+            << given << "; the spec's run read: " << expected << "); its metrics may not reproduce\n";
+}
+
+// The spec's execution settings, except where the command line gave a flag.
+ExecutionSettings replay_settings(const BacktestOptions& options, const ExecutionSettings& spec) {
+  ExecutionSettings settings = spec;
+  const CLI::App& command = *options.command;
+  if (command.count("--execution") > 0) settings.execution = options.settings.execution;
+  if (command.count("--cost") > 0) settings.cost = options.settings.cost;
+  if (command.count("--allow-short") > 0) settings.allow_short = true;
+  if (command.count("--bars-per-year") > 0) settings.bars_per_year = options.settings.bars_per_year;
+  return settings;
+}
+
+void run_spec(const BacktestOptions& options) {
+  const std::vector<SpecStrategy> strategies = read_strategy_spec(options.spec);
+  LoadReport report;
+  const MarketData data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report);
+  if (!options.json) std::cerr << "genepool: " << report.summary() << '\n';
+  std::vector<std::string> digests;
+  for (const auto& file : options.data_files) digests.push_back(sha256_file(file));
+
+  std::optional<JsonWriter> json;
+  if (options.json) {
+    json.emplace(std::cout);
+    json->begin_object().key("spec").value(options.spec).key("strategies").begin_array();
+  }
+  std::vector<std::vector<std::string>> warned;  // the spec inputs already warned about
+  for (const SpecStrategy& strategy : strategies) {
+    std::vector<std::string> spec_digests;
+    for (const auto& input : strategy.inputs) spec_digests.push_back(input.sha256);
+    if (std::find(warned.begin(), warned.end(), spec_digests) == warned.end()) {
+      warn_if_other_data(strategy, options.data_files, digests);
+      warned.push_back(spec_digests);
+    }
+    Backtester backtester(data, replay_settings(options, strategy.execution));
+    const Metrics metrics = backtester.evaluate(strategy.genome);
+    const std::vector<std::string> differing = differing_metrics(strategy, metrics);
+    if (json) {
+      write_json(*json, strategy.genome, data, backtester.settings(), metrics, [&](JsonWriter& out) {
+        out.key("rank").value(strategy.rank).key("matches_spec").value(differing.empty());
+      });
+      continue;
+    }
+    std::cout << '#' << strategy.rank << ' ';
+    print_heading(std::cout, strategy.genome, data, backtester.settings());
+    std::cout << "  " << std::left << std::setw(18) << "metric" << std::right << std::setw(14) << "replayed"
+              << std::setw(14) << "spec" << '\n';
+    for (const auto& field : metric_fields()) {
+      const auto stored = std::find_if(strategy.metrics.begin(), strategy.metrics.end(),
+                                       [&](const auto& entry) { return entry.first == field.name; });
+      std::cout << "  " << std::left << std::setw(18) << field.name << std::right << std::setw(14)
+                << std::setprecision(6) << metrics.*field.member << std::setw(14);
+      if (stored == strategy.metrics.end()) {
+        std::cout << "-";
+      } else if (stored->second) {
+        std::cout << *stored->second;
+      } else {
+        std::cout << "null";
+      }
+      const bool differs = stored != strategy.metrics.end() && !same_metric(metrics.*field.member, stored->second);
+      std::cout << (differs ? "   differs" : "") << '\n';
+    }
+    if (differing.empty()) {
+      std::cout << "  every metric equals the spec's exactly\n\n";
+    } else {
+      std::cout << "  " << differing.size() << " metric(s) differ from the spec's\n\n";
+    }
+  }
+  if (json) {
+    json->end_array().end_object();
+    std::cout << '\n';
+  }
 }
 
 void run_backtest(const BacktestOptions& options) {
@@ -110,13 +241,7 @@ void run_backtest(const BacktestOptions& options) {
     print_json(std::cout, genome, data, settings, metrics);
     return;
   }
-  const auto& type = strategy_of(genome);
-  std::cout << type.name;
-  for (std::size_t i = 0; i < type.params.size(); ++i) std::cout << ' ' << type.params[i].name << '=' << genome.params[i];
-  std::cout << " on";
-  for (const auto& symbol : data.symbols) std::cout << ' ' << symbol;
-  std::cout << " (" << data.bars() << " bars, " << format_timestamp(data.timestamps.front()) << " .. "
-            << format_timestamp(data.timestamps.back()) << "), " << describe(settings) << '\n';
+  print_heading(std::cout, genome, data, settings);
   print_metrics(std::cout, metrics);
   if (!options.equity_out.empty()) std::cout << "equity curve written to " << options.equity_out << '\n';
 }
@@ -124,17 +249,33 @@ void run_backtest(const BacktestOptions& options) {
 }  // namespace
 
 void add_backtest_command(CLI::App& app) {
-  auto* command = app.add_subcommand("backtest", "Backtest one strategy with given parameters and print its metrics");
+  auto* command = app.add_subcommand(
+      "backtest", "Backtest one strategy with given parameters, or replay a strategy spec (--spec), and print the metrics");
   auto options = std::make_shared<BacktestOptions>();
   command->add_option("--data", options->data_files, "Market data files (CSV or HDF5); several are aligned on timestamps")
       ->required()
       ->check(CLI::ExistingFile);
-  command->add_option("--strategy", options->strategy, "Strategy type (see `genepool strategies`)")->required();
-  command->add_option("--param", options->params, "A parameter as NAME=VALUE; repeat for each (defaults otherwise)");
+  auto* strategy = command->add_option("--strategy", options->strategy, "Strategy type (see `genepool strategies`)");
+  auto* param =
+      command->add_option("--param", options->params, "A parameter as NAME=VALUE; repeat for each (defaults otherwise)");
+  auto* spec = command->add_option("--spec", options->spec,
+                                   "Replay every strategy of a strategy spec (genepool export --out) instead of "
+                                   "--strategy; its execution settings apply unless given here");
   add_execution_options(*command, options->settings);
   command->add_flag("--json", options->json, "Print the result as JSON");
-  command->add_option("--equity-out", options->equity_out, "Write timestamp, position, return and equity per bar (CSV)");
-  command->callback([options] { run_backtest(*options); });
+  auto* equity = command->add_option("--equity-out", options->equity_out,
+                                     "Write timestamp, position, return and equity per bar (CSV)");
+  spec->excludes(strategy)->excludes(param)->excludes(equity);
+  options->command = command;
+  command->callback([options] {
+    if (!options->spec.empty()) {
+      run_spec(*options);
+    } else if (options->strategy.empty()) {
+      throw ConfigError("backtest: give --strategy NAME (with --param NAME=VALUE ...) or --spec FILE");
+    } else {
+      run_backtest(*options);
+    }
+  });
 }
 
 }  // namespace genepool::app

@@ -1,0 +1,546 @@
+#!/usr/bin/python3
+"""Figures and a one-page HTML tearsheet from a genepool results file (docs/reading-results.md).
+
+Usage:
+  /usr/bin/python3 scripts/plot_results.py RUN.h5 --out DIR          PNG figures into DIR
+  /usr/bin/python3 scripts/plot_results.py RUN.h5 --html FILE.html   one self-contained page
+  (both together work too)
+
+Figures: convergence.png, equity.png, drawdown.png, landscape.png, type_share.png, and pareto.png
+when the file has a /pareto group. Needs Debian's python3-h5py, python3-numpy and
+python3-matplotlib. A file that is not a complete genepool results file ends the script with one
+line on stderr and status 1.
+"""
+import argparse
+import base64
+import datetime
+import html
+import io
+import math
+import os
+import sys
+
+try:
+    import h5py
+    import numpy as np
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+except ImportError as missing:  # one line, with the Debian package that provides it
+    package = {"h5py": "python3-h5py", "numpy": "python3-numpy"}.get(missing.name, "python3-matplotlib")
+    sys.exit(f"plot_results.py: {missing}; install it with: apt-get install {package} (and use /usr/bin/python3)")
+
+PENALTY = -1e11     # fitness at or below this is infeasible or failed: no objective value
+TOP_CURVES = 5      # strategies drawn in equity.png and drawdown.png
+DPI = 100
+WIDE = (10, 5)      # inches: 1000 x 500 pixels at DPI
+LANDSCAPE_CELL = (4, 3.5)
+LANDSCAPE_COLUMNS = 4
+TYPE_COLOURS = plt.get_cmap("tab10")
+
+
+class NotAResultsFile(Exception):
+    pass
+
+
+def text(value):
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+class Run:
+    """What the figures and the page need from one results file, read once."""
+
+    def __init__(self, path):
+        self.path = path
+        if not os.path.exists(path):
+            raise NotAResultsFile(f"{path}: no such file")
+        if os.path.isdir(path):
+            raise NotAResultsFile(f"{path}: is a directory; expected a results file such as run.h5")
+        try:
+            f = h5py.File(path, "r")
+        except OSError:
+            raise NotAResultsFile(f"{path}: not an HDF5 file; expected a genepool results file (genepool evolve --out)")
+        with f:
+            fmt = f.attrs.get("format")
+            if fmt is None or text(fmt) != "genepool-results":
+                raise NotAResultsFile(f"{path}: not a genepool results file (root attribute format is "
+                                      f"{'missing' if fmt is None else repr(text(fmt))}; expected 'genepool-results')")
+            self.status = text(f.attrs.get("status", "unknown"))
+            for needed in ("/generations", "/individuals", "/strategies", "/data/timestamps", "/config", "/best"):
+                if needed not in f:
+                    raise NotAResultsFile(f"{path}: has no {needed} (status '{self.status}'; plots need a complete "
+                                          f"genepool results file)")
+            try:
+                self.read(f)
+            except KeyError as e:
+                raise NotAResultsFile(f"{path}: missing {e.args[0] if e.args else 'an object'} "
+                                      f"(the file does not follow docs/results-format.md)")
+
+    def read(self, f):
+        self.attrs = {name: f.attrs[name] for name in f.attrs}
+        self.config = {name: f["config"].attrs[name] for name in f["config"].attrs}
+        self.objective = text(self.config.get("objective", "fitness"))
+        self.inputs = list(zip(f["inputs/path"].asstr()[()], f["inputs/sha256"].asstr()[()], f["inputs/bytes"][()]))
+        self.timestamps = f["data/timestamps"][()]
+        self.dates = self.timestamps.astype("datetime64[s]")
+        self.symbols = list(f["data/symbols"].asstr()[()])
+        self.buy_and_hold = f["data/buy_and_hold_equity"][()] if "buy_and_hold_equity" in f["data"] else None
+        self.data_attrs = {name: f["data"].attrs[name] for name in f["data"].attrs}
+        self.type_names = list(f["strategies/name"].asstr()[()])
+        self.param_counts = f["strategies/param_count"][()]
+        self.param_names = f["strategies/param_names"].asstr()[()]
+        self.in_play = [self.type_names.index(text(s)) for s in self.config.get("strategies", self.type_names)
+                        if text(s) in self.type_names]
+        self.gens = {name: ds[()] for name, ds in f["generations"].items()}
+        ind = f["individuals"]
+        self.ind_generation = ind["generation"][()]
+        self.ind_strategy = ind["strategy"][()]
+        self.ind_params = ind["params"][()]
+        self.ind_fitness = ind["fitness"][()]
+        self.ind_status = ind["status"][()]
+        self.status_names = [text(s) for s in ind["status"].attrs.get("names", [])]
+        best = f["best"]
+        self.best_names = list(best["strategy_name"].asstr()[()])
+        self.best_strategy = best["strategy"][()]
+        self.best_params = best["params"][()]
+        self.best_fitness = best["fitness"][()]
+        self.best_generation = best["generation"][()]
+        self.best_metrics = best["metrics"][()]
+        self.columns = [text(c) for c in best["metrics"].attrs["columns"]]
+        self.equity = best["equity"][()]
+        if len(self.best_names) == 0:
+            raise NotAResultsFile(f"{self.path}: /best is empty: the run kept no strategy")
+        self.summary = {name: f["summary"].attrs[name] for name in f["summary"].attrs} if "summary" in f else {}
+        self.validation = self.read_validation(f)
+        self.pareto = self.read_pareto(f)
+
+    def read_validation(self, f):
+        """Out-of-sample metrics of /best, when the file has /validation/metrics with 'columns'."""
+        if "validation" not in f or "metrics" not in f["validation"]:
+            return None
+        ds = f["validation/metrics"]
+        if ds.ndim != 2 or "columns" not in ds.attrs or len(ds.attrs["columns"]) != ds.shape[1]:
+            return None
+        rows = ds[()]
+        columns = [text(c) for c in ds.attrs["columns"]]
+        ranks = f["validation/rank"][()] if "rank" in f["validation"] else np.arange(1, rows.shape[0] + 1)
+        by_rank = {int(r): row for r, row in zip(ranks, rows)}
+        attrs = {name: text(value) for name, value in f["validation"].attrs.items() if name != "description"}
+        return {"columns": columns, "by_rank": by_rank, "attrs": attrs}
+
+    def read_pareto(self, f):
+        """A Pareto front: /pareto/metrics [n][M] with 'columns'; axes from an 'objectives' attribute or the first two."""
+        if "pareto" not in f:
+            return None
+        group = f["pareto"]
+        ds = group.get("metrics")
+        if not isinstance(ds, h5py.Dataset) or ds.ndim != 2 or "columns" not in ds.attrs:
+            print(f"plot_results.py: warning: {self.path}: /pareto has no metrics table with 'columns'; "
+                  "pareto.png skipped", file=sys.stderr)
+            return None
+        columns = [text(c) for c in ds.attrs["columns"]]
+        objectives = [text(o) for o in group.attrs.get("objectives", ds.attrs.get("objectives", columns[:2]))][:2]
+        if len(objectives) < 2 or not all(o in columns for o in objectives):
+            print(f"plot_results.py: warning: {self.path}: /pareto objectives {objectives} are not among its columns; "
+                  "pareto.png skipped", file=sys.stderr)
+            return None
+        values = ds[()]
+        return {"objectives": objectives,
+                "x": values[:, columns.index(objectives[0])], "y": values[:, columns.index(objectives[1])]}
+
+    def metric(self, rank_index, name):
+        return self.best_metrics[rank_index, self.columns.index(name)] if name in self.columns else math.nan
+
+    def params_text(self, k, separator=" "):
+        s = self.best_strategy[k]
+        names = self.param_names[s][: self.param_counts[s]]
+        return separator.join(f"{n}={format_param(v)}" for n, v in zip(names, self.best_params[k]))
+
+    def curves(self):
+        count = min(TOP_CURVES, len(self.best_names))
+        return [(f"#{k + 1} {self.best_names[k]} {self.params_text(k)}", self.equity[k]) for k in range(count)]
+
+
+def format_param(value):
+    return str(int(value)) if float(value).is_integer() else f"{value:.6g}"
+
+
+def percent(value):
+    return f"{100 * value:.2f}%" if np.isfinite(value) else str(value)
+
+
+def date_axis(ax):
+    locator = mdates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def new_figure(size=WIDE):
+    return plt.figure(figsize=size, dpi=DPI, layout="constrained")
+
+
+def figure_convergence(run):
+    g = run.gens
+    fig = new_figure()
+    ax = fig.add_subplot()
+    x = g["generation"]
+    feasible = (g["failed"] + g["infeasible"]) < g["evaluations"]
+    best = np.where(g["best"] > PENALTY, g["best"], np.nan)
+    mean = np.where(feasible, g["mean"], np.nan)
+    median = np.where(feasible, g["median"], np.nan)
+    std = np.where(feasible, g["std"], np.nan)
+    ax.fill_between(x, mean - std, mean + std, color="tab:blue", alpha=0.15, label="mean ± std")
+    ax.plot(x, best, color="tab:red", marker="o", markersize=3, label="best")
+    ax.plot(x, mean, color="tab:blue", label="mean")
+    ax.plot(x, median, color="tab:green", linestyle="--", label="median")
+    ax.set_title(f"Convergence: {run.objective} by generation (feasible individuals)")
+    ax.set_xlabel("generation")
+    ax.set_ylabel(f"fitness ({run.objective})")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right")
+    return fig
+
+
+def figure_equity(run):
+    fig = new_figure()
+    ax = fig.add_subplot()
+    lines = run.curves()
+    for i, (label, equity) in enumerate(lines):
+        ax.plot(run.dates, equity, color=plt.get_cmap("tab10")(i), linewidth=1.6 if i == 0 else 1.0, label=label)
+    values = [e for _, e in lines]
+    if run.buy_and_hold is not None:
+        ax.plot(run.dates, run.buy_and_hold, color="black", linestyle="--", linewidth=1.2, label="buy and hold")
+        values.append(run.buy_and_hold)
+    every = np.concatenate(values)
+    if np.all(every > 0) and every.max() / every.min() > 10:
+        ax.set_yscale("log")
+        ax.set_ylabel("equity (log scale, starts at 1)")
+    else:
+        ax.set_ylabel("equity (starts at 1)")
+    date_axis(ax)
+    ax.set_xlabel("date (UTC)")
+    ax.set_title(f"Equity of the top {len(lines)} strategies" +
+                 (" vs buy and hold" if run.buy_and_hold is not None else ""))
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+def drawdown(equity):
+    peak = np.maximum.accumulate(equity)
+    return equity / peak - 1
+
+
+def figure_drawdown(run):
+    fig = new_figure()
+    ax = fig.add_subplot()
+    for i, (label, equity) in enumerate(run.curves()):
+        dd = 100 * drawdown(equity)
+        colour = plt.get_cmap("tab10")(i)
+        if i == 0:
+            ax.fill_between(run.dates, dd, 0, color=colour, alpha=0.25)
+        ax.plot(run.dates, dd, color=colour, linewidth=1.4 if i == 0 else 0.9, label=label)
+    if run.buy_and_hold is not None:
+        ax.plot(run.dates, 100 * drawdown(run.buy_and_hold), color="black", linestyle="--", linewidth=1.0,
+                label="buy and hold")
+    date_axis(ax)
+    ax.set_xlabel("date (UTC)")
+    ax.set_ylabel("drawdown from the running peak (%)")
+    ax.set_title("Drawdown of the top strategies")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower left", fontsize=8)
+    return fig
+
+
+def landscape_grid(run):
+    types = len(run.in_play)
+    columns = min(LANDSCAPE_COLUMNS, max(types, 1))
+    return columns, max(1, math.ceil(types / columns))
+
+
+def figure_landscape(run):
+    columns, rows = landscape_grid(run)
+    fig = new_figure((LANDSCAPE_CELL[0] * columns, LANDSCAPE_CELL[1] * rows))
+    fig.suptitle(f"Fitness landscape: {run.objective} over the first two parameters, every individual of every "
+                 "generation (infeasible and failed left out)")
+    ok = run.ind_fitness > PENALTY
+    for cell, s in enumerate(run.in_play):
+        ax = fig.add_subplot(rows, columns, cell + 1)
+        mine = ok & (run.ind_strategy == s)
+        count = run.param_counts[s]
+        names = run.param_names[s]
+        ax.set_title(run.type_names[s], fontsize=10, color=TYPE_COLOURS(s % 10))
+        ax.set_xlabel(names[0] if count > 0 else "")
+        ax.set_ylabel(names[1] if count > 1 else run.objective)
+        if not np.any(mine):
+            ax.text(0.5, 0.5, "no feasible individual", ha="center", va="center", transform=ax.transAxes, color="grey")
+            continue
+        order = np.argsort(run.ind_fitness[mine])  # best drawn last, on top
+        x = run.ind_params[mine, 0][order]
+        y = run.ind_params[mine, 1][order] if count > 1 else run.ind_fitness[mine][order]
+        points = ax.scatter(x, y, c=run.ind_fitness[mine][order], cmap="viridis", s=12, alpha=0.8)
+        fig.colorbar(points, ax=ax, label=run.objective)
+        ax.grid(alpha=0.3)
+    return fig
+
+
+def figure_type_share(run):
+    fig = new_figure()
+    ax = fig.add_subplot()
+    generations = run.gens["generation"]
+    per_generation = np.bincount(run.ind_generation, minlength=len(generations)).astype(float)
+    per_generation[per_generation == 0] = 1
+    shares, labels, colours = [], [], []
+    for s in run.in_play:
+        counts = np.bincount(run.ind_generation[run.ind_strategy == s], minlength=len(generations))
+        shares.append(100 * counts[: len(generations)] / per_generation[: len(generations)])
+        labels.append(run.type_names[s])
+        colours.append(TYPE_COLOURS(s % 10))
+    ax.stackplot(generations, shares, labels=labels, colors=colours, alpha=0.85)
+    ax.set_xlim(generations.min(), max(generations.max(), generations.min() + 1))
+    ax.set_ylim(0, 100)
+    ax.set_title("Share of each strategy type in the population by generation")
+    ax.set_xlabel("generation")
+    ax.set_ylabel("share of the population (%)")
+    handles, names = ax.get_legend_handles_labels()
+    ax.legend(handles[::-1], names[::-1], loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8)  # as stacked
+    return fig
+
+
+def figure_pareto(run):
+    fig = new_figure()
+    ax = fig.add_subplot()
+    p = run.pareto
+    order = np.argsort(p["x"])
+    ax.plot(p["x"][order], p["y"][order], color="tab:red", marker="o", linewidth=1, label="Pareto front")
+    ax.set_title(f"Pareto front: {p['objectives'][0]} vs {p['objectives'][1]}")
+    ax.set_xlabel(p["objectives"][0])
+    ax.set_ylabel(p["objectives"][1])
+    ax.grid(alpha=0.3)
+    ax.legend()
+    return fig
+
+
+def figures(run):
+    """(file name, caption, figure function) for every figure this file supports."""
+    found = [
+        ("convergence.png", "Best, mean and median fitness by generation", figure_convergence),
+        ("equity.png", "Equity curves of the top strategies", figure_equity),
+        ("drawdown.png", "Drawdowns of the top strategies", figure_drawdown),
+        ("landscape.png", "Fitness over each strategy type's first two parameters", figure_landscape),
+        ("type_share.png", "Strategy types in the population", figure_type_share),
+    ]
+    if run.pareto is not None:
+        found.append(("pareto.png", "Pareto front", figure_pareto))
+    return found
+
+
+def png_bytes(fig):
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+# ---- the HTML tearsheet ------------------------------------------------------------------------
+
+CSS = """
+body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; color: #1f2933; background: #ffffff;
+       margin: 0; }
+main { max-width: 1080px; margin: 0 auto; padding: 24px 20px 48px; }
+h1 { font-size: 24px; margin: 0 0 4px; }
+h2 { font-size: 18px; margin: 32px 0 10px; padding-bottom: 4px; border-bottom: 2px solid #d9e2ec; }
+.subtitle { color: #52606d; margin: 0 0 18px; }
+.cards { display: grid; grid-template-columns: 2fr repeat(5, 1fr); gap: 12px; }
+.card { border: 1px solid #d9e2ec; border-radius: 6px; padding: 10px 14px; background: #f8fafc;
+        overflow-wrap: anywhere; }
+.card .label { font-size: 12px; color: #52606d; text-transform: uppercase; letter-spacing: 0.04em; }
+.card .value { font-size: 18px; font-weight: bold; margin-top: 2px; }
+table { border-collapse: collapse; width: 100%; font-size: 13px; }
+th, td { padding: 5px 8px; border-bottom: 1px solid #e4e7eb; text-align: right; }
+th { background: #f0f4f8; font-weight: 600; }
+td.text, th.text { text-align: left; }
+td.name { white-space: nowrap; }
+.wide { overflow-x: auto; }
+table.details td:first-child { text-align: left; color: #52606d; width: 180px; }
+table.details td { text-align: left; }
+figure { margin: 18px 0; }
+figure img { display: block; max-width: 100%; height: auto; border: 1px solid #e4e7eb; }
+figcaption { font-size: 13px; color: #52606d; margin-top: 4px; }
+code { font-size: 12px; }
+"""
+
+TABLE_METRICS = [("sharpe", "sharpe", False), ("sortino", "sortino", False), ("cagr", "cagr", True),
+                 ("total_return", "total return", True), ("max_drawdown", "max drawdown", True),
+                 ("trades", "trades", False), ("win_rate", "win rate", True),
+                 ("profit_factor", "profit factor", False), ("exposure", "exposure", True)]
+
+
+def metric_cell(value, name, is_percent):
+    if is_percent:
+        return percent(value)
+    if name == "trades":
+        return f"{value:.0f}"
+    return f"{value:.2f}" if name == "profit_factor" else f"{value:.4f}"
+
+
+def esc(value):
+    return html.escape(text(value))
+
+
+def card(label, value):
+    return f'<div class="card"><div class="label">{esc(label)}</div><div class="value">{esc(value)}</div></div>'
+
+
+def details_table(rows):
+    body = "".join(f"<tr><td>{esc(k)}</td><td>{v}</td></tr>" for k, v in rows)
+    return f'<table class="details">{body}</table>'
+
+
+def top_table(run):
+    head = ('<tr><th>#</th><th class="text">strategy</th><th class="text">parameters</th><th>fitness</th>' +
+            "".join(f"<th>{esc(h)}</th>" for _, h, _ in TABLE_METRICS) + "<th>gen</th></tr>")
+    rows = []
+    for k, name in enumerate(run.best_names):
+        cells = "".join(f"<td>{metric_cell(run.metric(k, m), m, p)}</td>" for m, _, p in TABLE_METRICS)
+        fitness = run.best_fitness[k]
+        rows.append(f"<tr><td>{k + 1}</td><td class=\"text name\">{esc(name)}</td><td class=\"text\">"
+                    f"{esc(run.params_text(k))}</td><td>{fitness:.4f}</td>{cells}"
+                    f"<td>{run.best_generation[k]}</td></tr>")
+    return f'<div class="wide"><table>{head}{"".join(rows)}</table></div>'
+
+
+def validation_table(run):
+    v = run.validation
+    names = [m for m in ("sharpe", "cagr", "total_return", "max_drawdown", "trades") if m in v["columns"]]
+    head = ('<tr><th>#</th><th class="text">strategy</th>' +
+            "".join(f"<th>{esc(m)} in sample</th><th>{esc(m)} out of sample</th>" for m in names) + "</tr>")
+    rows = []
+    for k, name in enumerate(run.best_names):
+        outside = v["by_rank"].get(k + 1)
+        cells = ""
+        for m in names:
+            is_percent = m in ("cagr", "total_return", "max_drawdown")
+            cells += f"<td>{metric_cell(run.metric(k, m), m, is_percent)}</td>"
+            cells += ("<td>-</td>" if outside is None else
+                      f"<td>{metric_cell(outside[v['columns'].index(m)], m, is_percent)}</td>")
+        rows.append(f'<tr><td>{k + 1}</td><td class="text name">{esc(name)}</td>{cells}</tr>')
+    attrs = "; ".join(f"{esc(k)}: {esc(val)}" for k, val in v["attrs"].items())
+    return (f"<p>{attrs}</p>" if attrs else "") + f'<div class="wide"><table>{head}{"".join(rows)}</table></div>'
+
+
+def tearsheet(run, images):
+    a, c, g = run.attrs, run.config, run.gens
+    best = 0
+    hold = run.buy_and_hold[-1] - 1 if run.buy_and_hold is not None else math.nan
+    first = text(run.data_attrs.get("first_timestamp_iso", ""))[:10]
+    last = text(run.data_attrs.get("last_timestamp_iso", ""))[:10]
+    evaluations = int(np.sum(g["evaluations"]))
+    failed = int(np.sum(g["failed"]))
+    cards = "".join([
+        card("best strategy", run.best_names[best]),
+        card(run.objective, f"{run.best_fitness[best]:.4f}"),
+        card("cagr", percent(run.metric(best, "cagr"))),
+        card("max drawdown", percent(run.metric(best, "max_drawdown"))),
+        card("buy and hold", percent(hold)),
+        card("generations", f"{len(g['generation'])} x {int(c.get('population', 0))}"),
+    ])
+    execution = (f"{text(c.get('execution', ''))}, cost {c.get('cost', 0):g}, "
+                 f"{'long/short' if c.get('allow_short', False) else 'long/flat'}, "
+                 f"{c.get('bars_per_year', 0):g} bars/year" + (" (inferred)" if c.get("bars_per_year_inferred") else ""))
+    inputs = "<br>".join(f"<code>{esc(p)}</code> sha256 <code>{esc(h[:12])}…</code> {int(n)} bytes"
+                         for p, h, n in run.inputs)
+    status_counts = np.bincount(run.ind_status, minlength=len(run.status_names))
+    by_status = ", ".join(f"{esc(run.status_names[i] if i < len(run.status_names) else i)} {n}"
+                          for i, n in enumerate(status_counts) if i > 0 and n > 0)
+    details = details_table([
+        ("genepool", esc(f"{text(a.get('genepool_version', ''))} (git {text(a.get('git_revision', ''))}), "
+                         f"HDF5 {text(a.get('hdf5_version', ''))}")),
+        ("run", esc(f"{text(a.get('start_time', ''))} .. {text(a.get('end_time', ''))}, "
+                    f"{int(a.get('ranks', 0))} rank(s) on {text(a.get('host', ''))}, seed {int(a.get('seed', 0))}")),
+        ("command", f"<code>{esc(a.get('command_line', ''))}</code>"),
+        ("inputs", inputs),
+        ("data", esc(f"{', '.join(run.symbols)}: {len(run.timestamps)} bars, {first} .. {last}")),
+        ("objective", esc(f"{run.objective}; infeasible below {c.get('min_trades', 0):g} trades or beyond "
+                          f"{percent(c.get('max_drawdown', 1))} max drawdown")),
+        ("strategies", esc(", ".join(run.type_names[s] for s in run.in_play))),
+        ("execution", esc(execution)),
+        ("GA", esc(f"tournament {int(c.get('tournament_size', 0))}, elitism {int(c.get('elitism', 0))}, "
+                   f"crossover {text(c.get('crossover', ''))} (rate {c.get('crossover_rate', 0):g}), "
+                   f"mutation {text(c.get('mutation', ''))} (rate {c.get('mutation_rate', 0):g}, "
+                   f"scale {c.get('mutation_scale', 0):g}), type switch {c.get('type_switch_rate', 0):g}")),
+        ("evaluations", esc(f"{evaluations}: {failed} failed" + (f" ({by_status})" if by_status else "") +
+                            f", {int(np.sum(g['infeasible']))} infeasible")),
+        ("timings", esc(f"evaluate {np.sum(g['evaluate_seconds']):.3f} s, communicate "
+                        f"{np.sum(g['communicate_seconds']):.3f} s, operators {np.sum(g['operator_seconds']):.3f} s; "
+                        f"imbalance mean {np.mean(g['imbalance']):.3f}, max {np.max(g['imbalance']):.3f}; "
+                        f"wall {float(run.summary.get('wall_seconds', math.nan)):.2f} s")),
+    ])
+    figures_html = "".join(
+        f'<figure><img src="data:image/png;base64,{base64.b64encode(png).decode()}" alt="{esc(caption)}">'
+        f"<figcaption>{esc(caption)} ({esc(name)})</figcaption></figure>"
+        for name, caption, png in images)
+    validation = f"<h2>Out of sample</h2>{validation_table(run)}" if run.validation else ""
+    generated = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>genepool run: {esc(os.path.basename(run.path))}</title>
+<style>{CSS}</style>
+</head>
+<body>
+<main>
+<h1>genepool run: {esc(os.path.basename(run.path))}</h1>
+<p class="subtitle">{esc(', '.join(run.symbols))}, {first} .. {last}; objective {esc(run.objective)};
+status {esc(run.status)}; page generated {generated}</p>
+<div class="cards">{cards}</div>
+<h2>Top strategies</h2>
+{top_table(run)}
+{validation}
+<h2>Figures</h2>
+{figures_html}
+<h2>Run</h2>
+{details}
+</main>
+</body>
+</html>
+"""
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description="Figures and an HTML tearsheet from a genepool results file.")
+    parser.add_argument("results", help="results file written by genepool evolve --out")
+    parser.add_argument("--out", help="directory for the PNG figures (created if missing)")
+    parser.add_argument("--html", help="write one self-contained HTML page here")
+    args = parser.parse_args(argv)
+    if not args.out and not args.html:
+        parser.error("give --out DIR, --html FILE.html, or both")
+    try:
+        run = Run(args.results)
+    except NotAResultsFile as e:
+        print(f"plot_results.py: {e}", file=sys.stderr)
+        return 1
+    images = []
+    for name, caption, make in figures(run):
+        images.append((name, caption, png_bytes(make(run))))
+    try:
+        if args.out:
+            os.makedirs(args.out, exist_ok=True)
+            for name, _, png in images:
+                with open(os.path.join(args.out, name), "wb") as out:
+                    out.write(png)
+            print(f"wrote {', '.join(name for name, _, _ in images)} to {args.out}")
+        if args.html:
+            with open(args.html, "w", encoding="utf-8") as out:
+                out.write(tearsheet(run, images))
+            print(f"wrote {args.html}")
+    except OSError as e:
+        print(f"plot_results.py: {e.filename or ''}: {e.strerror}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
