@@ -97,7 +97,8 @@ void run_root(const parallel::Session& session, const EvolveOptions& options, co
               Prepared& prepared, const ExecutionSettings& execution) {
   const auto start = std::chrono::steady_clock::now();
   parallel::MpiEvaluator evaluator(session, prepared.data, execution);
-  ResultsWriter writer(options.out, options.force, prepared.run, prepared.data, evolution, execution);
+  // The writer gets the settings as given, so it can record whether bars per year was inferred.
+  ResultsWriter writer(options.out, options.force, prepared.run, prepared.data, evolution, options.execution);
   ProgressPrinter progress(std::cout, evolution.ga.generations, evolution.ga.population);
   std::vector<EvolutionObserver*> observers{&writer};
   if (!options.quiet) observers.push_back(&progress);
@@ -115,9 +116,11 @@ void run_root(const parallel::Session& session, const EvolveOptions& options, co
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::cout << "finished in " << seconds << " s\n"
               << "results: " << options.out << "\n"
-              << "  look inside: h5dump -H " << options.out << "   (layout: docs/results-format.md)\n"
-              << "  in Python:   h5py.File('" << options.out << "')['best']   (top strategies, metrics, equity)\n"
-              << "  replay one:  genepool backtest --data ... --strategy NAME --param k=v ...\n";
+              << "  summary:     genepool report " << options.out << "\n"
+              << "  figures:     scripts/plot_results.py " << options.out << " --out figures/  (or --html run.html)\n"
+              << "  hand-off:    genepool export " << options.out << " --top 3 --out best.json"
+              << "  (replay: genepool backtest --spec best.json --data ...)\n"
+              << "  raw data:    h5dump -H " << options.out << "  or h5py (docs/results-format.md)\n";
   }
 }
 
