@@ -1,6 +1,6 @@
 # `genepool backtest` on every real file for every strategy type, its metrics checked against an
 # independent computation in numpy from the equity curve it writes; and bad data rejected clearly.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/common.bash"
 
 files=(GOOG.csv EURUSD.csv BTCUSD.csv orcl-1995-2014.txt nvda-1999-2014.txt yhoo-1996-2014.txt 2006-day-001.txt)
 types=$("$GENEPOOL" strategies --json | $PYTHON -c 'import json,sys; print(" ".join(t["name"] for t in json.load(sys.stdin)))')

@@ -1,5 +1,5 @@
 # The program's help, version, strategy list and synthetic data generator.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/common.bash"
 
 "$GENEPOOL" --help | grep -q "evolve" || fail "--help does not list evolve"
 "$GENEPOOL" --version | grep -Eq "^genepool [0-9]+\.[0-9]+\.[0-9]+ \(git [0-9a-f]+|unknown\)" || fail "--version: $("$GENEPOOL" --version)"

@@ -1,7 +1,7 @@
 # `genepool evolve` end to end under mpirun: identical results for 1, 2 and 3 ranks (and without
 # mpirun), a valid documented HDF5 file, the best strategy replayed exactly by `backtest`,
 # refusal to overwrite, bad configs, and a failing rank that ends the job without a hang.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/common.bash"
 cp -r "$SOURCE_DIR/configs" "$SOURCE_DIR/data" .
 small=(--config configs/default.toml --population 40 --generations 4 --quiet)
 

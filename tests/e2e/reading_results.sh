@@ -1,7 +1,7 @@
 # Reading a run back: `genepool report` (text and JSON), scripts/plot_results.py (PNG figures and
 # an HTML tearsheet rendered in headless Chromium), `genepool export` (strategy spec, population CSV)
 # and `genepool backtest --spec` replaying the spec exactly; optional groups; clear errors.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/common.bash"
 cp -r "$SOURCE_DIR/configs" "$SOURCE_DIR/data" .
 PLOT=("$PYTHON" "$SOURCE_DIR/scripts/plot_results.py")
 

@@ -1,4 +1,4 @@
-# Shared by the end-to-end tests: sourced, not run. Each test gets:
+# Shared by the end-to-end tests (tests/e2e/*.sh): sourced, not a test itself. Each test gets:
 #   $1 the genepool program, $2 the source directory, $3 a scratch directory (emptied here).
 set -euo pipefail
 GENEPOOL=$1
