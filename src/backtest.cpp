@@ -1,19 +1,30 @@
-// The optimised backtest: kernels into reused buffers, then one fused pass per symbol and
-// one over the portfolio; the single-symbol close-execution case fuses everything into one pass.
+// The optimised backtest. Close execution: passes of up to kLanes genomes over the data, chunk by
+// chunk, four genomes side by side in vector lanes (run_pass). Next-open execution: one genome at
+// a time, kernel into a reused buffer, a pass per symbol and one over the portfolio.
 // Definitions: docs/metrics.md. The plain twin is backtest_reference.cpp.
 #include "genepool/backtest.hpp"
 
 #include <algorithm>
 #include <bit>
+#include <climits>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <sstream>
 #include <string>
 
 #include "genepool/error.hpp"
 
+#include "vector4.hpp"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace genepool {
+
+using backtest_detail::TradeStats;
 
 std::string_view to_string(Execution execution) {
   switch (execution) {
@@ -33,48 +44,12 @@ Execution parse_execution(std::string_view text, std::string_view key) {
 
 namespace {
 
-constexpr double kInfinity = std::numeric_limits<double>::infinity();
 // Return sums are accumulated per block and then added to the totals, which bounds the
 // rounding error of a long series (the block sums stay small relative to each other).
 constexpr std::size_t kBlock = 4096;
-
-// Statistics of trade returns, one trade at a time (no list of trades is kept).
-struct TradeStats {
-  double count = 0;
-  double wins = 0;
-  double sum = 0;
-  double gains = 0;   // sum of positive returns
-  double losses = 0;  // sum of negative returns
-  double best = -kInfinity;
-  double worst = kInfinity;
-
-  void add(double ret) {
-    count += 1;
-    sum += ret;
-    if (ret > 0) {
-      wins += 1;
-      gains += ret;
-    } else if (ret < 0) {
-      losses += ret;
-    }
-    best = std::max(best, ret);
-    worst = std::min(worst, ret);
-  }
-
-  void finish(Metrics& m) const {
-    m.trades = count;
-    if (count == 0) return;
-    m.win_rate = wins / count;
-    m.avg_trade = sum / count;
-    m.best_trade = best;
-    m.worst_trade = worst;
-    if (losses < 0) {
-      m.profit_factor = gains / -losses;
-    } else {
-      m.profit_factor = wins > 0 ? kInfinity : 0.0;
-    }
-  }
-};
+// A lane's chunk of positions: the previous decision, kChunk decisions, and padding for reads of
+// sixteen bytes at a time.
+constexpr std::size_t kPositionStride = Backtester::kChunk + 16;
 
 // Moments and the equity path of the portfolio returns, one interval at a time.
 // The moments are taken about `shift` (the first return), so a constant series has
@@ -204,9 +179,12 @@ Backtester::Backtester(const MarketData& data, const ExecutionSettings& settings
   }
   buy_and_hold_ = buy_and_hold / static_cast<double>(symbols_);
 
-  scratch_.reserve(bars_);
-  positions_.assign(bars_ + 1, 0);
-  portfolio_.assign(bars_, 0.0);
+  scratch_.reserve(bars_, /*shared_sums=*/true);
+  close_sums_.resize(2 * (bars_ + 1) * symbols_);
+  for (std::size_t k = 0; k < symbols_; ++k) {
+    double* hi = close_sums_.data() + 2 * (bars_ + 1) * k;
+    make_close_sums(data.close.col(static_cast<Eigen::Index>(k)).data(), bars_, hi, hi + bars_ + 1);
+  }
   hold_.assign(bars_ * symbols_, 0.0);
   if (settings_.execution == Execution::next_open) gap_.assign(bars_ * symbols_, 0.0);
   for (std::size_t k = 0; k < symbols_; ++k) {
@@ -222,96 +200,463 @@ Backtester::Backtester(const MarketData& data, const ExecutionSettings& settings
       }
     }
   }
+  if (settings_.execution == Execution::close) {
+    lane_positions_.assign((kLanes + 1) * kPositionStride, 0);  // the last one stays 0: padding lanes
+    lane_decisions_.assign(kLanes * (kChunk + 1), 0.0);
+    lane_returns_.assign(kLanes * kChunk, 0.0);
+    kernel_buffers_.assign(kLanes * symbols_ * kKernelBufferSize, 0.0);
+    lanes_.resize(kLanes);
+    lane_symbols_.resize(kLanes * symbols_);
+  } else {
+    positions_.assign(bars_ + 1, 0);
+    portfolio_.assign(bars_, 0.0);
+  }
 }
 
 Metrics Backtester::evaluate(const Genome& genome) { return evaluate_into(genome, nullptr); }
 
 Metrics Backtester::evaluate(const Genome& genome, BacktestCurve& curve) { return evaluate_into(genome, &curve); }
 
-void Backtester::run_kernel(const StrategyType& type, const Genome& genome, std::size_t symbol) {
+void Backtester::evaluate(std::span<const Genome> genomes, std::span<Metrics> metrics) {
+  if (metrics.size() != genomes.size()) {
+    throw Error("Backtester::evaluate: " + std::to_string(genomes.size()) + " genomes but room for " +
+                std::to_string(metrics.size()) + " results");
+  }
+  for (const Genome& genome : genomes) check_params(strategy_of(genome), genome.params.data());
+  for (std::size_t first = 0; first < genomes.size(); first += kLanes) {
+    const std::size_t count = std::min(kLanes, genomes.size() - first);
+    if (settings_.execution == Execution::close) {
+      run_pass(genomes.subspan(first, count), metrics.subspan(first, count), nullptr);
+    } else {
+      for (std::size_t j = first; j < first + count; ++j) metrics[j] = evaluate_into(genomes[j], nullptr);
+    }
+  }
+}
+
+SymbolSeries Backtester::series_of(std::size_t symbol) const {
   const auto k = static_cast<Eigen::Index>(symbol);
-  const SymbolSeries series{data_.open.col(k).data(), data_.high.col(k).data(), data_.low.col(k).data(),
-                            data_.close.col(k).data(), bars_};
-  type.kernel(series, genome.params.data(), settings_.allow_short, positions_.data() + 1, scratch_);
+  const double* sums = close_sums_.data() + 2 * (bars_ + 1) * symbol;
+  return {data_.open.col(k).data(), data_.high.col(k).data(), data_.low.col(k).data(),
+          data_.close.col(k).data(), bars_, sums, sums + bars_ + 1};
+}
+
+void Backtester::run_kernel(const StrategyType& type, const Genome& genome, std::size_t symbol) {
+  type.kernel(series_of(symbol), genome.params.data(), settings_.allow_short, positions_.data() + 1, scratch_);
 }
 
 Metrics Backtester::evaluate_into(const Genome& genome, BacktestCurve* curve) {
   const StrategyType& type = strategy_of(genome);
   check_params(type, genome.params.data());
-  Tally tally;
-  if (curve == nullptr && symbols_ == 1 && settings_.execution == Execution::close) {
-    run_kernel(type, genome, 0);
-    return close_single_symbol(tally);
-  }
-  std::fill(portfolio_.begin(), portfolio_.end(), 0.0);
   if (curve != nullptr) curve->positions.resize(data_.bars(), data_.symbol_count());
+  if (settings_.execution == Execution::close) {
+    Metrics m;
+    run_pass(std::span<const Genome>(&genome, 1), std::span<Metrics>(&m, 1), curve);
+    return m;
+  }
+  Tally tally;
+  std::fill(portfolio_.begin(), portfolio_.end(), 0.0);
   for (std::size_t k = 0; k < symbols_; ++k) {
     run_kernel(type, genome, k);
     if (curve != nullptr) {
       std::copy(positions_.begin() + 1, positions_.end(), curve->positions.col(static_cast<Eigen::Index>(k)).data());
     }
-    if (settings_.execution == Execution::close) {
-      accumulate_symbol<false>(k, tally);
-    } else {
-      accumulate_symbol<true>(k, tally);
-    }
+    accumulate_symbol<true>(k, tally);
   }
   return portfolio_metrics(tally, curve);
 }
 
-// The hot path: one symbol, close execution, every metric in one pass over the positions.
-// Per bar it only compounds; what happens at a change of position (trades, costs, turnover,
-// exposure) is done in the rarely taken branch.
-Metrics Backtester::close_single_symbol(Tally& tally) const {
-  const std::int8_t* pos = positions_.data();  // pos[i]: held over interval i; pos[i - 1]: before it
-  const double* h = hold_.data();
-  const double cost = settings_.cost;
-  const double keep = 1.0 - cost;  // what a trade keeps of each fill
-  constexpr double kSign[3] = {-1.0, 0.0, 1.0};
-  TradeStats& trades = tally.trades;
-  std::int64_t held = 0;      // intervals in a position
-  std::int64_t changes = 0;   // sum of |change|
-  std::size_t entered = 0;    // first interval of the running position
-  double trade_value = 1.0;
-  ReturnStats stats(kSign[pos[1] + 1] * h[1] - cost * std::abs(pos[1]));
-  for (std::size_t begin = 1; begin < bars_; begin += kBlock) {
-    const std::size_t end = std::min(bars_, begin + kBlock);
-    for (std::size_t i = begin; i < end; ++i) {
-      const int p = pos[i];
-      const int q = pos[i - 1];
-      double paid = 0.0;
-      if (p != q) {
-        const int d = std::abs(p - q);
-        paid = cost * d;
-        changes += d;
-        if (q != 0) {
-          trades.add(trade_value * keep - 1.0);
-          held += static_cast<std::int64_t>(i - entered);
-        }
-        trade_value = p != 0 ? keep : 1.0;
-        entered = i;
-      }
-      const double earned = kSign[p + 1] * h[i];
-      trade_value *= 1.0 + earned;
-      stats.add(earned - paid);
-    }
-    stats.flush();
-  }
-  if (pos[bars_ - 1] != 0) held += static_cast<std::int64_t>(bars_ - entered);
-  close_out(pos[bars_ - 1], pos[bars_], trade_value, cost, changes, trades);
+namespace {
 
-  Metrics m;
-  const double n = static_cast<double>(bars_ - 1);
-  stats.finish(m, n, settings_.bars_per_year);
-  trades.finish(m);
-  m.exposure = static_cast<double>(held) / n;
-  m.turnover = static_cast<double>(changes) / (n / settings_.bars_per_year);
-  m.buy_and_hold = buy_and_hold_;
-  m.bars = n;
-  return m;
+// Four genomes side by side: lane l of each vector belongs to genome l of a group (vector4.hpp).
+using vector4::v4d;
+using vector4::v4di;
+using vector4::v4si;
+using v8hi = std::int16_t __attribute__((vector_size(16)));
+using v16qi = std::int8_t __attribute__((vector_size(16)));
+constexpr std::size_t kGroup = 4;
+
+// The decisions of four genomes over `count` bars, side by side as doubles: out[4 u + l] = lane[l][u].
+void interleave_positions(const std::int8_t* const lane[kGroup], std::size_t count, double* out) {
+  constexpr v16qi kLow8 = {0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23};
+  constexpr v16qi kHigh8 = {8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
+  constexpr v8hi kLow16 = {0, 8, 1, 9, 2, 10, 3, 11};
+  constexpr v8hi kHigh16 = {4, 12, 5, 13, 6, 14, 7, 15};
+  std::size_t u = 0;
+  for (; u + 16 <= count; u += 16) {
+    v16qi a, b, c, d;
+    std::memcpy(&a, lane[0] + u, 16);
+    std::memcpy(&b, lane[1] + u, 16);
+    std::memcpy(&c, lane[2] + u, 16);
+    std::memcpy(&d, lane[3] + u, 16);
+    // bytes a0 b0 c0 d0 a1 b1 c1 d1 ...: four bars of four lanes per vector
+    const v8hi ab0 = std::bit_cast<v8hi>(__builtin_shuffle(a, b, kLow8));
+    const v8hi ab1 = std::bit_cast<v8hi>(__builtin_shuffle(a, b, kHigh8));
+    const v8hi cd0 = std::bit_cast<v8hi>(__builtin_shuffle(c, d, kLow8));
+    const v8hi cd1 = std::bit_cast<v8hi>(__builtin_shuffle(c, d, kHigh8));
+    const v16qi bars[4] = {std::bit_cast<v16qi>(__builtin_shuffle(ab0, cd0, kLow16)),
+                           std::bit_cast<v16qi>(__builtin_shuffle(ab0, cd0, kHigh16)),
+                           std::bit_cast<v16qi>(__builtin_shuffle(ab1, cd1, kLow16)),
+                           std::bit_cast<v16qi>(__builtin_shuffle(ab1, cd1, kHigh16))};
+    for (std::size_t q = 0; q < 4; ++q) {
+      // Sign-extend the bytes to 32 bits by unpacking each with its sign.
+      const v16qi sign8 = bars[q] < v16qi{};
+      const v8hi low = std::bit_cast<v8hi>(__builtin_shuffle(bars[q], sign8, kLow8));
+      const v8hi high = std::bit_cast<v8hi>(__builtin_shuffle(bars[q], sign8, kHigh8));
+      const v8hi sign_low = low < v8hi{};
+      const v8hi sign_high = high < v8hi{};
+      const v4si words[4] = {std::bit_cast<v4si>(__builtin_shuffle(low, sign_low, kLow16)),
+                             std::bit_cast<v4si>(__builtin_shuffle(low, sign_low, kHigh16)),
+                             std::bit_cast<v4si>(__builtin_shuffle(high, sign_high, kLow16)),
+                             std::bit_cast<v4si>(__builtin_shuffle(high, sign_high, kHigh16))};
+      for (std::size_t w = 0; w < 4; ++w) vector4::store(out + 4 * (u + 4 * q + w), vector4::to_doubles(words[w]));
+    }
+  }
+  for (; u < count; ++u) {
+    for (std::size_t l = 0; l < kGroup; ++l) out[4 * u + l] = static_cast<double>(lane[l][u]);
+  }
 }
 
-// One symbol's returns added into portfolio_, with its trades, exposure and changes.
+// What the walk of one group over one chunk of one symbol works on.
+struct WalkInput {
+  const double* pos;            // pos[4 (u + 1) + l]: lane l's decision u; pos[l]: the one before the chunk
+  const std::uint64_t* events;  // bit u: some lane's decision u differs from the one before
+  const double* h;              // h[u]: the holding return of the interval decision u is held over
+  std::size_t count;            // decisions in the chunk
+  std::size_t intervals;        // of which held over an interval (all but the very last decision)
+  double cost;
+  double keep;                  // 1 - cost: what a trade keeps of each fill
+  double* port;                 // port[4 u + l]: lane l's sum of symbol returns so far
+  std::size_t symbols;
+  bool first_chunk;
+  double* curve_returns;        // lane 0's returns and equity, when a curve is wanted
+  double* curve_equity;
+};
+
+// The first event at or after u, or `end`.
+inline std::size_t next_event(const std::uint64_t* events, std::size_t u, std::size_t end) {
+  while (u < end) {
+    const std::uint64_t word = events[u / 64] >> (u % 64);
+    if (word != 0) return std::min(end, u + static_cast<std::size_t>(std::countr_zero(word)));
+    u = (u / 64 + 1) * 64;
+  }
+  return end;
+}
+
+// Close execution, one symbol of a group of four genomes over a chunk: the returns
+// r = pos h - cost |pos - previous| (the first symbol starts the sums at 0.0, as the reference does;
+// the last scales them to the mean and walks the portfolio), each running trade compounded in the
+// reference's order, and trades closed and opened where a position changes. Between events no lane
+// changes position, so no cost is paid there and r is pos h exactly. The portfolio walk gives the
+// moments and the equity path with the reference's arithmetic in its order; multiplying by 1 + 0
+// leaves the equity as it is, so flat intervals need no test. A null lane is padding.
+template <bool kFirst, bool kLast, bool kCurve>
+void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup],
+          backtest_detail::LaneState* const lane[kGroup]) {
+  using namespace vector4;
+  v4d value{}, shift{}, equity{}, peak{}, min_equity{}, max_drawdown{}, record{}, run{}, max_run{};
+  for (std::size_t l = 0; l < kGroup; ++l) {
+    value[l] = symbol[l] != nullptr ? symbol[l]->trade_value : 1.0;
+    const backtest_detail::LaneState state = lane[l] != nullptr ? *lane[l] : backtest_detail::LaneState{};
+    shift[l] = state.shift;
+    equity[l] = state.equity;
+    peak[l] = state.peak;
+    min_equity[l] = state.min_equity;
+    max_drawdown[l] = state.max_drawdown;
+    record[l] = state.record;
+    run[l] = state.run;
+    max_run[l] = state.max_run;
+  }
+  const double k = static_cast<double>(in.symbols);
+  const bool exact_inverse = std::has_single_bit(in.symbols);  // dividing is then multiplying by the inverse
+  const v4d inverse = splat(1.0 / k);
+  const v4d divisor = splat(k);
+  const v4d one = splat(1.0);
+  const v4d costs = splat(in.cost);
+  v4d s1{}, s2{}, down4{};
+
+  // A change of position in some lane at decision u: the running trade closes (paying the exit
+  // fill) and the new one opens (paying the entry fill), before the interval's factor.
+  const auto change = [&](std::size_t u) {
+    const v4d p = load(in.pos + 4 * (u + 1));
+    const v4d q = load(in.pos + 4 * u);
+    const unsigned changed = bits(p != q);
+    for (std::size_t l = 0; l < kGroup; ++l) {
+      if ((changed >> l & 1U) == 0 || symbol[l] == nullptr) continue;
+      if (q[l] != 0.0) symbol[l]->trades.add(value[l] * in.keep - 1.0);  // closed by the data: the exit fill
+      value[l] = in.keep;                                                  // the entry fill (unused when flat)
+    }
+  };
+  // The portfolio return r of interval u: moments, equity, peak, drawdown.
+  const auto portfolio = [&](std::size_t u, v4d r, v4d growth) {
+    const v4d d = r - shift;
+    // NOTE: r - |r| is exactly 2 min(r, 0); its square is scaled back by 1/4 at the end, also exactly.
+    const v4d twice_loss = r - abs(r);
+    s1 += d;
+    s2 += d * d;
+    down4 += twice_loss * twice_loss;
+    equity *= growth;
+    const v4di below = equity < peak;
+    peak = max(peak, equity);
+    min_equity = min(min_equity, equity);
+    run = std::bit_cast<v4d>(std::bit_cast<v4di>(run + one) & below);  // + 1 while below the peak, else 0
+    max_run = max(max_run, run);
+    // NOTE: 1 - equity / peak is divided out only near a new maximum drawdown: the test against
+    // peak * record is conservative, so the maximum is the reference's, bit for bit.
+    const unsigned deeper = bits(equity < peak * record);
+    if (deeper != 0) [[unlikely]] {
+      for (std::size_t l = 0; l < kGroup; ++l) {
+        if ((deeper >> l & 1U) == 0) continue;
+        max_drawdown[l] = std::max(max_drawdown[l], 1.0 - equity[l] / peak[l]);
+        const double ratio = 1.0 - max_drawdown[l];  // equity / peak at the deepest point so far
+        record[l] = std::min(1.0, ratio + 1e-12 * std::max(1.0, std::fabs(ratio)));
+      }
+    }
+    if constexpr (kCurve) {
+      in.curve_returns[u] = r[0];
+      in.curve_equity[u] = equity[0];
+    }
+  };
+  // Interval u; with kCost the decision may differ from the previous one.
+  const auto step = [&]<bool kCost>(std::size_t u) {
+    const v4d p = load(in.pos + 4 * (u + 1));
+    const v4d earned = p * splat(in.h[u]);
+    const v4d factor = one + earned;  // a trade's factor; a flat lane's is exactly 1
+    value *= factor;
+    v4d r = earned;
+    if constexpr (kCost) r = earned - costs * abs(p - load(in.pos + 4 * u));
+    if constexpr (kFirst) {
+      r = v4d{} + r;
+    } else {
+      r = load(in.port + 4 * u) + r;
+    }
+    if constexpr (!kLast) {
+      store(in.port + 4 * u, r);
+    } else {
+      if constexpr (kFirst && !kCost) {
+        portfolio(u, r, factor);  // one symbol, no cost: 1 + r is the trade's factor
+      } else {
+        if (in.symbols > 1) r = exact_inverse ? r * inverse : r / divisor;
+        portfolio(u, r, one + r);
+      }
+    }
+  };
+  const auto is_event = [&](std::size_t u) { return (in.events[u / 64] >> (u % 64) & 1U) != 0; };
+
+  std::size_t u = 0;
+  if (in.first_chunk && in.intervals > 0) {  // interval 1: moments are taken about its return
+    if (is_event(0)) change(0);
+    v4d r = load(in.pos + 4) * splat(in.h[0]) - costs * abs(load(in.pos + 4) - load(in.pos));
+    if constexpr (!kFirst) r = load(in.port) + r;
+    if (in.symbols > 1) r = exact_inverse ? r * inverse : r / divisor;
+    if constexpr (kLast) shift = kFirst ? v4d{} + r : r;
+    step.template operator()<true>(0);
+    u = 1;
+  }
+  while (u < in.intervals) {
+    if (is_event(u)) {
+      change(u);
+      step.template operator()<true>(u);
+      ++u;
+    }
+    const std::size_t stop = next_event(in.events, u, in.intervals);
+    for (; u < stop; ++u) step.template operator()<false>(u);
+  }
+  for (; u < in.count; ++u) {  // the last decision: no interval, but a change closes and opens trades
+    if (is_event(u)) change(u);
+  }
+
+  for (std::size_t l = 0; l < kGroup; ++l) {
+    if (symbol[l] != nullptr) {
+      symbol[l]->trade_value = value[l];
+      symbol[l]->position = static_cast<std::int8_t>(in.pos[4 * in.count + l]);
+    }
+    if (!kLast || lane[l] == nullptr) continue;
+    backtest_detail::LaneState& state = *lane[l];
+    state.shift = shift[l];
+    state.t1 += s1[l];
+    state.t2 += s2[l];
+    state.tdown4 += down4[l];
+    state.equity = equity[l];
+    state.peak = peak[l];
+    state.min_equity = min_equity[l];
+    state.max_drawdown = max_drawdown[l];
+    state.record = record[l];
+    state.run = run[l];
+    state.max_run = max_run[l];
+  }
+}
+
+// One lane's decisions over a chunk (pos[-1]: the one before): its intervals in a position, its
+// changes of position, and (ORed into `events`) the decisions that differ from the one before.
+void scan_decisions(const std::int8_t* pos, std::size_t count, std::size_t intervals, double& held, double& changes,
+                    std::uint64_t* events) {
+  std::int64_t in_position = 0;
+  std::int64_t changed = 0;
+  std::size_t u = 0;
+#if defined(__SSE2__)
+  // Sixteen decisions at a time: the changes are sums of |(now + 1) - (before + 1)| over bytes
+  // (psadbw), the positions held the bytes that are not 0, the events the bytes that differ.
+  const __m128i ones = _mm_set1_epi8(1);
+  const __m128i zero = _mm_setzero_si128();
+  for (; u + 16 <= intervals; u += 16) {
+    const __m128i now = _mm_loadu_si128(reinterpret_cast<const __m128i*>(pos + u));
+    const __m128i before = _mm_loadu_si128(reinterpret_cast<const __m128i*>(pos + u - 1));
+    const __m128i sums = _mm_sad_epu8(_mm_add_epi8(now, ones), _mm_add_epi8(before, ones));
+    changed += _mm_cvtsi128_si64(sums) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums));
+    in_position += 16 - std::popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(now, zero))));
+    const auto differ = static_cast<std::uint64_t>(~_mm_movemask_epi8(_mm_cmpeq_epi8(now, before)) & 0xFFFF);
+    events[u / 64] |= differ << (u % 64);
+  }
+#endif
+  for (; u < count; ++u) {
+    if (u < intervals) in_position += pos[u] != 0;
+    changed += std::abs(pos[u] - pos[u - 1]);
+    if (pos[u] != pos[u - 1]) events[u / 64] |= std::uint64_t{1} << (u % 64);
+  }
+  held += static_cast<double>(in_position);
+  changes += static_cast<double>(changed);
+}
+
+}  // namespace
+
+// Close execution: up to kLanes genomes in one pass over the data, chunk by chunk, in groups of four
+// side by side. For each chunk and symbol, every genome's kernel continues from its state, and each
+// group's decisions give its returns (summed over symbols) and trades; with the last symbol, each
+// group's portfolio returns give its moments and equity paths. A genome's arithmetic does not depend
+// on the others.
+void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> metrics, BacktestCurve* curve) {
+  const std::size_t lanes = genomes.size();
+  const std::size_t groups = (lanes + kGroup - 1) / kGroup;
+  const std::size_t n = bars_;
+  for (std::size_t j = 0; j < lanes; ++j) {
+    lanes_[j] = LaneState{};
+    lanes_[j].type = &strategy_of(genomes[j]);
+    lanes_[j].genome = &genomes[j];
+    for (std::size_t k = 0; k < symbols_; ++k) {
+      SymbolState& symbol = lane_symbols_[j * symbols_ + k];
+      symbol = SymbolState{};
+      symbol.kernel.buffer = kernel_buffers_.data() + (j * symbols_ + k) * kKernelBufferSize;
+    }
+  }
+  if (curve != nullptr) {
+    curve->returns.assign(n, 0.0);
+    curve->equity.assign(n, 1.0);
+  }
+  const std::int8_t* idle = lane_positions_.data() + kLanes * kPositionStride + 1;  // zeros: a padding lane
+  constexpr std::size_t kEventWords = (kChunk + 63) / 64;
+  std::uint64_t events[kEventWords];
+
+  for (std::size_t begin = 0; begin < n; begin += kChunk) {
+    const std::size_t end = std::min(n, begin + kChunk);
+    WalkInput in{};
+    in.count = end - begin;
+    in.intervals = std::min(end, n - 1) - begin;
+    in.cost = settings_.cost;
+    in.keep = 1.0 - settings_.cost;
+    in.symbols = symbols_;
+    in.first_chunk = begin == 0;
+    in.events = events;
+    if (curve != nullptr) {
+      in.curve_returns = curve->returns.data() + begin + 1;
+      in.curve_equity = curve->equity.data() + begin + 1;
+    }
+    for (std::size_t k = 0; k < symbols_; ++k) {
+      const SymbolSeries series = series_of(k);
+      in.h = hold_.data() + k * bars_ + begin + 1;  // h[u]: the interval after decision begin + u
+      for (std::size_t g = 0; g < groups; ++g) {
+        const std::int8_t* decisions[kGroup];
+        SymbolState* symbols[kGroup];
+        LaneState* states[kGroup];
+        double* pos = lane_decisions_.data() + g * 4 * (kChunk + 1);
+        std::fill(events, events + kEventWords, 0);
+        for (std::size_t l = 0; l < kGroup; ++l) {
+          const std::size_t j = g * kGroup + l;
+          if (j >= lanes) {
+            decisions[l] = idle;
+            symbols[l] = nullptr;
+            states[l] = nullptr;
+            pos[l] = 0.0;
+            continue;
+          }
+          SymbolState& symbol = lane_symbols_[j * symbols_ + k];
+          std::int8_t* out = lane_positions_.data() + j * kPositionStride + 1;
+          out[-1] = symbol.position;  // the decision before the chunk
+          lanes_[j].type->chunk_kernel(series, lanes_[j].genome->params.data(), settings_.allow_short, symbol.kernel,
+                                       begin, end, out);
+          if (curve != nullptr) {
+            std::copy(out, out + in.count, curve->positions.col(static_cast<Eigen::Index>(k)).data() + begin);
+          }
+          scan_decisions(out, in.count, in.intervals, symbol.held, symbol.changes, events);
+          decisions[l] = out;
+          symbols[l] = &symbol;
+          states[l] = &lanes_[j];
+          pos[l] = static_cast<double>(symbol.position);
+        }
+        interleave_positions(decisions, in.count, pos + kGroup);
+        in.pos = pos;
+        in.port = lane_returns_.data() + g * 4 * kChunk;
+        const bool first = k == 0;
+        const bool last = k + 1 == symbols_;
+        if (first && last) {
+          if (curve != nullptr) {
+            walk<true, true, true>(in, symbols, states);
+          } else {
+            walk<true, true, false>(in, symbols, states);
+          }
+        } else if (first) {
+          walk<true, false, false>(in, symbols, states);
+        } else if (last) {
+          if (curve != nullptr) {
+            walk<false, true, true>(in, symbols, states);
+          } else {
+            walk<false, true, false>(in, symbols, states);
+          }
+        } else {
+          walk<false, false, false>(in, symbols, states);
+        }
+      }
+    }
+  }
+
+  const double count = static_cast<double>(n - 1);
+  const double symbols = static_cast<double>(symbols_);
+  const double bars_per_year = settings_.bars_per_year;
+  const double annual = std::sqrt(bars_per_year);
+  for (std::size_t j = 0; j < lanes; ++j) {
+    const LaneState& lane = lanes_[j];
+    Metrics m;
+    m.total_return = lane.equity - 1.0;
+    m.cagr = lane.min_equity <= 0 ? -1.0 : std::pow(1.0 + m.total_return, bars_per_year / count) - 1.0;
+    const double mean = lane.shift + lane.t1 / count;
+    const double var = count >= 2 ? std::max(0.0, (lane.t2 - lane.t1 * lane.t1 / count) / (count - 1)) : 0.0;
+    const double sd = std::sqrt(var);
+    m.volatility = sd * annual;
+    m.sharpe = sd > 0 ? mean / sd * annual : 0.0;
+    const double downside = std::sqrt(0.25 * lane.tdown4 / count);
+    m.sortino = downside > 0 ? mean / downside * annual : 0.0;
+    m.max_drawdown = lane.max_drawdown;
+    m.max_drawdown_bars = lane.max_run;
+    m.calmar = lane.max_drawdown > 0 ? m.cagr / lane.max_drawdown : 0.0;
+    // Trades per symbol, then over symbols; a trade still open at the last bar counts, without an exit fill.
+    TradeStats trades;
+    double held = 0, changes = 0;
+    for (std::size_t k = 0; k < symbols_; ++k) {
+      SymbolState& symbol = lane_symbols_[j * symbols_ + k];
+      if (symbol.position != 0) symbol.trades.add(symbol.trade_value - 1.0);
+      trades.merge(symbol.trades);
+      held += symbol.held;
+      changes += symbol.changes;
+    }
+    trades.finish(m);
+    m.exposure = held / (count * symbols);
+    m.turnover = changes / symbols / (count / bars_per_year);
+    m.buy_and_hold = buy_and_hold_;
+    m.bars = count;
+    metrics[j] = m;
+  }
+}
+
+// Next-open execution: one symbol's returns added into portfolio_, with its trades, exposure and changes.
 template <bool kNextOpen>
 void Backtester::accumulate_symbol(std::size_t symbol, Tally& tally) {
   const std::int8_t* pos = positions_.data();

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <string_view>
+#include <unordered_map>
 
 namespace genepool {
 namespace {
@@ -70,6 +72,78 @@ void update_hall_of_fame(std::vector<HallOfFameEntry>& hall, std::size_t capacit
   }
 }
 
+// Genomes keyed by their exact bytes (integer parameters hold integral values, unused slots 0).
+struct GenomeBytesHash {
+  std::size_t operator()(const Genome& genome) const {
+    return std::hash<std::string_view>{}(std::string_view(reinterpret_cast<const char*>(&genome), sizeof(Genome)));
+  }
+};
+struct GenomeBytesEqual {
+  bool operator()(const Genome& a, const Genome& b) const { return std::memcmp(&a, &b, sizeof(Genome)) == 0; }
+};
+
+// Evaluates a generation through `evaluator`, sending only genomes not evaluated before in the run
+// (and each at most once per generation); the rest are copied from the cache.
+class CachedEvaluation {
+ public:
+  CachedEvaluation(Evaluator& evaluator, const EvolutionSettings& settings)
+      : evaluator_(evaluator), enabled_(settings.evaluation_cache), capacity_(settings.cache_capacity) {}
+
+  void evaluate(std::span<const Genome> population, std::span<Evaluation> evaluations, GenerationStats& stats) {
+    if (!enabled_) {
+      evaluator_.evaluate(population, evaluations);
+      record_timing(stats);
+      stats.evaluated = population.size();
+      return;
+    }
+    // NOTE: a full cache is emptied before the generation, never during it, so that every genome
+    // of the generation finds its evaluation below.
+    if (cache_.size() + population.size() > capacity_) cache_.clear();
+    // source_[i]: index into fresh_ of the genome that individual i copies, or kCached.
+    fresh_.clear();
+    source_.assign(population.size(), kCached);
+    std::unordered_map<Genome, std::size_t, GenomeBytesHash, GenomeBytesEqual> pending;
+    for (std::size_t i = 0; i < population.size(); ++i) {
+      if (cache_.count(population[i]) != 0) continue;
+      const auto [it, inserted] = pending.emplace(population[i], fresh_.size());
+      if (inserted) fresh_.push_back(population[i]);
+      source_[i] = it->second;
+    }
+    results_.resize(fresh_.size());
+    if (!fresh_.empty()) {
+      evaluator_.evaluate(fresh_, results_);
+      record_timing(stats);
+    } else {
+      stats.evaluate_seconds = stats.communicate_seconds = 0;
+      stats.imbalance = 1;
+    }
+    for (std::size_t j = 0; j < fresh_.size(); ++j) cache_.emplace(fresh_[j], results_[j]);
+    for (std::size_t i = 0; i < population.size(); ++i) {
+      evaluations[i] = source_[i] == kCached ? cache_.at(population[i]) : results_[source_[i]];
+    }
+    stats.evaluated = fresh_.size();
+    stats.cache_hits = population.size() - fresh_.size();
+  }
+
+ private:
+  static constexpr std::size_t kCached = static_cast<std::size_t>(-1);
+
+  void record_timing(GenerationStats& stats) const {
+    const EvaluationTiming timing = evaluator_.last_timing();
+    stats.evaluate_seconds = timing.evaluate_seconds;
+    stats.communicate_seconds = timing.communicate_seconds;
+    stats.imbalance = timing.imbalance;
+  }
+
+  Evaluator& evaluator_;
+  bool enabled_;
+  std::size_t capacity_;
+  std::unordered_map<Genome, Evaluation, GenomeBytesHash, GenomeBytesEqual> cache_;
+  std::vector<Genome> fresh_;
+  std::vector<Evaluation> results_;
+  std::vector<std::size_t> source_;
+};
+
 }  // namespace
 
 EvolutionResult evolve(const EvolutionSettings& settings, Evaluator& evaluator,
@@ -81,6 +155,7 @@ EvolutionResult evolve(const EvolutionSettings& settings, Evaluator& evaluator,
   std::vector<Evaluation> evaluations(population.size());
   std::vector<double> fitness(population.size());
   double operator_seconds = 0;
+  CachedEvaluation cached(evaluator, settings);
 
   for (std::size_t generation = 0; generation <= settings.ga.generations; ++generation) {
     if (generation > 0) {
@@ -88,17 +163,21 @@ EvolutionResult evolve(const EvolutionSettings& settings, Evaluator& evaluator,
       population = next_generation(population, fitness, settings.ga, rng);
       operator_seconds = seconds_since(start);
     }
-    evaluator.evaluate(population, evaluations);
+    GenerationStats work;
+    cached.evaluate(population, evaluations, work);
     for (std::size_t i = 0; i < population.size(); ++i) {
       fitness[i] = genepool::fitness(evaluations[i].metrics, evaluations[i].status, settings.fitness);
     }
     GenerationStats stats = summarise(generation, evaluations, fitness, settings.fitness);
-    const EvaluationTiming timing = evaluator.last_timing();
-    stats.evaluate_seconds = timing.evaluate_seconds;
-    stats.communicate_seconds = timing.communicate_seconds;
-    stats.imbalance = timing.imbalance;
+    stats.evaluate_seconds = work.evaluate_seconds;
+    stats.communicate_seconds = work.communicate_seconds;
+    stats.imbalance = work.imbalance;
+    stats.evaluated = work.evaluated;
+    stats.cache_hits = work.cache_hits;
     stats.operator_seconds = operator_seconds;
     result.evaluations_total += population.size();
+    result.evaluated_total += stats.evaluated;
+    result.cache_hits_total += stats.cache_hits;
     result.failed_total += stats.failed;
     update_hall_of_fame(result.hall_of_fame, settings.hall_of_fame, generation, population, evaluations, fitness);
     result.history.push_back(stats);

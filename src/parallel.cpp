@@ -6,6 +6,7 @@
 
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
+#include <algorithm>
 #include <chrono>
 #include <climits>
 #include <cstdlib>
@@ -75,41 +76,63 @@ struct Session::Impl {
 
 namespace {
 
-Command broadcast_command(MPI_Comm comm, Command command) {
-  check_mpi(MPI_Bcast(&command, sizeof(Command), MPI_BYTE, 0, comm), "MPI_Bcast(command)");
+// Rank 0's command, with each rank's share size of the coming batch, on every rank: one collective.
+Command broadcast_command(MPI_Comm comm, Command command, std::vector<int>& counts, int ranks) {
+  std::vector<char> message(sizeof(Command) + sizeof(int) * static_cast<std::size_t>(ranks));
+  counts.resize(static_cast<std::size_t>(ranks), 0);
+  std::memcpy(message.data(), &command, sizeof(Command));
+  std::memcpy(message.data() + sizeof(Command), counts.data(), sizeof(int) * counts.size());
+  check_mpi(MPI_Bcast(message.data(), static_cast<int>(message.size()), MPI_BYTE, 0, comm), "MPI_Bcast(command)");
+  std::memcpy(&command, message.data(), sizeof(Command));
+  std::memcpy(counts.data(), message.data() + sizeof(Command), sizeof(int) * counts.size());
   return command;
 }
 
-// One batch on any rank: receive this rank's share of genomes, evaluate them, send the results,
-// and report this rank's evaluation seconds. Rank 0 passes the whole batch; the others pass empty spans.
-void run_batch(const Session::Impl& mpi, int rank, int ranks, std::size_t count, Backtester& backtester,
-               std::span<const Genome> all_genomes, std::span<Evaluation> all_results, std::vector<double>* rank_seconds) {
+// One batch on any rank: receive this rank's share of genomes, evaluate them, send the results
+// and this rank's evaluation seconds. Rank 0 passes the whole batch in dealt order (counts[r] items
+// for rank r, rank by rank) and room for the results; the others pass empty spans.
+// NOTE: a rank's seconds travel as one more record after its results (in metrics.bars), so that a
+// batch takes three collectives with the command, not four: every collective costs a round of
+// wake-ups when ranks outnumber cores.
+void run_batch(const Session::Impl& mpi, int rank, const std::vector<int>& counts, Backtester& backtester,
+               std::span<const Genome> all_genomes, std::span<Evaluation> all_results,
+               std::vector<double>* rank_seconds) {
   MPI_Comm comm = mpi.comm();
   const auto& genome_type = mpi.genome_type;
   const auto& evaluation_type = mpi.evaluation_type;
-  std::vector<int> counts(static_cast<std::size_t>(ranks));
-  std::vector<int> offsets(static_cast<std::size_t>(ranks));
-  for (int r = 0; r < ranks; ++r) {
-    const Share share = share_of(count, r, ranks);
-    if (share.last > static_cast<std::size_t>(INT_MAX)) throw Error("population too large for one MPI batch");
-    counts[static_cast<std::size_t>(r)] = static_cast<int>(share.last - share.first);
-    offsets[static_cast<std::size_t>(r)] = static_cast<int>(share.first);
+  const std::size_t ranks = counts.size();
+  std::vector<int> offsets(ranks), result_counts(ranks), result_offsets(ranks);
+  std::size_t next = 0;
+  for (std::size_t r = 0; r < ranks; ++r) {
+    if (next + r + static_cast<std::size_t>(counts[r]) >= static_cast<std::size_t>(INT_MAX)) {
+      throw Error("population too large for one MPI batch");
+    }
+    offsets[r] = static_cast<int>(next);
+    result_counts[r] = counts[r] + 1;
+    result_offsets[r] = static_cast<int>(next + r);
+    next += static_cast<std::size_t>(counts[r]);
   }
   const auto mine = static_cast<std::size_t>(counts[static_cast<std::size_t>(rank)]);
   std::vector<Genome> genomes(mine);
-  std::vector<Evaluation> results(mine);
+  std::vector<Evaluation> results(mine + 1);
 
   check_mpi(MPI_Scatterv(all_genomes.data(), counts.data(), offsets.data(), genome_type.get(), genomes.data(),
                          static_cast<int>(mine), genome_type.get(), 0, comm),
             "MPI_Scatterv(genomes)");
   const auto start = Clock::now();
-  for (std::size_t i = 0; i < mine; ++i) results[i] = evaluate_safely(backtester, genomes[i]);
-  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  check_mpi(MPI_Gatherv(results.data(), static_cast<int>(mine), evaluation_type.get(), all_results.data(),
-                        counts.data(), offsets.data(), evaluation_type.get(), 0, comm),
+  evaluate_batch_safely(backtester, genomes, std::span<Evaluation>(results.data(), mine));
+  results[mine] = Evaluation{};
+  results[mine].metrics.bars = std::chrono::duration<double>(Clock::now() - start).count();
+  std::vector<Evaluation> received(rank == 0 ? next + ranks : 0);
+  check_mpi(MPI_Gatherv(results.data(), static_cast<int>(mine + 1), evaluation_type.get(), received.data(),
+                        result_counts.data(), result_offsets.data(), evaluation_type.get(), 0, comm),
             "MPI_Gatherv(evaluations)");
-  check_mpi(MPI_Gather(&seconds, 1, MPI_DOUBLE, rank_seconds ? rank_seconds->data() : nullptr, 1, MPI_DOUBLE, 0, comm),
-            "MPI_Gather(seconds)");
+  if (rank != 0) return;
+  for (std::size_t r = 0; r < ranks; ++r) {
+    const auto* block = received.data() + result_offsets[r];
+    std::copy(block, block + counts[r], all_results.begin() + offsets[r]);
+    if (rank_seconds != nullptr) (*rank_seconds)[r] = block[counts[r]].metrics.bars;
+  }
 }
 
 }  // namespace
@@ -135,6 +158,38 @@ Share share_of(std::size_t count, int rank, int ranks) {
   const std::size_t extra = count % n;
   const std::size_t first = r * base + (r < extra ? r : extra);
   return {first, first + base + (r < extra ? 1 : 0)};
+}
+
+Deal deal_by_cost(std::span<const double> costs, int ranks) {
+  const auto n = static_cast<std::size_t>(ranks);
+  Deal deal;
+  deal.counts.assign(n, 0);
+  deal.loads.assign(n, 0.0);
+  std::vector<std::size_t> by_cost(costs.size());
+  for (std::size_t i = 0; i < by_cost.size(); ++i) by_cost[i] = i;
+  std::stable_sort(by_cost.begin(), by_cost.end(), [&](std::size_t a, std::size_t b) { return costs[a] > costs[b]; });
+  // The least loaded rank on top (ties: the lowest rank).
+  const auto lighter = [&](std::size_t a, std::size_t b) {
+    return deal.loads[a] > deal.loads[b] || (deal.loads[a] == deal.loads[b] && a > b);
+  };
+  std::vector<std::size_t> heap(n);
+  for (std::size_t r = 0; r < n; ++r) heap[r] = r;
+  std::make_heap(heap.begin(), heap.end(), lighter);
+  std::vector<std::size_t> owner(costs.size());
+  for (const std::size_t item : by_cost) {
+    std::pop_heap(heap.begin(), heap.end(), lighter);
+    const std::size_t rank = heap.back();
+    owner[item] = rank;
+    deal.loads[rank] += costs[item];
+    ++deal.counts[rank];
+    std::push_heap(heap.begin(), heap.end(), lighter);
+  }
+  // Rank by rank, each rank's items in increasing index.
+  std::vector<std::size_t> next(n, 0);
+  for (std::size_t r = 1; r < n; ++r) next[r] = next[r - 1] + static_cast<std::size_t>(deal.counts[r - 1]);
+  deal.order.resize(costs.size());
+  for (std::size_t i = 0; i < costs.size(); ++i) deal.order[next[owner[i]]++] = i;
+  return deal;
 }
 
 MarketData broadcast_market_data(const Session& session, MarketData data, BroadcastStats* stats) {
@@ -212,9 +267,20 @@ int MpiEvaluator::ranks() const { return session_.size(); }
 void MpiEvaluator::evaluate(std::span<const Genome> genomes, std::span<Evaluation> results) {
   const auto start = Clock::now();
   MPI_Comm comm = session_.impl().comm();
-  broadcast_command(comm, Command{CommandKind::evaluate, 0, genomes.size()});
-  std::vector<double> seconds(static_cast<std::size_t>(session_.size()));
-  run_batch(session_.impl(), 0, session_.size(), genomes.size(), backtester_, genomes, results, &seconds);
+  const int ranks = session_.size();
+  // NOTE: strategy types differ in cost, so the batch is dealt out by estimated cost rather than
+  // cut into equal counts; the results are put back in population order.
+  costs_.resize(genomes.size());
+  for (std::size_t i = 0; i < genomes.size(); ++i) costs_[i] = estimated_cost(genomes[i]);
+  const Deal deal = deal_by_cost(costs_, ranks);
+  dealt_.resize(genomes.size());
+  gathered_.resize(genomes.size());
+  for (std::size_t i = 0; i < genomes.size(); ++i) dealt_[i] = genomes[deal.order[i]];
+  std::vector<int> counts = deal.counts;
+  broadcast_command(comm, Command{CommandKind::evaluate, 0, genomes.size()}, counts, ranks);
+  std::vector<double> seconds(static_cast<std::size_t>(ranks));
+  run_batch(session_.impl(), 0, counts, backtester_, dealt_, gathered_, &seconds);
+  for (std::size_t i = 0; i < genomes.size(); ++i) results[deal.order[i]] = gathered_[i];
   const double wall = std::chrono::duration<double>(Clock::now() - start).count();
   double slowest = 0;
   double total = 0;
@@ -231,7 +297,8 @@ void MpiEvaluator::evaluate(std::span<const Genome> genomes, std::span<Evaluatio
 void MpiEvaluator::finish(int status) {
   if (finished_) return;
   finished_ = true;
-  broadcast_command(session_.impl().comm(), Command{CommandKind::finish, status, 0});
+  std::vector<int> counts;
+  broadcast_command(session_.impl().comm(), Command{CommandKind::finish, status, 0}, counts, session_.size());
 }
 
 int serve_evaluations(const Session& session, const MarketData& data, const ExecutionSettings& settings) {
@@ -241,9 +308,10 @@ int serve_evaluations(const Session& session, const MarketData& data, const Exec
   Backtester backtester(data, settings);
   MPI_Comm comm = session.impl().comm();
   for (;;) {
-    const Command command = broadcast_command(comm, Command{});
+    std::vector<int> counts;
+    const Command command = broadcast_command(comm, Command{}, counts, session.size());
     if (command.kind == CommandKind::finish) return command.status;
-    run_batch(session.impl(), session.rank(), session.size(), command.count, backtester, {}, {}, nullptr);
+    run_batch(session.impl(), session.rank(), counts, backtester, {}, {}, nullptr);
   }
 }
 

@@ -365,19 +365,24 @@ class GenerationTable {
         operator_seconds_(col_d(out, group, "operator_seconds",
                                 "seconds: selection, crossover and mutation that produced the generation")),
         imbalance_(col_d(out, group, "imbalance", "slowest rank's evaluation time over the mean (1 = balanced)")),
-        evaluations_(col_i(out, group, "evaluations", "individuals evaluated in the generation")),
+        evaluations_(col_i(out, group, "evaluations", "individuals scored in the generation (the population size)")),
+        evaluated_(col_i(out, group, "evaluated", "distinct genomes backtested in the generation (not found in the cache)")),
+        cache_hits_(col_i(out, group, "cache_hits", "individuals whose evaluation came from the run's cache")),
         elapsed_seconds_(col_d(out, group, "elapsed_seconds", "seconds since the run's results were opened, when the "
                                                               "generation was recorded")) {}
 
   void append(const GenerationStats& s, std::size_t evaluations, double elapsed) {
     const std::int32_t ints[] = {to_i32(s.generation, "generation"), to_i32(s.failed, "failed count"),
                                  to_i32(s.infeasible, "infeasible count"), to_i32(s.best_index, "best index"),
-                                 to_i32(evaluations, "evaluations")};
+                                 to_i32(evaluations, "evaluations"), to_i32(s.evaluated, "evaluated count"),
+                                 to_i32(s.cache_hits, "cache hits")};
     generation_.append(&ints[0], 1);
     failed_.append(&ints[1], 1);
     infeasible_.append(&ints[2], 1);
     best_index_.append(&ints[3], 1);
     evaluations_.append(&ints[4], 1);
+    evaluated_.append(&ints[5], 1);
+    cache_hits_.append(&ints[6], 1);
     best_.append(&s.best, 1);
     mean_.append(&s.mean, 1);
     median_.append(&s.median, 1);
@@ -401,7 +406,7 @@ class GenerationTable {
   Column<double> best_, mean_, median_, std_;
   Column<std::int32_t> failed_, infeasible_, best_index_;
   Column<double> evaluate_seconds_, communicate_seconds_, operator_seconds_, imbalance_;
-  Column<std::int32_t> evaluations_;
+  Column<std::int32_t> evaluations_, evaluated_, cache_hits_;
   Column<double> elapsed_seconds_;
 };
 
@@ -439,6 +444,7 @@ void write_config(Out& out, const H5::H5File& file, const RunInfo& run, const Ma
   out.text(config, "execution", std::string(to_string(execution.execution)));
   out.number(config, "cost", execution.cost);
   out.flag(config, "allow_short", execution.allow_short);
+  out.flag(config, "no_cache", !evolution.evaluation_cache);
   const bool inferred = !(execution.bars_per_year > 0);
   out.number(config, "bars_per_year", inferred ? infer_bars_per_year(data) : execution.bars_per_year);
   out.flag(config, "bars_per_year_inferred", inferred);
@@ -717,6 +723,8 @@ void ResultsWriter::finish(const EvolutionResult& result, std::span<const BestSt
     const H5::Group summary = out.group(h5, "summary", "totals of the run (attributes)");
     out.number(summary, "generations", to_i64(result.history.size()));
     out.number(summary, "evaluations_total", to_i64(result.evaluations_total));
+    out.number(summary, "evaluated_total", to_i64(result.evaluated_total));
+    out.number(summary, "cache_hits_total", to_i64(result.cache_hits_total));
     out.number(summary, "failed_total", to_i64(result.failed_total));
     out.number(summary, "wall_seconds", wall);
     out.text(h5, "end_time", iso8601(now_seconds()));

@@ -351,6 +351,8 @@ GenerationColumns read_generations(In& in) {
   g.infeasible = ints("infeasible");
   g.best_index = ints("best_index");
   g.evaluations = ints("evaluations");
+  g.evaluated = ints("evaluated");
+  g.cache_hits = ints("cache_hits");
   g.best = reals("best");
   g.mean = reals("mean");
   g.median = reals("median");
@@ -540,6 +542,8 @@ RunResults ResultsReader::read() const {
       const H5::Group group = in.group("/summary");
       r.summary = StoredSummary{in.number<std::int64_t>(group, "/summary", "generations"),
                                 in.number<std::int64_t>(group, "/summary", "evaluations_total"),
+                                in.number<std::int64_t>(group, "/summary", "evaluated_total"),
+                                in.number<std::int64_t>(group, "/summary", "cache_hits_total"),
                                 in.number<std::int64_t>(group, "/summary", "failed_total"),
                                 in.number<double>(group, "/summary", "wall_seconds")};
     }

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <new>
 #include <random>
@@ -247,4 +248,47 @@ TEST_CASE("the allocation counter sees allocations", "[backtest]") {
   void* volatile p = ::operator new(64);  // volatile: the pair cannot be optimised away
   ::operator delete(p);
   CHECK(test::allocation_count() == before + 1);
+}
+
+TEST_CASE("Backtester evaluates a batch bit for bit as it evaluates each genome alone", "[backtest][batch]") {
+  // Close execution takes the batched passes; next_open evaluates one genome at a time.
+  std::mt19937_64 rng(123);
+  SyntheticSpec panel;
+  panel.symbols = 3;
+  panel.bars = 5000;  // several chunks
+  panel.seed = 8;
+  const MarketData synthetic = generate_synthetic(panel);
+  for (const MarketData* data : {&real_data()[0].data, &real_data()[3].data, &synthetic}) {
+    for (const int c : {0, 1, 2, 4, 6}) {
+      Backtester tester(*data, settings_for(c));
+      std::vector<Genome> genomes;
+      for (int i = 0; i < 19; ++i) {  // not a multiple of the lanes: a partly filled group
+        genomes.push_back(random_genome(static_cast<std::uint32_t>(rng() % strategy_registry().size()), rng));
+      }
+      std::vector<Metrics> batch(genomes.size());
+      tester.evaluate(genomes, batch);
+      // the same genomes in another order, so that each has other neighbours
+      std::vector<Genome> reversed(genomes.rbegin(), genomes.rend());
+      std::vector<Metrics> reversed_batch(genomes.size());
+      tester.evaluate(reversed, reversed_batch);
+      for (std::size_t i = 0; i < genomes.size(); ++i) {
+        INFO(describe(tester.settings()) << ", " << describe(genomes[i]));
+        const Metrics alone = tester.evaluate(genomes[i]);
+        CHECK(std::memcmp(&batch[i], &alone, sizeof(Metrics)) == 0);
+        CHECK(std::memcmp(&reversed_batch[genomes.size() - 1 - i], &alone, sizeof(Metrics)) == 0);
+      }
+    }
+  }
+}
+
+TEST_CASE("Backtester rejects a batch with an invalid genome before evaluating any", "[backtest][batch]") {
+  const MarketData& data = real_data()[0].data;
+  Backtester tester(data, ExecutionSettings{});
+  std::vector<Genome> genomes{make_genome("sma_crossover"), make_genome("macd")};
+  genomes[1].params[0] = 1e9;
+  std::vector<Metrics> metrics(genomes.size());
+  CHECK_THROWS_AS(tester.evaluate(genomes, metrics), ConfigError);
+  std::vector<Metrics> too_few(1);
+  CHECK_THROWS_AS(tester.evaluate(std::vector<Genome>{make_genome("sma_crossover"), make_genome("macd")}, too_few),
+                  Error);
 }

@@ -28,14 +28,15 @@ CONFIG_ATTRS = {
     "generations": "int", "strategies": "str[]", "tournament_size": "int", "elitism": "int",
     "crossover_rate": "float", "crossover": "str", "blend_alpha": "float", "sbx_eta": "float",
     "mutation": "str", "mutation_rate": "float", "mutation_scale": "float", "type_switch_rate": "float",
-    "top": "int", "seed": "uint", "execution": "str", "cost": "float", "allow_short": "bool",
+    "top": "int", "seed": "uint", "execution": "str", "cost": "float", "allow_short": "bool", "no_cache": "bool",
     "bars_per_year": "float", "bars_per_year_inferred": "bool",
 }
 DATA_ATTRS = {
     "bars": "int", "symbol_count": "int", "first_timestamp": "int", "last_timestamp": "int",
     "first_timestamp_iso": "str", "last_timestamp_iso": "str", "data_bytes": "uint", "broadcast_seconds": "float",
 }
-SUMMARY_ATTRS = {"generations": "int", "evaluations_total": "int", "failed_total": "int", "wall_seconds": "float"}
+SUMMARY_ATTRS = {"generations": "int", "evaluations_total": "int", "evaluated_total": "int", "cache_hits_total": "int",
+                 "failed_total": "int", "wall_seconds": "float"}
 
 # Dataset specs: path -> (kind, shape). Shape letters: G generations, N individual rows, P population,
 # K best strategies, B bars, S symbols, T strategy types, I input files, M metrics, 4 parameter slots.
@@ -52,7 +53,7 @@ DATASETS = {
     "/strategies/param_kind": ("str", "T4"), "/strategies/lower": ("float64", "T4"),
     "/strategies/upper": ("float64", "T4"), "/strategies/default": ("float64", "T4"),
     **{f"/generations/{name}": ("int32", "G") for name in
-       ("generation", "failed", "infeasible", "best_index", "evaluations")},
+       ("generation", "failed", "infeasible", "best_index", "evaluations", "evaluated", "cache_hits")},
     **{f"/generations/{name}": ("float64", "G") for name in
        ("best", "mean", "median", "std", "evaluate_seconds", "communicate_seconds", "operator_seconds",
         "imbalance", "elapsed_seconds")},
@@ -276,6 +277,11 @@ class Validator:
             failed = self.read("/generations/failed")
             infeasible = self.read("/generations/infeasible")
             evaluations = self.read("/generations/evaluations")
+            evaluated = self.read("/generations/evaluated")
+            cache_hits = self.read("/generations/cache_hits")
+            strat = ind["strategy"].reshape(G, P)
+            params = ind["params"].reshape(G, P, -1)
+            no_cache = bool(config["no_cache"])
             for g in range(G):
                 where = f"/generations row {g}"
                 self.check(best[g] == np.max(fit[g]), f"{where}: best {best[g]} != max fitness {np.max(fit[g])} in /individuals")
@@ -287,6 +293,14 @@ class Validator:
                 self.check(infeasible[g] == n_infeasible,
                            f"{where}: infeasible {infeasible[g]} != {n_infeasible} ok rows with infeasible fitness")
                 self.check(evaluations[g] == P, f"{where}: evaluations {evaluations[g]}; expected the population, {P}")
+                self.check(evaluated[g] + cache_hits[g] == P,
+                           f"{where}: evaluated {evaluated[g]} + cache_hits {cache_hits[g]} != the population, {P}")
+                genomes = np.concatenate([strat[g][:, None].astype(np.float64), params[g]], axis=1)
+                distinct = len(np.unique(genomes, axis=0))
+                self.check(evaluated[g] == P if no_cache else evaluated[g] <= distinct,
+                           f"{where}: evaluated {evaluated[g]} with no_cache={no_cache}, {distinct} distinct genomes of {P}")
+            self.check(summary["evaluated_total"] == np.sum(evaluated) and summary["cache_hits_total"] == np.sum(cache_hits),
+                       "/summary: evaluated_total/cache_hits_total differ from the sums of /generations")
             self.check(summary["evaluations_total"] == np.sum(evaluations),
                        f"/summary: evaluations_total {summary['evaluations_total']} != sum of /generations/evaluations")
             self.check(summary["failed_total"] == np.sum(failed),

@@ -101,8 +101,12 @@ struct FakeRun {
       stats.communicate_seconds = 0.01;
       stats.operator_seconds = 0.001;
       stats.imbalance = 1.2;
+      stats.cache_hits = g == 0 ? 0 : 1;
+      stats.evaluated = kPopulation - stats.cache_hits;
       result.history.push_back(stats);
       result.evaluations_total += kPopulation;
+      result.evaluated_total += stats.evaluated;
+      result.cache_hits_total += stats.cache_hits;
       result.failed_total += stats.failed;
       populations.push_back(population);
       evaluations.push_back(evals);
@@ -422,6 +426,8 @@ TEST_CASE("results: the file reads back with the HDF5 C++ API", "[results]") {
   const H5::Group summary = file.openGroup("/summary");
   CHECK(number_attribute<std::int64_t>(summary, "evaluations_total", H5::PredType::NATIVE_INT64) == 12);
   CHECK(number_attribute<std::int64_t>(summary, "failed_total", H5::PredType::NATIVE_INT64) == 1);
+  CHECK(number_attribute<std::int64_t>(summary, "evaluated_total", H5::PredType::NATIVE_INT64) == 10);
+  CHECK(number_attribute<std::int64_t>(summary, "cache_hits_total", H5::PredType::NATIVE_INT64) == 2);
   CHECK(number_attribute<double>(summary, "wall_seconds", H5::PredType::NATIVE_DOUBLE) >= 0);
 }
 #else

@@ -113,3 +113,37 @@ TEST_CASE("optimised kernels give the reference positions on real market data", 
   series.close.assign(data.close.data(), data.close.data() + data.bars());
   check_agreement(series, 15, 21);
 }
+
+TEST_CASE("resumable kernels give the whole-series positions however the bars are split", "[strategy][reference]") {
+  const test::OwnedSeries owned = test::random_walk(3000, 9, 0.01);
+  std::vector<double> sums(2 * (owned.bars() + 1));
+  make_close_sums(owned.close.data(), owned.bars(), sums.data(), sums.data() + owned.bars() + 1);
+  SymbolSeries series = owned.view();
+  series.close_sum_hi = sums.data();
+  series.close_sum_lo = sums.data() + owned.bars() + 1;
+  std::mt19937_64 rng(31);
+  std::vector<double> buffer(kKernelBufferSize);
+  KernelScratch scratch;
+  scratch.reserve(owned.bars());
+  for (const StrategyType& type : strategy_registry()) {
+    REQUIRE(type.chunk_kernel != nullptr);
+    for (int trial = 0; trial < 10; ++trial) {
+      const std::vector<double> params = test::random_params(type, rng);
+      for (const bool allow_short : {false, true}) {
+        std::vector<std::int8_t> whole(owned.bars(), 9);
+        type.kernel(owned.view(), params.data(), allow_short, whole.data(), scratch);
+        std::vector<std::int8_t> pieces(owned.bars(), 7);
+        KernelState state;
+        state.buffer = buffer.data();
+        for (std::size_t begin = 0; begin < owned.bars();) {
+          // ranges from 1 bar to a few hundred, so that some end inside the warm-up
+          const std::size_t end = std::min(owned.bars(), begin + 1 + rng() % (trial % 2 ? 7 : 400));
+          type.chunk_kernel(series, params.data(), allow_short, state, begin, end, pieces.data() + begin);
+          begin = end;
+        }
+        INFO(type.name << (allow_short ? " long/short" : " long/flat"));
+        CHECK(pieces == whole);
+      }
+    }
+  }
+}

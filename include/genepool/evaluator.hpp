@@ -39,7 +39,16 @@ class Evaluator {
 // (invalid_genome for a ConfigError), non-finite metrics become non_finite.
 Evaluation evaluate_safely(Backtester& backtester, const Genome& genome);
 
-// Evaluates on the calling process, one genome after another.
+// Evaluations of a batch, results[i] for genomes[i], with failures turned into data as above. Valid
+// genomes are backtested Backtester::kLanes at a time (one pass over the data for each group);
+// the results are those of evaluate_safely, bit for bit, whatever the batch.
+void evaluate_batch_safely(Backtester& backtester, std::span<const Genome> genomes, std::span<Evaluation> results);
+
+// Relative cost of backtesting a genome (a static estimate per strategy type, measured with
+// bench/kernels.cpp: ns per bar and symbol in a batch), for sharing a batch out evenly.
+double estimated_cost(const Genome& genome);
+
+// Evaluates on the calling process, a batch at a time.
 class SerialEvaluator final : public Evaluator {
  public:
   SerialEvaluator(const MarketData& data, const ExecutionSettings& settings) : backtester_(data, settings) {}

@@ -15,6 +15,11 @@ struct EvolutionSettings {
   FitnessSettings fitness;
   std::uint64_t seed = 1;
   std::size_t hall_of_fame = 10;  // distinct best genomes kept over the whole run
+  // Rank 0 keeps every genome evaluated in the run (by its exact bytes) with its evaluation, and
+  // sends only genomes it has not seen to the evaluator. Evaluation is a pure function of the
+  // genome, so the results are identical with and without; only the work differs.
+  bool evaluation_cache = true;
+  std::size_t cache_capacity = 1 << 16;  // entries (~250 bytes each); emptied before a generation would pass it
 };
 
 struct GenerationStats {
@@ -30,6 +35,8 @@ struct GenerationStats {
   double communicate_seconds = 0;
   double operator_seconds = 0;  // selection, crossover, mutation that produced this generation
   double imbalance = 1;
+  std::size_t evaluated = 0;   // individuals sent to the evaluator: distinct genomes not in the cache
+  std::size_t cache_hits = 0;  // individuals whose evaluation came from the cache (or a twin in this generation)
 };
 
 // One evaluated generation, as observers see it.
@@ -59,7 +66,9 @@ struct EvolutionResult {
   std::vector<Evaluation> evaluations;
   std::vector<double> fitness;
   std::vector<HallOfFameEntry> hall_of_fame;  // distinct genomes, best first
-  std::size_t evaluations_total = 0;
+  std::size_t evaluations_total = 0;   // individuals scored over the run (population x generations)
+  std::size_t evaluated_total = 0;     // backtests actually run (evaluations_total - cache_hits_total)
+  std::size_t cache_hits_total = 0;
   std::size_t failed_total = 0;
 };
 

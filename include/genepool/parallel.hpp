@@ -6,6 +6,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "genepool/evaluator.hpp"
 #include "genepool/execution.hpp"
@@ -69,6 +70,9 @@ class MpiEvaluator final : public Evaluator {
   Backtester backtester_;
   EvaluationTiming timing_;
   bool finished_ = false;
+  std::vector<double> costs_;       // estimated cost of each genome of the batch
+  std::vector<Genome> dealt_;       // the batch in dealt order
+  std::vector<Evaluation> gathered_;
 };
 
 // A worker rank's loop: evaluate each share rank 0 scatters until it calls finish(); returns its status.
@@ -82,5 +86,17 @@ struct Share {
   std::size_t last;
 };
 Share share_of(std::size_t count, int rank, int ranks);
+
+// A batch dealt out by estimated cost, for the Scatterv/Gatherv of one generation: the items in
+// decreasing cost (ties by index) each go to the rank with the least cost so far (ties: the lowest
+// rank), so every rank gets a like mix of strategy types. `order` lists the items rank by rank (each
+// rank's in increasing index), `counts[r]` is how many rank r takes, `loads[r]` their total cost.
+// The most loaded rank exceeds the least loaded by at most one item's cost.
+struct Deal {
+  std::vector<std::size_t> order;
+  std::vector<int> counts;
+  std::vector<double> loads;
+};
+Deal deal_by_cost(std::span<const double> costs, int ranks);
 
 }  // namespace genepool::parallel

@@ -88,7 +88,7 @@ struct StoredStrategyType {
 
 // /generations, column by column: one entry per generation.
 struct GenerationColumns {
-  std::vector<std::int32_t> generation, failed, infeasible, best_index, evaluations;
+  std::vector<std::int32_t> generation, failed, infeasible, best_index, evaluations, evaluated, cache_hits;
   std::vector<double> best, mean, median, std;
   std::vector<double> evaluate_seconds, communicate_seconds, operator_seconds, imbalance, elapsed_seconds;
 
@@ -112,6 +112,8 @@ struct StoredStrategy {
 struct StoredSummary {
   std::int64_t generations = 0;
   std::int64_t evaluations_total = 0;
+  std::int64_t evaluated_total = 0;
+  std::int64_t cache_hits_total = 0;
   std::int64_t failed_total = 0;
   double wall_seconds = 0;
 };

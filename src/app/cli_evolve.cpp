@@ -221,6 +221,8 @@ void add_evolve_command(CLI::App& app, int& argc, char**& argv) {
       ->check(CLI::Range(0.0001, 1.0))->capture_default_str();
   command->add_option("--type-switch-rate", ga.type_switch_rate, "Probability that a child switches strategy type")
       ->check(CLI::Range(0.0, 1.0))->capture_default_str();
+  command->add_flag("--no-cache{false}", options->evolution.evaluation_cache,
+                    "Backtest every individual, also genomes already evaluated in the run (identical results; for benchmarks)");
   command->add_option("--top", options->evolution.hall_of_fame, "Distinct best strategies kept with their equity curves")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000}))->capture_default_str();
 

@@ -291,6 +291,8 @@ void print_totals(std::ostream& out, const RunResults& r) {
                  std::to_string(r.status_counts[code]);
   if (!by_status.empty()) out << " (" << by_status << ")";
   out << ", " << sum(g.infeasible) << " infeasible\n";
+  out << "            " << sum(g.evaluated) << " distinct genomes backtested, " << sum(g.cache_hits)
+      << " scored from the cache\n";
   double imbalance_max = 0;
   for (double value : g.imbalance) imbalance_max = std::max(imbalance_max, value);
   const double imbalance_mean = g.size() == 0 ? 0 : sum(g.imbalance) / static_cast<double>(g.size());
@@ -419,7 +421,8 @@ void print_json(std::ostream& out, const RunResults& r, std::size_t top) {
 
   json.key("evaluations").begin_object()
       .key("total").value(sum(g.evaluations)).key("failed").value(sum(g.failed))
-      .key("infeasible").value(sum(g.infeasible)).key("by_status").begin_object();
+      .key("infeasible").value(sum(g.infeasible)).key("evaluated").value(sum(g.evaluated))
+      .key("cache_hits").value(sum(g.cache_hits)).key("by_status").begin_object();
   for (std::size_t code = 0; code < r.status_counts.size(); ++code)
     json.key(status_name(r, static_cast<std::int32_t>(code))).value(r.status_counts[code]);
   json.end_object().end_object();

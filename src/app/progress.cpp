@@ -32,6 +32,7 @@ void ProgressPrinter::on_generation(const GenerationView& generation) {
   line << "gen " << std::setw(3) << stats.generation << '/' << generations_ << std::fixed << std::setprecision(4)
        << "  best " << std::setw(9) << stats.best << "  mean " << std::setw(9) << stats.mean;
   if (stats.failed > 0) line << "  failed " << stats.failed;
+  line << "  new " << std::setw(4) << stats.evaluated << " cached " << std::setw(4) << stats.cache_hits;
   line << std::setprecision(0) << "  " << std::setw(7) << rate << " evals/s" << std::setprecision(1) << "  elapsed "
        << elapsed << "s  ETA " << eta << "s  | " << describe(generation.population[stats.best_index]) << '\n';
   out_ << line.str() << std::flush;
@@ -51,7 +52,8 @@ void print_summary(std::ostream& out, const EvolutionResult& result, std::size_t
          << std::setprecision(0) << std::setw(8) << metrics.trades << "  " << describe(entry.genome) << '\n';
   }
   out << rows.str();
-  out << "evaluations: " << result.evaluations_total << " (" << result.failed_total << " failed)\n";
+  out << "evaluations: " << result.evaluations_total << " (" << result.failed_total << " failed; "
+      << result.evaluated_total << " backtests run, " << result.cache_hits_total << " from the cache)\n";
 }
 
 }  // namespace genepool::app

@@ -16,7 +16,8 @@ StrategyType bollinger_reversion_type() {
            {"k", ParamKind::real, 0.5, 4, 2, "band half-width in standard deviations"}},
           {},
           bollinger_reversion_kernel,
-          bollinger_reversion_reference};
+          bollinger_reversion_reference,
+          bollinger_reversion_chunk};
 }
 
 namespace {
@@ -41,38 +42,56 @@ std::int8_t bollinger_next(std::int8_t previous, const BandSignals& s) {
   return static_cast<std::int8_t>(s.long_entry ? 1 : s.short_entry ? -1 : held);
 }
 
+// NOTE: the rare exact paths are functions of their own, kept out of line, so that the running
+// values of the kernel's loop stay in registers.
+struct ExactSums {
+  double sum, mean, squares;
+};
+[[gnu::noinline, gnu::cold]] ExactSums exact_sums(const double* close, std::size_t t, std::size_t period) {
+  const double sum = window_sum(close, t + 1 - period, period);
+  const double mean = sum / static_cast<double>(period);
+  return {sum, mean, window_squared_deviations(close, t + 1 - period, period, mean)};
+}
+
+// The signals of bar t as the reference computes them.
+[[gnu::noinline, gnu::cold]] BandSignals exact_signals(const double* close, std::size_t t, std::size_t period,
+                                                        double k, bool allow_short) {
+  const WindowStats exact = window_stats(close, t + 1 - period, period);
+  return band_signals(close[t], exact.mean, exact.sd, k, allow_short);
+}
+
 }  // namespace
 
-void bollinger_reversion_kernel(const SymbolSeries& series, const double* params, bool allow_short,
-                                std::int8_t* positions, KernelScratch& /*scratch*/) {
+void bollinger_reversion_chunk(const SymbolSeries& series, const double* params, bool allow_short, KernelState& state,
+                               std::size_t begin, std::size_t end, std::int8_t* positions) {
   const std::size_t period = length_of(params[0]);
   const double k = params[1];
-  const std::size_t bars = series.bars;
   const std::size_t first = period - 1;
-  std::fill(positions, positions + std::min(first, bars), std::int8_t{0});
-  if (bars <= first) return;
+  const std::size_t start = std::min(std::max(first, begin), end);
+  std::fill(positions, positions + (start - begin), std::int8_t{0});
+  if (start == end) return;
 
   const double* close = series.close;
   const double n = static_cast<double>(period);
   const double inv_n = 1.0 / n;
-  std::int8_t position = 0;
 
   // Sliding sum and sum of squared deviations (Welford-style update), recomputed exactly by the
   // churn rule of indicators.hpp.
-  double sum = 0.0;
-  double mean = 0.0;
-  double squares = 0.0;
-  double churn_sum = 0.0;
-  double churn_squares = 0.0;
-  const auto resync = [&](std::size_t t) {
-    sum = window_sum(close, t + 1 - period, period);
-    mean = sum / n;
-    squares = window_squared_deviations(close, t + 1 - period, period, mean);
+  double sum = state.value[0];
+  double mean = state.value[1];
+  double squares = state.value[2];
+  double churn_sum = state.value[3];
+  double churn_squares = state.value[4];
+  std::int8_t position = state.position;
+  if (start == first) {
+    const ExactSums e = exact_sums(close, first, period);
+    sum = e.sum;
+    mean = e.mean;
+    squares = e.squares;
     churn_sum = 0.0;
     churn_squares = 0.0;
-  };
-  resync(first);
-  for (std::size_t t = first; t < bars; ++t) {
+  }
+  for (std::size_t t = start; t < end; ++t) {
     if (t != first) {
       const double incoming = close[t];
       const double outgoing = close[t - period];
@@ -86,35 +105,59 @@ void bollinger_reversion_kernel(const SymbolSeries& series, const double* params
       churn_squares += std::fabs(term) + std::fabs(squares);
       // NOTE: also fires when rounding has pushed `squares` below zero.
       if (churn_sum > kChurnLimit * std::fabs(sum) || churn_squares > kChurnLimit * squares) [[unlikely]] {
-        resync(t);
+        const ExactSums e = exact_sums(close, t, period);
+        sum = e.sum;
+        mean = e.mean;
+        squares = e.squares;
+        churn_sum = 0.0;
+        churn_squares = 0.0;
       }
     }
     const double c = close[t];
-    const double sd = std::sqrt(std::max(squares * inv_n, 0.0));
+    // NOTE: k * sd is compared in squares, so no square root is taken per bar. L below is the long
+    // entry's margin plus k * sd (margin(mean - k sd, c) = L - k sd up to rounding far below the
+    // band); it is surely positive when L - band > 0 and (L - band)^2 > k^2 var, surely not when
+    // L + band < 0 or (L + band)^2 < k^2 var. Likewise R for the short entry.
+    const double spread = k * k * std::max(squares * inv_n, 0.0);  // (k sd)^2
     const double below = margin(mean, c);
     const double above = margin(c, mean);
-    const double entry_long = margin(mean - k * sd, c);
-    const double entry_short = margin(c, mean + k * sd);
     const bool is_below = below > 0.0;
     const bool is_above = above > 0.0;
-    // Bitwise, not short-circuit: these conditions flip at random, so branches would mispredict.
-    const bool long_entry = is_below & (entry_long > 0.0);
-    const bool short_entry = allow_short & is_above & (entry_short > 0.0);
-    BandSignals signals{long_entry, short_entry, is_below, is_above};
-    // NOTE: an entry implies its side of the mean, so an entry margin only matters on that side
-    // (this keeps flat windows, where every band is a tie, off the exact path).
     const double mean_band = kMeanRecheckBand * c;
     const double spread_band = kSpreadRecheckBand * c;
+    const double long_room = (mean - c) - kTieTolerance * c;                 // L
+    const double short_room = (c - mean) - kTieTolerance * std::fabs(mean);  // R
+    const double long_low = long_room - spread_band;
+    const double long_high = long_room + spread_band;
+    const double short_low = short_room - spread_band;
+    const double short_high = short_room + spread_band;
+    const bool long_sure = (long_low > 0.0) & (long_low * long_low > spread);
+    const bool long_never = (long_high < 0.0) | (long_high * long_high < spread);
+    const bool short_sure = (short_low > 0.0) & (short_low * short_low > spread);
+    const bool short_never = (short_high < 0.0) | (short_high * short_high < spread);
+    // Bitwise, not short-circuit: these conditions flip at random, so branches would mispredict.
+    BandSignals signals{static_cast<bool>(is_below & long_sure), static_cast<bool>(allow_short & is_above & short_sure),
+                        is_below, is_above};
+    // NOTE: an entry implies its side of the mean, so an entry margin only matters on that side
+    // (this keeps flat windows, where every band is a tie, off the exact path).
     const bool unsure = (std::fabs(below) <= mean_band) | (allow_short & (std::fabs(above) <= mean_band)) |
-                        (is_below & (std::fabs(entry_long) <= spread_band)) |
-                        (allow_short & is_above & (std::fabs(entry_short) <= spread_band));
-    if (unsure) [[unlikely]] {
-      const WindowStats exact = window_stats(close, t + 1 - period, period);
-      signals = band_signals(c, exact.mean, exact.sd, k, allow_short);
-    }
+                        (is_below & !(long_sure | long_never)) |
+                        (allow_short & is_above & !(short_sure | short_never));
+    if (unsure) [[unlikely]] signals = exact_signals(close, t, period, k, allow_short);
     position = bollinger_next(position, signals);
-    positions[t] = position;
+    positions[t - begin] = position;
   }
+  state.value[0] = sum;
+  state.value[1] = mean;
+  state.value[2] = squares;
+  state.value[3] = churn_sum;
+  state.value[4] = churn_squares;
+  state.position = position;
+}
+
+void bollinger_reversion_kernel(const SymbolSeries& series, const double* params, bool allow_short,
+                                std::int8_t* positions, KernelScratch& scratch) {
+  run_whole_series(bollinger_reversion_chunk, series, params, allow_short, positions, scratch);
 }
 
 void bollinger_reversion_reference(const SymbolSeries& series, const double* params, bool allow_short,

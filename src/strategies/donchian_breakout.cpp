@@ -17,7 +17,8 @@ StrategyType donchian_breakout_type() {
            {"exit", ParamKind::integer, 2, 100, 10, "bars in the exit channel (before the current bar)"}},
           {{1, 0}},
           donchian_breakout_kernel,
-          donchian_breakout_reference};
+          donchian_breakout_reference,
+          donchian_breakout_chunk};
 }
 
 namespace {
@@ -38,71 +39,114 @@ std::int8_t donchian_next(std::int8_t previous, double close, const Channels& c,
   return previous;
 }
 
-// The extreme (max or min) of x over the window [t - w, t - 1], for consecutive t, by the van
-// Herk / Gil-Werman scheme: cut the bars into blocks of w starting at the first window; a window
-// is then a suffix of one block plus a prefix of the next. Suffix extremes are computed backwards
-// once per block into `suffix` (w slots), the prefix extreme runs forwards: O(1) per bar, no branches
-// but the block boundary.
-template <bool kMax>
-class BlockExtreme {
- public:
-  BlockExtreme(const double* x, std::size_t window, double* suffix) : x_(x), window_(window), suffix_(suffix) {}
+// The channels over windows [t - w, t - 1] for consecutive t, by the van Herk / Gil-Werman scheme:
+// cut the bars into blocks of w starting at the first window; a window is then a suffix of one
+// block plus a prefix of the next. The suffix extremes of a block are computed backwards once, when
+// the window reaches it; the prefix extremes run forwards. Both channels of one window length (the
+// high's maximum and the low's minimum) share their blocks.
+struct ChannelPair {
+  std::size_t window;
+  double* suffix_high;  // window slots each
+  double* suffix_low;
+  std::size_t offset;   // position of t - w in its block
+  double prefix_high;   // max high over the prefix of the next block (-inf when empty)
+  double prefix_low;    // min low likewise (+inf when empty)
 
-  double next(std::size_t t) {
-    if (offset_ == 0) {  // the window [t - w, t - 1] is a whole block
-      const std::size_t start = t - window_;
-      double extreme = x_[t - 1];
-      suffix_[window_ - 1] = extreme;
-      for (std::size_t j = window_ - 1; j-- > 0;) {
-        extreme = pick(x_[start + j], extreme);
-        suffix_[j] = extreme;
-      }
-      prefix_ = kMax ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
-    } else {
-      prefix_ = pick(prefix_, x_[t - 1]);
+  // At a block boundary (offset 0): the window [t - w, t - 1] is the whole block.
+  void start_block(const double* high, const double* low, std::size_t t) {
+    const std::size_t first = t - window;
+    double top = high[t - 1];
+    double bottom = low[t - 1];
+    suffix_high[window - 1] = top;
+    suffix_low[window - 1] = bottom;
+    for (std::size_t j = window - 1; j-- > 0;) {
+      top = std::max(high[first + j], top);
+      bottom = std::min(low[first + j], bottom);
+      suffix_high[j] = top;
+      suffix_low[j] = bottom;
     }
-    const double extreme = pick(suffix_[offset_], prefix_);
-    offset_ = offset_ + 1 == window_ ? 0 : offset_ + 1;
-    return extreme;
+    prefix_high = -std::numeric_limits<double>::infinity();
+    prefix_low = std::numeric_limits<double>::infinity();
   }
-
- private:
-  static double pick(double a, double b) { return kMax ? std::max(a, b) : std::min(a, b); }
-
-  const double* x_;
-  std::size_t window_;
-  double* suffix_;
-  std::size_t offset_ = 0;  // position of t - w in its block
-  double prefix_ = 0.0;
 };
 
 }  // namespace
 
-void donchian_breakout_kernel(const SymbolSeries& series, const double* params, bool allow_short,
-                              std::int8_t* positions, KernelScratch& scratch) {
+void donchian_breakout_chunk(const SymbolSeries& series, const double* params, bool allow_short, KernelState& state,
+                             std::size_t begin, std::size_t end, std::int8_t* positions) {
   const std::size_t entry = length_of(params[0]);
   const std::size_t exit = length_of(params[1]);
-  const std::size_t bars = series.bars;
-  // NOTE: the four block buffers need 2 * (entry + exit) values, more than a series shorter than
-  // entry + exit bars reserves; such a series has fewer than `exit` decisions, so scanning is cheap.
-  if (2 * (entry + exit) > scratch.values.size()) {
-    donchian_breakout_reference(series, params, allow_short, positions);
-    return;
-  }
-  std::fill(positions, positions + std::min(entry, bars), std::int8_t{0});
-  if (bars <= entry) return;
+  const std::size_t start = std::min(std::max(entry, begin), end);
+  std::fill(positions, positions + (start - begin), std::int8_t{0});
+  if (start == end) return;
 
-  double* buffers = scratch.values.data();
-  BlockExtreme<true> entry_high(series.high, entry, buffers);
-  BlockExtreme<false> entry_low(series.low, entry, buffers + entry);
-  BlockExtreme<true> exit_high(series.high, exit, buffers + 2 * entry);
-  BlockExtreme<false> exit_low(series.low, exit, buffers + 2 * entry + exit);
-  std::int8_t position = 0;
-  for (std::size_t t = entry; t < bars; ++t) {
-    const Channels channels{entry_high.next(t), entry_low.next(t), exit_high.next(t), exit_low.next(t)};
-    position = donchian_next(position, series.close[t], channels, allow_short);
-    positions[t] = position;
+  // NOTE: the blocks take 2 * (entry + exit) <= kKernelBufferSize values of the state's buffer.
+  double* buffer = state.buffer;
+  ChannelPair outer{entry, buffer, buffer + entry, state.index[0], state.value[0], state.value[1]};
+  ChannelPair inner{exit, buffer + 2 * entry, buffer + 2 * entry + exit, state.index[1], state.value[2],
+                    state.value[3]};
+  const double* high = series.high;
+  const double* low = series.low;
+  const double* close = series.close;
+  // The rule of donchian_next in boolean arithmetic (its inputs flip at random, so branches would
+  // mispredict), with the position as two flags: long, short. Going long and going short exclude
+  // each other (the close cannot be above the highest high and below the lowest low). Only the
+  // flags carry from bar to bar, through an AND and an OR each.
+  bool is_long = state.position == 1;
+  bool is_short = state.position == -1;
+  const auto run = [&]<bool kShort>(std::size_t t, std::size_t stop) {
+    for (; t < stop; ++t) {
+      if (outer.offset != 0) {
+        outer.prefix_high = std::max(outer.prefix_high, high[t - 1]);
+        outer.prefix_low = std::min(outer.prefix_low, low[t - 1]);
+      }
+      if (inner.offset != 0) {
+        inner.prefix_high = std::max(inner.prefix_high, high[t - 1]);
+        inner.prefix_low = std::min(inner.prefix_low, low[t - 1]);
+      }
+      const double c = close[t];
+      const bool go_long = c > std::max(outer.suffix_high[outer.offset], outer.prefix_high);
+      const bool stay_long = !(c < std::min(inner.suffix_low[inner.offset], inner.prefix_low));
+      if constexpr (kShort) {
+        const bool go_short = c < std::min(outer.suffix_low[outer.offset], outer.prefix_low);
+        const bool stay_short = !(c > std::max(inner.suffix_high[inner.offset], inner.prefix_high));
+        const bool was_long = is_long;
+        is_long = go_long | ((!go_short) & was_long & stay_long);
+        is_short = (!go_long) & (go_short | (is_short & stay_short));
+      } else {
+        is_long = go_long | (is_long & stay_long);
+      }
+      positions[t - begin] = static_cast<std::int8_t>(static_cast<int>(is_long) - static_cast<int>(is_short));
+      ++outer.offset;
+      ++inner.offset;
+    }
+  };
+  for (std::size_t t = start; t < end;) {
+    // A segment of bars in which neither pair reaches a block boundary; its first bar may start one.
+    if (outer.offset == 0) outer.start_block(high, low, t);
+    if (inner.offset == 0) inner.start_block(high, low, t);
+    const std::size_t stop = std::min({end, t + (entry - outer.offset), t + (exit - inner.offset)});
+    if (allow_short) {
+      run.template operator()<true>(t, stop);
+    } else {
+      run.template operator()<false>(t, stop);
+    }
+    t = stop;
+    if (outer.offset == entry) outer.offset = 0;
+    if (inner.offset == exit) inner.offset = 0;
   }
+  state.index[0] = outer.offset;
+  state.index[1] = inner.offset;
+  state.value[0] = outer.prefix_high;
+  state.value[1] = outer.prefix_low;
+  state.value[2] = inner.prefix_high;
+  state.value[3] = inner.prefix_low;
+  state.position = static_cast<std::int8_t>(static_cast<int>(is_long) - static_cast<int>(is_short));
+}
+
+void donchian_breakout_kernel(const SymbolSeries& series, const double* params, bool allow_short,
+                              std::int8_t* positions, KernelScratch& scratch) {
+  run_whole_series(donchian_breakout_chunk, series, params, allow_short, positions, scratch);
 }
 
 void donchian_breakout_reference(const SymbolSeries& series, const double* params, bool allow_short,

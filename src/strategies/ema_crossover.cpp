@@ -16,30 +16,44 @@ StrategyType ema_crossover_type() {
            {"slow", ParamKind::integer, 5, 400, 26, "span of the slow moving average, alpha = 2 / (slow + 1)"}},
           {{0, 1}},
           ema_crossover_kernel,
-          ema_crossover_reference};
+          ema_crossover_reference,
+          ema_crossover_chunk};
 }
 
-void ema_crossover_kernel(const SymbolSeries& series, const double* params, bool allow_short,
-                          std::int8_t* positions, KernelScratch& /*scratch*/) {
+void ema_crossover_chunk(const SymbolSeries& series, const double* params, bool allow_short, KernelState& state,
+                         std::size_t begin, std::size_t end, std::int8_t* positions) {
   const std::size_t fast = length_of(params[0]);
   const std::size_t slow = length_of(params[1]);
-  const std::size_t bars = series.bars;
   const std::size_t first = slow - 1;  // first bar with both averages defined
-  std::fill(positions, positions + std::min(first, bars), std::int8_t{0});
-  if (bars <= first) return;
+  const std::size_t start = std::min(std::max(first, begin), end);
+  std::fill(positions, positions + (start - begin), std::int8_t{0});
+  if (start == end) return;
 
   const double* close = series.close;
   const double alpha_fast = ema_alpha(fast);
   const double alpha_slow = ema_alpha(slow);
-  double ema_fast = window_sum(close, 0, fast) / static_cast<double>(fast);
-  for (std::size_t t = fast; t <= first; ++t) ema_fast = ema_step(ema_fast, close[t], alpha_fast);
-  double ema_slow = window_sum(close, 0, slow) / static_cast<double>(slow);
-  positions[first] = crossover_position(ema_fast, ema_slow, allow_short);
-  for (std::size_t t = first + 1; t < bars; ++t) {
+  double ema_fast = state.value[0];
+  double ema_slow = state.value[1];
+  std::size_t t = start;
+  if (t == first) {
+    ema_fast = window_sum(close, 0, fast) / static_cast<double>(fast);
+    for (std::size_t u = fast; u <= first; ++u) ema_fast = ema_step(ema_fast, close[u], alpha_fast);
+    ema_slow = window_sum(close, 0, slow) / static_cast<double>(slow);
+    positions[first - begin] = crossover_position(ema_fast, ema_slow, allow_short);
+    ++t;
+  }
+  for (; t < end; ++t) {
     ema_fast = ema_step(ema_fast, close[t], alpha_fast);
     ema_slow = ema_step(ema_slow, close[t], alpha_slow);
-    positions[t] = crossover_position(ema_fast, ema_slow, allow_short);
+    positions[t - begin] = crossover_position(ema_fast, ema_slow, allow_short);
   }
+  state.value[0] = ema_fast;
+  state.value[1] = ema_slow;
+}
+
+void ema_crossover_kernel(const SymbolSeries& series, const double* params, bool allow_short,
+                          std::int8_t* positions, KernelScratch& scratch) {
+  run_whole_series(ema_crossover_chunk, series, params, allow_short, positions, scratch);
 }
 
 namespace {

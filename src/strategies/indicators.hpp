@@ -76,6 +76,44 @@ inline std::int8_t crossover_position(double a, double b, bool allow_short) {
   return static_cast<std::int8_t>(static_cast<int>(exceeds(a, b)) - static_cast<int>(allow_short && exceeds(b, a)));
 }
 
+// A sum kept as an unevaluated pair hi + lo (|lo| <= ulp(hi) / 2): about 106 bits, so prefix sums
+// of a long series still give window sums accurate to a few ulps by subtraction.
+struct DoubleDouble {
+  double hi = 0.0;
+  double lo = 0.0;
+  void add(double x) {
+    // Knuth's two-sum of hi and x, then the error folded into lo and renormalised.
+    const double s = hi + x;
+    const double b = s - hi;
+    const double e = (hi - (s - b)) + (x - b);
+    const double l = lo + e;
+    hi = s + l;
+    lo = l - (hi - s);
+  }
+};
+
+// The sum of x[t - n .. t - 1] from exclusive double-double prefix sums (make_close_sums).
+inline double window_sum_from(const double* hi, const double* lo, std::size_t t, std::size_t n) {
+  return (hi[t] - hi[t - n]) + (lo[t] - lo[t - n]);
+}
+
+// A type's PositionKernel: its chunk kernel over the whole series in one call, with the prefix
+// sums made into scratch when the series does not carry them.
+inline void run_whole_series(ChunkKernel chunk, const SymbolSeries& series, const double* params, bool allow_short,
+                             std::int8_t* positions, KernelScratch& scratch) {
+  SymbolSeries with_sums = series;
+  double* buffer = scratch.values.data();
+  if (series.close_sum_hi == nullptr || series.close_sum_lo == nullptr) {
+    double* hi = buffer + kKernelBufferSize;
+    make_close_sums(series.close, series.bars, hi, hi + series.bars + 1);
+    with_sums.close_sum_hi = hi;
+    with_sums.close_sum_lo = hi + series.bars + 1;
+  }
+  KernelState state;
+  state.buffer = buffer;
+  chunk(with_sums, params, allow_short, state, 0, series.bars, positions);
+}
+
 // A window length or lookback held in a (validated, integral) parameter.
 inline std::size_t length_of(double param) { return static_cast<std::size_t>(param); }
 

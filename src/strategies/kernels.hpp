@@ -1,5 +1,6 @@
 #pragma once
 // The strategy types behind the registry: each one's definition and its two kernels.
+#include <cstddef>
 #include <cstdint>
 
 #include "genepool/strategy.hpp"
@@ -15,8 +16,9 @@ StrategyType donchian_breakout_type();
 StrategyType macd_type();
 StrategyType ts_momentum_type();
 
-// Optimised kernels (PositionKernel): O(bars), no allocation. They expect parameters that pass
-// check_params and positive prices (validated data), and use at most 2 * bars of each scratch buffer.
+// Optimised kernels (PositionKernel): the resumable kernel below over the whole series; O(bars), no
+// allocation. They expect parameters that pass check_params and positive prices (validated data), and
+// use the scratch that KernelScratch::reserve sizes (the prefix sums when the series has none).
 void sma_crossover_kernel(const SymbolSeries& series, const double* params, bool allow_short,
                           std::int8_t* positions, KernelScratch& scratch);
 void ema_crossover_kernel(const SymbolSeries& series, const double* params, bool allow_short,
@@ -31,6 +33,22 @@ void macd_kernel(const SymbolSeries& series, const double* params, bool allow_sh
                  KernelScratch& scratch);
 void ts_momentum_kernel(const SymbolSeries& series, const double* params, bool allow_short,
                         std::int8_t* positions, KernelScratch& scratch);
+
+// The same kernels, resumable over ranges of bars (ChunkKernel): what the Backtester runs.
+void sma_crossover_chunk(const SymbolSeries& series, const double* params, bool allow_short, KernelState& state,
+                         std::size_t begin, std::size_t end, std::int8_t* positions);
+void ema_crossover_chunk(const SymbolSeries& series, const double* params, bool allow_short, KernelState& state,
+                         std::size_t begin, std::size_t end, std::int8_t* positions);
+void rsi_reversion_chunk(const SymbolSeries& series, const double* params, bool allow_short, KernelState& state,
+                         std::size_t begin, std::size_t end, std::int8_t* positions);
+void bollinger_reversion_chunk(const SymbolSeries& series, const double* params, bool allow_short,
+                               KernelState& state, std::size_t begin, std::size_t end, std::int8_t* positions);
+void donchian_breakout_chunk(const SymbolSeries& series, const double* params, bool allow_short, KernelState& state,
+                             std::size_t begin, std::size_t end, std::int8_t* positions);
+void macd_chunk(const SymbolSeries& series, const double* params, bool allow_short, KernelState& state,
+                std::size_t begin, std::size_t end, std::int8_t* positions);
+void ts_momentum_chunk(const SymbolSeries& series, const double* params, bool allow_short, KernelState& state,
+                       std::size_t begin, std::size_t end, std::int8_t* positions);
 
 // Reference kernels (ReferenceKernel): each indicator recomputed from its definition at every bar.
 void sma_crossover_reference(const SymbolSeries& series, const double* params, bool allow_short,

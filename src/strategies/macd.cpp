@@ -18,7 +18,8 @@ StrategyType macd_type() {
            {"signal", ParamKind::integer, 2, 50, 9, "span of the signal line, an EMA of the MACD line"}},
           {{0, 1}},
           macd_kernel,
-          macd_reference};
+          macd_reference,
+          macd_chunk};
 }
 
 namespace {
@@ -33,41 +34,58 @@ std::int8_t macd_position(double macd, double signal, double close, bool allow_s
 
 }  // namespace
 
-void macd_kernel(const SymbolSeries& series, const double* params, bool allow_short, std::int8_t* positions,
-                 KernelScratch& /*scratch*/) {
+void macd_chunk(const SymbolSeries& series, const double* params, bool allow_short, KernelState& state,
+                std::size_t begin, std::size_t end, std::int8_t* positions) {
   const std::size_t fast = length_of(params[0]);
   const std::size_t slow = length_of(params[1]);
   const std::size_t span = length_of(params[2]);
-  const std::size_t bars = series.bars;
   const std::size_t first_macd = slow - 1;
-  const std::size_t first = first_macd + span - 1;  // first bar with the signal line defined
-  std::fill(positions, positions + std::min(first, bars), std::int8_t{0});
-  if (bars <= first) return;
+  const std::size_t first = first_macd + span - 1;  // first bar with the signal line defined (span >= 2)
+  std::fill(positions, positions + (std::min(std::max(first, begin), end) - begin), std::int8_t{0});
+  std::size_t t = std::min(std::max(first_macd, begin), end);
+  if (t == end) return;
 
   const double* close = series.close;
   const double alpha_fast = ema_alpha(fast);
   const double alpha_slow = ema_alpha(slow);
   const double alpha_signal = ema_alpha(span);
-  double ema_fast = window_sum(close, 0, fast) / static_cast<double>(fast);
-  for (std::size_t t = fast; t <= first_macd; ++t) ema_fast = ema_step(ema_fast, close[t], alpha_fast);
-  double ema_slow = window_sum(close, 0, slow) / static_cast<double>(slow);
-  double macd = ema_fast - ema_slow;
-  double signal_sum = macd;
-  for (std::size_t t = first_macd + 1; t <= first; ++t) {
+  double ema_fast = state.value[0];
+  double ema_slow = state.value[1];
+  double signal_sum = state.value[2];  // the MACD values before the signal line is seeded
+  double signal = state.value[3];
+  if (t == first_macd) {
+    ema_fast = window_sum(close, 0, fast) / static_cast<double>(fast);
+    for (std::size_t u = fast; u <= first_macd; ++u) ema_fast = ema_step(ema_fast, close[u], alpha_fast);
+    ema_slow = window_sum(close, 0, slow) / static_cast<double>(slow);
+    signal_sum = ema_fast - ema_slow;
+    ++t;
+  }
+  for (; t < end && t <= first; ++t) {
     ema_fast = ema_step(ema_fast, close[t], alpha_fast);
     ema_slow = ema_step(ema_slow, close[t], alpha_slow);
-    macd = ema_fast - ema_slow;
+    const double macd = ema_fast - ema_slow;
     signal_sum += macd;
+    if (t == first) {
+      signal = signal_sum / static_cast<double>(span);
+      positions[t - begin] = macd_position(macd, signal, close[t], allow_short);
+    }
   }
-  double signal = signal_sum / static_cast<double>(span);
-  positions[first] = macd_position(macd, signal, close[first], allow_short);
-  for (std::size_t t = first + 1; t < bars; ++t) {
+  for (; t < end; ++t) {
     ema_fast = ema_step(ema_fast, close[t], alpha_fast);
     ema_slow = ema_step(ema_slow, close[t], alpha_slow);
-    macd = ema_fast - ema_slow;
+    const double macd = ema_fast - ema_slow;
     signal = ema_step(signal, macd, alpha_signal);
-    positions[t] = macd_position(macd, signal, close[t], allow_short);
+    positions[t - begin] = macd_position(macd, signal, close[t], allow_short);
   }
+  state.value[0] = ema_fast;
+  state.value[1] = ema_slow;
+  state.value[2] = signal_sum;
+  state.value[3] = signal;
+}
+
+void macd_kernel(const SymbolSeries& series, const double* params, bool allow_short, std::int8_t* positions,
+                 KernelScratch& scratch) {
+  run_whole_series(macd_chunk, series, params, allow_short, positions, scratch);
 }
 
 namespace {

@@ -17,7 +17,8 @@ StrategyType rsi_reversion_type() {
            {"upper", ParamKind::real, 55, 95, 70, "overbought level: RSI above it exits a long (or goes short)"}},
           {},
           rsi_reversion_kernel,
-          rsi_reversion_reference};
+          rsi_reversion_reference,
+          rsi_reversion_chunk};
 }
 
 namespace {
@@ -31,34 +32,49 @@ std::int8_t rsi_next(std::int8_t previous, double rsi, double lower, double uppe
 
 }  // namespace
 
-void rsi_reversion_kernel(const SymbolSeries& series, const double* params, bool allow_short,
-                          std::int8_t* positions, KernelScratch& /*scratch*/) {
+void rsi_reversion_chunk(const SymbolSeries& series, const double* params, bool allow_short, KernelState& state,
+                         std::size_t begin, std::size_t end, std::int8_t* positions) {
   const std::size_t period = length_of(params[0]);
   const double lower = params[1];
   const double upper = params[2];
-  const std::size_t bars = series.bars;
-  std::fill(positions, positions + std::min(period, bars), std::int8_t{0});
-  if (bars <= period) return;
+  const std::size_t start = std::min(std::max(period, begin), end);
+  std::fill(positions, positions + (start - begin), std::int8_t{0});
+  if (start == end) return;
 
   const double* close = series.close;
   const double n = static_cast<double>(period);
-  double gain = 0.0;
-  double loss = 0.0;
-  for (std::size_t t = 1; t <= period; ++t) {
-    gain += gain_of(close[t] - close[t - 1]);
-    loss += loss_of(close[t] - close[t - 1]);
+  double gain = state.value[0];
+  double loss = state.value[1];
+  std::int8_t position = state.position;
+  std::size_t t = start;
+  if (t == period) {
+    gain = 0.0;
+    loss = 0.0;
+    for (std::size_t u = 1; u <= period; ++u) {
+      gain += gain_of(close[u] - close[u - 1]);
+      loss += loss_of(close[u] - close[u - 1]);
+    }
+    gain /= n;
+    loss /= n;
+    position = rsi_next(0, rsi_of(gain, loss), lower, upper, allow_short);
+    positions[period - begin] = position;
+    ++t;
   }
-  gain /= n;
-  loss /= n;
-  std::int8_t position = rsi_next(0, rsi_of(gain, loss), lower, upper, allow_short);
-  positions[period] = position;
-  for (std::size_t t = period + 1; t < bars; ++t) {
+  for (; t < end; ++t) {
     const double change = close[t] - close[t - 1];
     gain = wilder_step(gain, gain_of(change), n);
     loss = wilder_step(loss, loss_of(change), n);
     position = rsi_next(position, rsi_of(gain, loss), lower, upper, allow_short);
-    positions[t] = position;
+    positions[t - begin] = position;
   }
+  state.value[0] = gain;
+  state.value[1] = loss;
+  state.position = position;
+}
+
+void rsi_reversion_kernel(const SymbolSeries& series, const double* params, bool allow_short,
+                          std::int8_t* positions, KernelScratch& scratch) {
+  run_whole_series(rsi_reversion_chunk, series, params, allow_short, positions, scratch);
 }
 
 void rsi_reversion_reference(const SymbolSeries& series, const double* params, bool allow_short,

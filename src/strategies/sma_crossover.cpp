@@ -2,6 +2,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include <cstring>
+
+#include "../vector4.hpp"
 #include "indicators.hpp"
 #include "kernels.hpp"
 
@@ -16,55 +19,107 @@ StrategyType sma_crossover_type() {
            {"slow", ParamKind::integer, 10, 400, 40, "bars in the slow moving average"}},
           {{0, 1}},
           sma_crossover_kernel,
-          sma_crossover_reference};
+          sma_crossover_reference,
+          sma_crossover_chunk};
+}
+
+namespace {
+
+// Byte l is 1 when bit l of the index is set: four decisions from a comparison mask.
+constexpr std::uint32_t kSpread[16] = {
+    0x00000000, 0x00000001, 0x00000100, 0x00000101, 0x00010000, 0x00010001, 0x00010100, 0x00010101,
+    0x01000000, 0x01000001, 0x01000100, 0x01000101, 0x01010000, 0x01010001, 0x01010100, 0x01010101};
+
+// Positions for bars [begin, end) into out[t - origin], from the prefix sums, four bars at a time:
+// no loop-carried state. Returns true when some decision lies within the recheck band.
+// NOTE: with F and S the window sums (a = F / fast, b = S / slow, both positive), margin(a, b) =
+// a - b (1 + tie) = (F - c0 S) / fast with c0 = fast (1 + tie) / slow, and the band kMeanRecheckBand * b
+// is (c1 S) / fast with c1 = fast * kMeanRecheckBand / slow: one fused multiply-subtract and one
+// comparison per decision. Likewise margin(b, a) = (S - c2 F) / slow. These differ from the reference's
+// margins by a few ulps, far inside the band, where decisions are recomputed exactly anyway.
+template <bool kShort>
+bool sma_block(const double* hi, const double* lo, std::size_t fast, std::size_t slow, std::size_t begin,
+               std::size_t end, std::size_t origin, std::int8_t* out) {
+  using namespace vector4;
+  const double f = static_cast<double>(fast);
+  const double s = static_cast<double>(slow);
+  const double c0 = f * (1.0 + kTieTolerance) / s;
+  const double c1 = f * kMeanRecheckBand / s;
+  const double c2 = s * (1.0 + kTieTolerance) / f;
+  const double c3 = s * kMeanRecheckBand / f;
+  const v4d zero{};
+  unsigned unsure = 0;
+  std::size_t t = begin;
+  for (; t + 4 <= end; t += 4) {
+    const v4d hi_now = load(hi + t + 1);
+    const v4d lo_now = load(lo + t + 1);
+    const v4d sum_fast = (hi_now - load(hi + t + 1 - fast)) + (lo_now - load(lo + t + 1 - fast));
+    const v4d sum_slow = (hi_now - load(hi + t + 1 - slow)) + (lo_now - load(lo + t + 1 - slow));
+    const v4d up = sum_fast - splat(c0) * sum_slow;
+    unsure |= bits(abs(up) <= splat(c1) * sum_slow);
+    std::uint32_t bytes = kSpread[bits(up > zero)];
+    if constexpr (kShort) {
+      const v4d down = sum_slow - splat(c2) * sum_fast;
+      unsure |= bits(abs(down) <= splat(c3) * sum_fast);
+      bytes |= kSpread[bits(down > zero)] * 0xFFU;  // -1; never where up > 0
+    }
+    std::memcpy(out + (t - origin), &bytes, sizeof bytes);
+  }
+  for (; t < end; ++t) {
+    const double sum_fast = window_sum_from(hi, lo, t + 1, fast);
+    const double sum_slow = window_sum_from(hi, lo, t + 1, slow);
+    const double up = sum_fast - c0 * sum_slow;
+    unsure |= static_cast<unsigned>(std::fabs(up) <= c1 * sum_slow);
+    int position = static_cast<int>(up > 0.0);
+    if constexpr (kShort) {
+      const double down = sum_slow - c2 * sum_fast;
+      unsure |= static_cast<unsigned>(std::fabs(down) <= c3 * sum_fast);
+      position -= static_cast<int>(down > 0.0);
+    }
+    out[t - origin] = static_cast<std::int8_t>(position);
+  }
+  return unsure != 0;
+}
+
+}  // namespace
+
+// NOTE: the averages come from double-double prefix sums of close (shared by every evaluation on
+// the data), accurate to a few ulps; the reference's fresh window sums carry up to `slow` roundings.
+// Decisions within kMeanRecheckBand are recomputed as the reference does.
+void sma_crossover_chunk(const SymbolSeries& series, const double* params, bool allow_short, KernelState& /*state*/,
+                         std::size_t begin, std::size_t end, std::int8_t* positions) {
+  const std::size_t fast = length_of(params[0]);
+  const std::size_t slow = length_of(params[1]);
+  const std::size_t first = slow - 1;  // first bar with both averages defined
+  const std::size_t start = std::min(std::max(first, begin), end);
+  std::fill(positions, positions + (start - begin), std::int8_t{0});
+
+  const double* close = series.close;
+  const double* hi = series.close_sum_hi;
+  const double* lo = series.close_sum_lo;
+  constexpr std::size_t kBlock = 256;
+  for (std::size_t block = start; block < end; block += kBlock) {
+    const std::size_t stop = std::min(end, block + kBlock);
+    const bool unsure = allow_short ? sma_block<true>(hi, lo, fast, slow, block, stop, begin, positions)
+                                    : sma_block<false>(hi, lo, fast, slow, block, stop, begin, positions);
+    if (!unsure) [[likely]] continue;
+    for (std::size_t t = block; t < stop; ++t) {
+      const double a = window_sum_from(hi, lo, t + 1, fast) / static_cast<double>(fast);
+      const double b = window_sum_from(hi, lo, t + 1, slow) / static_cast<double>(slow);
+      const bool near = std::fabs(margin(a, b)) <= 2 * kMeanRecheckBand * std::fabs(b) ||
+                        (allow_short && std::fabs(margin(b, a)) <= 2 * kMeanRecheckBand * std::fabs(a));
+      if (near) {  // as the reference computes it
+        positions[t - begin] = crossover_position(window_sum(close, t + 1 - fast, fast) / static_cast<double>(fast),
+                                                  window_sum(close, t + 1 - slow, slow) / static_cast<double>(slow),
+                                                  allow_short);
+      }
+    }
+  }
 }
 
 void sma_crossover_kernel(const SymbolSeries& series, const double* params, bool allow_short,
-                          std::int8_t* positions, KernelScratch& /*scratch*/) {
-  const std::size_t fast = length_of(params[0]);
-  const std::size_t slow = length_of(params[1]);
-  const std::size_t bars = series.bars;
-  const std::size_t first = slow - 1;  // first bar with both averages defined
-  std::fill(positions, positions + std::min(first, bars), std::int8_t{0});
-  if (bars <= first) return;
-
-  const double* close = series.close;
-  const double fast_n = static_cast<double>(fast);
-  const double slow_n = static_cast<double>(slow);
-  const double inv_fast = 1.0 / fast_n;
-  const double inv_slow = 1.0 / slow_n;
-  double sum_fast = window_sum(close, first + 1 - fast, fast);
-  double sum_slow = window_sum(close, first + 1 - slow, slow);
-  double churn_fast = 0.0;
-  double churn_slow = 0.0;
-  for (std::size_t t = first; t < bars; ++t) {
-    if (t != first) {
-      sum_fast += close[t] - close[t - fast];
-      sum_slow += close[t] - close[t - slow];
-      churn_fast += std::fabs(sum_fast);
-      churn_slow += std::fabs(sum_slow);
-      if (churn_fast > kChurnLimit * std::fabs(sum_fast) || churn_slow > kChurnLimit * std::fabs(sum_slow))
-          [[unlikely]] {
-        sum_fast = window_sum(close, t + 1 - fast, fast);
-        sum_slow = window_sum(close, t + 1 - slow, slow);
-        churn_fast = 0.0;
-        churn_slow = 0.0;
-      }
-    }
-    const double a = sum_fast * inv_fast;
-    const double b = sum_slow * inv_slow;
-    const double up = margin(a, b);
-    const double down = margin(b, a);
-    const bool unsure = std::fabs(up) <= kMeanRecheckBand * std::fabs(b) ||
-                        (allow_short && std::fabs(down) <= kMeanRecheckBand * std::fabs(a));
-    if (unsure) [[unlikely]] {
-      // As the reference computes it.
-      positions[t] = crossover_position(window_sum(close, t + 1 - fast, fast) / fast_n,
-                                        window_sum(close, t + 1 - slow, slow) / slow_n, allow_short);
-    } else {
-      positions[t] = static_cast<std::int8_t>(static_cast<int>(up > 0.0) - static_cast<int>(allow_short && down > 0.0));
-    }
-  }
+                          std::int8_t* positions, KernelScratch& scratch) {
+  run_whole_series(sma_crossover_chunk, series, params, allow_short, positions, scratch);
 }
 
 void sma_crossover_reference(const SymbolSeries& series, const double* params, bool allow_short,

@@ -16,26 +16,32 @@ StrategyType ts_momentum_type() {
            {"threshold", ParamKind::real, 0, 0.2, 0, "return the momentum must beat to take a position"}},
           {},
           ts_momentum_kernel,
-          ts_momentum_reference};
+          ts_momentum_reference,
+          ts_momentum_chunk};
 }
 
-void ts_momentum_kernel(const SymbolSeries& series, const double* params, bool allow_short,
-                        std::int8_t* positions, KernelScratch& /*scratch*/) {
+void ts_momentum_chunk(const SymbolSeries& series, const double* params, bool allow_short, KernelState& /*state*/,
+                       std::size_t begin, std::size_t end, std::int8_t* positions) {
   const std::size_t lookback = length_of(params[0]);
   const double threshold = params[1];
-  const std::size_t bars = series.bars;
-  std::fill(positions, positions + std::min(lookback, bars), std::int8_t{0});
-  if (bars <= lookback) return;
+  const std::size_t start = std::min(std::max(lookback, begin), end);
+  std::fill(positions, positions + (start - begin), std::int8_t{0});
 
   // Without shorts the lower threshold is -infinity, which no momentum is below: no branch, so the
   // loop vectorises where the target can narrow compare masks to bytes (e.g. with AVX2).
   const double short_below = allow_short ? -threshold : -std::numeric_limits<double>::infinity();
   const double* close = series.close;
-  for (std::size_t t = lookback; t < bars; ++t) {
+  std::int8_t* out = positions + (start - begin);
+  for (std::size_t t = start; t < end; ++t) {
     const double momentum = close[t] / close[t - lookback] - 1.0;
-    positions[t] = static_cast<std::int8_t>(static_cast<int>(momentum > threshold) -
-                                            static_cast<int>(momentum < short_below));
+    out[t - start] = static_cast<std::int8_t>(static_cast<int>(momentum > threshold) -
+                                              static_cast<int>(momentum < short_below));
   }
+}
+
+void ts_momentum_kernel(const SymbolSeries& series, const double* params, bool allow_short,
+                        std::int8_t* positions, KernelScratch& scratch) {
+  run_whole_series(ts_momentum_chunk, series, params, allow_short, positions, scratch);
 }
 
 void ts_momentum_reference(const SymbolSeries& series, const double* params, bool allow_short,

@@ -19,6 +19,20 @@ for path, ranks in zip(sys.argv[1:], (1, 2, 3)):
         assert f.attrs["ranks"] == ranks, (path, f.attrs["ranks"])
 PY
 
+# The evaluation cache changes the work, never the results; the file counts both.
+mpi 3 evolve "${small[@]}" --out no-cache.h5 --no-cache
+$PYTHON "$SOURCE_DIR/tests/compare_runs.py" n1.h5 no-cache.h5 || fail "--no-cache changed the results"
+$PYTHON - n1.h5 no-cache.h5 <<'PY' || fail "cache counts"
+import sys, h5py
+with h5py.File(sys.argv[1]) as cached, h5py.File(sys.argv[2]) as plain:
+    hits = cached["generations/cache_hits"][()]
+    assert hits.sum() > 0, "the cached run had no cache hits"
+    assert cached["summary"].attrs["evaluated_total"] + hits.sum() == cached["summary"].attrs["evaluations_total"]
+    assert plain["generations/cache_hits"][()].sum() == 0
+    assert (plain["generations/evaluated"][()] == plain["generations/evaluations"][()]).all()
+PY
+$PYTHON "$SOURCE_DIR/tests/read_results.py" no-cache.h5 || fail "no-cache.h5 fails the layout check"
+
 # A different seed gives a different run (the comparison can fail).
 mpi 2 evolve "${small[@]}" --out other-seed.h5 --seed 43
 $PYTHON "$SOURCE_DIR/tests/compare_runs.py" n1.h5 other-seed.h5 2>/dev/null && fail "seeds 42 and 43 gave identical runs"

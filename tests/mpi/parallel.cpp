@@ -1,6 +1,7 @@
 // The parallel module under real MPI: run with 1, 2 and 3 ranks (see tests/CMakeLists.txt).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstring>
 
 #include "genepool/evolution.hpp"
@@ -56,6 +57,45 @@ TEST_CASE("shares cover a batch exactly, in order, for any rank count", "[mpi][s
         next = share.last;
       }
       CHECK(next == count);
+    }
+  }
+}
+
+TEST_CASE("a batch dealt by cost covers every item once and balances the ranks", "[mpi][share]") {
+  Rng rng(5);
+  for (std::size_t count : {0u, 1u, 3u, 7u, 100u, 1000u}) {
+    std::vector<double> costs(count);
+    std::vector<Genome> genomes;
+    for (std::size_t i = 0; i < count; ++i) {
+      genomes.push_back(random_genome(static_cast<std::uint32_t>(rng.uniform_int(0, 6)), rng));
+      costs[i] = estimated_cost(genomes.back());
+    }
+    for (int ranks : {1, 2, 3, 8, 16}) {
+      const parallel::Deal deal = parallel::deal_by_cost(costs, ranks);
+      REQUIRE(deal.counts.size() == static_cast<std::size_t>(ranks));
+      REQUIRE(deal.order.size() == count);
+      std::vector<std::size_t> sorted = deal.order;
+      std::sort(sorted.begin(), sorted.end());
+      for (std::size_t i = 0; i < count; ++i) CHECK(sorted[i] == i);  // a permutation: each item once
+      std::size_t next = 0;
+      double most = 0, least = 1e300, largest = 0;
+      for (int r = 0; r < ranks; ++r) {
+        const auto n = static_cast<std::size_t>(deal.counts[static_cast<std::size_t>(r)]);
+        double load = 0;
+        for (std::size_t i = next; i < next + n; ++i) {
+          load += costs[deal.order[i]];
+          if (i > next) CHECK(deal.order[i] > deal.order[i - 1]);  // a rank's items in population order
+        }
+        CHECK(load == Approx(deal.loads[static_cast<std::size_t>(r)]));
+        most = std::max(most, load);
+        least = std::min(least, load);
+        next += n;
+      }
+      CHECK(next == count);
+      for (double c : costs) largest = std::max(largest, c);
+      if (count > 0) CHECK(most - least <= largest + 1e-9);
+      // the same costs deal the same way
+      CHECK(parallel::deal_by_cost(costs, ranks).order == deal.order);
     }
   }
 }
