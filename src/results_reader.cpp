@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <system_error>
+#include <type_traits>
 
 #include "genepool/error.hpp"
 
@@ -49,6 +50,18 @@ std::string shortest(double value) {
   std::array<char, 32> text{};
   const auto [end, ec] = std::to_chars(text.data(), text.data() + text.size(), value);
   return std::string(text.data(), static_cast<std::size_t>(end - text.data()));
+}
+
+std::string type_class_name(H5T_class_t type) {
+  switch (type) {
+    case H5T_INTEGER: return "an integer";
+    case H5T_FLOAT: return "a floating-point number";
+    case H5T_STRING: return "a string";
+    case H5T_ENUM: return "an enumeration";
+    case H5T_COMPOUND: return "a compound";
+    case H5T_ARRAY: return "an array";
+    default: return "of HDF5 type class " + std::to_string(static_cast<int>(type));
+  }
 }
 
 std::string shape_text(const std::vector<hsize_t>& dims) {
@@ -173,6 +186,14 @@ class In {
   template <class T>
   T number(const H5::H5Object& object, const std::string& object_name, const char* name) {
     const H5::Attribute a = attribute(object, object_name, name);
+    const H5T_class_t type = a.getTypeClass();
+    const bool integral = std::is_integral_v<T>;
+    if (type != H5T_INTEGER && (integral || type != H5T_FLOAT))
+      throw IoError(name_ + ": attribute '" + name + "' of '" + object_name + "' is " + type_class_name(type) +
+                    "; expected " + (integral ? "an integer" : "a number") + " (docs/results-format.md)");
+    if (a.getSpace().getSimpleExtentNpoints() != 1)
+      throw IoError(name_ + ": attribute '" + name + "' of '" + object_name + "' holds " +
+                    std::to_string(a.getSpace().getSimpleExtentNpoints()) + " values; expected one");
     T value{};
     a.read(memory_type<T>(), &value);
     return value;
@@ -493,7 +514,12 @@ ResultsReader::ResultsReader(std::filesystem::path path) : path_(std::move(path)
   try {
     if (!H5::H5File::isHdf5(name))
       throw IoError(name + ": not an HDF5 file; expected a genepool results file (written by genepool evolve --out)");
-    file_ = std::make_unique<File>(File{H5::H5File(name, H5F_ACC_RDONLY)});
+    try {
+      file_ = std::make_unique<File>(File{H5::H5File(name, H5F_ACC_RDONLY)});
+    } catch (const H5::Exception& e) {
+      throw IoError(name + ": cannot open: damaged or truncated HDF5 file (HDF5 error in " + e.getFuncName() + ": " +
+                    e.getDetailMsg() + ")");
+    }
     In in(file_->h5, path_, where);
     const H5::Group root = in.group("/");
     const std::string not_ours = name + ": not a genepool results file (";
@@ -505,9 +531,10 @@ ResultsReader::ResultsReader(std::filesystem::path path) : path_(std::move(path)
     if (const std::string value = in.text(root, "/", "format"); value != kFormat)
       throw IoError(not_ours + "root attribute format = \"" + value + "\"; expected \"" + kFormat + "\")");
     const auto version = in.number<std::int32_t>(root, "/", "format_version");
-    if (version > kReadableVersion)
-      throw IoError(name + ": results format_version " + std::to_string(version) + " is newer than this genepool reads (" +
-                    std::to_string(kReadableVersion) + "); use a newer genepool");
+    if (version != kReadableVersion)
+      throw IoError(name + ": results format_version " + std::to_string(version) + " is not one this genepool reads (" +
+                    std::to_string(kReadableVersion) + "); " +
+                    (version > kReadableVersion ? "use a newer genepool" : "use the genepool that wrote it"));
   } catch (const H5::Exception& e) {
     throw hdf5_error(e, path_, where);
   }
