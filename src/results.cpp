@@ -593,8 +593,11 @@ void write_best(Out& out, const H5::H5File& file, std::span<const BestStrategy> 
 }
 
 IoError hdf5_error(const H5::Exception& e, const fs::path& path, const fs::path& partial, const std::string& where) {
-  return IoError(path.string() + ": " + where + ": cannot write " + partial.string() + ": HDF5 error in " +
-                 e.getFuncName() + ": " + e.getDetailMsg());
+  std::error_code ignored;
+  return IoError(path.string() + ": " + where + ": cannot write " + partial.string() + " (disk full or I/O error?): " +
+                 "HDF5 error in " + e.getFuncName() + ": " + e.getDetailMsg() + "; " +
+                 (fs::exists(path, ignored) ? "the existing " + path.string() + " is unchanged"
+                                            : "no results file was written"));
 }
 
 }  // namespace
@@ -638,11 +641,6 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, bool force, const RunIn
   if (run.seed != evolution.seed)
     throw Error("results: the run's seed " + std::to_string(run.seed) + " differs from the evolution's seed " +
                 std::to_string(evolution.seed) + "; the file would not say how to reproduce the run");
-  const auto discard = [this] {
-    file_.reset();
-    std::error_code ignored;
-    if (fs::is_regular_file(partial_, ignored)) fs::remove(partial_, ignored);
-  };
   try {
     file_ = std::make_unique<File>(partial_, evolution.ga.population, where_);
     Out& out = file_->out;
@@ -666,12 +664,20 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, bool force, const RunIn
     write_data(out, h5, run, data);
     write_strategies(out, h5);
   } catch (const H5::Exception& e) {
-    discard();
+    abandon();
     throw hdf5_error(e, path_, partial_, where_);
   } catch (...) {
-    discard();
+    file_.reset();
+    std::error_code ignored;
+    if (fs::is_regular_file(partial_, ignored)) fs::remove(partial_, ignored);
     throw;
   }
+}
+
+void ResultsWriter::abandon() {
+  (void)file_.release();  // NOTE: leaked on purpose (see results.hpp)
+  std::error_code ignored;
+  if (fs::is_regular_file(partial_, ignored)) fs::remove(partial_, ignored);
 }
 
 ResultsWriter::~ResultsWriter() {
@@ -692,6 +698,7 @@ void ResultsWriter::on_generation(const GenerationView& generation) {
                               generation.fitness);
     file_->generations->append(generation.stats, generation.evaluations.size(), elapsed);
   } catch (const H5::Exception& e) {
+    abandon();
     throw hdf5_error(e, path_, partial_, where_);
   }
   ++generations_;
@@ -732,6 +739,7 @@ void ResultsWriter::finish(const EvolutionResult& result, std::span<const BestSt
     file_->close();
     file_.reset();
   } catch (const H5::Exception& e) {
+    abandon();
     throw hdf5_error(e, path_, partial_, where_);
   }
   // The results are complete from here on: a failure keeps them in the partial file for the user.

@@ -70,6 +70,9 @@ class ResultsWriter final : public EvolutionObserver {
   std::filesystem::path partial_;
   bool force_;
   bool remove_partial_ = true;  // false once renamed, or when finish() had to leave it for the user
+  // After a failed HDF5 write (disk full, I/O error) the open objects are abandoned, never closed:
+  // closing them would retry the writes, print an error per object and can crash HDF5 at exit.
+  void abandon();
   std::size_t bars_;
   std::size_t generations_ = 0;  // written so far
   std::chrono::steady_clock::time_point started_;
