@@ -41,6 +41,7 @@ std::string where(const std::string& path, const std::string& key) {
 std::string describe_parse_error(const CLI::App& app, const CLI::ParseError& error, int argc, char** argv) {
   const std::string message = error.what();
   const std::string path = config_path(app);
+  if (!path.empty() && message.rfind(path + ":", 0) == 0) return message;  // located already (config_file.cpp)
   static const std::string unknown_prefix = "INI was not able to parse ";
   if (message.rfind(unknown_prefix, 0) == 0) {
     std::string key = message.substr(unknown_prefix.size());
@@ -56,6 +57,22 @@ std::string describe_parse_error(const CLI::App& app, const CLI::ParseError& err
     }
   }
   return message + " (see --help)";
+}
+
+std::string locate_config_error(const CLI::App& command, const std::string& message, int argc, char** argv) {
+  const CLI::App* root = &command;
+  while (root->get_parent() != nullptr) root = root->get_parent();
+  const std::string path = config_path(*root);
+  if (path.empty()) return message;
+  // The core's checks start with the key ("elitism = 4 is outside ...", "cost: nan is ...");
+  // an unknown strategy type comes from the `strategies` key.
+  std::smatch match;
+  std::string key;
+  if (std::regex_search(message, match, std::regex("^([a-z][a-z0-9-]*)( = |: )"))) key = match[1];
+  else if (message.rfind("unknown strategy", 0) == 0) key = "strategies";
+  if (key.empty() || command.get_option_no_throw("--" + key) == nullptr) return message;
+  if (on_command_line("--" + key, argc, argv) || line_of_key(path, key) == 0) return message;
+  return where(path, key) + ": " + message;
 }
 
 }  // namespace genepool::app
