@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "genepool/error.hpp"
+#include "genepool/output_file.hpp"
 #include "genepool/results_reader.hpp"
 #include "strategy_spec.hpp"
 
@@ -31,25 +32,15 @@ std::string shortest(double value) {
   return std::string(text.data(), static_cast<std::size_t>(end - text.data()));
 }
 
-std::ofstream open_output(const std::string& path) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw IoError(path + ": cannot open for writing");
-  return out;
-}
-
-void close_output(std::ofstream& out, const std::string& path) {
-  out.close();
-  if (!out) throw IoError(path + ": write failed");
-}
-
 void export_spec(const ExportOptions& options) {
+  check_output_path(options.spec_out, "best.json");
   const RunResults results = ResultsReader(options.file).read();
   if (results.best.empty())
     throw IoError(options.file + ": has no /best strategies to export (status " + results.provenance.status + ")");
   const std::size_t count = options.top == 0 ? results.best.size() : std::min(options.top, results.best.size());
-  std::ofstream out = open_output(options.spec_out);
-  write_strategy_spec(out, results, count);
-  close_output(out, options.spec_out);
+  OutputFile file(options.spec_out, "best.json");
+  write_strategy_spec(file.stream(), results, count);
+  file.commit();
   std::cout << "wrote " << count << (count == 1 ? " strategy" : " strategies") << " of " << results.best.size()
             << " to " << options.spec_out << " (replay: genepool backtest --spec " << options.spec_out << " --data";
   for (const InputFile& input : results.inputs) std::cout << ' ' << input.path;
@@ -65,10 +56,12 @@ std::string csv_field(const std::string& text) {
 }
 
 void export_population(const ExportOptions& options) {
+  check_output_path(options.csv, "population.csv");
   const ResultsReader reader(options.file);
   const RunResults results = reader.read();
   const std::size_t total = reader.individual_count(options.final_only);
-  std::ofstream out = open_output(options.csv);
+  OutputFile file(options.csv, "population.csv");
+  std::ostream& out = file.stream();
   bool header = false;
   std::string line;
   for (std::size_t first = 0; first < total || !header; first += kRowsPerBlock) {
@@ -104,7 +97,7 @@ void export_population(const ExportOptions& options) {
       out << line << '\n';
     }
   }
-  close_output(out, options.csv);
+  file.commit();
   std::cout << "wrote " << total << " individuals" << (options.final_only ? " of the final generation" : "") << " to "
             << options.csv << '\n';
 }
