@@ -10,9 +10,11 @@
 #include <optional>
 
 #include "commands.hpp"
+#include "error_line.hpp"
 #include "execution_options.hpp"
 #include "genepool/backtest.hpp"
 #include "genepool/error.hpp"
+#include "genepool/output_file.hpp"
 #include "genepool/market_data_io.hpp"
 #include "genepool/sha256.hpp"
 #include "genepool/timestamp.hpp"
@@ -52,8 +54,8 @@ std::map<std::string, double> parse_params(const std::vector<std::string>& items
 }
 
 void write_equity_csv(const std::string& path, const MarketData& data, const BacktestCurve& curve) {
-  std::ofstream out(path);
-  if (!out) throw IoError(path + ": cannot open for writing");
+  OutputFile file(path, "equity.csv");
+  std::ostream& out = file.stream();
   out << "timestamp";
   for (const auto& symbol : data.symbols) out << (data.symbol_count() == 1 ? ",position" : ",position_" + symbol);
   out << ",return,equity\n" << std::setprecision(17);
@@ -67,8 +69,7 @@ void write_equity_csv(const std::string& path, const MarketData& data, const Bac
     out << ',' << curve.returns[static_cast<std::size_t>(t)] << ',' << curve.equity[static_cast<std::size_t>(t)]
         << '\n';
   }
-  out.close();
-  if (!out) throw IoError(path + ": write failed");
+  file.commit();
 }
 
 void print_metrics(std::ostream& out, const Metrics& metrics) {
@@ -168,7 +169,7 @@ void run_spec(const BacktestOptions& options) {
   const std::vector<SpecStrategy> strategies = read_strategy_spec(options.spec);
   LoadReport report;
   const MarketData data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report);
-  if (!options.json) std::cerr << "genepool: " << report.summary() << '\n';
+  if (!options.json && launcher_rank() == 0) std::cerr << "genepool: " << report.summary() << '\n';
   std::vector<std::string> digests;
   for (const auto& file : options.data_files) digests.push_back(sha256_file(file));
 
@@ -227,9 +228,10 @@ void run_spec(const BacktestOptions& options) {
 
 void run_backtest(const BacktestOptions& options) {
   const Genome genome = make_genome(options.strategy, parse_params(options.params));
+  if (!options.equity_out.empty()) check_output_path(options.equity_out, "equity.csv");
   LoadReport report;
   const MarketData data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report);
-  if (!options.json) std::cerr << "genepool: " << report.summary() << '\n';
+  if (!options.json && launcher_rank() == 0) std::cerr << "genepool: " << report.summary() << '\n';
 
   Backtester backtester(data, options.settings);
   BacktestCurve curve;

@@ -4,9 +4,12 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <string_view>
 
 #include "commands.hpp"
+#include "config_errors.hpp"
 #include "config_file.hpp"
+#include "error_line.hpp"
 #include "execution_options.hpp"
 #include "exit_request.hpp"
 #include "genepool/backtest.hpp"
@@ -138,8 +141,11 @@ int run_evolve(const EvolveOptions& options) {
         evolution = resolve_evolution(options);
         prepared = prepare_on_root(options, session.size(), session.host());
         execution = Backtester(prepared.data, execution).settings();  // resolves bars_per_year, checks the data
+      } catch (const ConfigError& error) {
+        print_error_line("error: ", locate_config_error(*options.command, error.what(), *options.argc, *options.argv));
+        status = static_cast<int>(error.code());
       } catch (const Error& error) {
-        std::cerr << "genepool: error: " << error.what() << '\n';
+        print_error_line("error: ", error.what());
         status = static_cast<int>(error.code());
       }
     }
@@ -148,7 +154,12 @@ int run_evolve(const EvolveOptions& options) {
     parallel::BroadcastStats broadcast;
     MarketData data = parallel::broadcast_market_data(session, std::move(prepared.data), &broadcast);
     execution = parallel::broadcast_settings(session, execution);
-    if (!root) return parallel::serve_evaluations(session, data, execution);
+    // The job's status is rank 0's: a worker released early by a failure on rank 0 exits 0, so that
+    // the launcher does not end rank 0 before it has printed its error.
+    if (!root) {
+      parallel::serve_evaluations(session, data, execution);
+      return 0;
+    }
 
     prepared.data = std::move(data);
     prepared.run.data_bytes = broadcast.bytes;
@@ -156,17 +167,23 @@ int run_evolve(const EvolveOptions& options) {
     run_root(session, options, evolution, prepared, execution);
     return 0;
   } catch (const Error& error) {
-    std::cerr << "genepool: error on rank " << session.rank() << ": " << error.what() << '\n';
+    print_error_line("error on rank " + std::to_string(session.rank()) + ": ", error.what());
     if (!root) session.abort(static_cast<int>(error.code()));
     return static_cast<int>(error.code());
   } catch (const std::exception& error) {
-    std::cerr << "genepool: internal error on rank " << session.rank() << ": " << error.what() << '\n';
+    print_error_line("internal error on rank " + std::to_string(session.rank()) + ": ", error.what());
     if (!root) session.abort(static_cast<int>(ExitCode::failure));
     return static_cast<int>(ExitCode::failure);
   }
 }
 
 }  // namespace
+
+bool uses_every_rank(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i)
+    if (std::string_view(argv[i]) == "evolve") return true;
+  return false;
+}
 
 void add_evolve_command(CLI::App& app, int& argc, char**& argv) {
   auto* command = app.add_subcommand("evolve", "Evolve strategies with the genetic algorithm (run under mpirun for more ranks)");

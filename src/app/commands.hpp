@@ -12,4 +12,7 @@ void add_export_command(CLI::App& app);
 // MPI starts inside the command (argc/argv go to MPI_Init).
 void add_evolve_command(CLI::App& app, int& argc, char**& argv);
 
+// Whether the command line runs a command that uses every rank of an MPI launcher (`evolve`).
+bool uses_every_rank(int argc, char** argv);
+
 }  // namespace genepool::app

@@ -1,24 +1,26 @@
 // genepool: evolves trading strategies with a genetic algorithm, distributed with MPI.
 // Errors become one line on stderr and the exit status of their class (genepool/error.hpp).
+
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
-#include <string>
 
 #include "commands.hpp"
 #include "config_errors.hpp"
+#include "error_line.hpp"
 #include "exit_request.hpp"
 #include "genepool/error.hpp"
 #include "genepool/version.hpp"
 
 namespace {
 
-// The launcher's rank of this process (0 outside mpirun/srun): errors found by every rank
-// alike, such as a bad command line, are printed once.
-int launcher_rank() {
-  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "SLURM_PROCID"}) {
-    if (const char* value = std::getenv(name)) return std::atoi(value);
-  }
-  return 0;
+// A failed command ends here without exit-time clean-up: HDF5's would retry the writes of a file
+// that failed (disk full, I/O error), print an error per open object and can crash. Nothing else
+// is pending: outputs are renamed into place only when complete, and MPI is already finalised.
+[[noreturn]] void end_failed(int status) {
+  std::cout.flush();
+  std::fflush(nullptr);
+  std::_Exit(status);
 }
 
 }  // namespace
@@ -34,25 +36,31 @@ int main(int argc, char** argv) {
   app::add_strategies_command(app);
   app::add_synth_command(app);
   app::add_backtest_command(app);
-  app::add_evolve_command(app, argc, argv);
+  app::add_evolve_command(app, argc, argv);  // see uses_every_rank()
   app::add_report_command(app);
   app::add_export_command(app);
 
-  const bool speaks = launcher_rank() == 0;
+  // Under mpirun or srun, only `evolve` uses the ranks: the other commands run on rank 0 alone, so
+  // that several copies never write one file. Errors that every rank finds alike (the command line,
+  // the config file) are printed by rank 0, whose status is the job's; the other ranks then exit 0
+  // so that the launcher does not kill rank 0 before it has printed.
+  const bool speaks = app::launcher_rank() == 0;
+  if (!speaks && !app::uses_every_rank(argc, argv)) return 0;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    if (error.get_exit_code() == 0) return app.exit(error);  // --help, --version
-    if (speaks) std::cerr << "genepool: error: " << app::describe_parse_error(app, error, argc, argv) << '\n';
+    if (error.get_exit_code() == 0) return speaks ? app.exit(error) : 0;  // --help, --version
+    if (!speaks) return 0;
+    app::print_error_line("error: ", app::describe_parse_error(app, error, argc, argv));
     return static_cast<int>(ExitCode::usage);
   } catch (const app::ExitRequest& request) {
-    return request.status;
+    end_failed(request.status);
   } catch (const Error& error) {
-    if (speaks) std::cerr << "genepool: error: " << error.what() << '\n';
-    return static_cast<int>(error.code());
+    if (speaks) app::print_error_line("error: ", error.what());
+    end_failed(static_cast<int>(error.code()));
   } catch (const std::exception& error) {
-    std::cerr << "genepool: internal error: " << error.what() << '\n';
-    return static_cast<int>(ExitCode::failure);
+    app::print_error_line("internal error: ", error.what());
+    end_failed(static_cast<int>(ExitCode::failure));
   }
   return 0;
 }
