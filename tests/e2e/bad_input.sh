@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# The bad-input corpus (tests/bad-input/MANIFEST.tsv, docs/errors.md): every case with 1, 2 and 3
+# ranks under a time limit. Each run must end with the case's status and exactly one line on
+# stderr (mpirun's own banners aside) matching the case's pattern, create no file, and leave an
+# existing output file byte for byte as it was. Usage: bad_input.sh GENEPOOL SOURCE_DIR SCRATCH
+source "$(dirname "$0")/common.bash"
+CORPUS=$SOURCE_DIR/tests/bad-input
+JOBS=${GENEPOOL_TEST_JOBS:-6}  # runs at a time: mostly waiting on mpirun start-up
+
+# Fixtures: valid data and results, a missing and an unwritable directory.
+"$GENEPOOL" synth --out "$SCRATCH/data.csv" --bars 200 --seed 5 --quiet
+"$GENEPOOL" evolve --data "$SCRATCH/data.csv" --population 4 --generations 1 --top 1 --quiet --out "$SCRATCH/results.h5"
+mkdir -m 755 "$SCRATCH/rodir" "$SCRATCH/runs" "$SCRATCH/generated"
+chmod 555 "$SCRATCH/rodir"
+# Root writes anywhere: cases that name @RODIR run as nobody, for whom rodir is read-only.
+UNPRIVILEGED=()
+if [[ $(id -u) -eq 0 ]]; then
+  UNPRIVILEGED=(setpriv --reuid=65534 --regid=65534 --clear-groups --)
+  chmod 755 "$SCRATCH"
+fi
+
+# Cases made at test time: too big or derived from a fresh run (written to the manifest's format).
+GEN=$SCRATCH/generated
+CASES=$SCRATCH/cases.tsv
+grep -v '^#' "$CORPUS/MANIFEST.tsv" | sed "s#^\([^-][^\t]*\)\t#$CORPUS/\1\t#" >"$CASES"
+# A huge file (200k rows, about 9 MB) whose last row is bad: found, with its line number.
+awk 'BEGIN { print "timestamp,open,high,low,close,volume";
+             for (i = 0; i < 200000; ++i) printf "%d,10,11,9,10.5,100\n", 1000000000 + 60 * i;
+             print "1012000000,10,11,9,-1,100" }' >"$GEN/huge.csv"
+# One line of 4 MB without a newline: the message quotes a bounded prefix only.
+{ printf 'timestamp,open,high,low,close\n'; head -c 4000000 /dev/zero | tr '\0' '7'; } >"$GEN/huge-line.csv"
+# Results files derived from a real run: a dataset gone, the second half gone, a wrong shape.
+$PYTHON - "$SCRATCH/results.h5" "$GEN" <<'EOF'
+import shutil, sys, h5py, numpy as np
+good, out = sys.argv[1], sys.argv[2]
+shutil.copy(good, f"{out}/no-best-metrics.h5")
+with h5py.File(f"{out}/no-best-metrics.h5", "r+") as f:
+    del f["best/metrics"]
+shutil.copy(good, f"{out}/generations-best-2d.h5")
+with h5py.File(f"{out}/generations-best-2d.h5", "r+") as f:
+    n = f["generations/best"].shape[0]
+    del f["generations/best"]
+    f["generations/best"] = np.zeros((n, 2))
+data = open(good, "rb").read()
+open(f"{out}/half.h5", "wb").write(data[: len(data) // 2])
+EOF
+T=$'\t'
+E='evolve --data @CASE --population 4 --generations 1 --quiet --out @OUT @FORCE'
+cat >>"$CASES" <<EOF
+$GEN/huge.csv${T}3${T}huge.csv:200002: column 'close': expected a price > 0, got '-1'${T}$E
+$GEN/huge-line.csv${T}3${T}huge-line.csv:2: 1 field\(s\), the header has 5${T}$E
+$GEN/no-best-metrics.h5${T}4${T}no-best-metrics.h5: missing dataset '/best/metrics'${T}report @CASE
+$GEN/no-best-metrics.h5${T}4${T}no-best-metrics.h5: missing dataset '/best/metrics'${T}export @CASE --top 1 --out @OUT
+$GEN/generations-best-2d.h5${T}4${T}generations-best-2d.h5: dataset '/generations/best' has shape \([0-9]+, 2\); expected 1 dimension${T}report @CASE --json
+$GEN/half.h5${T}4${T}half.h5: cannot open: damaged or truncated${T}report @CASE
+EOF
+
+# run_case ID RANKS VARIANT CASE STATUS PATTERN COMMAND: one run; a failure leaves runs/ID.fail.
+run_case() {
+  local id=$1 ranks=$2 variant=$3 case_file=$4 status=$5 pattern=$6 command=$7
+  local dir=$SCRATCH/runs/$id out before="" got=0
+  mkdir -p "$dir/out" && chmod 755 "$dir" "$dir/out"
+  out=$dir/out/$(basename "${case_file%.*}").out
+  local force=""
+  if [[ $variant == existing ]]; then
+    printf 'previous results %s\n' "$id" >"$out"
+    before=$(sha256sum "$out")
+    force=--force
+  fi
+  command=${command//@CASE/$case_file}
+  command=${command//@DATA/$SCRATCH/data.csv}
+  command=${command//@RESULTS/$SCRATCH/results.h5}
+  command=${command//@OUT/$out}
+  command=${command//@FORCE/$force}
+  command=${command//@NODIR/$SCRATCH/nodir}
+  command=${command//@RODIR/$SCRATCH/rodir}
+  local -a args prefix=()
+  read -r -a args <<<"$command"
+  [[ $command == *"$SCRATCH/rodir"* ]] && prefix=("${UNPRIVILEGED[@]}")
+  if [[ $ranks -eq 1 ]]; then
+    (cd "$dir" && "${prefix[@]}" timeout 120 "$GENEPOOL" "${args[@]}") >"$dir/stdout" 2>"$dir/stderr" || got=$?
+  else
+    (cd "$dir" && "${prefix[@]}" timeout 120 mpirun --allow-run-as-root --oversubscribe -n "$ranks" "$GENEPOOL" "${args[@]}") \
+      >"$dir/stdout" 2>"$dir/stderr" || got=$?
+  fi
+  # mpirun's own banners sit between lines of dashes; everything else is genepool's.
+  awk '/^--------------------+$/ { banner = !banner; next } !banner' "$dir/stderr" >"$dir/ours"
+  local why=""
+  if [[ $got -eq 124 ]]; then
+    why="hang: no exit within 120 s"
+  elif [[ $got -ne $status ]]; then
+    why="status $got, expected $status"
+  elif [[ $(wc -l <"$dir/ours") -ne 1 ]]; then
+    why="$(wc -l <"$dir/ours") lines on stderr, expected exactly 1"
+  elif ! grep -Eqi -- "$pattern" "$dir/ours"; then
+    why="stderr lacks /$pattern/"
+  elif [[ $status -ne 0 ]]; then
+    if [[ $variant == existing ]]; then
+      [[ $(sha256sum "$out") == "$before" ]] || why="the existing output file changed"
+      [[ $(ls -A "$dir/out" | wc -l) -eq 1 ]] || why="files were created: $(ls -A "$dir/out" | tr '\n' ' ')"
+    elif [[ -n $(ls -A "$dir/out") ]]; then
+      why="files were created: $(ls -A "$dir/out" | tr '\n' ' ')"
+    fi
+    [[ -z $(ls -A "$SCRATCH/rodir") ]] || why="files were created in rodir"
+  fi
+  if [[ -n $why ]]; then
+    printf '%s with %s rank(s), output %s: %s\n  genepool %s\n  stderr: %s\n' "$(basename "$case_file")" "$ranks" \
+      "$variant" "$why" "$command" "$(head -c 600 "$dir/stderr")" >"$SCRATCH/runs/$id.fail"
+  fi
+}
+
+# Each case runs 4 times: 1 rank without mpirun (no output file, then an existing one), 2 ranks
+# under mpirun (none), 3 ranks (an existing one). $JOBS runs at a time.
+count=0
+while IFS=$'\t' read -r case_file status pattern command; do
+  [[ -z $case_file ]] && continue
+  count=$((count + 1))
+  for run in "1 absent" "1 existing" "2 absent" "3 existing"; do
+    read -r ranks variant <<<"$run"
+    while [[ $(jobs -rp | wc -l) -ge $JOBS ]]; do wait -n || true; done
+    run_case "$count-$ranks-$variant" "$ranks" "$variant" "$case_file" "$status" "$pattern" "$command" </dev/null &
+  done
+done <"$CASES"
+wait
+
+failures=$(find "$SCRATCH/runs" -name '*.fail' | sort)
+if [[ -n $failures ]]; then
+  cat $failures >&2
+  fail "$(echo "$failures" | wc -l) of $((count * 4)) runs of the bad-input corpus failed"
+fi
+echo "bad-input corpus: $count cases x 4 runs (1, 1, 2 and 3 ranks) passed"
