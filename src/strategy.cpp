@@ -117,7 +117,9 @@ Genome make_genome(std::string_view name, const std::map<std::string, double>& v
   genome.strategy = strategy_id(name);
   const StrategyType& type = strategy_registry()[genome.strategy];
   for (std::size_t i = 0; i < type.params.size(); ++i) genome.params[i] = type.params[i].default_value;
-  for (const auto& [key, value] : values) {
+  for (const auto& entry : values) {
+    const std::string& key = entry.first;  // NOTE: not a structured binding: clang 14 cannot capture one
+    const double value = entry.second;
     const auto spec = std::find_if(type.params.begin(), type.params.end(),
                                    [&](const ParamSpec& p) { return p.name == key; });
     if (spec == type.params.end()) {
