@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -57,8 +58,10 @@ class ResultsWriter final : public EvolutionObserver {
   void on_generation(const GenerationView& generation) override;
 
   // Writes the final population, `best` (sorted by fitness, best first), the end time and totals,
+  // then calls `extra` (if set) with the open file's HDF5 id to add more groups (e.g. /validation),
   // closes the file and renames it onto `path`. Call at most once.
-  void finish(const EvolutionResult& result, std::span<const BestStrategy> best);
+  using ExtraContent = std::function<void(std::int64_t file_id)>;
+  void finish(const EvolutionResult& result, std::span<const BestStrategy> best, const ExtraContent& extra = {});
 
   const std::filesystem::path& path() const { return path_; }
   const std::filesystem::path& partial_path() const { return partial_; }

@@ -19,6 +19,7 @@
 #include "genepool/strategy.hpp"
 #include "genepool/version.hpp"
 #include "progress.hpp"
+#include "validation_options.hpp"
 
 namespace genepool::app {
 namespace {
@@ -34,6 +35,7 @@ struct EvolveOptions {
   std::string mutation = "gaussian";
   EvolutionSettings evolution;
   ExecutionSettings execution;
+  ValidationOptions validation;
   CLI::App* command = nullptr;
   int* argc = nullptr;
   char*** argv = nullptr;
@@ -43,6 +45,8 @@ struct EvolveOptions {
 struct Prepared {
   MarketData data;
   RunInfo run;
+  ValidationSettings validation;
+  Split split;  // the evolution sees split.train only
 };
 
 std::string command_line(int argc, char** argv) {
@@ -66,8 +70,10 @@ Prepared prepare_on_root(const EvolveOptions& options, int ranks, const std::str
   check_results_path(options.out, options.force);
   if (options.data_files.empty()) throw ConfigError("no market data: give --data FILE or `data = [...]` in the config");
   LoadReport report;
-  Prepared prepared{load_market_data({options.data_files.begin(), options.data_files.end()}, &report), {}};
+  Prepared prepared{load_market_data({options.data_files.begin(), options.data_files.end()}, &report), {}, {}, {}};
   if (!options.quiet) std::cout << "genepool: " << report.summary() << '\n';
+  prepared.validation = resolve_validation(options.validation);
+  prepared.split = check_validation(prepared.validation, prepared.data);
   RunInfo& run = prepared.run;
   run.config_text = options.command->config_to_str(true, false);
   run.command_line = command_line(*options.argc, *options.argv);
@@ -100,7 +106,8 @@ void run_root(const parallel::Session& session, const EvolveOptions& options, co
   // The writer gets the settings as given, so it can record whether bars per year was inferred.
   ResultsWriter writer(options.out, options.force, prepared.run, prepared.data, evolution, options.execution);
   ProgressPrinter progress(std::cout, evolution.ga.generations, evolution.ga.population);
-  std::vector<EvolutionObserver*> observers{&writer};
+  TrialRecorder trials;
+  std::vector<EvolutionObserver*> observers{&writer, &trials};
   if (!options.quiet) observers.push_back(&progress);
   if (!options.quiet) {
     std::cout << "genepool evolve: " << evolution.ga.population << " individuals x " << evolution.ga.generations + 1
@@ -108,11 +115,18 @@ void run_root(const parallel::Session& session, const EvolveOptions& options, co
               << " bars, " << session.size() << " rank(s), seed " << evolution.seed << ", objective "
               << to_string(evolution.fitness.objective) << ", " << describe(execution) << '\n';
   }
+  const auto set_window = [&evaluator](BarWindow window) { evaluator.set_window(window); };
+  if (prepared.split.enabled) set_window(prepared.split.train);
   const EvolutionResult result = evolve(evolution, evaluator, observers);
+  const ValidationReport validation = validate(prepared.validation, evolution, result, trials, prepared.split,
+                                               prepared.data, execution, evaluator, set_window,
+                                               options.quiet ? nullptr : &std::cout);
   evaluator.finish(0);
-  writer.finish(result, best_with_curves(result, prepared.data, execution));
+  writer.finish(result, best_with_curves(result, prepared.data, execution),
+                [&validation](std::int64_t file) { write_validation(file, validation); });
   if (!options.quiet) {
     print_summary(std::cout, result, 10);
+    print_validation_summary(std::cout, validation);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::cout << "finished in " << seconds << " s\n"
               << "results: " << options.out << "\n"
@@ -223,6 +237,7 @@ void add_evolve_command(CLI::App& app, int& argc, char**& argv) {
       ->check(CLI::Range(0.0, 1.0))->capture_default_str();
   command->add_flag("--no-cache{false}", options->evolution.evaluation_cache,
                     "Backtest every individual, also genomes already evaluated in the run (identical results; for benchmarks)");
+  add_validation_options(*command, options->validation);
   command->add_option("--top", options->evolution.hall_of_fame, "Distinct best strategies kept with their equity curves")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000}))->capture_default_str();
 
