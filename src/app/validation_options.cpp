@@ -34,9 +34,10 @@ void add_validation_options(CLI::App& command, ValidationOptions& options) {
                      "Training windows: rolling (fixed length) or anchored (from the first bar)")
       ->check(CLI::IsMember({"rolling", "anchored"}))->capture_default_str();
   command.add_option("--walk-forward-train-bars", s.walk_forward.train_bars,
-                     "Bars of the (first) training window (0 = derived)")->capture_default_str();
+                     "Bars of the (first) training window (0 = derived)")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1'000'000'000}))->capture_default_str();
   command.add_option("--walk-forward-test-bars", s.walk_forward.test_bars, "Bars of each test window (0 = derived)")
-      ->capture_default_str();
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1'000'000'000}))->capture_default_str();
   command.add_option("--walk-forward-generations", s.walk_forward_generations,
                      "Generations of each fold's evolution (0 = as --generations)")
       ->check(CLI::Range(std::size_t{0}, std::size_t{1'000'000}))->capture_default_str();

@@ -112,6 +112,12 @@ with h5py.File(sys.argv[1]) as f:
           f"PBO {v.attrs['pbo']:.3f} bootstrap {s['bootstrap_p05']:.3f}/{s['bootstrap_p50']:.3f}/{s['bootstrap_p95']:.3f} "
           f"WFE {w.attrs['efficiency']:.3f}")
 PY
+# configs/validation.toml: its keys parse and its split date holds out 2010-2014.
+mpi 2 evolve --config "$SOURCE_DIR/configs/validation.toml" --data "$SHARED_DATA/orcl-1995-2014.txt" --population 20 \
+  --generations 2 --walk-forward-generations 1 --bootstrap-resamples 50 --out cfg.h5 --quiet || fail "configs/validation.toml"
+$PYTHON -c 'import h5py, sys; v = h5py.File(sys.argv[1])["validation"]; assert v.attrs["test_period"].startswith("2010-01-04"), dict(v.attrs); assert v["walk_forward"].attrs["folds"] == 4' cfg.h5 ||
+  fail "configs/validation.toml: unexpected split or folds"
+
 "$GENEPOOL" report orcl.h5 > report.txt || fail "report failed"
 for pattern in "validation \(/validation\)" "pbo: 0\.[0-9]+" "statistics:" "/validation/walk_forward" "efficiency: " \
                "in sample \| out of sample"; do
