@@ -69,6 +69,9 @@ class MpiEvaluator final : public Evaluator {
   void set_window(BarWindow window);
   // Releases the workers: they return `status` from serve_evaluations(). Called once, by rank 0.
   void finish(int status);
+  // Rank 0's backtester over the current window (the whole data unless set_window moved it), for
+  // work outside the evolution (the best strategies' curves).
+  Backtester& backtester() { return *backtester_; }
 
  private:
   const Session& session_;

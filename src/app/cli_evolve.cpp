@@ -86,18 +86,6 @@ Prepared prepare_on_root(const EvolveOptions& options, int ranks, const std::str
   return prepared;
 }
 
-std::vector<BestStrategy> best_with_curves(const EvolutionResult& result, const MarketData& data,
-                                           const ExecutionSettings& execution) {
-  Backtester backtester(data, execution);
-  std::vector<BestStrategy> best;
-  for (const auto& entry : result.hall_of_fame) {
-    BestStrategy strategy{entry, {}};
-    backtester.evaluate(entry.genome, strategy.curve);
-    best.push_back(std::move(strategy));
-  }
-  return best;
-}
-
 // Rank 0 after set-up: the evolution, its results file and its report.
 void run_root(const parallel::Session& session, const EvolveOptions& options, const EvolutionSettings& evolution,
               Prepared& prepared, const ExecutionSettings& execution) {
@@ -121,9 +109,14 @@ void run_root(const parallel::Session& session, const EvolveOptions& options, co
   const ValidationReport validation = validate(prepared.validation, evolution, result, trials, prepared.split,
                                                prepared.data, execution, evaluator, set_window,
                                                options.quiet ? nullptr : &std::cout);
+  // The best strategies' curves cover every bar: the evaluator's backtester back on the whole data.
+  if (prepared.split.enabled) set_window({0, static_cast<std::size_t>(prepared.data.bars())});
   evaluator.finish(0);
-  writer.finish(result, best_with_curves(result, prepared.data, execution),
-                [&validation](std::int64_t file) { write_validation(file, validation); });
+  // The curves, one at a time, with the evaluator's own backtester.
+  writer.finish(
+      result, result.hall_of_fame,
+      [&](const HallOfFameEntry& entry, BacktestCurve& curve) { evaluator.backtester().evaluate(entry.genome, curve); },
+      [&validation](std::int64_t file) { write_validation(file, validation); });
   if (!options.quiet) {
     print_summary(std::cout, result, 10);
     print_validation_summary(std::cout, validation);
