@@ -22,13 +22,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-enum class CommandKind : std::int32_t { evaluate = 1, finish = 2 };
+enum class CommandKind : std::int32_t { evaluate = 1, finish = 2, window = 3 };
 
 // What rank 0 broadcasts before each batch.
 struct Command {
   CommandKind kind;
   std::int32_t status;
   std::uint64_t count;
+  std::uint64_t begin = 0;  // window: bars [begin, end)
+  std::uint64_t end = 0;
 };
 
 // Fault injection for tests: GENEPOOL_HANG_RANK=r makes rank r stop answering at its batch
@@ -44,6 +46,17 @@ void maybe_hang(int rank, std::size_t batch) {
   const double seconds = hang_seconds != nullptr ? std::atof(hang_seconds) : 0.0;
   const auto until = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   while (seconds <= 0 || Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+}
+
+// A backtester on bars `window` of `data`: on `data` itself for the whole data, else on a slice kept in `storage`.
+std::unique_ptr<Backtester> windowed_backtester(const MarketData& data, const ExecutionSettings& settings,
+                                                BarWindow window, MarketData& storage) {
+  if (window.begin == 0 && window.end == static_cast<std::size_t>(data.bars())) {
+    storage = MarketData{};
+    return std::make_unique<Backtester>(data, settings);
+  }
+  storage = slice(data, window);
+  return std::make_unique<Backtester>(storage, settings);
 }
 
 void check_mpi(int code, const char* what) {
@@ -274,7 +287,19 @@ ExecutionSettings broadcast_settings(const Session& session, const ExecutionSett
 }
 
 MpiEvaluator::MpiEvaluator(const Session& session, const MarketData& data, const ExecutionSettings& settings)
-    : session_(session), backtester_(data, settings) {}
+    : session_(session), data_(data), settings_(settings), backtester_(std::make_unique<Backtester>(data, settings)) {}
+
+void MpiEvaluator::set_window(BarWindow window) {
+  // Checked before anything changes, so a refused window leaves every rank on the last good one.
+  if (window.begin >= window.end || window.end > static_cast<std::size_t>(data_.bars()))
+    throw Error("bar window [" + std::to_string(window.begin) + ", " + std::to_string(window.end) +
+                ") is not inside the data's " + std::to_string(data_.bars()) + " bars");
+  backtester_.reset();
+  backtester_ = windowed_backtester(data_, settings_, window, window_);
+  std::vector<int> counts;
+  broadcast_command(session_.impl().comm(), Command{CommandKind::window, 0, 0, window.begin, window.end}, counts,
+                    session_.size());
+}
 
 MpiEvaluator::~MpiEvaluator() {
   // An evaluator left without finish() (an exception on rank 0) still releases the workers.
@@ -298,7 +323,7 @@ void MpiEvaluator::evaluate(std::span<const Genome> genomes, std::span<Evaluatio
   std::vector<int> counts = deal.counts;
   broadcast_command(comm, Command{CommandKind::evaluate, 0, genomes.size()}, counts, ranks);
   std::vector<double> seconds(static_cast<std::size_t>(ranks));
-  run_batch(session_.impl(), 0, counts, backtester_, dealt_, gathered_, &seconds, false, &stop_requested_, batches_++);
+  run_batch(session_.impl(), 0, counts, *backtester_, dealt_, gathered_, &seconds, false, &stop_requested_, batches_++);
   for (std::size_t i = 0; i < genomes.size(); ++i) results[deal.order[i]] = gathered_[i];
   const double wall = std::chrono::duration<double>(Clock::now() - start).count();
   double slowest = 0;
@@ -325,14 +350,20 @@ int serve_evaluations(const Session& session, const MarketData& data, const Exec
   if (const char* fail = std::getenv("GENEPOOL_FAIL_RANK"); fail && std::atoi(fail) == session.rank()) {
     throw Error("injected failure on rank " + std::to_string(session.rank()) + " (GENEPOOL_FAIL_RANK)");
   }
-  Backtester backtester(data, settings);
+  MarketData window;
+  auto backtester = std::make_unique<Backtester>(data, settings);
   MPI_Comm comm = session.impl().comm();
-  for (std::size_t batch = 0;; ++batch) {
+  for (std::size_t batch = 0;;) {
     std::vector<int> counts;
     const Command command = broadcast_command(comm, Command{}, counts, session.size());
     if (command.kind == CommandKind::finish) return command.status;
+    if (command.kind == CommandKind::window) {
+      backtester.reset();
+      backtester = windowed_backtester(data, settings, {command.begin, command.end}, window);
+      continue;
+    }
     const bool stop = stop_requested && stop_requested();
-    run_batch(session.impl(), session.rank(), counts, backtester, {}, {}, nullptr, stop, nullptr, batch);
+    run_batch(session.impl(), session.rank(), counts, *backtester, {}, {}, nullptr, stop, nullptr, batch++);
   }
 }
 

@@ -579,7 +579,8 @@ void write_best(Out& out, const H5::H5File& file, std::span<const HallOfFameEntr
   out.texts(status_set, "names", status_names());
   const H5::DataSet metric_set =
       out.array(group, "metrics", metrics.data(), {n, kMetricCount},
-                "backtest metrics over the whole data, one column per name in this dataset's attribute 'columns'");
+                "backtest metrics over the bars the evolution saw (all, or the training window of /validation), "
+                "one column per name in this dataset's attribute 'columns'");
   describe_metrics(out, metric_set);
 
   // The curves, one row at a time: only one strategy's curve is in memory.
@@ -720,7 +721,7 @@ void ResultsWriter::set_elapsed_seconds(double seconds) {
 }
 
 void ResultsWriter::finish(const EvolutionResult& result, std::span<const HallOfFameEntry> best,
-                           const CurveOf& curve_of) {
+                           const CurveOf& curve_of, const ExtraContent& extra) {
   if (!file_) throw Error("results: " + path_.string() + ": finish() called twice");
   if (result.history.size() != generations_)
     throw Error("results: " + path_.string() + ": the writer recorded " + std::to_string(generations_) +
@@ -745,6 +746,7 @@ void ResultsWriter::finish(const EvolutionResult& result, std::span<const HallOf
     out.number(summary, "cache_hits_total", to_i64(result.cache_hits_total));
     out.number(summary, "failed_total", to_i64(result.failed_total));
     out.number(summary, "wall_seconds", wall);
+    if (extra) extra(h5.getId());
     out.text(h5, "end_time", iso8601(now_seconds()));
     out.text(h5, "status", "complete");
     file_->close();

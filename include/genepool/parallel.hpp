@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "genepool/bar_window.hpp"
 #include "genepool/evaluator.hpp"
 #include "genepool/execution.hpp"
 #include "genepool/market_data.hpp"
@@ -63,16 +64,24 @@ class MpiEvaluator final : public Evaluator {
   void evaluate(std::span<const Genome> genomes, std::span<Evaluation> results) override;
   EvaluationTiming last_timing() const override { return timing_; }
   int ranks() const override;
+  // Evaluates on bars [window.begin, window.end) of the data from now on, on every rank (each slices
+  // its copy of the broadcast data: indicators start at window.begin, nothing at or after window.end
+  // is read). The whole data until the first call. Throws Error for a window outside the data.
+  void set_window(BarWindow window);
   // Releases the workers: they return `status` from serve_evaluations(). Called once, by rank 0.
   void finish(int status);
-  // Rank 0's backtester over the whole data, for work outside the evolution (the best strategies' curves).
-  Backtester& backtester() { return backtester_; }
+  // Rank 0's backtester over the current window (the whole data unless set_window moved it), for
+  // work outside the evolution (the best strategies' curves).
+  Backtester& backtester() { return *backtester_; }
   // True once a worker has reported, with a batch's results, that it was asked to stop.
   bool stop_requested() const { return stop_requested_; }
 
  private:
   const Session& session_;
-  Backtester backtester_;
+  const MarketData& data_;
+  ExecutionSettings settings_;
+  MarketData window_;                       // the current window's bars, unless it is the whole data
+  std::unique_ptr<Backtester> backtester_;  // on data_ or window_
   EvaluationTiming timing_;
   bool finished_ = false;
   bool stop_requested_ = false;

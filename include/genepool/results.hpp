@@ -57,8 +57,11 @@ class ResultsWriter final : public EvolutionObserver {
   void on_generation(const GenerationView& generation) override;
 
   // Writes the final population, `best` (sorted by fitness, best first) with the curves `curve_of`
-  // computes, the end time and totals, closes the file and renames it onto `path`. Call at most once.
-  void finish(const EvolutionResult& result, std::span<const HallOfFameEntry> best, const CurveOf& curve_of);
+  // computes, the end time and totals, then calls `extra` (if set) with the open file's HDF5 id to
+  // add more groups (e.g. /validation), closes the file and renames it onto `path`. Call at most once.
+  using ExtraContent = std::function<void(std::int64_t file_id)>;
+  void finish(const EvolutionResult& result, std::span<const HallOfFameEntry> best, const CurveOf& curve_of,
+              const ExtraContent& extra = {});
 
   // Seconds of run time recorded with the last generation (/generations/elapsed_seconds).
   double elapsed_seconds() const { return elapsed_; }

@@ -86,6 +86,7 @@ RunCheckpointer::RunCheckpointer(ResultsWriter& writer, std::vector<EvolutionObs
 
 void RunCheckpointer::on_generation(const GenerationView& generation) {
   const std::size_t t = generation.stats.generation;
+  for (EvolutionObserver* recorder : recorders_) recorder->on_generation(generation);
   if (t < replayed_) {
     if (std::memcmp(&generation.stats.best, &state_.best[t], sizeof(double)) != 0)
       throw ConfigError("resume: generation " + std::to_string(t) + " replays with best fitness " +

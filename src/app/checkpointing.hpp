@@ -44,6 +44,8 @@ class RunCheckpointer final : public EvolutionObserver {
                   Checkpoint state, std::filesystem::path path, std::size_t every, std::size_t last_generation,
                   std::function<int()> stop_signal);
   void on_generation(const GenerationView& generation) override;
+  // An observer that records every generation, the replayed ones too (as the results writer does).
+  void add_recorder(EvolutionObserver* recorder) { recorders_.push_back(recorder); }
 
   std::size_t replayed_generations() const { return replayed_; }
   const std::filesystem::path& path() const { return path_; }
@@ -53,6 +55,7 @@ class RunCheckpointer final : public EvolutionObserver {
 
   ResultsWriter& writer_;
   std::vector<EvolutionObserver*> live_;
+  std::vector<EvolutionObserver*> recorders_;
   const ResumableEvaluator& evaluator_;
   Checkpoint state_;  // all but the log, which the evaluator holds
   std::filesystem::path path_;

@@ -23,6 +23,7 @@
 #include "genepool/version.hpp"
 #include "progress.hpp"
 #include "stop_signals.hpp"
+#include "validation_options.hpp"
 
 namespace genepool::app {
 namespace {
@@ -40,6 +41,7 @@ struct EvolveOptions {
   std::string mutation = "gaussian";
   EvolutionSettings evolution;
   ExecutionSettings execution;
+  ValidationOptions validation;
   CLI::App* command = nullptr;
   int* argc = nullptr;
   char*** argv = nullptr;
@@ -50,6 +52,8 @@ struct Prepared {
   MarketData data;
   RunInfo run;
   Checkpoint checkpoint;  // the state resumed from (generations 0 for a fresh run)
+  ValidationSettings validation;
+  Split split;  // the evolution sees split.train only
 };
 
 std::string command_line(int argc, char** argv) {
@@ -81,8 +85,10 @@ Prepared prepare_on_root(const EvolveOptions& options, int ranks, const std::str
   Checkpoint checkpoint;
   if (!options.resume.empty()) checkpoint = read_checkpoint(options.resume);
   LoadReport report;
-  Prepared prepared{load_market_data({options.data_files.begin(), options.data_files.end()}, &report), {}, {}};
+  Prepared prepared{load_market_data({options.data_files.begin(), options.data_files.end()}, &report), {}, {}, {}, {}};
   if (!options.quiet) std::cout << "genepool: " << report.summary() << '\n';
+  prepared.validation = resolve_validation(options.validation);
+  prepared.split = check_validation(prepared.validation, prepared.data);
   RunInfo& run = prepared.run;
   run.config_text = options.command->config_to_str(true, false);
   run.command_line = command_line(*options.argc, *options.argv);
@@ -114,11 +120,13 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
   // The writer gets the settings as given, so it can record whether bars per year was inferred.
   ResultsWriter writer(options.out, options.force, prepared.run, prepared.data, evolution, options.execution);
   ProgressPrinter progress(std::cout, evolution.ga.generations, evolution.ga.population);
+  TrialRecorder trials;  // every generation, replayed ones too: the validation's count of distinct trials
   std::vector<EvolutionObserver*> live;
   if (!options.quiet) live.push_back(&progress);
   const auto stop_signal = [&evaluator] { return app::stop_signal() != 0 ? app::stop_signal() : evaluator.stop_requested() ? -1 : 0; };
   RunCheckpointer checkpointer(writer, live, resumable, std::move(prepared.checkpoint), checkpoint_path(options.out),
                                options.checkpoint_every, evolution.ga.generations, stop_signal);
+  checkpointer.add_recorder(&trials);
   EvolutionObserver* const observers[] = {&checkpointer};
   if (!options.quiet) {
     std::cout << "genepool evolve: " << evolution.ga.population << " individuals x " << evolution.ga.generations + 1
@@ -129,6 +137,8 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
       std::cout << "resuming " << options.resume << ": generations 0.." << resumed - 1
                 << " replayed from its evaluations\n";
   }
+  const auto set_window = [&evaluator](BarWindow window) { evaluator.set_window(window); };
+  if (prepared.split.enabled) set_window(prepared.split.train);
   EvolutionResult result;
   try {
     result = evolve(evolution, resumable, observers);
@@ -139,17 +149,24 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
               << "; continue with the same options and --resume " << checkpointer.path().string() << '\n';
     return static_cast<int>(ExitCode::interrupted);
   }
+  const ValidationReport validation = validate(prepared.validation, evolution, result, trials, prepared.split,
+                                               prepared.data, execution, evaluator, set_window,
+                                               options.quiet ? nullptr : &std::cout);
+  // The best strategies' curves cover every bar: the evaluator's backtester back on the whole data.
+  if (prepared.split.enabled) set_window({0, static_cast<std::size_t>(prepared.data.bars())});
   evaluator.finish(0);
-  // The best strategies' curves, one at a time, with the evaluator's own backtester.
-  writer.finish(result, result.hall_of_fame, [&](const HallOfFameEntry& entry, BacktestCurve& curve) {
-    evaluator.backtester().evaluate(entry.genome, curve);
-  });
+  // The curves, one at a time, with the evaluator's own backtester.
+  writer.finish(
+      result, result.hall_of_fame,
+      [&](const HallOfFameEntry& entry, BacktestCurve& curve) { evaluator.backtester().evaluate(entry.genome, curve); },
+      [&validation](std::int64_t file) { write_validation(file, validation); });
   // The results are in place: the checkpoint has served.
   std::error_code ignored;
   std::filesystem::remove(checkpointer.path(), ignored);
   std::filesystem::remove(checkpointer.path().string() + ".tmp", ignored);
   if (!options.quiet) {
     print_summary(std::cout, result, 10);
+    print_validation_summary(std::cout, validation);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::cout << "finished in " << seconds << " s\n"
               << "results: " << options.out << "\n"
@@ -267,6 +284,7 @@ void add_evolve_command(CLI::App& app, int& argc, char**& argv) {
       ->check(CLI::Range(0.0, 1.0))->capture_default_str();
   command->add_flag("--no-cache{false}", options->evolution.evaluation_cache,
                     "Backtest every individual, also genomes already evaluated in the run (identical results; for benchmarks)");
+  add_validation_options(*command, options->validation);
   command->add_option("--top", options->evolution.hall_of_fame, "Distinct best strategies kept with their equity curves")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000}))->capture_default_str();
 

@@ -129,6 +129,38 @@ cp killed.checkpoint more.h5.checkpoint
 mpi 3 evolve "${base[@]}" --generations 15 --quiet --out more.h5 --resume more.h5.checkpoint
 $PYTHON "$SOURCE_DIR/tests/compare_runs.py" ref15.h5 more.h5 || fail "resumed with more generations differs"
 
+# 6b. With validation on (a train/test split and walk-forward folds), a run stopped and resumed on
+#     another rank count has the same evolution and the same /validation as an uninterrupted one.
+val=("${small[@]}" --test-fraction 0.2 --walk-forward-folds 2 --walk-forward-generations 2)
+mpi 2 evolve "${val[@]}" --quiet --out vref.h5
+GENEPOOL_HANG_RANK=1 GENEPOOL_HANG_BATCH=3 GENEPOOL_HANG_SECONDS=3 \
+  start_run run.log "${mpirun_cmd[@]}" -n 2 "$GENEPOOL" evolve "${val[@]}" --out v.h5
+wait_for "^gen +2/12" run.log
+kill -USR1 "$run_pid"
+finish_run 75
+stopped v.h5
+mpi 3 evolve "${val[@]}" --quiet --out v.h5 --resume v.h5.checkpoint
+$PYTHON "$SOURCE_DIR/tests/compare_runs.py" vref.h5 v.h5 || fail "the stopped validation run differs from vref.h5"
+$PYTHON - vref.h5 v.h5 <<'PY' || fail "/validation of the resumed run differs"
+import sys, h5py
+def items(f):
+    out = {}
+    def visit(name, obj):
+        if isinstance(obj, h5py.Dataset):
+            out[name] = obj[()].tobytes() if hasattr(obj[()], "tobytes") else obj[()]
+        for key, value in obj.attrs.items():
+            if "seconds" not in key:
+                out[f"{name}@{key}"] = str(value)
+    f["validation"].visititems(visit)
+    return out
+with h5py.File(sys.argv[1]) as a, h5py.File(sys.argv[2]) as b:
+    x, y = items(a), items(b)
+    assert x.keys() == y.keys(), set(x) ^ set(y)
+    different = [name for name in x if x[name] != y[name]]
+    assert not different, different
+    assert len(x) > 10, len(x)
+PY
+
 # 7. Refusals: other settings or data (status 2), an unreadable checkpoint (status 4); no output.
 expect_failure 2 "key 'mutation-rate' is 0.3 but killed.checkpoint was written with mutation-rate = 0.2" \
   mpi 2 evolve "${small[@]}" --mutation-rate 0.3 --out x.h5 --resume killed.checkpoint
