@@ -1,5 +1,5 @@
-// The only translation unit that includes MPI: broadcast of the data, scatter of genomes,
-// gather of evaluations. Plain structs cross as contiguous bytes (a derived datatype each).
+// The only translation unit that includes MPI: broadcast of the data, the messages of each batch
+// (Isend/Irecv, so that rank 0 can wait with a deadline). Plain structs cross as their bytes.
 #include "genepool/parallel.hpp"
 
 #include <mpi.h>
@@ -11,6 +11,7 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -62,102 +63,48 @@ void broadcast_bytes(MPI_Comm comm, void* data, std::size_t bytes) {
   }
 }
 
-// A contiguous datatype of sizeof(T) bytes, freed with the object.
-template <typename T>
-class BytesType {
- public:
-  BytesType() {
-    check_mpi(MPI_Type_contiguous(static_cast<int>(sizeof(T)), MPI_BYTE, &type_), "MPI_Type_contiguous");
-    check_mpi(MPI_Type_commit(&type_), "MPI_Type_commit");
-  }
-  ~BytesType() { MPI_Type_free(&type_); }
-  BytesType(const BytesType&) = delete;
-  BytesType& operator=(const BytesType&) = delete;
-  MPI_Datatype get() const { return type_; }
-
- private:
-  MPI_Datatype type_{};
-};
-
 }  // namespace
 
-// Members are destroyed in reverse order: the datatypes are freed before MPI is finalised.
 struct Session::Impl {
   boost::mpi::environment environment;
   boost::mpi::communicator world;
-  BytesType<Genome> genome_type;
-  BytesType<Evaluation> evaluation_type;
   MPI_Comm comm() const { return static_cast<MPI_Comm>(world); }
 };
 
 namespace {
 
-// Rank 0's command, with each rank's share size of the coming batch, on every rank: one collective.
-Command broadcast_command(MPI_Comm comm, Command command, std::vector<int>& counts, int ranks) {
-  std::vector<char> message(sizeof(Command) + sizeof(int) * static_cast<std::size_t>(ranks));
-  counts.resize(static_cast<std::size_t>(ranks), 0);
-  std::memcpy(message.data(), &command, sizeof(Command));
-  std::memcpy(message.data() + sizeof(Command), counts.data(), sizeof(int) * counts.size());
-  check_mpi(MPI_Bcast(message.data(), static_cast<int>(message.size()), MPI_BYTE, 0, comm), "MPI_Bcast(command)");
-  std::memcpy(&command, message.data(), sizeof(Command));
-  std::memcpy(counts.data(), message.data() + sizeof(Command), sizeof(int) * counts.size());
-  return command;
+// Rank 0 -> worker: one message per batch, the command and then that worker's genomes.
+// Worker -> rank 0: one message, the reply and then the evaluations of those genomes, in order.
+// NOTE: point-to-point messages rather than collectives, so that rank 0 can wait for the answers
+// with a deadline and name the ranks that did not answer (a collective cannot say who is missing).
+constexpr int kCommandTag = 1;
+constexpr int kReplyTag = 2;
+
+struct Reply {
+  double seconds;      // the worker's evaluation time of the batch
+  std::int32_t stop;   // 1: the worker was asked to stop (a signal)
+  std::int32_t reserved;
+};
+
+int message_bytes(std::size_t header, std::size_t count, std::size_t item) {
+  const std::size_t bytes = header + count * item;
+  if (bytes >= static_cast<std::size_t>(INT_MAX)) throw Error("population too large for one MPI message per rank");
+  return static_cast<int>(bytes);
 }
 
-// One batch on any rank: receive this rank's share of genomes, evaluate them, send the results
-// and this rank's evaluation seconds. Rank 0 passes the whole batch in dealt order (counts[r] items
-// for rank r, rank by rank) and room for the results; the others pass empty spans.
-// NOTE: a rank's seconds travel as one more record after its results (in metrics.bars), so that a
-// batch takes three collectives with the command, not four: every collective costs a round of
-// wake-ups when ranks outnumber cores.
-void run_batch(const Session::Impl& mpi, int rank, const std::vector<int>& counts, Backtester& backtester,
-               std::span<const Genome> all_genomes, std::span<Evaluation> all_results,
-               std::vector<double>* rank_seconds, bool stop_here, bool* stop_anywhere, std::size_t batch) {
-  MPI_Comm comm = mpi.comm();
-  const auto& genome_type = mpi.genome_type;
-  const auto& evaluation_type = mpi.evaluation_type;
-  const std::size_t ranks = counts.size();
-  std::vector<int> offsets(ranks), result_counts(ranks), result_offsets(ranks);
-  std::size_t next = 0;
-  for (std::size_t r = 0; r < ranks; ++r) {
-    if (next + r + static_cast<std::size_t>(counts[r]) >= static_cast<std::size_t>(INT_MAX)) {
-      throw Error("population too large for one MPI batch");
-    }
-    offsets[r] = static_cast<int>(next);
-    result_counts[r] = counts[r] + 1;
-    result_offsets[r] = static_cast<int>(next + r);
-    next += static_cast<std::size_t>(counts[r]);
-  }
-  const auto mine = static_cast<std::size_t>(counts[static_cast<std::size_t>(rank)]);
-  std::vector<Genome> genomes(mine);
-  std::vector<Evaluation> results(mine + 1);
-
-  check_mpi(MPI_Scatterv(all_genomes.data(), counts.data(), offsets.data(), genome_type.get(), genomes.data(),
-                         static_cast<int>(mine), genome_type.get(), 0, comm),
-            "MPI_Scatterv(genomes)");
+// Evaluates one rank's share; returns the seconds it took.
+double evaluate_share(Backtester& backtester, std::span<const Genome> genomes, std::span<Evaluation> results, int rank,
+                      std::size_t batch) {
   const auto start = Clock::now();
   maybe_hang(rank, batch);
-  evaluate_batch_safely(backtester, genomes, std::span<Evaluation>(results.data(), mine));
-  results[mine] = Evaluation{};
-  results[mine].metrics.bars = std::chrono::duration<double>(Clock::now() - start).count();
-  results[mine].reserved = stop_here ? 1 : 0;
-  std::vector<Evaluation> received(rank == 0 ? next + ranks : 0);
-  check_mpi(MPI_Gatherv(results.data(), static_cast<int>(mine + 1), evaluation_type.get(), received.data(),
-                        result_counts.data(), result_offsets.data(), evaluation_type.get(), 0, comm),
-            "MPI_Gatherv(evaluations)");
-  if (rank != 0) return;
-  for (std::size_t r = 0; r < ranks; ++r) {
-    const auto* block = received.data() + result_offsets[r];
-    std::copy(block, block + counts[r], all_results.begin() + offsets[r]);
-    if (rank_seconds != nullptr) (*rank_seconds)[r] = block[counts[r]].metrics.bars;
-    if (stop_anywhere != nullptr && block[counts[r]].reserved != 0) *stop_anywhere = true;
-  }
+  evaluate_batch_safely(backtester, genomes, results);
+  return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
 }  // namespace
 
 Session::Session(int& argc, char**& argv)
-    : impl_(new Impl{boost::mpi::environment(argc, argv, /*abort_on_exception=*/false), {}, {}, {}}) {}
+    : impl_(new Impl{boost::mpi::environment(argc, argv, /*abort_on_exception=*/false), {}}) {}
 
 Session::~Session() = default;
 
@@ -283,10 +230,45 @@ MpiEvaluator::~MpiEvaluator() {
 
 int MpiEvaluator::ranks() const { return session_.size(); }
 
+namespace {
+
+// Waits for every worker's answer; with `timeout` > 0 at most until `timeout` seconds after `sent`,
+// then throws NoAnswer naming the workers (receives[i] is rank i + 1's) that have not answered.
+void wait_for_answers(std::vector<MPI_Request>& receives, Clock::time_point sent, double timeout) {
+  if (receives.empty()) return;
+  const int count = static_cast<int>(receives.size());
+  if (!(timeout > 0)) {
+    check_mpi(MPI_Waitall(count, receives.data(), MPI_STATUSES_IGNORE), "MPI_Waitall(evaluations)");
+    return;
+  }
+  const auto deadline = sent + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout));
+  std::vector<bool> answered(receives.size(), false);
+  std::vector<int> done(receives.size());
+  std::size_t left = receives.size();
+  while (left > 0) {
+    int completed = 0;
+    check_mpi(MPI_Testsome(count, receives.data(), &completed, done.data(), MPI_STATUSES_IGNORE), "MPI_Testsome");
+    if (completed == MPI_UNDEFINED) break;
+    for (int i = 0; i < completed; ++i) answered[static_cast<std::size_t>(done[static_cast<std::size_t>(i)])] = true;
+    left -= static_cast<std::size_t>(completed);
+    if (left == 0) break;
+    if (Clock::now() >= deadline) {
+      std::vector<int> missing;
+      for (std::size_t i = 0; i < answered.size(); ++i)
+        if (!answered[i]) missing.push_back(static_cast<int>(i) + 1);
+      throw NoAnswer(missing, timeout);
+    }
+    if (completed == 0) std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
+}
+
+}  // namespace
+
 void MpiEvaluator::evaluate(std::span<const Genome> genomes, std::span<Evaluation> results) {
   const auto start = Clock::now();
   MPI_Comm comm = session_.impl().comm();
   const int ranks = session_.size();
+  const auto n = static_cast<std::size_t>(ranks);
   // NOTE: strategy types differ in cost, so the batch is dealt out by estimated cost rather than
   // cut into equal counts; the results are put back in population order.
   costs_.resize(genomes.size());
@@ -295,10 +277,43 @@ void MpiEvaluator::evaluate(std::span<const Genome> genomes, std::span<Evaluatio
   dealt_.resize(genomes.size());
   gathered_.resize(genomes.size());
   for (std::size_t i = 0; i < genomes.size(); ++i) dealt_[i] = genomes[deal.order[i]];
-  std::vector<int> counts = deal.counts;
-  broadcast_command(comm, Command{CommandKind::evaluate, 0, genomes.size()}, counts, ranks);
-  std::vector<double> seconds(static_cast<std::size_t>(ranks));
-  run_batch(session_.impl(), 0, counts, backtester_, dealt_, gathered_, &seconds, false, &stop_requested_, batches_++);
+  std::vector<std::size_t> offsets(n, 0);
+  for (std::size_t r = 1; r < n; ++r) offsets[r] = offsets[r - 1] + static_cast<std::size_t>(deal.counts[r - 1]);
+
+  // Every worker's share goes out first, with a receive posted for its answer.
+  outgoing_.resize(n);
+  incoming_.resize(n);
+  std::vector<MPI_Request> sends(n - 1, MPI_REQUEST_NULL), receives(n - 1, MPI_REQUEST_NULL);
+  for (std::size_t r = 1; r < n; ++r) {
+    const auto count = static_cast<std::size_t>(deal.counts[r]);
+    const Command command{CommandKind::evaluate, 0, count};
+    outgoing_[r].resize(static_cast<std::size_t>(message_bytes(sizeof(Command), count, sizeof(Genome))));
+    std::memcpy(outgoing_[r].data(), &command, sizeof(Command));
+    if (count > 0) std::memcpy(outgoing_[r].data() + sizeof(Command), dealt_.data() + offsets[r], count * sizeof(Genome));
+    check_mpi(MPI_Isend(outgoing_[r].data(), static_cast<int>(outgoing_[r].size()), MPI_BYTE, static_cast<int>(r),
+                        kCommandTag, comm, &sends[r - 1]),
+              "MPI_Isend(genomes)");
+    incoming_[r].resize(static_cast<std::size_t>(message_bytes(sizeof(Reply), count, sizeof(Evaluation))));
+    check_mpi(MPI_Irecv(incoming_[r].data(), static_cast<int>(incoming_[r].size()), MPI_BYTE, static_cast<int>(r),
+                        kReplyTag, comm, &receives[r - 1]),
+              "MPI_Irecv(evaluations)");
+  }
+  std::vector<double> seconds(n, 0.0);
+  const auto own = static_cast<std::size_t>(deal.counts[0]);
+  seconds[0] = evaluate_share(backtester_, std::span<const Genome>(dealt_.data(), own),
+                              std::span<Evaluation>(gathered_.data(), own), 0, batches_++);
+  wait_for_answers(receives, start, timeout_);
+  check_mpi(MPI_Waitall(static_cast<int>(sends.size()), sends.data(), MPI_STATUSES_IGNORE), "MPI_Waitall(genomes)");
+  for (std::size_t r = 1; r < n; ++r) {
+    Reply reply{};
+    std::memcpy(&reply, incoming_[r].data(), sizeof(Reply));
+    seconds[r] = reply.seconds;
+    if (reply.stop != 0) stop_requested_ = true;
+    const auto count = static_cast<std::size_t>(deal.counts[r]);
+    if (count > 0)
+      std::memcpy(static_cast<void*>(gathered_.data() + offsets[r]), incoming_[r].data() + sizeof(Reply),
+                  count * sizeof(Evaluation));
+  }
   for (std::size_t i = 0; i < genomes.size(); ++i) results[deal.order[i]] = gathered_[i];
   const double wall = std::chrono::duration<double>(Clock::now() - start).count();
   double slowest = 0;
@@ -316,8 +331,24 @@ void MpiEvaluator::evaluate(std::span<const Genome> genomes, std::span<Evaluatio
 void MpiEvaluator::finish(int status) {
   if (finished_) return;
   finished_ = true;
-  std::vector<int> counts;
-  broadcast_command(session_.impl().comm(), Command{CommandKind::finish, status, 0}, counts, session_.size());
+  MPI_Comm comm = session_.impl().comm();
+  const Command command{CommandKind::finish, status, 0};
+  std::vector<MPI_Request> sends(static_cast<std::size_t>(session_.size() > 0 ? session_.size() - 1 : 0));
+  for (int r = 1; r < session_.size(); ++r)
+    check_mpi(MPI_Isend(&command, sizeof(Command), MPI_BYTE, r, kCommandTag, comm, &sends[static_cast<std::size_t>(r - 1)]),
+              "MPI_Isend(finish)");
+  check_mpi(MPI_Waitall(static_cast<int>(sends.size()), sends.data(), MPI_STATUSES_IGNORE), "MPI_Waitall(finish)");
+}
+
+NoAnswer::NoAnswer(std::vector<int> ranks, double seconds)
+    : Error(describe(ranks, seconds), ExitCode::hung), ranks_(std::move(ranks)), seconds_(seconds) {}
+
+std::string NoAnswer::describe(const std::vector<int>& ranks, double seconds) {
+  std::string list;
+  for (const int r : ranks) list += (list.empty() ? "" : ", ") + std::to_string(r);
+  std::ostringstream text;
+  text << (ranks.size() == 1 ? "rank " : "ranks ") << list << " did not answer within " << seconds << " s";
+  return text.str();
 }
 
 int serve_evaluations(const Session& session, const MarketData& data, const ExecutionSettings& settings,
@@ -327,12 +358,34 @@ int serve_evaluations(const Session& session, const MarketData& data, const Exec
   }
   Backtester backtester(data, settings);
   MPI_Comm comm = session.impl().comm();
+  std::vector<char> message;
+  std::vector<char> reply_bytes;
+  std::vector<Genome> genomes;
   for (std::size_t batch = 0;; ++batch) {
-    std::vector<int> counts;
-    const Command command = broadcast_command(comm, Command{}, counts, session.size());
+    MPI_Status status;
+    check_mpi(MPI_Probe(0, kCommandTag, comm, &status), "MPI_Probe(command)");
+    int bytes = 0;
+    check_mpi(MPI_Get_count(&status, MPI_BYTE, &bytes), "MPI_Get_count");
+    message.resize(static_cast<std::size_t>(bytes));
+    check_mpi(MPI_Recv(message.data(), bytes, MPI_BYTE, 0, kCommandTag, comm, MPI_STATUS_IGNORE), "MPI_Recv(command)");
+    if (message.size() < sizeof(Command)) throw Error("MPI: a command message of " + std::to_string(bytes) + " bytes");
+    Command command{};
+    std::memcpy(&command, message.data(), sizeof(Command));
     if (command.kind == CommandKind::finish) return command.status;
-    const bool stop = stop_requested && stop_requested();
-    run_batch(session.impl(), session.rank(), counts, backtester, {}, {}, nullptr, stop, nullptr, batch);
+    const auto count = static_cast<std::size_t>(command.count);
+    if (message.size() != sizeof(Command) + count * sizeof(Genome))
+      throw Error("MPI: a batch of " + std::to_string(count) + " genomes in " + std::to_string(bytes) + " bytes");
+    genomes.resize(count);
+    if (count > 0) std::memcpy(static_cast<void*>(genomes.data()), message.data() + sizeof(Command), count * sizeof(Genome));
+    reply_bytes.resize(static_cast<std::size_t>(message_bytes(sizeof(Reply), count, sizeof(Evaluation))));
+    std::vector<Evaluation> results(count);
+    Reply reply{};
+    reply.seconds = evaluate_share(backtester, genomes, results, session.rank(), batch);
+    reply.stop = stop_requested && stop_requested() ? 1 : 0;
+    std::memcpy(reply_bytes.data(), &reply, sizeof(Reply));
+    if (count > 0) std::memcpy(reply_bytes.data() + sizeof(Reply), results.data(), count * sizeof(Evaluation));
+    check_mpi(MPI_Send(reply_bytes.data(), static_cast<int>(reply_bytes.size()), MPI_BYTE, 0, kReplyTag, comm),
+              "MPI_Send(evaluations)");
   }
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "genepool/error.hpp"
 #include "genepool/evaluator.hpp"
 #include "genepool/execution.hpp"
 #include "genepool/market_data.hpp"
@@ -54,8 +55,23 @@ MarketData broadcast_market_data(const Session& session, MarketData data, Broadc
 // Rank 0's `value` on every rank.
 ExecutionSettings broadcast_settings(const Session& session, const ExecutionSettings& value);
 
-// Rank 0's side of the distributed evaluation: scatters genomes (MPI_Scatterv), evaluates its
-// own share, gathers the evaluations (MPI_Gatherv). The other ranks run serve_evaluations().
+// Thrown on rank 0 when worker ranks did not answer a batch in time (ExitCode::hung): they are
+// stuck, and only MPI_Abort (Session::abort) can end the job.
+class NoAnswer : public Error {
+ public:
+  NoAnswer(std::vector<int> ranks, double seconds);
+  const std::vector<int>& ranks() const { return ranks_; }
+  double seconds() const { return seconds_; }
+
+ private:
+  static std::string describe(const std::vector<int>& ranks, double seconds);
+  std::vector<int> ranks_;
+  double seconds_;
+};
+
+// Rank 0's side of the distributed evaluation: sends each worker its share of a batch (one message),
+// evaluates its own share, and receives each worker's evaluations (one message each). The other
+// ranks run serve_evaluations().
 class MpiEvaluator final : public Evaluator {
  public:
   MpiEvaluator(const Session& session, const MarketData& data, const ExecutionSettings& settings);
@@ -67,6 +83,9 @@ class MpiEvaluator final : public Evaluator {
   void finish(int status);
   // True once a worker has reported, with a batch's results, that it was asked to stop.
   bool stop_requested() const { return stop_requested_; }
+  // With `seconds` > 0, evaluate() throws NoAnswer when the workers have not all answered a batch
+  // `seconds` after it was sent out (0: wait for ever).
+  void set_timeout(double seconds) { timeout_ = seconds; }
 
  private:
   const Session& session_;
@@ -78,9 +97,12 @@ class MpiEvaluator final : public Evaluator {
   std::vector<double> costs_;       // estimated cost of each genome of the batch
   std::vector<Genome> dealt_;       // the batch in dealt order
   std::vector<Evaluation> gathered_;
+  std::vector<std::vector<char>> outgoing_;  // per rank: command and genomes
+  std::vector<std::vector<char>> incoming_;  // per rank: reply and evaluations
+  double timeout_ = 0;
 };
 
-// A worker rank's loop: evaluate each share rank 0 scatters until it calls finish(); returns its status.
+// A worker rank's loop: evaluate each share rank 0 sends until it calls finish(); returns its status.
 // `stop_requested` (if given) is asked once per batch; its answer goes back to rank 0 with the
 // results (MpiEvaluator::stop_requested()), so a signal that reaches only this rank stops the run.
 // Set GENEPOOL_FAIL_RANK=r to make rank r throw here (a test of failure handling).
@@ -95,7 +117,7 @@ struct Share {
 };
 Share share_of(std::size_t count, int rank, int ranks);
 
-// A batch dealt out by estimated cost, for the Scatterv/Gatherv of one generation: the items in
+// A batch dealt out by estimated cost, for the messages of one generation: the items in
 // decreasing cost (ties by index) each go to the rank with the least cost so far (ties: the lowest
 // rank), so every rank gets a like mix of strategy types. `order` lists the items rank by rank (each
 // rank's in increasing index), `counts[r]` is how many rank r takes, `loads[r]` their total cost.
