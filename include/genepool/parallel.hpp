@@ -86,6 +86,8 @@ class MpiEvaluator final : public Evaluator {
   // With `seconds` > 0, evaluate() throws NoAnswer when the workers have not all answered a batch
   // `seconds` after it was sent out (0: wait for ever).
   void set_timeout(double seconds) { timeout_ = seconds; }
+  // Rank 0's backtester over the whole data, for work outside the evolution (the best strategies' curves).
+  Backtester& backtester() { return backtester_; }
 
  private:
   const Session& session_;

@@ -105,18 +105,6 @@ Prepared prepare_on_root(const EvolveOptions& options, int ranks, const std::str
   return prepared;
 }
 
-std::vector<BestStrategy> best_with_curves(const EvolutionResult& result, const MarketData& data,
-                                           const ExecutionSettings& execution) {
-  Backtester backtester(data, execution);
-  std::vector<BestStrategy> best;
-  for (const auto& entry : result.hall_of_fame) {
-    BestStrategy strategy{entry, {}};
-    backtester.evaluate(entry.genome, strategy.curve);
-    best.push_back(std::move(strategy));
-  }
-  return best;
-}
-
 // Rank 0 after set-up: the evolution, its results file and its report; returns the exit status.
 int run_root(const parallel::Session& session, const EvolveOptions& options, const EvolutionSettings& evolution,
               Prepared& prepared, const ExecutionSettings& execution) {
@@ -164,7 +152,10 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
                 ExitCode::hung);
   }
   evaluator.finish(0);
-  writer.finish(result, best_with_curves(result, prepared.data, execution));
+  // The best strategies' curves, one at a time, with the evaluator's own backtester.
+  writer.finish(result, result.hall_of_fame, [&](const HallOfFameEntry& entry, BacktestCurve& curve) {
+    evaluator.backtester().evaluate(entry.genome, curve);
+  });
   // The results are in place: the checkpoint has served.
   std::error_code ignored;
   std::filesystem::remove(checkpointer.path(), ignored);
