@@ -11,6 +11,7 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -105,13 +106,43 @@ struct Session::Impl {
 
 namespace {
 
+// When rank 0 gives up waiting on a batch: never (the workers wait for rank 0 for ever: if it fails
+// it ends the job), or at a deadline.
+struct Deadline {
+  bool set = false;
+  Clock::time_point at;
+  double seconds = 0;
+  int workers = 0;
+};
+
+// Completes a non-blocking collective: MPI_Wait, or MPI_Test until `deadline`, then NoAnswer.
+// NOTE: the non-blocking forms only so that rank 0 can stop waiting; every rank must use them,
+// since a non-blocking collective never matches a blocking one.
+void complete(MPI_Request& request, const Deadline& deadline, const char* what) {
+  if (!deadline.set) {
+    check_mpi(MPI_Wait(&request, MPI_STATUS_IGNORE), what);
+    return;
+  }
+  for (;;) {
+    int done = 0;
+    check_mpi(MPI_Test(&request, &done, MPI_STATUS_IGNORE), what);
+    if (done != 0) return;
+    if (Clock::now() >= deadline.at) throw NoAnswer(deadline.workers, deadline.seconds);
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
+}
+
 // Rank 0's command, with each rank's share size of the coming batch, on every rank: one collective.
-Command broadcast_command(MPI_Comm comm, Command command, std::vector<int>& counts, int ranks) {
+Command broadcast_command(MPI_Comm comm, Command command, std::vector<int>& counts, int ranks,
+                          const Deadline& deadline = {}) {
   std::vector<char> message(sizeof(Command) + sizeof(int) * static_cast<std::size_t>(ranks));
   counts.resize(static_cast<std::size_t>(ranks), 0);
   std::memcpy(message.data(), &command, sizeof(Command));
   std::memcpy(message.data() + sizeof(Command), counts.data(), sizeof(int) * counts.size());
-  check_mpi(MPI_Bcast(message.data(), static_cast<int>(message.size()), MPI_BYTE, 0, comm), "MPI_Bcast(command)");
+  MPI_Request request = MPI_REQUEST_NULL;
+  check_mpi(MPI_Ibcast(message.data(), static_cast<int>(message.size()), MPI_BYTE, 0, comm, &request),
+            "MPI_Ibcast(command)");
+  complete(request, deadline, "MPI_Ibcast(command)");
   std::memcpy(&command, message.data(), sizeof(Command));
   std::memcpy(counts.data(), message.data() + sizeof(Command), sizeof(int) * counts.size());
   return command;
@@ -125,7 +156,8 @@ Command broadcast_command(MPI_Comm comm, Command command, std::vector<int>& coun
 // wake-ups when ranks outnumber cores.
 void run_batch(const Session::Impl& mpi, int rank, const std::vector<int>& counts, Backtester& backtester,
                std::span<const Genome> all_genomes, std::span<Evaluation> all_results,
-               std::vector<double>* rank_seconds, bool stop_here, bool* stop_anywhere, std::size_t batch) {
+               std::vector<double>* rank_seconds, bool stop_here, bool* stop_anywhere, std::size_t batch,
+               const Deadline& deadline = {}) {
   MPI_Comm comm = mpi.comm();
   const auto& genome_type = mpi.genome_type;
   const auto& evaluation_type = mpi.evaluation_type;
@@ -145,9 +177,11 @@ void run_batch(const Session::Impl& mpi, int rank, const std::vector<int>& count
   std::vector<Genome> genomes(mine);
   std::vector<Evaluation> results(mine + 1);
 
-  check_mpi(MPI_Scatterv(all_genomes.data(), counts.data(), offsets.data(), genome_type.get(), genomes.data(),
-                         static_cast<int>(mine), genome_type.get(), 0, comm),
-            "MPI_Scatterv(genomes)");
+  MPI_Request request = MPI_REQUEST_NULL;
+  check_mpi(MPI_Iscatterv(all_genomes.data(), counts.data(), offsets.data(), genome_type.get(), genomes.data(),
+                          static_cast<int>(mine), genome_type.get(), 0, comm, &request),
+            "MPI_Iscatterv(genomes)");
+  complete(request, deadline, "MPI_Iscatterv(genomes)");
   const auto start = Clock::now();
   maybe_hang(rank, batch);
   evaluate_batch_safely(backtester, genomes, std::span<Evaluation>(results.data(), mine));
@@ -155,9 +189,10 @@ void run_batch(const Session::Impl& mpi, int rank, const std::vector<int>& count
   results[mine].metrics.bars = std::chrono::duration<double>(Clock::now() - start).count();
   results[mine].reserved = stop_here ? 1 : 0;
   std::vector<Evaluation> received(rank == 0 ? next + ranks : 0);
-  check_mpi(MPI_Gatherv(results.data(), static_cast<int>(mine + 1), evaluation_type.get(), received.data(),
-                        result_counts.data(), result_offsets.data(), evaluation_type.get(), 0, comm),
-            "MPI_Gatherv(evaluations)");
+  check_mpi(MPI_Igatherv(results.data(), static_cast<int>(mine + 1), evaluation_type.get(), received.data(),
+                         result_counts.data(), result_offsets.data(), evaluation_type.get(), 0, comm, &request),
+            "MPI_Igatherv(evaluations)");
+  complete(request, deadline, "MPI_Igatherv(evaluations)");
   if (rank != 0) return;
   for (std::size_t r = 0; r < ranks; ++r) {
     const auto* block = received.data() + result_offsets[r];
@@ -321,9 +356,20 @@ void MpiEvaluator::evaluate(std::span<const Genome> genomes, std::span<Evaluatio
   gathered_.resize(genomes.size());
   for (std::size_t i = 0; i < genomes.size(); ++i) dealt_[i] = genomes[deal.order[i]];
   std::vector<int> counts = deal.counts;
-  broadcast_command(comm, Command{CommandKind::evaluate, 0, genomes.size()}, counts, ranks);
+  Deadline deadline;
+  if (timeout_ > 0) {
+    deadline = Deadline{true, start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout_)),
+                        timeout_, ranks - 1};
+  }
   std::vector<double> seconds(static_cast<std::size_t>(ranks));
-  run_batch(session_.impl(), 0, counts, *backtester_, dealt_, gathered_, &seconds, false, &stop_requested_, batches_++);
+  try {
+    broadcast_command(comm, Command{CommandKind::evaluate, 0, genomes.size()}, counts, ranks, deadline);
+    run_batch(session_.impl(), 0, counts, *backtester_, dealt_, gathered_, &seconds, false, &stop_requested_,
+              batches_++, deadline);
+  } catch (const NoAnswer&) {
+    finished_ = true;  // a stuck rank cannot be released: the caller aborts the job
+    throw;
+  }
   for (std::size_t i = 0; i < genomes.size(); ++i) results[deal.order[i]] = gathered_[i];
   const double wall = std::chrono::duration<double>(Clock::now() - start).count();
   double slowest = 0;
@@ -344,6 +390,17 @@ void MpiEvaluator::finish(int status) {
   std::vector<int> counts;
   broadcast_command(session_.impl().comm(), Command{CommandKind::finish, status, 0}, counts, session_.size());
 }
+
+NoAnswer::NoAnswer(int workers, double seconds)
+    : Error((workers == 1 ? std::string("rank 1 did not answer") : "ranks 1.." + std::to_string(workers) +
+             " did not all answer (a gather cannot tell which is missing)") +
+                " within " + [&] {
+                  std::ostringstream text;
+                  text << seconds;
+                  return text.str();
+                }() + " s",
+            ExitCode::hung),
+      seconds_(seconds) {}
 
 int serve_evaluations(const Session& session, const MarketData& data, const ExecutionSettings& settings,
                       const std::function<bool()>& stop_requested) {

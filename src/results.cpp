@@ -361,7 +361,7 @@ class GenerationTable {
         best_index_(col_i(out, group, "best_index", "index of the best individual in the generation")),
         evaluate_seconds_(col_d(out, group, "evaluate_seconds", "seconds: the slowest rank's evaluation time")),
         communicate_seconds_(col_d(out, group, "communicate_seconds",
-                                   "seconds: wall time of the batch minus evaluate_seconds (scatter, gather, waiting)")),
+                                   "seconds: wall time of the batch minus evaluate_seconds (sending, receiving, waiting)")),
         operator_seconds_(col_d(out, group, "operator_seconds",
                                 "seconds: selection, crossover and mutation that produced the generation")),
         imbalance_(col_d(out, group, "imbalance", "slowest rank's evaluation time over the mean (1 = balanced)")),

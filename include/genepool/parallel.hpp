@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "genepool/bar_window.hpp"
+#include "genepool/error.hpp"
 #include "genepool/evaluator.hpp"
 #include "genepool/execution.hpp"
 #include "genepool/market_data.hpp"
@@ -55,8 +56,22 @@ MarketData broadcast_market_data(const Session& session, MarketData data, Broadc
 // Rank 0's `value` on every rank.
 ExecutionSettings broadcast_settings(const Session& session, const ExecutionSettings& value);
 
-// Rank 0's side of the distributed evaluation: scatters genomes (MPI_Scatterv), evaluates its
-// own share, gathers the evaluations (MPI_Gatherv). The other ranks run serve_evaluations().
+// Thrown on rank 0 when the workers did not all answer a batch in time (ExitCode::hung): one or
+// more is stuck, and only MPI_Abort (Session::abort) can end the job. The batch is one collective
+// gather, which cannot tell which rank is missing.
+class NoAnswer : public Error {
+ public:
+  NoAnswer(int workers, double seconds);
+  double seconds() const { return seconds_; }
+
+ private:
+  double seconds_;
+};
+
+// Rank 0's side of the distributed evaluation: broadcasts the command and the shares' sizes,
+// scatters the genomes (MPI_Iscatterv), evaluates its own share, gathers the evaluations
+// (MPI_Igatherv). The other ranks run serve_evaluations(). The collectives are the non-blocking
+// forms so that rank 0 can give up on a batch at a deadline (set_timeout).
 class MpiEvaluator final : public Evaluator {
  public:
   MpiEvaluator(const Session& session, const MarketData& data, const ExecutionSettings& settings);
@@ -75,6 +90,9 @@ class MpiEvaluator final : public Evaluator {
   Backtester& backtester() { return *backtester_; }
   // True once a worker has reported, with a batch's results, that it was asked to stop.
   bool stop_requested() const { return stop_requested_; }
+  // With `seconds` > 0, evaluate() throws NoAnswer when the workers have not all answered a batch
+  // `seconds` after it was sent out (0: wait for ever).
+  void set_timeout(double seconds) { timeout_ = seconds; }
 
  private:
   const Session& session_;
@@ -89,6 +107,7 @@ class MpiEvaluator final : public Evaluator {
   std::vector<double> costs_;       // estimated cost of each genome of the batch
   std::vector<Genome> dealt_;       // the batch in dealt order
   std::vector<Evaluation> gathered_;
+  double timeout_ = 0;
 };
 
 // A worker rank's loop: evaluate each share rank 0 scatters until it calls finish(); returns its status.
@@ -106,7 +125,7 @@ struct Share {
 };
 Share share_of(std::size_t count, int rank, int ranks);
 
-// A batch dealt out by estimated cost, for the Scatterv/Gatherv of one generation: the items in
+// A batch dealt out by estimated cost, for the messages of one generation: the items in
 // decreasing cost (ties by index) each go to the rank with the least cost so far (ties: the lowest
 // rank), so every rank gets a like mix of strategy types. `order` lists the items rank by rank (each
 // rank's in increasing index), `counts[r]` is how many rank r takes, `loads[r]` their total cost.

@@ -48,6 +48,8 @@ class RunCheckpointer final : public EvolutionObserver {
   void add_recorder(EvolutionObserver* recorder) { recorders_.push_back(recorder); }
 
   std::size_t replayed_generations() const { return replayed_; }
+  // Generations completed so far (while a resume replays: the checkpoint's), i.e. the one under way.
+  std::size_t generations_done() const { return state_.generations; }
   const std::filesystem::path& path() const { return path_; }
 
  private:

@@ -35,6 +35,7 @@ struct EvolveOptions {
   bool quiet = false;
   std::string resume;                 // a checkpoint file to continue from
   std::size_t checkpoint_every = 10;  // generations between checkpoints (0: only when stopped)
+  double generation_timeout = 0;      // seconds a generation may wait for a rank (0: for ever)
   std::vector<std::string> strategies;
   std::string objective = "sharpe";
   std::string crossover = "sbx";
@@ -115,6 +116,7 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
               Prepared& prepared, const ExecutionSettings& execution) {
   const auto start = std::chrono::steady_clock::now();
   parallel::MpiEvaluator evaluator(session, prepared.data, execution);
+  evaluator.set_timeout(options.generation_timeout);
   const std::size_t resumed = prepared.checkpoint.generations;
   ResumableEvaluator resumable(evaluator, std::move(prepared.checkpoint.log));
   // The writer gets the settings as given, so it can record whether bars per year was inferred.
@@ -144,10 +146,20 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
     result = evolve(evolution, resumable, observers);
   } catch (const StopRun& stop) {
     evaluator.finish(static_cast<int>(ExitCode::interrupted));
-    std::cerr << "genepool: stopped by " << (stop.signal != 0 ? signal_name(stop.signal) : "a signal on another rank")
-              << " after generation " << stop.generation << "; checkpoint " << checkpointer.path().string()
-              << "; continue with the same options and --resume " << checkpointer.path().string() << '\n';
+    std::cerr << "genepool: stopped by " + std::string(stop.signal != 0 ? signal_name(stop.signal) : "a signal on another rank") +
+                     " after generation " + std::to_string(stop.generation) + "; checkpoint " +
+                     checkpointer.path().string() + "; continue with the same options and --resume " +
+                     checkpointer.path().string() + '\n';
     return static_cast<int>(ExitCode::interrupted);
+  } catch (const parallel::NoAnswer& hung) {
+    std::error_code ec;
+    const bool saved = std::filesystem::exists(checkpointer.path(), ec);
+    throw Error("generation " + std::to_string(checkpointer.generations_done()) + ": " + hung.what() +
+                    " (generation-timeout); the job is aborted; " +
+                    (saved ? "resume from " + checkpointer.path().string()
+                           : std::string("no checkpoint was written yet (checkpoint-every ") +
+                                 std::to_string(options.checkpoint_every) + ")"),
+                ExitCode::hung);
   }
   const ValidationReport validation = validate(prepared.validation, evolution, result, trials, prepared.split,
                                                prepared.data, execution, evaluator, set_window,
@@ -211,11 +223,13 @@ int run_evolve(const EvolveOptions& options) {
     prepared.run.broadcast_seconds = broadcast.seconds;
     return run_root(session, options, evolution, prepared, execution);
   } catch (const Error& error) {
-    std::cerr << "genepool: error on rank " << session.rank() << ": " << error.what() << '\n';
-    if (!root) session.abort(static_cast<int>(error.code()));
+    // One write, so that the line is not interleaved with the launcher's output.
+    std::cerr << "genepool: error on rank " + std::to_string(session.rank()) + ": " + error.what() + '\n';
+    // A hung rank cannot be released: rank 0 (its results file removed on the way here) ends the job.
+    if (!root || error.code() == ExitCode::hung) session.abort(static_cast<int>(error.code()));
     return static_cast<int>(error.code());
   } catch (const std::exception& error) {
-    std::cerr << "genepool: internal error on rank " << session.rank() << ": " << error.what() << '\n';
+    std::cerr << "genepool: internal error on rank " + std::to_string(session.rank()) + ": " + error.what() + '\n';
     if (!root) session.abort(static_cast<int>(ExitCode::failure));
     return static_cast<int>(ExitCode::failure);
   }
@@ -245,6 +259,9 @@ void add_evolve_command(CLI::App& app, int& argc, char**& argv) {
   command->add_option("--resume", options->resume,
                       "Continue the stopped run whose checkpoint this is (OUT.checkpoint), with the same settings")
       ->check(CLI::ExistingFile);
+  command->add_option("--generation-timeout", options->generation_timeout,
+                      "Seconds a generation may wait for the ranks' answers before the job is ended (0: no limit)")
+      ->check(CLI::Range(0.0, 1e9))->capture_default_str();
   command->add_option("--seed", options->evolution.seed, "Seed of the run's one random generator")->capture_default_str();
 
   command->add_option("--population", ga.population, "Individuals per generation")
