@@ -9,6 +9,7 @@ void add_synth_command(CLI::App& app);
 void add_backtest_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_export_command(CLI::App& app);
+void add_collect_command(CLI::App& app);
 // MPI starts inside the command (argc/argv go to MPI_Init).
 void add_evolve_command(CLI::App& app, int& argc, char**& argv);
 

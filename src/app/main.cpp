@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   app::add_evolve_command(app, argc, argv);
   app::add_report_command(app);
   app::add_export_command(app);
+  app::add_collect_command(app);
 
   const bool speaks = launcher_rank() == 0;
   try {
