@@ -75,6 +75,7 @@ class ResultsWriter final : public EvolutionObserver {
   std::chrono::steady_clock::time_point started_;
   std::string where_;  // the object being written, for error messages
   std::unique_ptr<File> file_;
+  MultiObjectiveSettings multi_;  // NSGA-II: the front's columns and /pareto
 };
 
 // Checks before a run starts, so that a run never finishes only to fail at writing: throws IoError

@@ -19,6 +19,7 @@
 #include "genepool/strategy.hpp"
 #include "genepool/version.hpp"
 #include "progress.hpp"
+#include "search_options.hpp"
 
 namespace genepool::app {
 namespace {
@@ -32,6 +33,8 @@ struct EvolveOptions {
   std::string objective = "sharpe";
   std::string crossover = "sbx";
   std::string mutation = "gaussian";
+  std::string mode = "ga";
+  std::vector<std::string> objectives{"sharpe:max", "max_drawdown:min", "turnover:min"};
   EvolutionSettings evolution;
   ExecutionSettings execution;
   CLI::App* command = nullptr;
@@ -59,6 +62,8 @@ EvolutionSettings resolve_evolution(const EvolveOptions& options) {
   settings.ga.strategies.clear();
   for (const auto& name : options.strategies) settings.ga.strategies.push_back(strategy_id(name));
   check(settings.ga);
+  settings.multi = resolve_multi_objective(options.mode, options.objectives,
+                                           options.command->get_option("--objectives")->count() > 0);
   return settings;
 }
 
@@ -221,6 +226,7 @@ void add_evolve_command(CLI::App& app, int& argc, char**& argv) {
       ->check(CLI::Range(0.0001, 1.0))->capture_default_str();
   command->add_option("--type-switch-rate", ga.type_switch_rate, "Probability that a child switches strategy type")
       ->check(CLI::Range(0.0, 1.0))->capture_default_str();
+  add_search_options(*command, options->mode, options->objectives, ga);
   command->add_flag("--no-cache{false}", options->evolution.evaluation_cache,
                     "Backtest every individual, also genomes already evaluated in the run (identical results; for benchmarks)");
   command->add_option("--top", options->evolution.hall_of_fame, "Distinct best strategies kept with their equity curves")
