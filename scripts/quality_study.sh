@@ -16,7 +16,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 GENEPOOL=${GENEPOOL:-$HERE/build/release/bin/genepool}
 DATA_DIR=${DATA_DIR:-$HERE/../shared/data}
-SERIES=${SERIES:-"GOOG.csv orcl-1995-2014.txt nvda-1999-2014.txt"}
+SERIES=${SERIES:-"GOOG.csv nvda-1999-2014.txt yhoo-1996-2014.txt EURUSD.csv orcl-1995-2014.txt"}
 TYPES=${TYPES:-"sma_crossover ema_crossover donchian_breakout"}
 SEEDS=${SEEDS:-"1 2 3 4 5"}
 GA_ARGS=${GA_ARGS:-}

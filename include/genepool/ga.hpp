@@ -16,7 +16,7 @@ enum class CrossoverKind { uniform, blend, sbx };
 enum class MutationKind { gaussian, reset };
 
 struct GaSettings {
-  std::size_t population = 100;
+  std::size_t population = 200;
   std::size_t generations = 20;        // generations after the initial one
   std::vector<std::uint32_t> strategies;  // the types in play (registry indices); all when empty
   std::size_t tournament_size = 3;
