@@ -6,6 +6,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <cerrno>
+#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -21,25 +23,55 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The whole file in one buffer, read without first zeroing it.
-struct FileText {
-  std::unique_ptr<char[]> bytes;
-  std::size_t size = 0;
-  std::string_view view() const { return {bytes.get(), size}; }
+constexpr std::size_t kBlockBytes = 1 << 20;  // the file is read in blocks of this size, never whole
+
+// An open file for reading, closed on scope exit; failures are IoErrors naming the file.
+class InputFile {
+ public:
+  explicit InputFile(const fs::path& file) : name_(file.string()) {
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec))
+      throw IoError(name_ + ": cannot read: " + (fs::exists(file, ec) ? "not a regular file" : "no such file"));
+    handle_ = std::fopen(file.c_str(), "rb");
+    if (handle_ == nullptr) throw IoError(name_ + ": cannot open for reading: " + std::strerror(errno));
+  }
+  InputFile(const InputFile&) = delete;
+  InputFile& operator=(const InputFile&) = delete;
+  ~InputFile() { std::fclose(handle_); }
+
+  // Reads up to `size` bytes into `into`; returns how many (0 at the end of the file).
+  std::size_t read(char* into, std::size_t size) {
+    const std::size_t got = std::fread(into, 1, size, handle_);
+    if (got < size && std::ferror(handle_)) throw IoError(name_ + ": read failed: " + std::strerror(errno));
+    return got;
+  }
+
+ private:
+  std::string name_;
+  std::FILE* handle_ = nullptr;
 };
 
-FileText read_whole_file(const fs::path& file) {
-  std::error_code ec;
-  if (!fs::is_regular_file(file, ec))
-    throw IoError(file.string() + ": cannot read: " + (fs::exists(file, ec) ? "not a regular file" : "no such file"));
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw IoError(file.string() + ": cannot open for reading");
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  in.seekg(0, std::ios::beg);
-  FileText text{std::make_unique_for_overwrite<char[]>(static_cast<std::size_t>(size)), static_cast<std::size_t>(size)};
-  if (size > 0 && !in.read(text.bytes.get(), size)) throw IoError(file.string() + ": read failed");
-  return text;
+// Rows after the header, from a first pass over the file: the line ends before the last non-blank
+// character (as many as the parser will find rows, for a well-formed file; an upper bound otherwise).
+std::size_t count_rows(const fs::path& file) {
+  InputFile in(file);
+  const auto block = std::make_unique_for_overwrite<char[]>(kBlockBytes);
+  std::size_t line_ends = 0;
+  std::size_t trailing = 0;  // line ends after the last non-blank character so far
+  while (const std::size_t got = in.read(block.get(), kBlockBytes)) {
+    const char* p = block.get();
+    const char* end = p + got;
+    while (const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p))) {
+      ++line_ends;
+      p = static_cast<const char*>(nl) + 1;
+    }
+    std::size_t ends = 0;  // line ends after this block's last non-blank character
+    const char* q = end;
+    for (; q != block.get() && (q[-1] == '\n' || q[-1] == '\r' || q[-1] == ' ' || q[-1] == '\t'); --q)
+      ends += q[-1] == '\n' ? 1 : 0;
+    trailing = q == block.get() ? trailing + ends : ends;
+  }
+  return line_ends - trailing;
 }
 
 std::string_view trim(std::string_view s) {
@@ -84,26 +116,42 @@ struct Header {
   std::array<std::size_t, role_count> index; // column of each role, or `absent`
 };
 
-// Walks the text line by line; line numbers count from 1.
+// Walks a file line by line, reading it in blocks; a line's view is valid until the next call.
+// Line numbers count from 1.
 class LineCursor {
  public:
-  explicit LineCursor(std::string_view text) : text_(text) {}
+  explicit LineCursor(const fs::path& file) : in_(file), buffer_(kBlockBytes) {}
+
   bool next(std::string_view& line) {
-    if (pos_ >= text_.size()) return false;
-    const char* start = text_.data() + pos_;
-    const void* nl = std::memchr(start, '\n', text_.size() - pos_);
-    const std::size_t len = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - start) : text_.size() - pos_;
+    const void* nl = nullptr;
+    while ((nl = std::memchr(buffer_.data() + begin_, '\n', end_ - begin_)) == nullptr && !at_end_) refill();
+    if (nl == nullptr && begin_ == end_) return false;
+    const char* start = buffer_.data() + begin_;
+    const std::size_t len = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - start) : end_ - begin_;
     line = std::string_view(start, len);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    pos_ += len + 1;
+    begin_ += nl ? len + 1 : len;
     ++number_;
     return true;
   }
   long number() const { return number_; }
 
  private:
-  std::string_view text_;
-  std::size_t pos_ = 0;
+  // Moves the unread part to the front and reads more after it (growing the buffer for a long line).
+  void refill() {
+    std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+    if (end_ == buffer_.size()) buffer_.resize(2 * buffer_.size());
+    const std::size_t got = in_.read(buffer_.data() + end_, buffer_.size() - end_);
+    end_ += got;
+    at_end_ = got == 0;
+  }
+
+  InputFile in_;
+  std::vector<char> buffer_;
+  std::size_t begin_ = 0, end_ = 0;  // the unread bytes
+  bool at_end_ = false;
   long number_ = 0;
 };
 
@@ -149,7 +197,7 @@ bool parse_plain_decimal(std::string_view s, double& out) {
 
 class CsvParser {
  public:
-  CsvParser(const fs::path& file, std::string_view text) : file_(file.string()), cursor_(text) {}
+  explicit CsvParser(const fs::path& file) : file_(file.string()), cursor_(file) {}
 
   MarketData parse(std::string symbol, std::size_t row_estimate);
 
@@ -336,13 +384,10 @@ MarketData CsvParser::parse(std::string symbol, std::size_t row_estimate) {
 }  // namespace
 
 MarketData read_csv(const std::filesystem::path& file, std::string symbol) {
-  const FileText text = read_whole_file(file);
   if (symbol.empty()) symbol = upper(file.stem().string());
-  const std::string_view view = text.view();
-  // Rows after the header, blank trailing lines aside: exact unless the parser then fails.
-  const std::string_view content = view.substr(0, view.find_last_not_of(" \t\r\n") + 1);
-  const auto rows = static_cast<std::size_t>(std::count(content.begin(), content.end(), '\n'));
-  return CsvParser(file, view).parse(std::move(symbol), rows);
+  // Two passes over the file, neither holding it: count the rows, then parse into buffers of that size.
+  const std::size_t rows = count_rows(file);
+  return CsvParser(file).parse(std::move(symbol), rows);
 }
 
 void write_csv(const MarketData& data, const std::filesystem::path& file) {

@@ -163,14 +163,14 @@ class Out {
     return g;
   }
 
-  // A dataset of `dims` (row-major) from `values`, which holds their product.
+  // A dataset of `dims` (row-major) from `values`, which holds their product (nullptr: written later).
   template <class T>
   H5::DataSet array(const H5::Group& group, const std::string& name, const T* values, std::vector<hsize_t> dims,
                     const std::string& description) {
     where_ = "dataset '" + child_path(group, name) + "'";
     const H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
     H5::DataSet set = group.createDataSet(name, Types<T>::file(), space);
-    if (space.getSimpleExtentNpoints() > 0) set.write(values, Types<T>::memory());
+    if (values != nullptr && space.getSimpleExtentNpoints() > 0) set.write(values, Types<T>::memory());
     text(set, "description", description);
     return set;
   }
@@ -603,15 +603,15 @@ void write_strategies(Out& out, const H5::H5File& file) {
 }
 
 // `by_fitness`: sorted best first; otherwise kept in the given order (NSGA-II: the knee first).
-void write_best(Out& out, const H5::H5File& file, std::span<const BestStrategy> best, std::size_t bars,
-                bool by_fitness) {
+void write_best(Out& out, const H5::H5File& file, std::span<const HallOfFameEntry> best, const CurveOf& curve_of,
+                std::size_t bars, const fs::path& path, bool by_fitness) {
   const H5::Group group =
       out.group(file, "best", "the best distinct strategies of the run, best first, with equity curves");
   // Best first; a NaN fitness ranks last.
   std::vector<std::size_t> order(best.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   const auto key = [&](std::size_t i) {
-    const double f = best[i].entry.fitness;
+    const double f = best[i].fitness;
     return std::isnan(f) ? -std::numeric_limits<double>::infinity() : f;
   };
   if (by_fitness)
@@ -622,13 +622,12 @@ void write_best(Out& out, const H5::H5File& file, std::span<const BestStrategy> 
   const std::size_t k = best.size();
   std::vector<std::int32_t> rank, strategy, generation, status;
   std::vector<std::string> names, param_names(k * kMaxParams);
-  std::vector<double> params, fitness, metrics, equity;
+  std::vector<double> params, fitness, metrics;
   params.reserve(k * kMaxParams);
   metrics.reserve(k * kMetricCount);
-  equity.reserve(k * bars);
   for (std::size_t r = 0; r < k; ++r) {
-    const BestStrategy& b = best[order[r]];
-    const Genome& genome = b.entry.genome;
+    const HallOfFameEntry& entry = best[order[r]];
+    const Genome& genome = entry.genome;
     rank.push_back(to_i32(r + 1, "rank"));
     strategy.push_back(static_cast<std::int32_t>(genome.strategy));
     const bool known = genome.strategy < registry.size();
@@ -637,11 +636,10 @@ void write_best(Out& out, const H5::H5File& file, std::span<const BestStrategy> 
       for (std::size_t p = 0; p < registry[genome.strategy].params.size() && p < kMaxParams; ++p)
         param_names[r * kMaxParams + p] = registry[genome.strategy].params[p].name;
     params.insert(params.end(), genome.params.begin(), genome.params.end());
-    fitness.push_back(b.entry.fitness);
-    generation.push_back(to_i32(b.entry.generation, "generation"));
-    status.push_back(static_cast<std::int32_t>(b.entry.evaluation.status));
-    for (const auto& field : fields) metrics.push_back(b.entry.evaluation.metrics.*field.member);
-    equity.insert(equity.end(), b.curve.equity.begin(), b.curve.equity.end());
+    fitness.push_back(entry.fitness);
+    generation.push_back(to_i32(entry.generation, "generation"));
+    status.push_back(static_cast<std::int32_t>(entry.evaluation.status));
+    for (const auto& field : fields) metrics.push_back(entry.evaluation.metrics.*field.member);
   }
   const hsize_t n = k;
   out.array(group, "rank", rank.data(), {n}, "1 = best");
@@ -657,10 +655,27 @@ void write_best(Out& out, const H5::H5File& file, std::span<const BestStrategy> 
       out.array(group, "metrics", metrics.data(), {n, kMetricCount},
                 "backtest metrics over the whole data, one column per name in this dataset's attribute 'columns'");
   describe_metrics(out, metric_set);
-  const H5::DataSet equity_set = out.array(group, "equity", equity.data(), {n, static_cast<hsize_t>(bars)},
-                                           "equity per bar (starts at 1): prod(1 + portfolio return) up to the bar; "
-                                           "bar times in /best/timestamps");
+
+  // The curves, one row at a time: only one strategy's curve is in memory.
+  const hsize_t width = bars;
+  const H5::DataSet equity_set = out.array<double>(group, "equity", nullptr, {n, width},
+                                                   "equity per bar (starts at 1): prod(1 + portfolio return) up to "
+                                                   "the bar; bar times in /best/timestamps");
   out.text(equity_set, "timestamps", "/data/timestamps");
+  BacktestCurve curve;
+  for (std::size_t r = 0; r < k; ++r) {
+    curve_of(best[order[r]], curve);
+    if (curve.equity.size() != bars)
+      throw Error("results: " + path.string() + ": best strategy " + std::to_string(r + 1) + " has an equity curve of " +
+                  std::to_string(curve.equity.size()) + " values; expected one per bar (" + std::to_string(bars) + ")");
+    out.where() = "dataset '/best/equity' row " + std::to_string(r);
+    const hsize_t start[2] = {r, 0};
+    const hsize_t count[2] = {1, width};
+    H5::DataSpace file_space = equity_set.getSpace();
+    file_space.selectHyperslab(H5S_SELECT_SET, count, start);
+    const H5::DataSpace memory_space(1, &width);
+    if (width > 0) equity_set.write(curve.equity.data(), H5::PredType::NATIVE_DOUBLE, memory_space, file_space);
+  }
 
   out.where() = "soft link '/best/timestamps'";
   if (H5Lcreate_soft("/data/timestamps", group.getId(), "timestamps", H5P_DEFAULT, H5P_DEFAULT) < 0)
@@ -777,17 +792,13 @@ void ResultsWriter::on_generation(const GenerationView& generation) {
   ++generations_;
 }
 
-void ResultsWriter::finish(const EvolutionResult& result, std::span<const BestStrategy> best) {
+void ResultsWriter::finish(const EvolutionResult& result, std::span<const HallOfFameEntry> best,
+                           const CurveOf& curve_of) {
   if (!file_) throw Error("results: " + path_.string() + ": finish() called twice");
   if (result.history.size() != generations_)
     throw Error("results: " + path_.string() + ": the writer recorded " + std::to_string(generations_) +
                 " generations but the run has " + std::to_string(result.history.size()) +
                 "; pass the writer to evolve() as an observer");
-  for (std::size_t i = 0; i < best.size(); ++i)
-    if (best[i].curve.equity.size() != bars_)
-      throw Error("results: " + path_.string() + ": best strategy " + std::to_string(i) + " has an equity curve of " +
-                  std::to_string(best[i].curve.equity.size()) + " values; expected one per bar (" +
-                  std::to_string(bars_) + ")");
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   try {
     Out& out = file_->out;
@@ -807,7 +818,7 @@ void ResultsWriter::finish(const EvolutionResult& result, std::span<const BestSt
         crowding->append(result.crowding.data(), result.crowding.size());
       }
     }
-    write_best(out, h5, best, bars_, !multi_.enabled);
+    write_best(out, h5, best, curve_of, bars_, path_, !multi_.enabled);
     EvolutionSettings settings;
     settings.multi = multi_;
     if (multi_.enabled) write_pareto(out, h5, settings, result);

@@ -28,6 +28,21 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// One of the best strategies with its curve, as the writer's curve function would compute it.
+struct FakeBest {
+  HallOfFameEntry entry;
+  BacktestCurve curve;
+};
+
+// ResultsWriter::finish with `best`'s entries and stored curves.
+void finish(ResultsWriter& writer, const EvolutionResult& result, const std::vector<FakeBest>& best) {
+  std::vector<HallOfFameEntry> entries;
+  for (const FakeBest& b : best) entries.push_back(b.entry);
+  writer.finish(result, entries, [&](const HallOfFameEntry& entry, BacktestCurve& curve) {
+    curve = best[static_cast<std::size_t>(&entry - entries.data())].curve;
+  });
+}
+
 // A small hand-made run: 2 symbols × 6 daily bars, 3 generations of 4 individuals, 2 best strategies.
 struct FakeRun {
   MarketData data;
@@ -38,7 +53,7 @@ struct FakeRun {
   std::vector<std::vector<Evaluation>> evaluations;
   std::vector<std::vector<double>> fitness;
   EvolutionResult result;
-  std::vector<BestStrategy> best;
+  std::vector<FakeBest> best;
 
   static constexpr std::size_t kBars = 6;
   static constexpr std::size_t kPopulation = 4;
@@ -117,7 +132,7 @@ struct FakeRun {
     result.fitness = fitness.back();
     // Given out of order: the writer stores them best first.
     for (std::size_t i : {1UL, 3UL}) {
-      BestStrategy b{{result.population[i], result.evaluations[i], result.fitness[i], i % kGenerations}, {}};
+      FakeBest b{{result.population[i], result.evaluations[i], result.fitness[i], i % kGenerations}, {}};
       for (std::size_t t = 0; t < kBars; ++t) b.curve.equity.push_back(1.0 + 0.01 * static_cast<double>(t * i));
       result.hall_of_fame.push_back(b.entry);
       best.push_back(b);
@@ -132,7 +147,7 @@ struct FakeRun {
   void write(const fs::path& path, bool force = false) const {
     ResultsWriter writer(path, force, run, data, evolution, execution);
     feed(writer);
-    writer.finish(result, best);
+    finish(writer, result, best);
   }
 };
 
@@ -164,11 +179,11 @@ TEST_CASE("results: the file appears only after finish()", "[results]") {
   fake.feed(writer);
   CHECK(fs::exists(writer.partial_path()));
   CHECK_FALSE(fs::exists(path));
-  writer.finish(fake.result, fake.best);
+  finish(writer, fake.result, fake.best);
   CHECK(fs::exists(path));
   CHECK_FALSE(fs::exists(writer.partial_path()));
   CHECK(is_hdf5(path));
-  CHECK_THROWS_WITH(writer.finish(fake.result, fake.best), Contains("finish() called twice"));
+  CHECK_THROWS_WITH(finish(writer, fake.result, fake.best), Contains("finish() called twice"));
 }
 
 TEST_CASE("results: an existing file is refused without --force and replaced with it", "[results]") {
@@ -189,7 +204,7 @@ TEST_CASE("results: an existing file is refused without --force and replaced wit
     ResultsWriter writer(path, true, fake.run, fake.data, fake.evolution, fake.execution);
     fake.feed(writer);
     CHECK(read_file(path) == "an older run");  // untouched until finish()
-    writer.finish(fake.result, fake.best);
+    finish(writer, fake.result, fake.best);
   }
   CHECK(is_hdf5(path));
 }
@@ -245,13 +260,13 @@ TEST_CASE("results: inconsistent input is refused with the reason", "[results]")
   SECTION("a writer that missed generations") {
     ResultsWriter writer(path, false, fake.run, fake.data, fake.evolution, fake.execution);
     writer.on_generation(GenerationView{fake.result.history[0], fake.populations[0], fake.evaluations[0], fake.fitness[0]});
-    CHECK_THROWS_WITH(writer.finish(fake.result, fake.best), Contains("recorded 1 generations") && Contains("has 3"));
+    CHECK_THROWS_WITH(finish(writer, fake.result, fake.best), Contains("recorded 1 generations") && Contains("has 3"));
   }
   SECTION("an equity curve that is not one value per bar") {
     fake.best[1].curve.equity.pop_back();
     ResultsWriter writer(path, false, fake.run, fake.data, fake.evolution, fake.execution);
     fake.feed(writer);
-    CHECK_THROWS_WITH(writer.finish(fake.result, fake.best), Contains("5 values") && Contains("one per bar (6)"));
+    CHECK_THROWS_WITH(finish(writer, fake.result, fake.best), Contains("5 values") && Contains("one per bar (6)"));
   }
   SECTION("a generation whose spans disagree") {
     ResultsWriter writer(path, false, fake.run, fake.data, fake.evolution, fake.execution);

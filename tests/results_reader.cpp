@@ -33,7 +33,7 @@ struct SmallRun {
   ExecutionSettings execution;
   RunInfo run;
   EvolutionResult result;
-  std::vector<BestStrategy> best;
+  std::vector<BacktestCurve> curves;  // the best strategies' curves, best first
   fs::path path;
 
   explicit SmallRun(const std::string& name) {
@@ -61,12 +61,10 @@ struct SmallRun {
     std::vector<EvolutionObserver*> observers{&writer};
     result = evolve(evolution, evaluator, observers);
     Backtester backtester(data, execution);
-    for (const auto& entry : result.hall_of_fame) {
-      BestStrategy b{entry, {}};
-      backtester.evaluate(entry.genome, b.curve);
-      best.push_back(std::move(b));
-    }
-    writer.finish(result, best);
+    for (const auto& entry : result.hall_of_fame) backtester.evaluate(entry.genome, curves.emplace_back());
+    writer.finish(result, result.hall_of_fame, [&](const HallOfFameEntry& entry, BacktestCurve& curve) {
+      curve = curves[static_cast<std::size_t>(&entry - result.hall_of_fame.data())];
+    });
   }
 };
 
@@ -107,7 +105,7 @@ TEST_CASE("results_reader: a run reads back as written", "[results_reader]") {
   const PriceMatrix& close = small.data.close;
   const double expected = (close(last, 0) / close(0, 0) + close(last, 1) / close(0, 1)) / 2;
   CHECK(r.data.buy_and_hold_equity.back() == Approx(expected).epsilon(1e-15));
-  CHECK(r.data.buy_and_hold_equity.back() - 1 == Approx(small.best[0].entry.evaluation.metrics.buy_and_hold).epsilon(1e-12));
+  CHECK(r.data.buy_and_hold_equity.back() - 1 == Approx(small.result.hall_of_fame[0].evaluation.metrics.buy_and_hold).epsilon(1e-12));
 
   REQUIRE(r.strategies.size() == strategy_registry().size());
   CHECK(r.strategies[0].name == strategy_registry()[0].name);
@@ -126,7 +124,7 @@ TEST_CASE("results_reader: a run reads back as written", "[results_reader]") {
   for (auto n : r.status_counts) counted += n;
   CHECK(counted == 36);
 
-  REQUIRE(r.best.size() == small.best.size());
+  REQUIRE(r.best.size() == small.curves.size());
   REQUIRE(r.best_metrics.rows == r.best.size());
   for (std::size_t k = 0; k < r.best.size(); ++k) {
     const HallOfFameEntry& entry = small.result.hall_of_fame[k];
@@ -135,7 +133,7 @@ TEST_CASE("results_reader: a run reads back as written", "[results_reader]") {
     CHECK(r.best[k].param_names.size() == strategy_registry()[entry.genome.strategy].params.size());
     CHECK(r.best[k].params == entry.genome.params);
     CHECK(r.best[k].fitness == entry.fitness);
-    CHECK(r.best[k].equity == small.best[k].curve.equity);
+    CHECK(r.best[k].equity == small.curves[k].equity);
     for (const auto& field : metric_fields())
       CHECK((r.best_metrics.at(k, field.name) == entry.evaluation.metrics.*field.member ||
              (std::isnan(r.best_metrics.at(k, field.name)) && std::isnan(entry.evaluation.metrics.*field.member))));

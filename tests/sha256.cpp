@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <random>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -32,6 +34,30 @@ TEST_CASE("sha256: the FIPS 180-4 test vectors", "[sha256]") {
   CHECK(hash_of("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrs"
                 "tnopqrstu") == "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
   CHECK(hash_of(std::string(1'000'000, 'a')) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+TEST_CASE("sha256: the SHA-extension engine agrees with the portable reference on random messages", "[sha256]") {
+  using genepool::Sha256Engine;
+  if (!genepool::sha256_extensions_available()) {
+    WARN("this CPU has no SHA extensions: only the portable engine runs here");
+    CHECK_THROWS(sha256_hex({}, Sha256Engine::sha_extensions));
+    return;
+  }
+  std::mt19937_64 random(20261128);
+  std::vector<std::byte> bytes(300'000);
+  for (auto& b : bytes) b = static_cast<std::byte>(random());
+  // Every length across one and two blocks' padding rules, then a few long messages.
+  std::vector<std::size_t> sizes;
+  for (std::size_t n = 0; n <= 200; ++n) sizes.push_back(n);
+  for (std::size_t n : {4095UL, 4096UL, 65'537UL, 300'000UL}) sizes.push_back(n);
+  for (std::size_t n : sizes) {
+    const std::span<const std::byte> message(bytes.data(), n);
+    INFO("length " << n);
+    CHECK(sha256_hex(message, Sha256Engine::sha_extensions) == sha256_hex(message, Sha256Engine::portable));
+  }
+  const std::string million(1'000'000, 'a');
+  CHECK(sha256_hex(std::as_bytes(std::span(million.data(), million.size())), Sha256Engine::sha_extensions) ==
+        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
 TEST_CASE("sha256: a file hashes like its bytes, across padding and chunk boundaries", "[sha256]") {

@@ -64,6 +64,8 @@ class MpiEvaluator final : public Evaluator {
   int ranks() const override;
   // Releases the workers: they return `status` from serve_evaluations(). Called once, by rank 0.
   void finish(int status);
+  // Rank 0's backtester over the whole data, for work outside the evolution (the best strategies' curves).
+  Backtester& backtester() { return backtester_; }
 
  private:
   const Session& session_;

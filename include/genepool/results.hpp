@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -33,11 +34,10 @@ struct RunInfo {
   double broadcast_seconds = 0;    // and the time it took
 };
 
-// One of the best strategies found, with its backtest over the whole data.
-struct BestStrategy {
-  HallOfFameEntry entry;
-  BacktestCurve curve;  // equity must have one value per bar
-};
+// Fills `curve` with the backtest of one of the best strategies over the whole data (equity must
+// have one value per bar). The writer asks for one curve at a time and reuses `curve`, so only one
+// strategy's curves are in memory however many best strategies the file keeps.
+using CurveOf = std::function<void(const HallOfFameEntry& entry, BacktestCurve& curve)>;
 
 // Writes a results file as the run goes: one generation at a time, then the final population and the
 // best strategies. Everything goes to `path` + ".partial"; finish() renames it onto `path`, so a file at
@@ -56,9 +56,10 @@ class ResultsWriter final : public EvolutionObserver {
   // Appends one generation's statistics and individuals.
   void on_generation(const GenerationView& generation) override;
 
-  // Writes the final population, `best` (sorted by fitness, best first), the end time and totals,
-  // closes the file and renames it onto `path`. Call at most once.
-  void finish(const EvolutionResult& result, std::span<const BestStrategy> best);
+  // Writes the final population, `best` (sorted by fitness, best first; in NSGA-II mode in the given
+  // order, the knee first) with the curves `curve_of` computes, the end time and totals, closes the
+  // file and renames it onto `path`. Call at most once.
+  void finish(const EvolutionResult& result, std::span<const HallOfFameEntry> best, const CurveOf& curve_of);
 
   const std::filesystem::path& path() const { return path_; }
   const std::filesystem::path& partial_path() const { return partial_; }

@@ -85,18 +85,6 @@ Prepared prepare_on_root(const EvolveOptions& options, int ranks, const std::str
   return prepared;
 }
 
-std::vector<BestStrategy> best_with_curves(const EvolutionResult& result, const MarketData& data,
-                                           const ExecutionSettings& execution) {
-  Backtester backtester(data, execution);
-  std::vector<BestStrategy> best;
-  for (const auto& entry : result.hall_of_fame) {
-    BestStrategy strategy{entry, {}};
-    backtester.evaluate(entry.genome, strategy.curve);
-    best.push_back(std::move(strategy));
-  }
-  return best;
-}
-
 // Rank 0 after set-up: the evolution, its results file and its report.
 void run_root(const parallel::Session& session, const EvolveOptions& options, const EvolutionSettings& evolution,
               Prepared& prepared, const ExecutionSettings& execution) {
@@ -115,7 +103,10 @@ void run_root(const parallel::Session& session, const EvolveOptions& options, co
   }
   const EvolutionResult result = evolve(evolution, evaluator, observers);
   evaluator.finish(0);
-  writer.finish(result, best_with_curves(result, prepared.data, execution));
+  // The best strategies' curves, one at a time, with the evaluator's own backtester.
+  writer.finish(result, result.hall_of_fame, [&](const HallOfFameEntry& entry, BacktestCurve& curve) {
+    evaluator.backtester().evaluate(entry.genome, curve);
+  });
   if (!options.quiet) {
     print_summary(std::cout, result, 10);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -240,14 +240,9 @@ void run_root(const parallel::Session& session, const GridOptions& options, Prep
                       result.fitness);
   writer.on_generation({result.history.back(), result.population, result.evaluations, result.fitness});
 
-  Backtester backtester(prepared.data, execution);
-  std::vector<BestStrategy> best;
-  for (const auto& entry : result.hall_of_fame) {
-    BestStrategy strategy{entry, {}};
-    backtester.evaluate(entry.genome, strategy.curve);
-    best.push_back(std::move(strategy));
-  }
-  writer.finish(result, best);
+  writer.finish(result, result.hall_of_fame, [&](const HallOfFameEntry& entry, BacktestCurve& curve) {
+    evaluator.backtester().evaluate(entry.genome, curve);
+  });
   if (!options.quiet) {
     print_summary(std::cout, result, std::min<std::size_t>(10, settings.hall_of_fame));
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
