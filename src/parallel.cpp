@@ -11,6 +11,7 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
 #include <vector>
 
 #include "genepool/error.hpp"
@@ -29,6 +30,21 @@ struct Command {
   std::int32_t status;
   std::uint64_t count;
 };
+
+// Fault injection for tests: GENEPOOL_HANG_RANK=r makes rank r stop answering at its batch
+// GENEPOOL_HANG_BATCH (counted from 0 in this process; default 0), for GENEPOOL_HANG_SECONDS
+// (default: forever), as a rank stuck in a kernel or on a dead node would. Signals do not end it.
+void maybe_hang(int rank, std::size_t batch) {
+  const char* hang_rank = std::getenv("GENEPOOL_HANG_RANK");
+  if (hang_rank == nullptr || std::atoi(hang_rank) != rank) return;
+  const char* hang_batch = std::getenv("GENEPOOL_HANG_BATCH");
+  if (hang_batch != nullptr && std::strtoull(hang_batch, nullptr, 10) != batch) return;
+  if (hang_batch == nullptr && batch != 0) return;
+  const char* hang_seconds = std::getenv("GENEPOOL_HANG_SECONDS");
+  const double seconds = hang_seconds != nullptr ? std::atof(hang_seconds) : 0.0;
+  const auto until = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  while (seconds <= 0 || Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+}
 
 void check_mpi(int code, const char* what) {
   if (code != MPI_SUCCESS) throw Error(std::string("MPI call failed: ") + what);
@@ -96,7 +112,7 @@ Command broadcast_command(MPI_Comm comm, Command command, std::vector<int>& coun
 // wake-ups when ranks outnumber cores.
 void run_batch(const Session::Impl& mpi, int rank, const std::vector<int>& counts, Backtester& backtester,
                std::span<const Genome> all_genomes, std::span<Evaluation> all_results,
-               std::vector<double>* rank_seconds) {
+               std::vector<double>* rank_seconds, bool stop_here, bool* stop_anywhere, std::size_t batch) {
   MPI_Comm comm = mpi.comm();
   const auto& genome_type = mpi.genome_type;
   const auto& evaluation_type = mpi.evaluation_type;
@@ -120,9 +136,11 @@ void run_batch(const Session::Impl& mpi, int rank, const std::vector<int>& count
                          static_cast<int>(mine), genome_type.get(), 0, comm),
             "MPI_Scatterv(genomes)");
   const auto start = Clock::now();
+  maybe_hang(rank, batch);
   evaluate_batch_safely(backtester, genomes, std::span<Evaluation>(results.data(), mine));
   results[mine] = Evaluation{};
   results[mine].metrics.bars = std::chrono::duration<double>(Clock::now() - start).count();
+  results[mine].reserved = stop_here ? 1 : 0;
   std::vector<Evaluation> received(rank == 0 ? next + ranks : 0);
   check_mpi(MPI_Gatherv(results.data(), static_cast<int>(mine + 1), evaluation_type.get(), received.data(),
                         result_counts.data(), result_offsets.data(), evaluation_type.get(), 0, comm),
@@ -132,6 +150,7 @@ void run_batch(const Session::Impl& mpi, int rank, const std::vector<int>& count
     const auto* block = received.data() + result_offsets[r];
     std::copy(block, block + counts[r], all_results.begin() + offsets[r]);
     if (rank_seconds != nullptr) (*rank_seconds)[r] = block[counts[r]].metrics.bars;
+    if (stop_anywhere != nullptr && block[counts[r]].reserved != 0) *stop_anywhere = true;
   }
 }
 
@@ -279,7 +298,7 @@ void MpiEvaluator::evaluate(std::span<const Genome> genomes, std::span<Evaluatio
   std::vector<int> counts = deal.counts;
   broadcast_command(comm, Command{CommandKind::evaluate, 0, genomes.size()}, counts, ranks);
   std::vector<double> seconds(static_cast<std::size_t>(ranks));
-  run_batch(session_.impl(), 0, counts, backtester_, dealt_, gathered_, &seconds);
+  run_batch(session_.impl(), 0, counts, backtester_, dealt_, gathered_, &seconds, false, &stop_requested_, batches_++);
   for (std::size_t i = 0; i < genomes.size(); ++i) results[deal.order[i]] = gathered_[i];
   const double wall = std::chrono::duration<double>(Clock::now() - start).count();
   double slowest = 0;
@@ -301,17 +320,19 @@ void MpiEvaluator::finish(int status) {
   broadcast_command(session_.impl().comm(), Command{CommandKind::finish, status, 0}, counts, session_.size());
 }
 
-int serve_evaluations(const Session& session, const MarketData& data, const ExecutionSettings& settings) {
+int serve_evaluations(const Session& session, const MarketData& data, const ExecutionSettings& settings,
+                      const std::function<bool()>& stop_requested) {
   if (const char* fail = std::getenv("GENEPOOL_FAIL_RANK"); fail && std::atoi(fail) == session.rank()) {
     throw Error("injected failure on rank " + std::to_string(session.rank()) + " (GENEPOOL_FAIL_RANK)");
   }
   Backtester backtester(data, settings);
   MPI_Comm comm = session.impl().comm();
-  for (;;) {
+  for (std::size_t batch = 0;; ++batch) {
     std::vector<int> counts;
     const Command command = broadcast_command(comm, Command{}, counts, session.size());
     if (command.kind == CommandKind::finish) return command.status;
-    run_batch(session.impl(), session.rank(), counts, backtester, {}, {}, nullptr);
+    const bool stop = stop_requested && stop_requested();
+    run_batch(session.impl(), session.rank(), counts, backtester, {}, {}, nullptr, stop, nullptr, batch);
   }
 }
 

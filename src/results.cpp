@@ -790,6 +790,12 @@ void ResultsWriter::on_generation(const GenerationView& generation) {
     throw hdf5_error(e, path_, partial_, where_);
   }
   ++generations_;
+  elapsed_ = elapsed;
+}
+
+void ResultsWriter::set_elapsed_seconds(double seconds) {
+  started_ = std::chrono::steady_clock::now() -
+             std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
 }
 
 void ResultsWriter::finish(const EvolutionResult& result, std::span<const HallOfFameEntry> best,

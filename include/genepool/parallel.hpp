@@ -3,6 +3,7 @@
 // Rank 0 runs the evolution; every rank, rank 0 included, evaluates its share of each generation.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -66,20 +67,27 @@ class MpiEvaluator final : public Evaluator {
   void finish(int status);
   // Rank 0's backtester over the whole data, for work outside the evolution (the best strategies' curves).
   Backtester& backtester() { return backtester_; }
+  // True once a worker has reported, with a batch's results, that it was asked to stop.
+  bool stop_requested() const { return stop_requested_; }
 
  private:
   const Session& session_;
   Backtester backtester_;
   EvaluationTiming timing_;
   bool finished_ = false;
+  bool stop_requested_ = false;
+  std::size_t batches_ = 0;
   std::vector<double> costs_;       // estimated cost of each genome of the batch
   std::vector<Genome> dealt_;       // the batch in dealt order
   std::vector<Evaluation> gathered_;
 };
 
 // A worker rank's loop: evaluate each share rank 0 scatters until it calls finish(); returns its status.
+// `stop_requested` (if given) is asked once per batch; its answer goes back to rank 0 with the
+// results (MpiEvaluator::stop_requested()), so a signal that reaches only this rank stops the run.
 // Set GENEPOOL_FAIL_RANK=r to make rank r throw here (a test of failure handling).
-int serve_evaluations(const Session& session, const MarketData& data, const ExecutionSettings& settings);
+int serve_evaluations(const Session& session, const MarketData& data, const ExecutionSettings& settings,
+                      const std::function<bool()>& stop_requested = {});
 
 // Half-open range [first, last) of a batch of `count` items that `rank` of `ranks` evaluates:
 // contiguous blocks, the first count % ranks ranks taking one more.

@@ -61,6 +61,11 @@ class ResultsWriter final : public EvolutionObserver {
   // file and renames it onto `path`. Call at most once.
   void finish(const EvolutionResult& result, std::span<const HallOfFameEntry> best, const CurveOf& curve_of);
 
+  // Seconds of run time recorded with the last generation (/generations/elapsed_seconds).
+  double elapsed_seconds() const { return elapsed_; }
+  // Sets the run-time clock to `seconds` now: a resumed run continues the time of the runs before it.
+  void set_elapsed_seconds(double seconds);
+
   const std::filesystem::path& path() const { return path_; }
   const std::filesystem::path& partial_path() const { return partial_; }
 
@@ -74,6 +79,7 @@ class ResultsWriter final : public EvolutionObserver {
   std::size_t bars_;
   std::size_t generations_ = 0;  // written so far
   std::chrono::steady_clock::time_point started_;
+  double elapsed_ = 0;
   std::string where_;  // the object being written, for error messages
   std::unique_ptr<File> file_;
   MultiObjectiveSettings multi_;  // NSGA-II: the front's columns and /pareto

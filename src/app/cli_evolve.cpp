@@ -5,21 +5,25 @@
 #include <filesystem>
 #include <iostream>
 
+#include "checkpointing.hpp"
 #include "commands.hpp"
 #include "config_file.hpp"
 #include "execution_options.hpp"
 #include "exit_request.hpp"
 #include "genepool/backtest.hpp"
+#include "genepool/checkpoint.hpp"
 #include "genepool/error.hpp"
 #include "genepool/evolution.hpp"
 #include "genepool/market_data_io.hpp"
 #include "genepool/parallel.hpp"
+#include "genepool/resumable_evaluator.hpp"
 #include "genepool/results.hpp"
 #include "genepool/sha256.hpp"
 #include "genepool/strategy.hpp"
 #include "genepool/version.hpp"
 #include "progress.hpp"
 #include "search_options.hpp"
+#include "stop_signals.hpp"
 
 namespace genepool::app {
 namespace {
@@ -29,6 +33,8 @@ struct EvolveOptions {
   std::string out = "results.h5";
   bool force = false;
   bool quiet = false;
+  std::string resume;                 // a checkpoint file to continue from
+  std::size_t checkpoint_every = 10;  // generations between checkpoints (0: only when stopped)
   std::vector<std::string> strategies;
   std::string objective = "sharpe";
   std::string crossover = "sbx";
@@ -46,6 +52,7 @@ struct EvolveOptions {
 struct Prepared {
   MarketData data;
   RunInfo run;
+  Checkpoint checkpoint;  // the state resumed from (generations 0 for a fresh run)
 };
 
 std::string command_line(int argc, char** argv) {
@@ -70,8 +77,16 @@ EvolutionSettings resolve_evolution(const EvolveOptions& options) {
 Prepared prepare_on_root(const EvolveOptions& options, int ranks, const std::string& host) {
   check_results_path(options.out, options.force);
   if (options.data_files.empty()) throw ConfigError("no market data: give --data FILE or `data = [...]` in the config");
+  const std::filesystem::path own_checkpoint = checkpoint_path(options.out);
+  std::error_code ec;
+  if (!options.force && std::filesystem::exists(own_checkpoint, ec) &&
+      (options.resume.empty() || !std::filesystem::equivalent(own_checkpoint, options.resume, ec)))
+    throw IoError(own_checkpoint.string() + ": a stopped run's checkpoint is in the way; continue that run with "
+                  "--resume " + own_checkpoint.string() + ", or pass --force to start afresh (replacing it)");
+  Checkpoint checkpoint;
+  if (!options.resume.empty()) checkpoint = read_checkpoint(options.resume);
   LoadReport report;
-  Prepared prepared{load_market_data({options.data_files.begin(), options.data_files.end()}, &report), {}};
+  Prepared prepared{load_market_data({options.data_files.begin(), options.data_files.end()}, &report), {}, {}};
   if (!options.quiet) std::cout << "genepool: " << report.summary() << '\n';
   RunInfo& run = prepared.run;
   run.config_text = options.command->config_to_str(true, false);
@@ -82,31 +97,62 @@ Prepared prepare_on_root(const EvolveOptions& options, int ranks, const std::str
   for (const auto& file : options.data_files) {
     run.inputs.push_back({file, sha256_file(file), static_cast<std::uint64_t>(std::filesystem::file_size(file))});
   }
+  const Settings settings = settings_of(run.config_text);
+  if (!options.resume.empty()) {
+    check_resumable(checkpoint, options.resume, settings, run.inputs, options.evolution.ga.generations);
+    prepared.checkpoint = std::move(checkpoint);
+  } else {
+    prepared.checkpoint.seed = run.seed;
+    prepared.checkpoint.settings = settings;
+    prepared.checkpoint.inputs = run.inputs;
+  }
   return prepared;
 }
 
-// Rank 0 after set-up: the evolution, its results file and its report.
-void run_root(const parallel::Session& session, const EvolveOptions& options, const EvolutionSettings& evolution,
+// Rank 0 after set-up: the evolution, its results file and its report; returns the exit status.
+int run_root(const parallel::Session& session, const EvolveOptions& options, const EvolutionSettings& evolution,
               Prepared& prepared, const ExecutionSettings& execution) {
   const auto start = std::chrono::steady_clock::now();
   parallel::MpiEvaluator evaluator(session, prepared.data, execution);
+  const std::size_t resumed = prepared.checkpoint.generations;
+  ResumableEvaluator resumable(evaluator, std::move(prepared.checkpoint.log));
   // The writer gets the settings as given, so it can record whether bars per year was inferred.
   ResultsWriter writer(options.out, options.force, prepared.run, prepared.data, evolution, options.execution);
   ProgressPrinter progress(std::cout, evolution.ga.generations, evolution.ga.population);
-  std::vector<EvolutionObserver*> observers{&writer};
-  if (!options.quiet) observers.push_back(&progress);
+  std::vector<EvolutionObserver*> live;
+  if (!options.quiet) live.push_back(&progress);
+  const auto stop_signal = [&evaluator] { return app::stop_signal() != 0 ? app::stop_signal() : evaluator.stop_requested() ? -1 : 0; };
+  RunCheckpointer checkpointer(writer, live, resumable, std::move(prepared.checkpoint), checkpoint_path(options.out),
+                               options.checkpoint_every, evolution.ga.generations, stop_signal);
+  EvolutionObserver* const observers[] = {&checkpointer};
   if (!options.quiet) {
     std::cout << "genepool evolve: " << evolution.ga.population << " individuals x " << evolution.ga.generations + 1
               << " generations on " << prepared.data.symbol_count() << " symbol(s) x " << prepared.data.bars()
               << " bars, " << session.size() << " rank(s), seed " << evolution.seed << ", objective "
               << to_string(evolution.fitness.objective) << ", " << describe(execution) << '\n';
+    if (resumed > 0)
+      std::cout << "resuming " << options.resume << ": generations 0.." << resumed - 1
+                << " replayed from its evaluations\n";
   }
-  const EvolutionResult result = evolve(evolution, evaluator, observers);
+  EvolutionResult result;
+  try {
+    result = evolve(evolution, resumable, observers);
+  } catch (const StopRun& stop) {
+    evaluator.finish(static_cast<int>(ExitCode::interrupted));
+    std::cerr << "genepool: stopped by " << (stop.signal != 0 ? signal_name(stop.signal) : "a signal on another rank")
+              << " after generation " << stop.generation << "; checkpoint " << checkpointer.path().string()
+              << "; continue with the same options and --resume " << checkpointer.path().string() << '\n';
+    return static_cast<int>(ExitCode::interrupted);
+  }
   evaluator.finish(0);
   // The best strategies' curves, one at a time, with the evaluator's own backtester.
   writer.finish(result, result.hall_of_fame, [&](const HallOfFameEntry& entry, BacktestCurve& curve) {
     evaluator.backtester().evaluate(entry.genome, curve);
   });
+  // The results are in place: the checkpoint has served.
+  std::error_code ignored;
+  std::filesystem::remove(checkpointer.path(), ignored);
+  std::filesystem::remove(checkpointer.path().string() + ".tmp", ignored);
   if (!options.quiet) {
     print_summary(std::cout, result, 10);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -118,10 +164,12 @@ void run_root(const parallel::Session& session, const EvolveOptions& options, co
               << "  (replay: genepool backtest --spec best.json --data ...)\n"
               << "  raw data:    h5dump -H " << options.out << "  or h5py (docs/results-format.md)\n";
   }
+  return 0;
 }
 
 int run_evolve(const EvolveOptions& options) {
   parallel::Session session(*options.argc, *options.argv);
+  install_stop_handlers();
   const bool root = session.rank() == 0;
   try {
     // Set-up on rank 0; its outcome is broadcast so that no rank waits on a rank that failed.
@@ -144,13 +192,12 @@ int run_evolve(const EvolveOptions& options) {
     parallel::BroadcastStats broadcast;
     MarketData data = parallel::broadcast_market_data(session, std::move(prepared.data), &broadcast);
     execution = parallel::broadcast_settings(session, execution);
-    if (!root) return parallel::serve_evaluations(session, data, execution);
+    if (!root) return parallel::serve_evaluations(session, data, execution, [] { return stop_signal() != 0; });
 
     prepared.data = std::move(data);
     prepared.run.data_bytes = broadcast.bytes;
     prepared.run.broadcast_seconds = broadcast.seconds;
-    run_root(session, options, evolution, prepared, execution);
-    return 0;
+    return run_root(session, options, evolution, prepared, execution);
   } catch (const Error& error) {
     std::cerr << "genepool: error on rank " << session.rank() << ": " << error.what() << '\n';
     if (!root) session.abort(static_cast<int>(error.code()));
@@ -180,6 +227,12 @@ void add_evolve_command(CLI::App& app, int& argc, char**& argv) {
   command->add_option("--out", options->out, "Results file (HDF5)")->capture_default_str();
   command->add_flag("--force", options->force, "Replace an existing results file");
   command->add_flag("--quiet", options->quiet, "No progress lines or summary");
+  command->add_option("--checkpoint-every", options->checkpoint_every,
+                      "Write OUT.checkpoint every this many generations (0: only when stopped by a signal)")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1'000'000}))->capture_default_str();
+  command->add_option("--resume", options->resume,
+                      "Continue the stopped run whose checkpoint this is (OUT.checkpoint), with the same settings")
+      ->check(CLI::ExistingFile);
   command->add_option("--seed", options->evolution.seed, "Seed of the run's one random generator")->capture_default_str();
 
   command->add_option("--population", ga.population, "Individuals per generation")
