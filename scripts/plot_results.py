@@ -163,6 +163,12 @@ class Run:
         if "pareto" not in f:
             return None
         group = f["pareto"]
+        table = group.get("objectives")
+        if isinstance(table, h5py.Dataset) and table.ndim == 2 and table.shape[1] >= 2 and "columns" in table.attrs:
+            # genepool's NSGA-II front: objective values [F][m], columns "METRIC:max" / "METRIC:min".
+            names = [text(c) for c in table.attrs["columns"]][:2]
+            values = table[()]
+            return {"objectives": names, "x": values[:, 0], "y": values[:, 1]}
         ds = group.get("metrics")
         if not isinstance(ds, h5py.Dataset) or ds.ndim != 2 or "columns" not in ds.attrs:
             print(f"plot_results.py: warning: {self.path}: /pareto has no metrics table with 'columns'; "
@@ -322,10 +328,14 @@ def figure_type_share(run):
     generations = run.gens["generation"]
     per_generation = np.bincount(run.ind_generation, minlength=len(generations)).astype(float)
     per_generation[per_generation == 0] = 1
+    recorded = run.gens.get("type_share")  # [G][T] in files that record it
     shares, labels, colours = [], [], []
     for s in run.in_play:
-        counts = np.bincount(run.ind_generation[run.ind_strategy == s], minlength=len(generations))
-        shares.append(100 * counts[: len(generations)] / per_generation[: len(generations)])
+        if recorded is not None and recorded.ndim == 2 and recorded.shape[0] == len(generations):
+            shares.append(100 * recorded[:, s])
+        else:
+            counts = np.bincount(run.ind_generation[run.ind_strategy == s], minlength=len(generations))
+            shares.append(100 * counts[: len(generations)] / per_generation[: len(generations)])
         labels.append(run.type_names[s])
         colours.append(TYPE_COLOURS(s % 10))
     ax.stackplot(generations, shares, labels=labels, colors=colours, alpha=0.85)

@@ -410,6 +410,72 @@ class GenerationTable {
   Column<double> elapsed_seconds_;
 };
 
+// The search's own columns: /generations/type_share, and with NSGA-II /individuals/front and crowding.
+class SearchColumns {
+ public:
+  SearchColumns(Out& out, const H5::Group& generations, const H5::Group& individuals, hsize_t chunk_rows, bool multi)
+      : type_share_(out, generations, "type_share", strategy_registry().size(), kGenerationChunkRows, false,
+                    "share of the population of each strategy type (columns: /strategies/name order)") {
+    if (multi) add_pareto_columns(out, individuals, chunk_rows, front_, crowding_);
+  }
+
+  static void add_pareto_columns(Out& out, const H5::Group& group, hsize_t chunk_rows,
+                                 std::optional<Column<std::int32_t>>& front, std::optional<Column<double>>& crowding) {
+    front.emplace(out, group, "front", 0, chunk_rows, true,
+                  "NSGA-II: Pareto front of the individual in its generation (0 = non-dominated)");
+    crowding.emplace(out, group, "crowding", 0, chunk_rows, false,
+                     "NSGA-II: crowding distance within its front (inf at the front's ends)");
+  }
+
+  void append(const GenerationView& generation) {
+    std::vector<double> share(strategy_registry().size(), 0.0);
+    for (const Genome& g : generation.population)
+      if (g.strategy < share.size()) share[g.strategy] += 1.0;
+    for (double& v : share) v /= static_cast<double>(std::max<std::size_t>(1, generation.population.size()));
+    type_share_.append(share.data(), 1);
+    if (front_) {
+      if (generation.front.size() != generation.population.size() ||
+          generation.crowding.size() != generation.population.size())
+        throw Error("results: generation " + std::to_string(generation.stats.generation) +
+                    " lacks its Pareto ranking in NSGA-II mode");
+      front_->append(generation.front.data(), generation.front.size());
+      crowding_->append(generation.crowding.data(), generation.crowding.size());
+    }
+  }
+
+ private:
+  Column<double> type_share_;
+  std::optional<Column<std::int32_t>> front_;
+  std::optional<Column<double>> crowding_;
+};
+
+// /pareto: the final generation's non-dominated front and the knee picked from it.
+void write_pareto(Out& out, const H5::H5File& file, const EvolutionSettings& evolution, const EvolutionResult& result) {
+  const H5::Group group = out.group(file, "pareto", "NSGA-II: the final generation's Pareto front (front 0) and its knee");
+  const auto& fields = metric_fields();
+  std::vector<std::int32_t> index;
+  std::vector<double> values;
+  for (std::size_t i : result.pareto) {
+    index.push_back(to_i32(i, "front index"));
+    for (const auto& objective : evolution.multi.objectives)
+      values.push_back(result.evaluations[i].metrics.*fields[objective.metric].member);
+  }
+  std::vector<std::string> names;
+  for (const auto& objective : evolution.multi.objectives) names.push_back(to_string(objective));
+  const hsize_t f = index.size();
+  const hsize_t m = names.size();
+  out.array(group, "index", index.data(), {f}, "row of each front member in /population, increasing");
+  const H5::DataSet set = out.array(group, "objectives", values.data(), {f, m},
+                                    "objective metric values of each front member (as the metric, not negated)");
+  out.texts(set, "columns", names);
+  const auto knee = std::find(result.pareto.begin(), result.pareto.end(), result.knee) - result.pareto.begin();
+  out.number(group, "knee", static_cast<std::int64_t>(knee));
+  out.number(group, "knee_index", to_i64(result.knee));
+  out.text(group, "knee_rule",
+           "objectives normalised to [0, 1] over the front; the member farthest from the hyperplane through the "
+           "extreme points, on the ideal side (docs/genetic-algorithm.md)");
+}
+
 void write_config(Out& out, const H5::H5File& file, const RunInfo& run, const MarketData& data,
                   const EvolutionSettings& evolution, const ExecutionSettings& execution) {
   // Attributes are named as the configuration's keys with "-" as "_" (docs/configuration.md); top is hall_of_fame.
@@ -439,6 +505,12 @@ void write_config(Out& out, const H5::H5File& file, const RunInfo& run, const Ma
   out.number(config, "mutation_rate", ga.mutation_rate);
   out.number(config, "mutation_scale", ga.mutation_scale);
   out.number(config, "type_switch_rate", ga.type_switch_rate);
+  out.number(config, "type_quota", ga.type_quota);
+  out.number(config, "type_quota_generations", to_i64(ga.type_quota_generations));
+  out.text(config, "mode", evolution.multi.enabled ? "nsga2" : "ga");
+  std::vector<std::string> objectives;
+  for (const auto& objective : evolution.multi.objectives) objectives.push_back(to_string(objective));
+  out.texts(config, "objectives", objectives);
   out.number(config, "top", to_i64(evolution.hall_of_fame));
   out.number(config, "seed", evolution.seed);
   out.text(config, "execution", std::string(to_string(execution.execution)));
@@ -530,8 +602,9 @@ void write_strategies(Out& out, const H5::H5File& file) {
   out.array(group, "default", defaults.data(), {n, w}, "default value per slot; NaN for unused slots");
 }
 
+// `by_fitness`: sorted best first; otherwise kept in the given order (NSGA-II: the knee first).
 void write_best(Out& out, const H5::H5File& file, std::span<const HallOfFameEntry> best, const CurveOf& curve_of,
-                std::size_t bars, const fs::path& path) {
+                std::size_t bars, const fs::path& path, bool by_fitness) {
   const H5::Group group =
       out.group(file, "best", "the best distinct strategies of the run, best first, with equity curves");
   // Best first; a NaN fitness ranks last.
@@ -541,7 +614,8 @@ void write_best(Out& out, const H5::H5File& file, std::span<const HallOfFameEntr
     const double f = best[i].fitness;
     return std::isnan(f) ? -std::numeric_limits<double>::infinity() : f;
   };
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key(a) > key(b); });
+  if (by_fitness)
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key(a) > key(b); });
 
   const auto& registry = strategy_registry();
   const auto& fields = metric_fields();
@@ -641,6 +715,7 @@ struct ResultsWriter::File {
   H5::H5File h5;
   std::optional<GenerationTable> generations;
   std::optional<IndividualTable> individuals;
+  std::optional<SearchColumns> search;
 };
 
 ResultsWriter::ResultsWriter(std::filesystem::path path, bool force, const RunInfo& run, const MarketData& data,
@@ -662,6 +737,9 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, bool force, const RunIn
   };
   try {
     file_ = std::make_unique<File>(partial_, evolution.ga.population, where_);
+    multi_ = evolution.multi;
+    file_->search.emplace(file_->out, file_->h5.openGroup("generations"), file_->h5.openGroup("individuals"),
+                          individual_chunk_rows(evolution.ga.population), multi_.enabled);
     Out& out = file_->out;
     const H5::H5File& h5 = file_->h5;
     unsigned major = 0, minor = 0, release = 0;
@@ -708,6 +786,7 @@ void ResultsWriter::on_generation(const GenerationView& generation) {
     file_->individuals->append(generation.stats.generation, generation.population, generation.evaluations,
                               generation.fitness);
     file_->generations->append(generation.stats, generation.evaluations.size(), elapsed);
+    file_->search->append(generation);
   } catch (const H5::Exception& e) {
     throw hdf5_error(e, path_, partial_, where_);
   }
@@ -737,8 +816,19 @@ void ResultsWriter::finish(const EvolutionResult& result, std::span<const HallOf
       const std::size_t last = result.history.empty() ? 0 : result.history.back().generation;
       IndividualTable(out, population, individual_chunk_rows(result.population.size()), false)
           .append(last, result.population, result.evaluations, result.fitness);
+      if (multi_.enabled) {
+        std::optional<Column<std::int32_t>> front;
+        std::optional<Column<double>> crowding;
+        SearchColumns::add_pareto_columns(out, population, individual_chunk_rows(result.population.size()), front,
+                                          crowding);
+        front->append(result.front.data(), result.front.size());
+        crowding->append(result.crowding.data(), result.crowding.size());
+      }
     }
-    write_best(out, h5, best, curve_of, bars_, path_);
+    write_best(out, h5, best, curve_of, bars_, path_, !multi_.enabled);
+    EvolutionSettings settings;
+    settings.multi = multi_;
+    if (multi_.enabled) write_pareto(out, h5, settings, result);
     const H5::Group summary = out.group(h5, "summary", "totals of the run (attributes)");
     out.number(summary, "generations", to_i64(result.history.size()));
     out.number(summary, "evaluations_total", to_i64(result.evaluations_total));

@@ -30,6 +30,7 @@ CONFIG_ATTRS = {
     "mutation": "str", "mutation_rate": "float", "mutation_scale": "float", "type_switch_rate": "float",
     "top": "int", "seed": "uint", "execution": "str", "cost": "float", "allow_short": "bool", "no_cache": "bool",
     "bars_per_year": "float", "bars_per_year_inferred": "bool",
+    "type_quota": "float", "type_quota_generations": "int", "mode": "str", "objectives": "str[]",
 }
 DATA_ATTRS = {
     "bars": "int", "symbol_count": "int", "first_timestamp": "int", "last_timestamp": "int",
@@ -63,7 +64,15 @@ DATASETS = {
     "/best/param_names": ("str", "K4"), "/best/params": ("float64", "K4"), "/best/fitness": ("float64", "K"),
     "/best/generation": ("int32", "K"), "/best/status": ("int32", "K"), "/best/metrics": ("float64", "KM"),
     "/best/equity": ("float64", "KB"), "/best/timestamps": ("int64", "B"),
+    "/generations/type_share": ("float64", "GT"),
 }
+# Present when /config mode is "nsga2" (F: members of the final front, O: objectives).
+NSGA2_DATASETS = {
+    "/individuals/front": ("int32", "N"), "/individuals/crowding": ("float64", "N"),
+    "/population/front": ("int32", "P"), "/population/crowding": ("float64", "P"),
+    "/pareto/index": ("int32", "F"), "/pareto/objectives": ("float64", "FO"),
+}
+PARETO_ATTRS = {"knee": "int", "knee_index": "int", "knee_rule": "str"}
 GROUPS = ("/inputs", "/data", "/strategies", "/generations", "/individuals", "/population", "/best", "/summary")
 
 # /validation (docs/results-format.md): written by every complete `evolve` run; checked when present.
@@ -140,7 +149,7 @@ class Validator:
             return info is not None and info.length is None and info.encoding == "utf-8"
         return ds.dtype == np.dtype(kind).newbyteorder("<") or ds.dtype == np.dtype(kind)
 
-    def datasets(self):
+    def datasets(self, specs=DATASETS):
         # Sizes come from the documented anchors; every other shape must agree with them.
         anchors = {"G": "/generations/generation", "N": "/individuals/fitness", "P": "/population/fitness",
                    "K": "/best/rank", "B": "/data/timestamps", "S": "/data/symbols", "T": "/strategies/name",
@@ -149,7 +158,7 @@ class Validator:
             if isinstance(self.f.get(path), h5py.Dataset):
                 shape = self.f[path].shape
                 self.sizes[letter] = shape[1] if letter == "M" and len(shape) == 2 else (shape[0] if shape else 0)
-        for path, (kind, shape) in DATASETS.items():
+        for path, (kind, shape) in specs.items():
             obj = self.f.get(path)
             if obj is None:
                 self.problem(f"{path}: missing dataset ({kind} [{shape}])")
@@ -189,6 +198,14 @@ class Validator:
         data = self.attrs("/data", DATA_ATTRS)
         summary = self.attrs("/summary", SUMMARY_ATTRS)
         self.datasets()
+        nsga2 = config.get("mode") == "nsga2"
+        pareto = {}
+        if nsga2:
+            self.sizes["O"] = len(config.get("objectives", []))
+            index = self.f.get("/pareto/index")
+            self.sizes["F"] = index.shape[0] if isinstance(index, h5py.Dataset) and index.shape else 0
+            self.datasets(NSGA2_DATASETS)
+            pareto = self.attrs("/pareto", PARETO_ATTRS)
         if self.problems:
             return  # the consistency checks below assume the layout
 
@@ -311,8 +328,10 @@ class Validator:
                 self.check(evaluations[g] == P, f"{where}: evaluations {evaluations[g]}; expected the population, {P}")
                 self.check(evaluated[g] + cache_hits[g] == P,
                            f"{where}: evaluated {evaluated[g]} + cache_hits {cache_hits[g]} != the population, {P}")
+                # GA mode: the evaluated genomes are the generation's own; NSGA-II evaluates the
+                # offspring, and the rows are the survivors of parents and offspring.
                 genomes = np.concatenate([strat[g][:, None].astype(np.float64), params[g]], axis=1)
-                distinct = len(np.unique(genomes, axis=0))
+                distinct = P if nsga2 else len(np.unique(genomes, axis=0))
                 self.check(evaluated[g] == P if no_cache else evaluated[g] <= distinct,
                            f"{where}: evaluated {evaluated[g]} with no_cache={no_cache}, {distinct} distinct genomes of {P}")
             self.check(summary["evaluated_total"] == np.sum(evaluated) and summary["cache_hits_total"] == np.sum(cache_hits),
@@ -325,13 +344,17 @@ class Validator:
                 last = ind[name][(G - 1) * P:]
                 self.check(np.array_equal(self.read(f"/population/{name}"), last, equal_nan=np.issubdtype(last.dtype, np.floating)),
                            f"/population/{name}: differs from the last generation in /individuals")
+        if N == G * P and P > 0:
+            self.check_search(config, nsga2, pareto, G, P, T, K)
         self.check(summary["generations"] == G, f"/summary: generations {summary['generations']} != {G} rows in /generations")
 
         # /best: best first, names consistent with /strategies
         self.check(K <= config["top"], f"/best: {K} rows; /config top is {config['top']}")
         self.check(np.array_equal(self.read("/best/rank"), np.arange(1, K + 1)), "/best/rank: expected 1..K")
         bfit = self.read("/best/fitness")
-        self.check(np.all(np.diff(bfit) <= 0), f"/best/fitness: not sorted best first: {bfit}")
+        # NSGA-II: row 0 is the knee of the final front; the rest follow by fitness.
+        sorted_part = bfit[1:] if nsga2 else bfit
+        self.check(np.all(np.diff(sorted_part) <= 0), f"/best/fitness: not sorted best first: {bfit}")
         bstrat = self.read("/best/strategy")
         bnames = self.read("/best/strategy_name")
         bpnames = self.read("/best/param_names")
@@ -474,6 +497,40 @@ class Validator:
             first = int(windows[0][2]) - 1
             self.check(np.array_equal(times, self.f["/data/timestamps"][first:first + n]),
                        f"{w}/timestamps: not the data's bars {first}..{first + n - 1}")
+
+    def check_search(self, config, nsga2, pareto, G, P, T, K):
+        # /generations/type_share: the share of each type in each generation's rows.
+        strat = self.read("/individuals/strategy").reshape(G, P)
+        share = self.read("/generations/type_share")
+        for g in range(G):
+            counts = np.bincount(strat[g], minlength=T)[:T] / P
+            self.check(np.allclose(share[g], counts, rtol=0, atol=1e-12),
+                       f"/generations/type_share row {g}: {share[g]} differs from the types in /individuals {counts}")
+        if not nsga2:
+            self.check(len(config["objectives"]) == 0, "/config: objectives given but mode is not nsga2")
+            return
+        self.check(len(config["objectives"]) >= 2, f"/config: mode nsga2 with objectives {list(config['objectives'])}")
+        front = self.read("/individuals/front").reshape(G, P)
+        crowding = self.read("/individuals/crowding").reshape(G, P)
+        for g in range(G):
+            self.check(np.min(front[g]) == 0 and np.all(front[g] >= 0),
+                       f"/individuals/front: generation {g} has no front 0 or a negative front")
+            self.check(np.all(crowding[g] >= 0), f"/individuals/crowding: generation {g} has a negative distance")
+        self.check(np.array_equal(self.read("/population/front"), front[-1]),
+                   "/population/front: differs from the last generation in /individuals")
+        members = self.read("/pareto/index")
+        self.check(np.array_equal(members, np.flatnonzero(front[-1] == 0)),
+                   "/pareto/index: differs from the rows of /population with front 0")
+        columns = [str(c) for c in self.f["/pareto/objectives"].attrs.get("columns", [])]
+        self.check(columns == [str(o) for o in config["objectives"]],
+                   f"/pareto/objectives: columns {columns} differ from /config objectives")
+        knee, knee_index = int(pareto["knee"]), int(pareto["knee_index"])
+        if self.check(0 <= knee < len(members) and members[knee] == knee_index,
+                      f"/pareto: knee {knee} / knee_index {knee_index} disagree with /pareto/index") and K > 0:
+            params = self.read("/population/params")[knee_index]
+            self.check(self.read("/best/strategy")[0] == self.read("/population/strategy")[knee_index] and
+                       np.array_equal(self.read("/best/params")[0], params),
+                       "/best row 0 is not the knee of the final front")
 
     def summary_line(self):
         s = self.sizes

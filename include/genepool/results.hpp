@@ -56,9 +56,10 @@ class ResultsWriter final : public EvolutionObserver {
   // Appends one generation's statistics and individuals.
   void on_generation(const GenerationView& generation) override;
 
-  // Writes the final population, `best` (sorted by fitness, best first) with the curves `curve_of`
-  // computes, the end time and totals, then calls `extra` (if set) with the open file's HDF5 id to
-  // add more groups (e.g. /validation), closes the file and renames it onto `path`. Call at most once.
+  // Writes the final population, `best` (sorted by fitness, best first; in NSGA-II mode in the given
+  // order, the knee first) with the curves `curve_of` computes, the end time and totals, then calls
+  // `extra` (if set) with the open file's HDF5 id to add more groups (e.g. /validation), closes the
+  // file and renames it onto `path`. Call at most once.
   using ExtraContent = std::function<void(std::int64_t file_id)>;
   void finish(const EvolutionResult& result, std::span<const HallOfFameEntry> best, const CurveOf& curve_of,
               const ExtraContent& extra = {});
@@ -84,6 +85,7 @@ class ResultsWriter final : public EvolutionObserver {
   double elapsed_ = 0;
   std::string where_;  // the object being written, for error messages
   std::unique_ptr<File> file_;
+  MultiObjectiveSettings multi_;  // NSGA-II: the front's columns and /pareto
 };
 
 // Checks before a run starts, so that a run never finishes only to fail at writing: throws IoError

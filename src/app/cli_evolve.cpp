@@ -22,6 +22,7 @@
 #include "genepool/strategy.hpp"
 #include "genepool/version.hpp"
 #include "progress.hpp"
+#include "search_options.hpp"
 #include "stop_signals.hpp"
 #include "validation_options.hpp"
 
@@ -40,6 +41,8 @@ struct EvolveOptions {
   std::string objective = "sharpe";
   std::string crossover = "sbx";
   std::string mutation = "gaussian";
+  std::string mode = "ga";
+  std::vector<std::string> objectives{"sharpe:max", "max_drawdown:min", "turnover:min"};
   EvolutionSettings evolution;
   ExecutionSettings execution;
   ValidationOptions validation;
@@ -71,6 +74,8 @@ EvolutionSettings resolve_evolution(const EvolveOptions& options) {
   settings.ga.strategies.clear();
   for (const auto& name : options.strategies) settings.ga.strategies.push_back(strategy_id(name));
   check(settings.ga);
+  settings.multi = resolve_multi_objective(options.mode, options.objectives,
+                                           options.command->get_option("--objectives")->count() > 0);
   return settings;
 }
 
@@ -299,6 +304,7 @@ void add_evolve_command(CLI::App& app, int& argc, char**& argv) {
       ->check(CLI::Range(0.0001, 1.0))->capture_default_str();
   command->add_option("--type-switch-rate", ga.type_switch_rate, "Probability that a child switches strategy type")
       ->check(CLI::Range(0.0, 1.0))->capture_default_str();
+  add_search_options(*command, options->mode, options->objectives, ga);
   command->add_flag("--no-cache{false}", options->evolution.evaluation_cache,
                     "Backtest every individual, also genomes already evaluated in the run (identical results; for benchmarks)");
   add_validation_options(*command, options->validation);

@@ -12,5 +12,6 @@ void add_export_command(CLI::App& app);
 void add_collect_command(CLI::App& app);
 // MPI starts inside the command (argc/argv go to MPI_Init).
 void add_evolve_command(CLI::App& app, int& argc, char**& argv);
+void add_grid_command(CLI::App& app, int& argc, char**& argv);
 
 }  // namespace genepool::app

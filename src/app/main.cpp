@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   app::add_synth_command(app);
   app::add_backtest_command(app);
   app::add_evolve_command(app, argc, argv);
+  app::add_grid_command(app, argc, argv);
   app::add_report_command(app);
   app::add_export_command(app);
   app::add_collect_command(app);
