@@ -12,6 +12,7 @@
 #include "genepool/error.hpp"
 #include "genepool/metrics.hpp"
 #include "genepool/version.hpp"
+#include "hdf5_types.hpp"
 
 namespace genepool {
 namespace {
@@ -21,32 +22,9 @@ namespace fs = std::filesystem;
 constexpr const char* kFormat = "genepool-checkpoint";
 constexpr std::int32_t kFormatVersion = 1;
 
-template <class T>
-const H5::PredType& file_type();
-template <class T>
-const H5::PredType& memory_type();
-template <>
-const H5::PredType& file_type<double>() { return H5::PredType::IEEE_F64LE; }
-template <>
-const H5::PredType& memory_type<double>() { return H5::PredType::NATIVE_DOUBLE; }
-template <>
-const H5::PredType& file_type<std::int32_t>() { return H5::PredType::STD_I32LE; }
-template <>
-const H5::PredType& memory_type<std::int32_t>() { return H5::PredType::NATIVE_INT32; }
-template <>
-const H5::PredType& file_type<std::uint32_t>() { return H5::PredType::STD_U32LE; }
-template <>
-const H5::PredType& memory_type<std::uint32_t>() { return H5::PredType::NATIVE_UINT32; }
-template <>
-const H5::PredType& file_type<std::uint64_t>() { return H5::PredType::STD_U64LE; }
-template <>
-const H5::PredType& memory_type<std::uint64_t>() { return H5::PredType::NATIVE_UINT64; }
-
-H5::StrType text_type() {
-  H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
-  type.setCset(H5T_CSET_UTF8);
-  return type;
-}
+using hdf5::file_type;
+using hdf5::memory_type;
+using hdf5::text_type;
 
 // Writing, with `where` naming the object at hand for error messages.
 struct Writer {

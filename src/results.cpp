@@ -22,6 +22,7 @@
 #include "genepool/ga.hpp"
 #include "genepool/metrics.hpp"
 #include "genepool/strategy.hpp"
+#include "hdf5_types.hpp"
 #include "genepool/version.hpp"
 
 namespace genepool {
@@ -69,36 +70,9 @@ std::int32_t to_i32(std::size_t value, const char* what) {
 
 std::int64_t to_i64(std::size_t value) { return static_cast<std::int64_t>(value); }
 
-// File (little-endian, fixed width) and memory types of the numbers we store.
-template <class T>
-struct Types;
-template <>
-struct Types<double> {
-  static const H5::PredType& file() { return H5::PredType::IEEE_F64LE; }
-  static const H5::PredType& memory() { return H5::PredType::NATIVE_DOUBLE; }
-};
-template <>
-struct Types<std::int32_t> {
-  static const H5::PredType& file() { return H5::PredType::STD_I32LE; }
-  static const H5::PredType& memory() { return H5::PredType::NATIVE_INT32; }
-};
-template <>
-struct Types<std::int64_t> {
-  static const H5::PredType& file() { return H5::PredType::STD_I64LE; }
-  static const H5::PredType& memory() { return H5::PredType::NATIVE_INT64; }
-};
-template <>
-struct Types<std::uint64_t> {
-  static const H5::PredType& file() { return H5::PredType::STD_U64LE; }
-  static const H5::PredType& memory() { return H5::PredType::NATIVE_UINT64; }
-};
-
-// Variable-length UTF-8: h5py reads attributes as str and datasets as bytes (str via .asstr()).
-H5::StrType text_type() {
-  H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
-  type.setCset(H5T_CSET_UTF8);
-  return type;
-}
+using hdf5::file_type;
+using hdf5::memory_type;
+using hdf5::text_type;
 
 // NOTE: the enum {FALSE = 0, TRUE = 1} over int8 is how h5py stores numpy bools, so it reads back as bool.
 H5::EnumType bool_type() {
@@ -147,7 +121,7 @@ class Out {
 
   template <class T>
   void number(const H5::H5Object& object, const char* name, T value) {
-    attribute(object, name, Types<T>::file(), H5::DataSpace(H5S_SCALAR)).write(Types<T>::memory(), &value);
+    attribute(object, name, file_type<T>(), H5::DataSpace(H5S_SCALAR)).write(memory_type<T>(), &value);
   }
 
   void flag(const H5::H5Object& object, const char* name, bool value) {
@@ -169,8 +143,8 @@ class Out {
                     const std::string& description) {
     where_ = "dataset '" + child_path(group, name) + "'";
     const H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
-    H5::DataSet set = group.createDataSet(name, Types<T>::file(), space);
-    if (values != nullptr && space.getSimpleExtentNpoints() > 0) set.write(values, Types<T>::memory());
+    H5::DataSet set = group.createDataSet(name, file_type<T>(), space);
+    if (values != nullptr && space.getSimpleExtentNpoints() > 0) set.write(values, memory_type<T>());
     text(set, "description", description);
     return set;
   }
@@ -228,7 +202,7 @@ class Column {
       create.setShuffle();
       create.setDeflate(1);
     }
-    set_ = group.createDataSet(name, Types<T>::file(), H5::DataSpace(rank, dims.data(), max.data()), create);
+    set_ = group.createDataSet(name, file_type<T>(), H5::DataSpace(rank, dims.data(), max.data()), create);
     out.text(set_, "description", description);
   }
 
@@ -243,7 +217,7 @@ class Column {
     const std::array<hsize_t, 2> block = {rows, width_};
     file_space.selectHyperslab(H5S_SELECT_SET, block.data(), start.data());
     const H5::DataSpace memory_space(rank, block.data());
-    set_.write(values, Types<T>::memory(), memory_space, file_space);
+    set_.write(values, memory_type<T>(), memory_space, file_space);
     rows_ += rows;
   }
 

@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "genepool/error.hpp"
+#include "hdf5_types.hpp"
 
 namespace genepool {
 namespace {
@@ -28,22 +29,8 @@ void quiet_hdf5() {
   (void)quiet;
 }
 
-template <class T>
-const H5::PredType& memory_type();
-template <>
-const H5::PredType& memory_type<double>() { return H5::PredType::NATIVE_DOUBLE; }
-template <>
-const H5::PredType& memory_type<std::int32_t>() { return H5::PredType::NATIVE_INT32; }
-template <>
-const H5::PredType& memory_type<std::int64_t>() { return H5::PredType::NATIVE_INT64; }
-template <>
-const H5::PredType& memory_type<std::uint64_t>() { return H5::PredType::NATIVE_UINT64; }
-
-H5::StrType text_type() {
-  H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
-  type.setCset(H5T_CSET_UTF8);
-  return type;
-}
+using hdf5::memory_type;
+using hdf5::text_type;
 
 std::string shortest(double value) {
   std::array<char, 32> text{};
