@@ -9,25 +9,15 @@
 #include "genepool/evolution.hpp"
 #include "genepool/resumable_evaluator.hpp"
 #include "genepool/synthetic.hpp"
+#include "fixtures.hpp"
 
 using namespace genepool;
 
 namespace {
 
-MarketData test_data() {
-  SyntheticSpec spec;
-  spec.symbols = 2;
-  spec.bars = 600;
-  spec.seed = 11;
-  return generate_synthetic(spec);
-}
+MarketData test_data() { return test::two_symbol_data(600, 11); }
 
-ExecutionSettings test_execution() {
-  ExecutionSettings settings;
-  settings.cost = 0.0005;
-  settings.bars_per_year = 252;
-  return settings;
-}
+using test::test_execution;
 
 EvolutionSettings run_settings(std::size_t generations) {
   EvolutionSettings settings;

@@ -14,25 +14,15 @@
 #include "genepool/synthetic.hpp"
 #include "genepool/validation.hpp"
 #include "genepool/walk_forward.hpp"
+#include "fixtures.hpp"
 
 using namespace genepool;
 
 namespace {
 
-MarketData test_data(std::size_t bars = 900, std::uint64_t seed = 5) {
-  SyntheticSpec spec;
-  spec.symbols = 2;
-  spec.bars = bars;
-  spec.seed = seed;
-  return generate_synthetic(spec);
-}
+MarketData test_data(std::size_t bars = 900, std::uint64_t seed = 5) { return test::two_symbol_data(bars, seed); }
 
-ExecutionSettings test_execution() {
-  ExecutionSettings settings;
-  settings.cost = 0.0005;
-  settings.bars_per_year = 252;
-  return settings;
-}
+using test::test_execution;
 
 // The test period's prices scaled and wiggled from bar `from` on: different data after the split.
 MarketData perturbed_after(MarketData data, std::size_t from) {

@@ -8,26 +8,16 @@
 #include "genepool/evolution.hpp"
 #include "genepool/parallel.hpp"
 #include "genepool/synthetic.hpp"
+#include "../fixtures.hpp"
 #include "mpi_session.hpp"
 
 using namespace genepool;
 
 namespace {
 
-MarketData test_data() {
-  SyntheticSpec spec;
-  spec.symbols = 2;
-  spec.bars = 600;
-  spec.seed = 7;
-  return generate_synthetic(spec);
-}
+MarketData test_data() { return test::two_symbol_data(600, 7); }
 
-ExecutionSettings test_execution() {
-  ExecutionSettings settings;
-  settings.cost = 0.0005;
-  settings.bars_per_year = 252;
-  return settings;
-}
+using test::test_execution;
 
 bool same_bytes(const void* a, const void* b, std::size_t bytes) { return std::memcmp(a, b, bytes) == 0; }
 
