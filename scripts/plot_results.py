@@ -113,7 +113,36 @@ class Run:
             raise NotAResultsFile(f"{self.path}: /best is empty: the run kept no strategy")
         self.summary = {name: f["summary"].attrs[name] for name in f["summary"].attrs} if "summary" in f else {}
         self.validation = self.read_validation(f)
+        self.split_date, self.statistics, self.walk_forward = self.read_evolve_validation(f)
         self.pareto = self.read_pareto(f)
+
+    def read_evolve_validation(self, f):
+        """evolve's /validation: the split's first test bar as a date, the per-strategy statistics
+        table (dict of columns) and the walk-forward stitched equity, each None when absent."""
+        v = f.get("validation")
+        if not isinstance(v, h5py.Group):
+            return None, None, None
+        split = None
+        if text(v.attrs.get("split", "none")) != "none" and "test_begin" in v.attrs:
+            begin = int(v.attrs["test_begin"])
+            if 0 <= begin < len(self.dates):
+                split = self.dates[begin]
+        stats = None
+        ds = v.get("statistics")
+        if isinstance(ds, h5py.Dataset) and ds.ndim == 2 and "columns" in ds.attrs:
+            stats = {text(c): ds[:, i] for i, c in enumerate(ds.attrs["columns"])}
+            stats["_attrs"] = {name: v.attrs[name] for name in
+                               ("trials", "pbo", "expected_max_sharpe", "psr_benchmark") if name in v.attrs}
+        wf = None
+        w = v.get("walk_forward")
+        if isinstance(w, h5py.Group) and "equity" in w and "timestamps" in w and len(w["equity"]) > 0:
+            wf = {"equity": w["equity"][()],
+                  "dates": w["timestamps"][()].astype("datetime64[s]"),
+                  "windows": w["windows"][()] if "windows" in w else np.zeros((0, 4), dtype=np.int64),
+                  "efficiency": float(w.attrs.get("efficiency", np.nan)),
+                  "mode": text(w.attrs.get("mode", "")),
+                  "folds": w["folds"][()] if "folds" in w else None}
+        return split, stats, wf
 
     def read_validation(self, f):
         """Out-of-sample metrics of /best, when the file has /validation/metrics with 'columns'."""
@@ -134,6 +163,12 @@ class Run:
         if "pareto" not in f:
             return None
         group = f["pareto"]
+        table = group.get("objectives")
+        if isinstance(table, h5py.Dataset) and table.ndim == 2 and table.shape[1] >= 2 and "columns" in table.attrs:
+            # genepool's NSGA-II front: objective values [F][m], columns "METRIC:max" / "METRIC:min".
+            names = [text(c) for c in table.attrs["columns"]][:2]
+            values = table[()]
+            return {"objectives": names, "x": values[:, 0], "y": values[:, 1]}
         ds = group.get("metrics")
         if not isinstance(ds, h5py.Dataset) or ds.ndim != 2 or "columns" not in ds.attrs:
             print(f"plot_results.py: warning: {self.path}: /pareto has no metrics table with 'columns'; "
@@ -218,6 +253,8 @@ def figure_equity(run):
         ax.set_ylabel("equity (log scale, starts at 1)")
     else:
         ax.set_ylabel("equity (starts at 1)")
+    if run.split_date is not None:
+        ax.axvline(run.split_date, color="grey", linestyle=":", linewidth=1.2, label="test period from here")
     date_axis(ax)
     ax.set_xlabel("date (UTC)")
     ax.set_title(f"Equity of the top {len(lines)} strategies" +
@@ -291,10 +328,14 @@ def figure_type_share(run):
     generations = run.gens["generation"]
     per_generation = np.bincount(run.ind_generation, minlength=len(generations)).astype(float)
     per_generation[per_generation == 0] = 1
+    recorded = run.gens.get("type_share")  # [G][T] in files that record it
     shares, labels, colours = [], [], []
     for s in run.in_play:
-        counts = np.bincount(run.ind_generation[run.ind_strategy == s], minlength=len(generations))
-        shares.append(100 * counts[: len(generations)] / per_generation[: len(generations)])
+        if recorded is not None and recorded.ndim == 2 and recorded.shape[0] == len(generations):
+            shares.append(100 * recorded[:, s])
+        else:
+            counts = np.bincount(run.ind_generation[run.ind_strategy == s], minlength=len(generations))
+            shares.append(100 * counts[: len(generations)] / per_generation[: len(generations)])
         labels.append(run.type_names[s])
         colours.append(TYPE_COLOURS(s % 10))
     ax.stackplot(generations, shares, labels=labels, colors=colours, alpha=0.85)
@@ -322,6 +363,24 @@ def figure_pareto(run):
     return fig
 
 
+def figure_walk_forward(run):
+    wf = run.walk_forward
+    fig = new_figure()
+    ax = fig.add_subplot()
+    ax.plot(wf["dates"], wf["equity"], color="tab:blue", linewidth=1.4, label="stitched out-of-sample equity")
+    first = int(wf["windows"][0][2]) - 1 if len(wf["windows"]) else 0
+    for i, window in enumerate(wf["windows"]):
+        ax.axvline(wf["dates"][int(window[2]) - 1 - first], color="grey", linestyle=":", linewidth=1.0,
+                   label="fold boundaries" if i == 0 else None)
+    ax.set_ylabel("equity (starts at 1)")
+    date_axis(ax)
+    ax.set_xlabel("date (UTC)")
+    ax.set_title(f"Walk-forward: {len(wf['windows'])} {wf['mode']} folds, efficiency {wf['efficiency']:.3f}")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize=8)
+    return fig
+
+
 def figures(run):
     """(file name, caption, figure function) for every figure this file supports."""
     found = [
@@ -331,6 +390,8 @@ def figures(run):
         ("landscape.png", "Fitness over each strategy type's first two parameters", figure_landscape),
         ("type_share.png", "Strategy types in the population", figure_type_share),
     ]
+    if run.walk_forward is not None:
+        found.append(("walk_forward.png", "Walk-forward: the stitched out-of-sample account", figure_walk_forward))
     if run.pareto is not None:
         found.append(("pareto.png", "Pareto front", figure_pareto))
     return found
@@ -430,6 +491,19 @@ def validation_table(run):
     return (f"<p>{attrs}</p>" if attrs else "") + f'<div class="wide"><table>{head}{"".join(rows)}</table></div>'
 
 
+def statistics_table(run):
+    """PSR, DSR and bootstrap percentiles of the best strategies, with the run's trials and PBO."""
+    st = run.statistics
+    names = [c for c in ("psr", "dsr", "objective", "bootstrap_p05", "bootstrap_p50", "bootstrap_p95") if c in st]
+    head = '<tr><th>#</th><th class="text">strategy</th>' + "".join(f"<th>{esc(n)}</th>" for n in names) + "</tr>"
+    rows = []
+    for k, name in enumerate(run.best_names[:len(st[names[0]]) if names else 0]):
+        cells = "".join(f"<td>{st[n][k]:.4f}</td>" for n in names)
+        rows.append(f'<tr><td>{k + 1}</td><td class="text name">{esc(name)}</td>{cells}</tr>')
+    attrs = "; ".join(f"{esc(k)}: {esc(text(v))}" for k, v in st["_attrs"].items())
+    return (f"<p>{attrs}</p>" if attrs else "") + f'<div class="wide"><table>{head}{"".join(rows)}</table></div>'
+
+
 def tearsheet(run, images):
     a, c, g = run.attrs, run.config, run.gens
     best = 0
@@ -482,6 +556,8 @@ def tearsheet(run, images):
         f"<figcaption>{esc(caption)} ({esc(name)})</figcaption></figure>"
         for name, caption, png in images)
     validation = f"<h2>Out of sample</h2>{validation_table(run)}" if run.validation else ""
+    statistics = (f"<h2>Deflated Sharpe ratio, PSR and bootstrap</h2>{statistics_table(run)}"
+                  if run.statistics is not None else "")
     generated = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -501,6 +577,7 @@ status {esc(run.status)}; page generated {generated}</p>
 {validation}
 <h2>Figures</h2>
 {figures_html}
+{statistics}
 <h2>Run</h2>
 {details}
 </main>

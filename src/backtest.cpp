@@ -277,11 +277,12 @@ constexpr std::size_t kGroup = 4;
 
 // The decisions of four genomes over `count` bars, side by side as doubles: out[4 u + l] = lane[l][u].
 void interleave_positions(const std::int8_t* const lane[kGroup], std::size_t count, double* out) {
+  std::size_t u = 0;
+#if !defined(__clang__)  // __builtin_shuffle is GCC's; clang (the fuzz build) takes the plain loop below
   constexpr v16qi kLow8 = {0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23};
   constexpr v16qi kHigh8 = {8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
   constexpr v8hi kLow16 = {0, 8, 1, 9, 2, 10, 3, 11};
   constexpr v8hi kHigh16 = {4, 12, 5, 13, 6, 14, 7, 15};
-  std::size_t u = 0;
   for (; u + 16 <= count; u += 16) {
     v16qi a, b, c, d;
     std::memcpy(&a, lane[0] + u, 16);
@@ -311,6 +312,7 @@ void interleave_positions(const std::int8_t* const lane[kGroup], std::size_t cou
       for (std::size_t w = 0; w < 4; ++w) vector4::store(out + 4 * (u + 4 * q + w), vector4::to_doubles(words[w]));
     }
   }
+#endif
   for (; u < count; ++u) {
     for (std::size_t l = 0; l < kGroup; ++l) out[4 * u + l] = static_cast<double>(lane[l][u]);
   }

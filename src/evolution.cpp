@@ -144,11 +144,77 @@ class CachedEvaluation {
   std::vector<std::size_t> source_;
 };
 
+// NSGA-II survival: the children (population) join their parents, and the best settings.ga.population
+// of the two by front and crowding become the generation, in the combined order (parents first).
+// The ranking of the survivors is left in `ranking`. Generation 0 has no parents: all survive.
+void nsga2_survive(const EvolutionSettings& settings, std::span<const Genome> parents,
+                   std::span<const Evaluation> parent_evaluations, std::vector<Genome>& population,
+                   std::vector<Evaluation>& evaluations, std::vector<std::size_t>& born, std::size_t generation,
+                   ParetoRanking& ranking) {
+  const std::vector<std::size_t> parent_born = born;
+  born.assign(population.size(), generation);
+  if (!parents.empty()) {
+    std::vector<Genome> genomes(parents.begin(), parents.end());
+    genomes.insert(genomes.end(), population.begin(), population.end());
+    std::vector<Evaluation> combined(parent_evaluations.begin(), parent_evaluations.end());
+    combined.insert(combined.end(), evaluations.begin(), evaluations.end());
+    const auto keep = environmental_selection(objective_table(combined, settings.multi, settings.fitness),
+                                              settings.ga.population);
+    for (std::size_t i = 0; i < keep.size(); ++i) {
+      population[i] = genomes[keep[i]];
+      evaluations[i] = combined[keep[i]];
+      born[i] = keep[i] < parents.size() ? parent_born[keep[i]] : generation;
+    }
+  }
+  ranking = pareto_ranking(objective_table(evaluations, settings.multi, settings.fitness));
+}
+
+// The final front, its knee, and the hall of fame as that front: knee first, then by fitness.
+void pick_from_front(const EvolutionSettings& settings, std::span<const Genome> population,
+                     std::span<const Evaluation> evaluations, std::span<const double> fitness,
+                     std::span<const std::size_t> born, const ParetoRanking& ranking, EvolutionResult& result) {
+  result.front = ranking.front;
+  result.crowding = ranking.crowding;
+  result.pareto.clear();
+  for (std::size_t i = 0; i < population.size(); ++i)
+    if (ranking.front[i] == 0) result.pareto.push_back(i);
+  result.knee = knee_point(objective_table(evaluations, settings.multi, settings.fitness), result.pareto);
+  std::vector<std::size_t> order = result.pareto;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if ((a == result.knee) != (b == result.knee)) return a == result.knee;
+    return fitness[a] > fitness[b];
+  });
+  std::vector<HallOfFameEntry> hall;
+  for (std::size_t i : order) {
+    if (hall.size() == settings.hall_of_fame) break;
+    if (evaluations[i].status != EvalStatus::ok) continue;
+    const bool known = std::any_of(hall.begin(), hall.end(), [&](const HallOfFameEntry& e) {
+      return e.genome == population[i] ||
+             std::memcmp(&e.evaluation.metrics, &evaluations[i].metrics, sizeof(Metrics)) == 0;
+    });
+    if (known) continue;
+    hall.push_back({population[i], evaluations[i], fitness[i], born[i]});
+  }
+  result.hall_of_fame = std::move(hall);
+}
+
 }  // namespace
+
+GenerationStats summarise_generation(std::size_t generation, std::span<const Evaluation> evaluations,
+                                     std::span<const double> fitness, const FitnessSettings& settings) {
+  return summarise(generation, evaluations, fitness, settings);
+}
+
+void add_to_hall_of_fame(std::vector<HallOfFameEntry>& hall, std::size_t capacity, std::size_t generation,
+                         std::span<const Genome> population, std::span<const Evaluation> evaluations,
+                         std::span<const double> fitness) {
+  update_hall_of_fame(hall, capacity, generation, population, evaluations, fitness);
+}
 
 EvolutionResult evolve(const EvolutionSettings& settings, Evaluator& evaluator,
                        std::span<EvolutionObserver* const> observers) {
   check(settings.ga);
+  check(settings.multi);
   Rng rng(settings.seed);
   EvolutionResult result;
   std::vector<Genome> population = initial_population(settings.ga, rng);
@@ -156,15 +222,29 @@ EvolutionResult evolve(const EvolutionSettings& settings, Evaluator& evaluator,
   std::vector<double> fitness(population.size());
   double operator_seconds = 0;
   CachedEvaluation cached(evaluator, settings);
+  const bool multi = settings.multi.enabled;
+  std::vector<Genome> parents;
+  std::vector<Evaluation> parent_evaluations;
+  ParetoRanking ranking;
+  std::vector<std::size_t> born;  // NSGA-II: the generation each survivor was bred in
 
   for (std::size_t generation = 0; generation <= settings.ga.generations; ++generation) {
     if (generation > 0) {
       const auto start = Clock::now();
-      population = next_generation(population, fitness, settings.ga, rng);
+      if (multi) {
+        parents.assign(population.begin(), population.end());
+        parent_evaluations.assign(evaluations.begin(), evaluations.end());
+        population = nsga2_offspring(parents, ranking, settings.ga, rng);
+      } else {
+        GaSettings ga = settings.ga;
+        if (generation > ga.type_quota_generations) ga.type_quota = 0;
+        population = next_generation(population, fitness, ga, rng);
+      }
       operator_seconds = seconds_since(start);
     }
     GenerationStats work;
     cached.evaluate(population, evaluations, work);
+    if (multi) nsga2_survive(settings, parents, parent_evaluations, population, evaluations, born, generation, ranking);
     for (std::size_t i = 0; i < population.size(); ++i) {
       fitness[i] = genepool::fitness(evaluations[i].metrics, evaluations[i].status, settings.fitness);
     }
@@ -182,9 +262,11 @@ EvolutionResult evolve(const EvolutionSettings& settings, Evaluator& evaluator,
     update_hall_of_fame(result.hall_of_fame, settings.hall_of_fame, generation, population, evaluations, fitness);
     result.history.push_back(stats);
 
-    const GenerationView view{result.history.back(), population, evaluations, fitness};
+    const GenerationView view{result.history.back(), population, evaluations, fitness, ranking.front,
+                              ranking.crowding};
     for (EvolutionObserver* observer : observers) observer->on_generation(view);
   }
+  if (multi) pick_from_front(settings, population, evaluations, fitness, born, ranking, result);
   result.population = std::move(population);
   result.evaluations = std::move(evaluations);
   result.fitness = std::move(fitness);

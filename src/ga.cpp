@@ -141,6 +141,8 @@ void check(const GaSettings& settings) {
   check_real("mutation-rate", settings.mutation_rate, 0, 1);
   check_real("mutation-scale", settings.mutation_scale, 0, 1, true);
   check_real("type-switch-rate", settings.type_switch_rate, 0, 1);
+  check_real("type-quota", settings.type_quota, 0, 1);
+  check_count("type-quota-generations", settings.type_quota_generations, 0, kMaxGenerations);
   const auto& registry = strategy_registry();
   for (std::size_t i = 0; i < settings.strategies.size(); ++i) {
     const std::uint32_t id = settings.strategies[i];
@@ -217,6 +219,13 @@ std::size_t tournament_select(std::span<const double> fitness, std::size_t size,
   return best;
 }
 
+std::size_t type_quota_size(const GaSettings& settings) {
+  const std::size_t types = types_in_play(settings).size();
+  if (types < 2) return 0;
+  return static_cast<std::size_t>(
+      std::floor(settings.type_quota * static_cast<double>(settings.population) / static_cast<double>(types)));
+}
+
 Genome crossover(const Genome& a, const Genome& b, const GaSettings& settings, Rng& rng) {
   // NOTE: types compete rather than mix: their parameters mean different things.
   if (a.strategy != b.strategy) {
@@ -271,6 +280,38 @@ std::vector<Genome> next_generation(std::span<const Genome> population, std::spa
     std::set<Genome, BytesLess> seen;
     for (std::size_t i = 0; i < order.size() && next.size() < elites; ++i)
       if (seen.insert(population[order[i]]).second) next.push_back(population[order[i]]);
+  }
+
+  // Quotas: each type in play gets children until it has type_quota_size() members, bred only from its
+  // own members (by tournament among them) without type switching, or drawn afresh when it has none.
+  if (const std::size_t quota = type_quota_size(settings); quota > 0) {
+    GaSettings own = settings;
+    own.type_switch_rate = 0;
+    std::vector<std::size_t> members;
+    std::vector<double> member_fitness;
+    for (const std::uint32_t type : types_in_play(settings)) {
+      members.clear();
+      member_fitness.clear();
+      for (std::size_t i = 0; i < population.size(); ++i)
+        if (population[i].strategy == type) {
+          members.push_back(i);
+          member_fitness.push_back(fitness[i]);
+        }
+      std::size_t have = static_cast<std::size_t>(
+          std::count_if(next.begin(), next.end(), [type](const Genome& g) { return g.strategy == type; }));
+      for (; have < quota && next.size() < settings.population; ++have) {
+        if (members.empty()) {
+          next.push_back(random_genome(type, rng));
+          continue;
+        }
+        const std::size_t p1 = members[tournament_select(member_fitness, settings.tournament_size, rng)];
+        const std::size_t p2 = members[tournament_select(member_fitness, settings.tournament_size, rng)];
+        Genome child = rng.bernoulli(settings.crossover_rate) ? crossover(population[p1], population[p2], own, rng)
+                                                              : population[p1];
+        mutate(child, own, rng);
+        next.push_back(child);
+      }
+    }
   }
 
   while (next.size() < settings.population) {

@@ -11,6 +11,8 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <sstream>
+#include <thread>
 #include <vector>
 
 #include "genepool/error.hpp"
@@ -21,14 +23,42 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-enum class CommandKind : std::int32_t { evaluate = 1, finish = 2 };
+enum class CommandKind : std::int32_t { evaluate = 1, finish = 2, window = 3 };
 
 // What rank 0 broadcasts before each batch.
 struct Command {
   CommandKind kind;
   std::int32_t status;
   std::uint64_t count;
+  std::uint64_t begin = 0;  // window: bars [begin, end)
+  std::uint64_t end = 0;
 };
+
+// Fault injection for tests: GENEPOOL_HANG_RANK=r makes rank r stop answering at its batch
+// GENEPOOL_HANG_BATCH (counted from 0 in this process; default 0), for GENEPOOL_HANG_SECONDS
+// (default: forever), as a rank stuck in a kernel or on a dead node would. Signals do not end it.
+void maybe_hang(int rank, std::size_t batch) {
+  const char* hang_rank = std::getenv("GENEPOOL_HANG_RANK");
+  if (hang_rank == nullptr || std::atoi(hang_rank) != rank) return;
+  const char* hang_batch = std::getenv("GENEPOOL_HANG_BATCH");
+  if (hang_batch != nullptr && std::strtoull(hang_batch, nullptr, 10) != batch) return;
+  if (hang_batch == nullptr && batch != 0) return;
+  const char* hang_seconds = std::getenv("GENEPOOL_HANG_SECONDS");
+  const double seconds = hang_seconds != nullptr ? std::atof(hang_seconds) : 0.0;
+  const auto until = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  while (seconds <= 0 || Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+}
+
+// A backtester on bars `window` of `data`: on `data` itself for the whole data, else on a slice kept in `storage`.
+std::unique_ptr<Backtester> windowed_backtester(const MarketData& data, const ExecutionSettings& settings,
+                                                BarWindow window, MarketData& storage) {
+  if (window.begin == 0 && window.end == static_cast<std::size_t>(data.bars())) {
+    storage = MarketData{};
+    return std::make_unique<Backtester>(data, settings);
+  }
+  storage = slice(data, window);
+  return std::make_unique<Backtester>(storage, settings);
+}
 
 void check_mpi(int code, const char* what) {
   if (code != MPI_SUCCESS) throw Error(std::string("MPI call failed: ") + what);
@@ -76,13 +106,43 @@ struct Session::Impl {
 
 namespace {
 
+// When rank 0 gives up waiting on a batch: never (the workers wait for rank 0 for ever: if it fails
+// it ends the job), or at a deadline.
+struct Deadline {
+  bool set = false;
+  Clock::time_point at;
+  double seconds = 0;
+  int workers = 0;
+};
+
+// Completes a non-blocking collective: MPI_Wait, or MPI_Test until `deadline`, then NoAnswer.
+// NOTE: the non-blocking forms only so that rank 0 can stop waiting; every rank must use them,
+// since a non-blocking collective never matches a blocking one.
+void complete(MPI_Request& request, const Deadline& deadline, const char* what) {
+  if (!deadline.set) {
+    check_mpi(MPI_Wait(&request, MPI_STATUS_IGNORE), what);
+    return;
+  }
+  for (;;) {
+    int done = 0;
+    check_mpi(MPI_Test(&request, &done, MPI_STATUS_IGNORE), what);
+    if (done != 0) return;
+    if (Clock::now() >= deadline.at) throw NoAnswer(deadline.workers, deadline.seconds);
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
+}
+
 // Rank 0's command, with each rank's share size of the coming batch, on every rank: one collective.
-Command broadcast_command(MPI_Comm comm, Command command, std::vector<int>& counts, int ranks) {
+Command broadcast_command(MPI_Comm comm, Command command, std::vector<int>& counts, int ranks,
+                          const Deadline& deadline = {}) {
   std::vector<char> message(sizeof(Command) + sizeof(int) * static_cast<std::size_t>(ranks));
   counts.resize(static_cast<std::size_t>(ranks), 0);
   std::memcpy(message.data(), &command, sizeof(Command));
   std::memcpy(message.data() + sizeof(Command), counts.data(), sizeof(int) * counts.size());
-  check_mpi(MPI_Bcast(message.data(), static_cast<int>(message.size()), MPI_BYTE, 0, comm), "MPI_Bcast(command)");
+  MPI_Request request = MPI_REQUEST_NULL;
+  check_mpi(MPI_Ibcast(message.data(), static_cast<int>(message.size()), MPI_BYTE, 0, comm, &request),
+            "MPI_Ibcast(command)");
+  complete(request, deadline, "MPI_Ibcast(command)");
   std::memcpy(&command, message.data(), sizeof(Command));
   std::memcpy(counts.data(), message.data() + sizeof(Command), sizeof(int) * counts.size());
   return command;
@@ -96,7 +156,8 @@ Command broadcast_command(MPI_Comm comm, Command command, std::vector<int>& coun
 // wake-ups when ranks outnumber cores.
 void run_batch(const Session::Impl& mpi, int rank, const std::vector<int>& counts, Backtester& backtester,
                std::span<const Genome> all_genomes, std::span<Evaluation> all_results,
-               std::vector<double>* rank_seconds) {
+               std::vector<double>* rank_seconds, bool stop_here, bool* stop_anywhere, std::size_t batch,
+               const Deadline& deadline = {}) {
   MPI_Comm comm = mpi.comm();
   const auto& genome_type = mpi.genome_type;
   const auto& evaluation_type = mpi.evaluation_type;
@@ -116,22 +177,28 @@ void run_batch(const Session::Impl& mpi, int rank, const std::vector<int>& count
   std::vector<Genome> genomes(mine);
   std::vector<Evaluation> results(mine + 1);
 
-  check_mpi(MPI_Scatterv(all_genomes.data(), counts.data(), offsets.data(), genome_type.get(), genomes.data(),
-                         static_cast<int>(mine), genome_type.get(), 0, comm),
-            "MPI_Scatterv(genomes)");
+  MPI_Request request = MPI_REQUEST_NULL;
+  check_mpi(MPI_Iscatterv(all_genomes.data(), counts.data(), offsets.data(), genome_type.get(), genomes.data(),
+                          static_cast<int>(mine), genome_type.get(), 0, comm, &request),
+            "MPI_Iscatterv(genomes)");
+  complete(request, deadline, "MPI_Iscatterv(genomes)");
   const auto start = Clock::now();
+  maybe_hang(rank, batch);
   evaluate_batch_safely(backtester, genomes, std::span<Evaluation>(results.data(), mine));
   results[mine] = Evaluation{};
   results[mine].metrics.bars = std::chrono::duration<double>(Clock::now() - start).count();
+  results[mine].reserved = stop_here ? 1 : 0;
   std::vector<Evaluation> received(rank == 0 ? next + ranks : 0);
-  check_mpi(MPI_Gatherv(results.data(), static_cast<int>(mine + 1), evaluation_type.get(), received.data(),
-                        result_counts.data(), result_offsets.data(), evaluation_type.get(), 0, comm),
-            "MPI_Gatherv(evaluations)");
+  check_mpi(MPI_Igatherv(results.data(), static_cast<int>(mine + 1), evaluation_type.get(), received.data(),
+                         result_counts.data(), result_offsets.data(), evaluation_type.get(), 0, comm, &request),
+            "MPI_Igatherv(evaluations)");
+  complete(request, deadline, "MPI_Igatherv(evaluations)");
   if (rank != 0) return;
   for (std::size_t r = 0; r < ranks; ++r) {
     const auto* block = received.data() + result_offsets[r];
     std::copy(block, block + counts[r], all_results.begin() + offsets[r]);
     if (rank_seconds != nullptr) (*rank_seconds)[r] = block[counts[r]].metrics.bars;
+    if (stop_anywhere != nullptr && block[counts[r]].reserved != 0) *stop_anywhere = true;
   }
 }
 
@@ -255,7 +322,19 @@ ExecutionSettings broadcast_settings(const Session& session, const ExecutionSett
 }
 
 MpiEvaluator::MpiEvaluator(const Session& session, const MarketData& data, const ExecutionSettings& settings)
-    : session_(session), backtester_(data, settings) {}
+    : session_(session), data_(data), settings_(settings), backtester_(std::make_unique<Backtester>(data, settings)) {}
+
+void MpiEvaluator::set_window(BarWindow window) {
+  // Checked before anything changes, so a refused window leaves every rank on the last good one.
+  if (window.begin >= window.end || window.end > static_cast<std::size_t>(data_.bars()))
+    throw Error("bar window [" + std::to_string(window.begin) + ", " + std::to_string(window.end) +
+                ") is not inside the data's " + std::to_string(data_.bars()) + " bars");
+  backtester_.reset();
+  backtester_ = windowed_backtester(data_, settings_, window, window_);
+  std::vector<int> counts;
+  broadcast_command(session_.impl().comm(), Command{CommandKind::window, 0, 0, window.begin, window.end}, counts,
+                    session_.size());
+}
 
 MpiEvaluator::~MpiEvaluator() {
   // An evaluator left without finish() (an exception on rank 0) still releases the workers.
@@ -277,9 +356,20 @@ void MpiEvaluator::evaluate(std::span<const Genome> genomes, std::span<Evaluatio
   gathered_.resize(genomes.size());
   for (std::size_t i = 0; i < genomes.size(); ++i) dealt_[i] = genomes[deal.order[i]];
   std::vector<int> counts = deal.counts;
-  broadcast_command(comm, Command{CommandKind::evaluate, 0, genomes.size()}, counts, ranks);
+  Deadline deadline;
+  if (timeout_ > 0) {
+    deadline = Deadline{true, start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout_)),
+                        timeout_, ranks - 1};
+  }
   std::vector<double> seconds(static_cast<std::size_t>(ranks));
-  run_batch(session_.impl(), 0, counts, backtester_, dealt_, gathered_, &seconds);
+  try {
+    broadcast_command(comm, Command{CommandKind::evaluate, 0, genomes.size()}, counts, ranks, deadline);
+    run_batch(session_.impl(), 0, counts, *backtester_, dealt_, gathered_, &seconds, false, &stop_requested_,
+              batches_++, deadline);
+  } catch (const NoAnswer&) {
+    finished_ = true;  // a stuck rank cannot be released: the caller aborts the job
+    throw;
+  }
   for (std::size_t i = 0; i < genomes.size(); ++i) results[deal.order[i]] = gathered_[i];
   const double wall = std::chrono::duration<double>(Clock::now() - start).count();
   double slowest = 0;
@@ -301,17 +391,36 @@ void MpiEvaluator::finish(int status) {
   broadcast_command(session_.impl().comm(), Command{CommandKind::finish, status, 0}, counts, session_.size());
 }
 
-int serve_evaluations(const Session& session, const MarketData& data, const ExecutionSettings& settings) {
+NoAnswer::NoAnswer(int workers, double seconds)
+    : Error((workers == 1 ? std::string("rank 1 did not answer") : "ranks 1.." + std::to_string(workers) +
+             " did not all answer (a gather cannot tell which is missing)") +
+                " within " + [&] {
+                  std::ostringstream text;
+                  text << seconds;
+                  return text.str();
+                }() + " s",
+            ExitCode::hung),
+      seconds_(seconds) {}
+
+int serve_evaluations(const Session& session, const MarketData& data, const ExecutionSettings& settings,
+                      const std::function<bool()>& stop_requested) {
   if (const char* fail = std::getenv("GENEPOOL_FAIL_RANK"); fail && std::atoi(fail) == session.rank()) {
     throw Error("injected failure on rank " + std::to_string(session.rank()) + " (GENEPOOL_FAIL_RANK)");
   }
-  Backtester backtester(data, settings);
+  MarketData window;
+  auto backtester = std::make_unique<Backtester>(data, settings);
   MPI_Comm comm = session.impl().comm();
-  for (;;) {
+  for (std::size_t batch = 0;;) {
     std::vector<int> counts;
     const Command command = broadcast_command(comm, Command{}, counts, session.size());
     if (command.kind == CommandKind::finish) return command.status;
-    run_batch(session.impl(), session.rank(), counts, backtester, {}, {}, nullptr);
+    if (command.kind == CommandKind::window) {
+      backtester.reset();
+      backtester = windowed_backtester(data, settings, {command.begin, command.end}, window);
+      continue;
+    }
+    const bool stop = stop_requested && stop_requested();
+    run_batch(session.impl(), session.rank(), counts, *backtester, {}, {}, nullptr, stop, nullptr, batch++);
   }
 }
 

@@ -22,6 +22,7 @@
 #include "genepool/ga.hpp"
 #include "genepool/metrics.hpp"
 #include "genepool/strategy.hpp"
+#include "hdf5_types.hpp"
 #include "genepool/version.hpp"
 
 namespace genepool {
@@ -69,36 +70,9 @@ std::int32_t to_i32(std::size_t value, const char* what) {
 
 std::int64_t to_i64(std::size_t value) { return static_cast<std::int64_t>(value); }
 
-// File (little-endian, fixed width) and memory types of the numbers we store.
-template <class T>
-struct Types;
-template <>
-struct Types<double> {
-  static const H5::PredType& file() { return H5::PredType::IEEE_F64LE; }
-  static const H5::PredType& memory() { return H5::PredType::NATIVE_DOUBLE; }
-};
-template <>
-struct Types<std::int32_t> {
-  static const H5::PredType& file() { return H5::PredType::STD_I32LE; }
-  static const H5::PredType& memory() { return H5::PredType::NATIVE_INT32; }
-};
-template <>
-struct Types<std::int64_t> {
-  static const H5::PredType& file() { return H5::PredType::STD_I64LE; }
-  static const H5::PredType& memory() { return H5::PredType::NATIVE_INT64; }
-};
-template <>
-struct Types<std::uint64_t> {
-  static const H5::PredType& file() { return H5::PredType::STD_U64LE; }
-  static const H5::PredType& memory() { return H5::PredType::NATIVE_UINT64; }
-};
-
-// Variable-length UTF-8: h5py reads attributes as str and datasets as bytes (str via .asstr()).
-H5::StrType text_type() {
-  H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
-  type.setCset(H5T_CSET_UTF8);
-  return type;
-}
+using hdf5::file_type;
+using hdf5::memory_type;
+using hdf5::text_type;
 
 // NOTE: the enum {FALSE = 0, TRUE = 1} over int8 is how h5py stores numpy bools, so it reads back as bool.
 H5::EnumType bool_type() {
@@ -147,7 +121,7 @@ class Out {
 
   template <class T>
   void number(const H5::H5Object& object, const char* name, T value) {
-    attribute(object, name, Types<T>::file(), H5::DataSpace(H5S_SCALAR)).write(Types<T>::memory(), &value);
+    attribute(object, name, file_type<T>(), H5::DataSpace(H5S_SCALAR)).write(memory_type<T>(), &value);
   }
 
   void flag(const H5::H5Object& object, const char* name, bool value) {
@@ -169,8 +143,8 @@ class Out {
                     const std::string& description) {
     where_ = "dataset '" + child_path(group, name) + "'";
     const H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
-    H5::DataSet set = group.createDataSet(name, Types<T>::file(), space);
-    if (values != nullptr && space.getSimpleExtentNpoints() > 0) set.write(values, Types<T>::memory());
+    H5::DataSet set = group.createDataSet(name, file_type<T>(), space);
+    if (values != nullptr && space.getSimpleExtentNpoints() > 0) set.write(values, memory_type<T>());
     text(set, "description", description);
     return set;
   }
@@ -228,7 +202,7 @@ class Column {
       create.setShuffle();
       create.setDeflate(1);
     }
-    set_ = group.createDataSet(name, Types<T>::file(), H5::DataSpace(rank, dims.data(), max.data()), create);
+    set_ = group.createDataSet(name, file_type<T>(), H5::DataSpace(rank, dims.data(), max.data()), create);
     out.text(set_, "description", description);
   }
 
@@ -243,7 +217,7 @@ class Column {
     const std::array<hsize_t, 2> block = {rows, width_};
     file_space.selectHyperslab(H5S_SELECT_SET, block.data(), start.data());
     const H5::DataSpace memory_space(rank, block.data());
-    set_.write(values, Types<T>::memory(), memory_space, file_space);
+    set_.write(values, memory_type<T>(), memory_space, file_space);
     rows_ += rows;
   }
 
@@ -361,7 +335,7 @@ class GenerationTable {
         best_index_(col_i(out, group, "best_index", "index of the best individual in the generation")),
         evaluate_seconds_(col_d(out, group, "evaluate_seconds", "seconds: the slowest rank's evaluation time")),
         communicate_seconds_(col_d(out, group, "communicate_seconds",
-                                   "seconds: wall time of the batch minus evaluate_seconds (scatter, gather, waiting)")),
+                                   "seconds: wall time of the batch minus evaluate_seconds (sending, receiving, waiting)")),
         operator_seconds_(col_d(out, group, "operator_seconds",
                                 "seconds: selection, crossover and mutation that produced the generation")),
         imbalance_(col_d(out, group, "imbalance", "slowest rank's evaluation time over the mean (1 = balanced)")),
@@ -410,6 +384,72 @@ class GenerationTable {
   Column<double> elapsed_seconds_;
 };
 
+// The search's own columns: /generations/type_share, and with NSGA-II /individuals/front and crowding.
+class SearchColumns {
+ public:
+  SearchColumns(Out& out, const H5::Group& generations, const H5::Group& individuals, hsize_t chunk_rows, bool multi)
+      : type_share_(out, generations, "type_share", strategy_registry().size(), kGenerationChunkRows, false,
+                    "share of the population of each strategy type (columns: /strategies/name order)") {
+    if (multi) add_pareto_columns(out, individuals, chunk_rows, front_, crowding_);
+  }
+
+  static void add_pareto_columns(Out& out, const H5::Group& group, hsize_t chunk_rows,
+                                 std::optional<Column<std::int32_t>>& front, std::optional<Column<double>>& crowding) {
+    front.emplace(out, group, "front", 0, chunk_rows, true,
+                  "NSGA-II: Pareto front of the individual in its generation (0 = non-dominated)");
+    crowding.emplace(out, group, "crowding", 0, chunk_rows, false,
+                     "NSGA-II: crowding distance within its front (inf at the front's ends)");
+  }
+
+  void append(const GenerationView& generation) {
+    std::vector<double> share(strategy_registry().size(), 0.0);
+    for (const Genome& g : generation.population)
+      if (g.strategy < share.size()) share[g.strategy] += 1.0;
+    for (double& v : share) v /= static_cast<double>(std::max<std::size_t>(1, generation.population.size()));
+    type_share_.append(share.data(), 1);
+    if (front_) {
+      if (generation.front.size() != generation.population.size() ||
+          generation.crowding.size() != generation.population.size())
+        throw Error("results: generation " + std::to_string(generation.stats.generation) +
+                    " lacks its Pareto ranking in NSGA-II mode");
+      front_->append(generation.front.data(), generation.front.size());
+      crowding_->append(generation.crowding.data(), generation.crowding.size());
+    }
+  }
+
+ private:
+  Column<double> type_share_;
+  std::optional<Column<std::int32_t>> front_;
+  std::optional<Column<double>> crowding_;
+};
+
+// /pareto: the final generation's non-dominated front and the knee picked from it.
+void write_pareto(Out& out, const H5::H5File& file, const EvolutionSettings& evolution, const EvolutionResult& result) {
+  const H5::Group group = out.group(file, "pareto", "NSGA-II: the final generation's Pareto front (front 0) and its knee");
+  const auto& fields = metric_fields();
+  std::vector<std::int32_t> index;
+  std::vector<double> values;
+  for (std::size_t i : result.pareto) {
+    index.push_back(to_i32(i, "front index"));
+    for (const auto& objective : evolution.multi.objectives)
+      values.push_back(result.evaluations[i].metrics.*fields[objective.metric].member);
+  }
+  std::vector<std::string> names;
+  for (const auto& objective : evolution.multi.objectives) names.push_back(to_string(objective));
+  const hsize_t f = index.size();
+  const hsize_t m = names.size();
+  out.array(group, "index", index.data(), {f}, "row of each front member in /population, increasing");
+  const H5::DataSet set = out.array(group, "objectives", values.data(), {f, m},
+                                    "objective metric values of each front member (as the metric, not negated)");
+  out.texts(set, "columns", names);
+  const auto knee = std::find(result.pareto.begin(), result.pareto.end(), result.knee) - result.pareto.begin();
+  out.number(group, "knee", static_cast<std::int64_t>(knee));
+  out.number(group, "knee_index", to_i64(result.knee));
+  out.text(group, "knee_rule",
+           "objectives normalised to [0, 1] over the front; the member farthest from the hyperplane through the "
+           "extreme points, on the ideal side (docs/genetic-algorithm.md)");
+}
+
 void write_config(Out& out, const H5::H5File& file, const RunInfo& run, const MarketData& data,
                   const EvolutionSettings& evolution, const ExecutionSettings& execution) {
   // Attributes are named as the configuration's keys with "-" as "_" (docs/configuration.md); top is hall_of_fame.
@@ -439,6 +479,12 @@ void write_config(Out& out, const H5::H5File& file, const RunInfo& run, const Ma
   out.number(config, "mutation_rate", ga.mutation_rate);
   out.number(config, "mutation_scale", ga.mutation_scale);
   out.number(config, "type_switch_rate", ga.type_switch_rate);
+  out.number(config, "type_quota", ga.type_quota);
+  out.number(config, "type_quota_generations", to_i64(ga.type_quota_generations));
+  out.text(config, "mode", evolution.multi.enabled ? "nsga2" : "ga");
+  std::vector<std::string> objectives;
+  for (const auto& objective : evolution.multi.objectives) objectives.push_back(to_string(objective));
+  out.texts(config, "objectives", objectives);
   out.number(config, "top", to_i64(evolution.hall_of_fame));
   out.number(config, "seed", evolution.seed);
   out.text(config, "execution", std::string(to_string(execution.execution)));
@@ -530,8 +576,9 @@ void write_strategies(Out& out, const H5::H5File& file) {
   out.array(group, "default", defaults.data(), {n, w}, "default value per slot; NaN for unused slots");
 }
 
+// `by_fitness`: sorted best first; otherwise kept in the given order (NSGA-II: the knee first).
 void write_best(Out& out, const H5::H5File& file, std::span<const HallOfFameEntry> best, const CurveOf& curve_of,
-                std::size_t bars, const fs::path& path) {
+                std::size_t bars, const fs::path& path, bool by_fitness) {
   const H5::Group group =
       out.group(file, "best", "the best distinct strategies of the run, best first, with equity curves");
   // Best first; a NaN fitness ranks last.
@@ -541,7 +588,8 @@ void write_best(Out& out, const H5::H5File& file, std::span<const HallOfFameEntr
     const double f = best[i].fitness;
     return std::isnan(f) ? -std::numeric_limits<double>::infinity() : f;
   };
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key(a) > key(b); });
+  if (by_fitness)
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key(a) > key(b); });
 
   const auto& registry = strategy_registry();
   const auto& fields = metric_fields();
@@ -579,7 +627,8 @@ void write_best(Out& out, const H5::H5File& file, std::span<const HallOfFameEntr
   out.texts(status_set, "names", status_names());
   const H5::DataSet metric_set =
       out.array(group, "metrics", metrics.data(), {n, kMetricCount},
-                "backtest metrics over the whole data, one column per name in this dataset's attribute 'columns'");
+                "backtest metrics over the bars the evolution saw (all, or the training window of /validation), "
+                "one column per name in this dataset's attribute 'columns'");
   describe_metrics(out, metric_set);
 
   // The curves, one row at a time: only one strategy's curve is in memory.
@@ -643,6 +692,7 @@ struct ResultsWriter::File {
   H5::H5File h5;
   std::optional<GenerationTable> generations;
   std::optional<IndividualTable> individuals;
+  std::optional<SearchColumns> search;
 };
 
 ResultsWriter::ResultsWriter(std::filesystem::path path, bool force, const RunInfo& run, const MarketData& data,
@@ -659,6 +709,9 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, bool force, const RunIn
                 std::to_string(evolution.seed) + "; the file would not say how to reproduce the run");
   try {
     file_ = std::make_unique<File>(partial_, evolution.ga.population, where_);
+    multi_ = evolution.multi;
+    file_->search.emplace(file_->out, file_->h5.openGroup("generations"), file_->h5.openGroup("individuals"),
+                          individual_chunk_rows(evolution.ga.population), multi_.enabled);
     Out& out = file_->out;
     const H5::H5File& h5 = file_->h5;
     unsigned major = 0, minor = 0, release = 0;
@@ -713,15 +766,22 @@ void ResultsWriter::on_generation(const GenerationView& generation) {
     file_->individuals->append(generation.stats.generation, generation.population, generation.evaluations,
                               generation.fitness);
     file_->generations->append(generation.stats, generation.evaluations.size(), elapsed);
+    file_->search->append(generation);
   } catch (const H5::Exception& e) {
     abandon();
     throw hdf5_error(e, path_, partial_, where_);
   }
   ++generations_;
+  elapsed_ = elapsed;
+}
+
+void ResultsWriter::set_elapsed_seconds(double seconds) {
+  started_ = std::chrono::steady_clock::now() -
+             std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
 }
 
 void ResultsWriter::finish(const EvolutionResult& result, std::span<const HallOfFameEntry> best,
-                           const CurveOf& curve_of) {
+                           const CurveOf& curve_of, const ExtraContent& extra) {
   if (!file_) throw Error("results: " + path_.string() + ": finish() called twice");
   if (result.history.size() != generations_)
     throw Error("results: " + path_.string() + ": the writer recorded " + std::to_string(generations_) +
@@ -737,8 +797,19 @@ void ResultsWriter::finish(const EvolutionResult& result, std::span<const HallOf
       const std::size_t last = result.history.empty() ? 0 : result.history.back().generation;
       IndividualTable(out, population, individual_chunk_rows(result.population.size()), false)
           .append(last, result.population, result.evaluations, result.fitness);
+      if (multi_.enabled) {
+        std::optional<Column<std::int32_t>> front;
+        std::optional<Column<double>> crowding;
+        SearchColumns::add_pareto_columns(out, population, individual_chunk_rows(result.population.size()), front,
+                                          crowding);
+        front->append(result.front.data(), result.front.size());
+        crowding->append(result.crowding.data(), result.crowding.size());
+      }
     }
-    write_best(out, h5, best, curve_of, bars_, path_);
+    write_best(out, h5, best, curve_of, bars_, path_, !multi_.enabled);
+    EvolutionSettings settings;
+    settings.multi = multi_;
+    if (multi_.enabled) write_pareto(out, h5, settings, result);
     const H5::Group summary = out.group(h5, "summary", "totals of the run (attributes)");
     out.number(summary, "generations", to_i64(result.history.size()));
     out.number(summary, "evaluations_total", to_i64(result.evaluations_total));
@@ -746,6 +817,7 @@ void ResultsWriter::finish(const EvolutionResult& result, std::span<const HallOf
     out.number(summary, "cache_hits_total", to_i64(result.cache_hits_total));
     out.number(summary, "failed_total", to_i64(result.failed_total));
     out.number(summary, "wall_seconds", wall);
+    if (extra) extra(h5.getId());
     out.text(h5, "end_time", iso8601(now_seconds()));
     out.text(h5, "status", "complete");
     file_->close();

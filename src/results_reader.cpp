@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "genepool/error.hpp"
+#include "hdf5_types.hpp"
 
 namespace genepool {
 namespace {
@@ -29,22 +30,8 @@ void quiet_hdf5() {
   (void)quiet;
 }
 
-template <class T>
-const H5::PredType& memory_type();
-template <>
-const H5::PredType& memory_type<double>() { return H5::PredType::NATIVE_DOUBLE; }
-template <>
-const H5::PredType& memory_type<std::int32_t>() { return H5::PredType::NATIVE_INT32; }
-template <>
-const H5::PredType& memory_type<std::int64_t>() { return H5::PredType::NATIVE_INT64; }
-template <>
-const H5::PredType& memory_type<std::uint64_t>() { return H5::PredType::NATIVE_UINT64; }
-
-H5::StrType text_type() {
-  H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
-  type.setCset(H5T_CSET_UTF8);
-  return type;
-}
+using hdf5::memory_type;
+using hdf5::text_type;
 
 std::string shortest(double value) {
   std::array<char, 32> text{};
@@ -465,13 +452,27 @@ OptionalGroup read_optional_group(In& in, const std::string& path) {
     in.where() = "attribute '" + a.getName() + "' of '" + path + "'";
     if (auto text = attribute_text(a)) g.attributes.emplace_back(a.getName(), *text);
   }
-  // The metrics table only when it follows the /best/metrics convention; other layouts are left to their readers.
+  // Tables only when they follow the /best/metrics convention; other layouts are left to their readers.
+  const auto is_table = [&in](const H5::DataSet& set) {
+    const auto d = in.dims(set);
+    return d.size() == 2 && set.getTypeClass() == H5T_FLOAT && set.attrExists("columns") &&
+           In::texts(set.openAttribute("columns")).size() == d[1];
+  };
+  for (hsize_t i = 0; i < group.getNumObjs(); ++i) {
+    const std::string name = group.getObjnameByIdx(i);
+    const std::string child = path + "/" + name;
+    const H5G_obj_t type = group.getObjTypeByIdx(i);
+    if (type == H5G_GROUP) {
+      g.groups.push_back(read_optional_group(in, child));
+    } else if (type == H5G_DATASET && name != "metrics" && is_table(in.dataset(child))) {
+      g.tables.emplace_back(name, in.metric_table(child));
+    }
+  }
   const std::string metrics = path + "/metrics";
   if (in.exists(metrics)) {
     const H5::DataSet set = in.dataset(metrics);
     const auto d = in.dims(set);
-    if (d.size() == 2 && set.getTypeClass() == H5T_FLOAT && set.attrExists("columns") &&
-        In::texts(set.openAttribute("columns")).size() == d[1]) {
+    if (is_table(set)) {
       g.metrics = in.metric_table(metrics);
       const std::string ranks = path + "/rank";
       if (in.exists(ranks)) {

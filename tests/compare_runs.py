@@ -17,11 +17,13 @@ COMPARED = [
     "generations/failed", "generations/infeasible", "generations/best_index",
     "best/strategy", "best/params", "best/fitness", "best/metrics", "best/equity",
 ]
+# Compared when present in both files (NSGA-II runs, newer files).
+OPTIONAL = ["generations/type_share", "individuals/front", "individuals/crowding", "pareto/index", "pareto/objectives"]
 
 
 def main(a_path, b_path):
     with h5py.File(a_path) as a, h5py.File(b_path) as b:
-        for name in COMPARED:
+        for name in COMPARED + [n for n in OPTIONAL if n in a and n in b]:
             x, y = a[name][()], b[name][()]
             if x.shape != y.shape or x.tobytes() != y.tobytes():
                 where = ""

@@ -7,25 +7,15 @@
 
 #include "genepool/evolution.hpp"
 #include "genepool/synthetic.hpp"
+#include "fixtures.hpp"
 
 using namespace genepool;
 
 namespace {
 
-MarketData test_data() {
-  SyntheticSpec spec;
-  spec.symbols = 2;
-  spec.bars = 800;
-  spec.seed = 5;
-  return generate_synthetic(spec);
-}
+MarketData test_data() { return test::two_symbol_data(800, 5); }
 
-ExecutionSettings test_execution() {
-  ExecutionSettings settings;
-  settings.cost = 0.0005;
-  settings.bars_per_year = 252;
-  return settings;
-}
+using test::test_execution;
 
 struct BytesLess {
   bool operator()(const Genome& a, const Genome& b) const { return std::memcmp(&a, &b, sizeof(Genome)) < 0; }

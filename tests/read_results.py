@@ -30,6 +30,7 @@ CONFIG_ATTRS = {
     "mutation": "str", "mutation_rate": "float", "mutation_scale": "float", "type_switch_rate": "float",
     "top": "int", "seed": "uint", "execution": "str", "cost": "float", "allow_short": "bool", "no_cache": "bool",
     "bars_per_year": "float", "bars_per_year_inferred": "bool",
+    "type_quota": "float", "type_quota_generations": "int", "mode": "str", "objectives": "str[]",
 }
 DATA_ATTRS = {
     "bars": "int", "symbol_count": "int", "first_timestamp": "int", "last_timestamp": "int",
@@ -63,8 +64,32 @@ DATASETS = {
     "/best/param_names": ("str", "K4"), "/best/params": ("float64", "K4"), "/best/fitness": ("float64", "K"),
     "/best/generation": ("int32", "K"), "/best/status": ("int32", "K"), "/best/metrics": ("float64", "KM"),
     "/best/equity": ("float64", "KB"), "/best/timestamps": ("int64", "B"),
+    "/generations/type_share": ("float64", "GT"),
 }
+# Present when /config mode is "nsga2" (F: members of the final front, O: objectives).
+NSGA2_DATASETS = {
+    "/individuals/front": ("int32", "N"), "/individuals/crowding": ("float64", "N"),
+    "/population/front": ("int32", "P"), "/population/crowding": ("float64", "P"),
+    "/pareto/index": ("int32", "F"), "/pareto/objectives": ("float64", "FO"),
+}
+PARETO_ATTRS = {"knee": "int", "knee_index": "int", "knee_rule": "str"}
 GROUPS = ("/inputs", "/data", "/strategies", "/generations", "/individuals", "/population", "/best", "/summary")
+
+# /validation (docs/results-format.md): written by every complete `evolve` run; checked when present.
+VALIDATION_ATTRS = {
+    "description": "str", "objective": "str", "bars_per_year": "float", "split": "str", "test_fraction": "float",
+    "split_date": "str", "train_begin": "int", "train_end": "int", "test_begin": "int", "test_end": "int",
+    "train_period": "str", "test_period": "str", "trials": "int", "distinct_genomes": "int",
+    "sharpe_variance": "float", "expected_max_sharpe": "float", "psr_benchmark": "float", "pbo_partitions": "int",
+    "pbo_strategies": "int", "bootstrap_resamples": "int", "bootstrap_block_length": "int",
+}
+VALIDATION_STATISTICS = ["returns", "mean", "stddev", "sharpe_per_bar", "skewness", "kurtosis", "psr", "dsr",
+                         "objective", "bootstrap_p05", "bootstrap_p50", "bootstrap_p95"]
+WALK_FORWARD_ATTRS = {
+    "description": "str", "mode": "str", "folds": "int", "train_bars": "int", "test_bars": "int", "generations": "int",
+    "objective": "str", "efficiency": "float", "stitched_sharpe": "float", "stitched_total_return": "float",
+    "stitched_cagr": "float", "stitched_max_drawdown": "float", "stitched_period": "str",
+}
 
 
 class Problems(Exception):
@@ -124,7 +149,7 @@ class Validator:
             return info is not None and info.length is None and info.encoding == "utf-8"
         return ds.dtype == np.dtype(kind).newbyteorder("<") or ds.dtype == np.dtype(kind)
 
-    def datasets(self):
+    def datasets(self, specs=DATASETS):
         # Sizes come from the documented anchors; every other shape must agree with them.
         anchors = {"G": "/generations/generation", "N": "/individuals/fitness", "P": "/population/fitness",
                    "K": "/best/rank", "B": "/data/timestamps", "S": "/data/symbols", "T": "/strategies/name",
@@ -133,7 +158,7 @@ class Validator:
             if isinstance(self.f.get(path), h5py.Dataset):
                 shape = self.f[path].shape
                 self.sizes[letter] = shape[1] if letter == "M" and len(shape) == 2 else (shape[0] if shape else 0)
-        for path, (kind, shape) in DATASETS.items():
+        for path, (kind, shape) in specs.items():
             obj = self.f.get(path)
             if obj is None:
                 self.problem(f"{path}: missing dataset ({kind} [{shape}])")
@@ -173,6 +198,14 @@ class Validator:
         data = self.attrs("/data", DATA_ATTRS)
         summary = self.attrs("/summary", SUMMARY_ATTRS)
         self.datasets()
+        nsga2 = config.get("mode") == "nsga2"
+        pareto = {}
+        if nsga2:
+            self.sizes["O"] = len(config.get("objectives", []))
+            index = self.f.get("/pareto/index")
+            self.sizes["F"] = index.shape[0] if isinstance(index, h5py.Dataset) and index.shape else 0
+            self.datasets(NSGA2_DATASETS)
+            pareto = self.attrs("/pareto", PARETO_ATTRS)
         if self.problems:
             return  # the consistency checks below assume the layout
 
@@ -295,8 +328,10 @@ class Validator:
                 self.check(evaluations[g] == P, f"{where}: evaluations {evaluations[g]}; expected the population, {P}")
                 self.check(evaluated[g] + cache_hits[g] == P,
                            f"{where}: evaluated {evaluated[g]} + cache_hits {cache_hits[g]} != the population, {P}")
+                # GA mode: the evaluated genomes are the generation's own; NSGA-II evaluates the
+                # offspring, and the rows are the survivors of parents and offspring.
                 genomes = np.concatenate([strat[g][:, None].astype(np.float64), params[g]], axis=1)
-                distinct = len(np.unique(genomes, axis=0))
+                distinct = P if nsga2 else len(np.unique(genomes, axis=0))
                 self.check(evaluated[g] == P if no_cache else evaluated[g] <= distinct,
                            f"{where}: evaluated {evaluated[g]} with no_cache={no_cache}, {distinct} distinct genomes of {P}")
             self.check(summary["evaluated_total"] == np.sum(evaluated) and summary["cache_hits_total"] == np.sum(cache_hits),
@@ -309,13 +344,17 @@ class Validator:
                 last = ind[name][(G - 1) * P:]
                 self.check(np.array_equal(self.read(f"/population/{name}"), last, equal_nan=np.issubdtype(last.dtype, np.floating)),
                            f"/population/{name}: differs from the last generation in /individuals")
+        if N == G * P and P > 0:
+            self.check_search(config, nsga2, pareto, G, P, T, K)
         self.check(summary["generations"] == G, f"/summary: generations {summary['generations']} != {G} rows in /generations")
 
         # /best: best first, names consistent with /strategies
         self.check(K <= config["top"], f"/best: {K} rows; /config top is {config['top']}")
         self.check(np.array_equal(self.read("/best/rank"), np.arange(1, K + 1)), "/best/rank: expected 1..K")
         bfit = self.read("/best/fitness")
-        self.check(np.all(np.diff(bfit) <= 0), f"/best/fitness: not sorted best first: {bfit}")
+        # NSGA-II: row 0 is the knee of the final front; the rest follow by fitness.
+        sorted_part = bfit[1:] if nsga2 else bfit
+        self.check(np.all(np.diff(sorted_part) <= 0), f"/best/fitness: not sorted best first: {bfit}")
         bstrat = self.read("/best/strategy")
         bnames = self.read("/best/strategy_name")
         bpnames = self.read("/best/param_names")
@@ -329,12 +368,169 @@ class Validator:
         self.check(np.all((bgen >= 0) & (bgen < G)), "/best/generation: outside 0..G-1")
         # Buy and hold ends where every strategy's buy_and_hold metric says: mean of close[n-1] / close[0] - 1.
         if K > 0 and B > 0 and columns is not None and "buy_and_hold" in columns:
+            # With a train/test split the metrics cover the training window only (/validation train_end).
+            end = int(self.f["/validation"].attrs.get("train_end", B)) if "/validation" in self.f else B
             metric = self.read("/best/metrics")[0, columns.index("buy_and_hold")]
-            self.check(abs(hold[-1] - 1 - metric) <= 1e-12 * max(1.0, abs(metric)),
-                       f"/data/buy_and_hold_equity: ends at {hold[-1]!r}; /best metric buy_and_hold is {metric!r}")
+            self.check(abs(hold[end - 1] - 1 - metric) <= 1e-12 * max(1.0, abs(metric)),
+                       f"/data/buy_and_hold_equity: is {hold[end - 1]!r} at bar {end - 1}; /best metric buy_and_hold is {metric!r}")
+        if "/validation" in self.f:  # every evolve run writes it; files of ResultsWriter alone may lack it
+            self.validate_validation()
         link = self.f.get("/best/timestamps", getlink=True)
         self.check(isinstance(link, h5py.SoftLink) and link.path == "/data/timestamps",
                    "/best/timestamps: expected a soft link to /data/timestamps")
+
+    def shaped(self, path, kind, shape, columns=None):
+        """The dataset at `path` if it has the kind and shape (a tuple), else None (with a problem)."""
+        obj = self.f.get(path)
+        if not isinstance(obj, h5py.Dataset):
+            self.problem(f"{path}: missing dataset ({kind} {shape})")
+            return None
+        ok = self.check(self.dataset_kind_ok(obj, kind), f"{path}: has type {obj.dtype}; expected {kind}")
+        ok = self.check(obj.shape == shape, f"{path}: has shape {obj.shape}; expected {shape}") and ok
+        if columns is not None:
+            got = list(obj.attrs.get("columns", []))
+            ok = self.check(got == columns, f"{path}: columns {got}; expected {columns}") and ok
+        return obj[()] if ok else None
+
+    def validate_validation(self):
+        """/validation: the split, the trials, per-strategy statistics, PBO and walk-forward."""
+        if not isinstance(self.f.get("/validation"), h5py.Group):
+            self.problem("/validation: missing group")
+            return
+        a = self.attrs("/validation", VALIDATION_ATTRS)
+        if len(a) != len(VALIDATION_ATTRS):
+            return
+        B, K, M = self.sizes["B"], self.sizes["K"], self.sizes["M"]
+        split = a["split"]
+        self.check(split in ("none", "test-fraction", "split-date"), f"/validation: split {split!r}")
+        tb, te, sb, se = (int(a[k]) for k in ("train_begin", "train_end", "test_begin", "test_end"))
+        if split == "none":
+            self.check((tb, te, sb, se) == (0, B, B, B), f"/validation: windows {(tb, te, sb, se)} without a split")
+        else:
+            self.check(tb == 0 and 2 <= te == sb and se == B and se - sb >= 2,
+                       f"/validation: train [{tb}, {te}) and test [{sb}, {se}) do not split {B} bars")
+        self.check(a["trials"] >= 1 and a["distinct_genomes"] >= a["trials"] - 0,
+                   f"/validation: trials {a['trials']}, distinct_genomes {a['distinct_genomes']}")
+        self.check(a["sharpe_variance"] >= 0 and a["expected_max_sharpe"] >= 0, "/validation: negative variance or SR*0")
+        rank = self.shaped("/validation/rank", "int32", (K,))
+        if rank is not None:
+            self.check(np.array_equal(rank, np.arange(1, K + 1)), "/validation/rank: expected 1..K")
+        stats = self.shaped("/validation/statistics", "float64", (K, len(VALIDATION_STATISTICS)), VALIDATION_STATISTICS)
+        if stats is not None and K > 0:
+            col = {name: stats[:, i] for i, name in enumerate(VALIDATION_STATISTICS)}
+            self.check(np.all(col["returns"] == te - tb - 1), "/validation/statistics: returns != training bars - 1")
+            for name in ("psr", "dsr"):
+                v = col[name][~np.isnan(col[name])]
+                self.check(np.all((v >= 0) & (v <= 1)), f"/validation/statistics: {name} outside [0, 1]")
+            self.check(np.all(col["dsr"][~np.isnan(col["dsr"])] <= col["psr"][~np.isnan(col["dsr"])] + 1e-12)
+                       if a["psr_benchmark"] <= 0 else True, "/validation/statistics: dsr above psr(0)")
+            if a["bootstrap_resamples"] > 0:
+                self.check(np.all((col["bootstrap_p05"] <= col["bootstrap_p50"]) & (col["bootstrap_p50"] <= col["bootstrap_p95"])),
+                           "/validation/statistics: bootstrap percentiles not ordered")
+        self.shaped("/validation/bootstrap_seed", "uint64", (K,))
+        columns = list(self.f["/best/metrics"].attrs.get("columns", [])) if "/best/metrics" in self.f else None
+        if split != "none":
+            self.shaped("/validation/metrics", "float64", (K, M), columns)
+            self.shaped("/validation/status", "int32", (K,))
+            self.shaped("/validation/degradation", "float64", (K, M), columns)
+        else:
+            for name in ("metrics", "status", "degradation"):
+                self.check(name not in self.f["/validation"], f"/validation/{name}: present without a split")
+        if "pbo" in self.f["/validation"].attrs:
+            self.check(0 <= a.get("pbo", self.f["/validation"].attrs["pbo"]) <= 1, "/validation: pbo outside [0, 1]")
+            C = self.f["/validation/pbo/logits"].shape[0] if "/validation/pbo/logits" in self.f else 0
+            S = int(a["pbo_partitions"])
+            expected = int(round(np.prod([S - i for i in range(S // 2)]) / np.prod(range(1, S // 2 + 1))))
+            self.check(C == expected, f"/validation/pbo: {C} combinations; C({S}, {S // 2}) = {expected}")
+            for name in ("logits", "is_sharpe", "oos_sharpe"):
+                self.shaped(f"/validation/pbo/{name}", "float64", (C,))
+            selected = self.shaped("/validation/pbo/selected", "int32", (C,))
+            if selected is not None:
+                self.check(np.all((selected >= 0) & (selected < a["pbo_strategies"])), "/validation/pbo/selected: out of range")
+            logits = self.f["/validation/pbo/logits"][()]
+            self.check(abs(np.mean(logits <= 0) - self.f["/validation"].attrs["pbo"]) < 1e-12,
+                       "/validation: pbo is not the share of logits <= 0")
+        else:
+            self.attrs("/validation", {"pbo_note": "str"})
+            self.check("pbo" not in self.f["/validation"], "/validation/pbo: present without a pbo attribute")
+        if isinstance(self.f.get("/validation/walk_forward"), h5py.Group):
+            self.validate_walk_forward(columns, te)
+
+    def validate_walk_forward(self, columns, span):
+        w = "/validation/walk_forward"
+        a = self.attrs(w, WALK_FORWARD_ATTRS)
+        if "folds" not in a:
+            return
+        F, M = int(a["folds"]), self.sizes["M"]
+        windows = self.shaped(f"{w}/windows", "int64", (F, 4), ["train_begin", "train_end", "test_begin", "test_end"])
+        self.shaped(f"{w}/seed", "uint64", (F,))
+        self.shaped(f"{w}/evaluated", "int64", (F,))
+        self.shaped(f"{w}/strategy", "int32", (F,))
+        self.shaped(f"{w}/params", "float64", (F, MAX_PARAMS))
+        self.shaped(f"{w}/status", "int32", (F,))
+        self.shaped(f"{w}/in_sample_metrics", "float64", (F, M), columns)
+        self.shaped(f"{w}/out_of_sample_metrics", "float64", (F, M), columns)
+        self.shaped(f"{w}/folds", "float64", (F, 8), ["fold", "train_bars", "test_bars", "is_objective", "oos_objective",
+                                                    "is_sharpe", "oos_sharpe", "oos_total_return"])
+        self.shaped(f"{w}/metrics", "float64", (1, M), columns)
+        if windows is None or F == 0:
+            return
+        L = int(a["test_bars"])
+        for i in range(F):
+            trb, tre, teb, tee = windows[i]
+            self.check(tre == teb and tee - teb == L and tee <= span and tre - trb >= 2,
+                       f"{w}/windows row {i}: {windows[i].tolist()} (test bars {L}, span {span})")
+            if i > 0:
+                self.check(teb == windows[i - 1][3], f"{w}/windows row {i}: test windows not contiguous")
+                self.check(trb == (0 if a["mode"] == "anchored" else windows[i - 1][0] + L),
+                           f"{w}/windows row {i}: train_begin {trb} for mode {a['mode']}")
+        n = F * L + 1
+        equity = self.shaped(f"{w}/equity", "float64", (n,))
+        times = self.shaped(f"{w}/timestamps", "int64", (n,))
+        if equity is not None:
+            self.check(equity[0] == 1.0, f"{w}/equity: starts at {equity[0]}, not 1")
+            stitched = self.f[f"{w}/metrics"][0, columns.index("total_return")] if columns else None
+            if stitched is not None and np.isfinite(stitched):
+                self.check(abs(equity[-1] - 1 - stitched) <= 1e-9 * max(1.0, abs(stitched)),
+                           f"{w}/equity: ends at {equity[-1]}; metrics total_return {stitched}")
+        if times is not None and "/data/timestamps" in self.f:
+            first = int(windows[0][2]) - 1
+            self.check(np.array_equal(times, self.f["/data/timestamps"][first:first + n]),
+                       f"{w}/timestamps: not the data's bars {first}..{first + n - 1}")
+
+    def check_search(self, config, nsga2, pareto, G, P, T, K):
+        # /generations/type_share: the share of each type in each generation's rows.
+        strat = self.read("/individuals/strategy").reshape(G, P)
+        share = self.read("/generations/type_share")
+        for g in range(G):
+            counts = np.bincount(strat[g], minlength=T)[:T] / P
+            self.check(np.allclose(share[g], counts, rtol=0, atol=1e-12),
+                       f"/generations/type_share row {g}: {share[g]} differs from the types in /individuals {counts}")
+        if not nsga2:
+            self.check(len(config["objectives"]) == 0, "/config: objectives given but mode is not nsga2")
+            return
+        self.check(len(config["objectives"]) >= 2, f"/config: mode nsga2 with objectives {list(config['objectives'])}")
+        front = self.read("/individuals/front").reshape(G, P)
+        crowding = self.read("/individuals/crowding").reshape(G, P)
+        for g in range(G):
+            self.check(np.min(front[g]) == 0 and np.all(front[g] >= 0),
+                       f"/individuals/front: generation {g} has no front 0 or a negative front")
+            self.check(np.all(crowding[g] >= 0), f"/individuals/crowding: generation {g} has a negative distance")
+        self.check(np.array_equal(self.read("/population/front"), front[-1]),
+                   "/population/front: differs from the last generation in /individuals")
+        members = self.read("/pareto/index")
+        self.check(np.array_equal(members, np.flatnonzero(front[-1] == 0)),
+                   "/pareto/index: differs from the rows of /population with front 0")
+        columns = [str(c) for c in self.f["/pareto/objectives"].attrs.get("columns", [])]
+        self.check(columns == [str(o) for o in config["objectives"]],
+                   f"/pareto/objectives: columns {columns} differ from /config objectives")
+        knee, knee_index = int(pareto["knee"]), int(pareto["knee_index"])
+        if self.check(0 <= knee < len(members) and members[knee] == knee_index,
+                      f"/pareto: knee {knee} / knee_index {knee_index} disagree with /pareto/index") and K > 0:
+            params = self.read("/population/params")[knee_index]
+            self.check(self.read("/best/strategy")[0] == self.read("/population/strategy")[knee_index] and
+                       np.array_equal(self.read("/best/params")[0], params),
+                       "/best row 0 is not the knee of the final front")
 
     def summary_line(self):
         s = self.sizes

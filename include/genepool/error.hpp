@@ -12,6 +12,8 @@ enum class ExitCode : int {
   usage = 2,           // bad command line or config file
   data = 3,            // unreadable or invalid market data
   io = 4,              // results file cannot be written or read
+  hung = 5,            // a rank did not answer within --generation-timeout; the job was aborted
+                       // (the last checkpoint stays valid: resume from it)
   interrupted = 75,    // stopped by a signal after a checkpoint (EX_TEMPFAIL: requeue me)
 };
 

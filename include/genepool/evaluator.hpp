@@ -22,7 +22,7 @@ static_assert(std::is_trivially_copyable_v<Evaluation>);
 
 struct EvaluationTiming {
   double evaluate_seconds = 0;     // the slowest rank's time spent evaluating
-  double communicate_seconds = 0;  // wall time of the batch minus evaluate_seconds: scatter, gather, waiting
+  double communicate_seconds = 0;  // wall time of the batch minus evaluate_seconds: sending, receiving, waiting
   double imbalance = 1;            // slowest rank's evaluation time over the mean
 };
 

@@ -7,6 +7,7 @@
 #include "genepool/evaluator.hpp"
 #include "genepool/fitness.hpp"
 #include "genepool/ga.hpp"
+#include "genepool/nsga2.hpp"
 
 namespace genepool {
 
@@ -20,6 +21,9 @@ struct EvolutionSettings {
   // genome, so the results are identical with and without; only the work differs.
   bool evaluation_cache = true;
   std::size_t cache_capacity = 1 << 16;  // entries (~250 bytes each); emptied before a generation would pass it
+  // mode = nsga2: NSGA-II over these objectives instead of the single fitness (nsga2.hpp). Each generation
+  // is then the population survivors of parents + children; fitness is still computed and reported.
+  MultiObjectiveSettings multi;
 };
 
 struct GenerationStats {
@@ -45,6 +49,8 @@ struct GenerationView {
   std::span<const Genome> population;
   std::span<const Evaluation> evaluations;
   std::span<const double> fitness;
+  std::span<const std::int32_t> front = {};  // NSGA-II only: Pareto front of each individual (0 = non-dominated)
+  std::span<const double> crowding = {};     // NSGA-II only: crowding distance within its front
 };
 
 struct HallOfFameEntry {
@@ -70,7 +76,21 @@ struct EvolutionResult {
   std::size_t evaluated_total = 0;     // backtests actually run (evaluations_total - cache_hits_total)
   std::size_t cache_hits_total = 0;
   std::size_t failed_total = 0;
+  // NSGA-II only: front and crowding of the last generation, the indices of its front 0 (increasing)
+  // and the knee_point() among them. In this mode hall_of_fame is that front, knee first, then by fitness.
+  std::vector<std::int32_t> front;
+  std::vector<double> crowding;
+  std::vector<std::size_t> pareto;
+  std::size_t knee = 0;
 };
+
+// The statistics of one evaluated generation (without timings and cache counts).
+GenerationStats summarise_generation(std::size_t generation, std::span<const Evaluation> evaluations,
+                                     std::span<const double> fitness, const FitnessSettings& settings);
+// Adds a generation to a hall of fame of at most `capacity` distinct strategies, best first.
+void add_to_hall_of_fame(std::vector<HallOfFameEntry>& hall, std::size_t capacity, std::size_t generation,
+                         std::span<const Genome> population, std::span<const Evaluation> evaluations,
+                         std::span<const double> fitness);
 
 // Runs settings.ga.generations generations after the initial one. Deterministic in settings.seed
 // whatever the evaluator: all randomness is drawn here, on the calling process.

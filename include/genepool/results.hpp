@@ -56,9 +56,18 @@ class ResultsWriter final : public EvolutionObserver {
   // Appends one generation's statistics and individuals.
   void on_generation(const GenerationView& generation) override;
 
-  // Writes the final population, `best` (sorted by fitness, best first) with the curves `curve_of`
-  // computes, the end time and totals, closes the file and renames it onto `path`. Call at most once.
-  void finish(const EvolutionResult& result, std::span<const HallOfFameEntry> best, const CurveOf& curve_of);
+  // Writes the final population, `best` (sorted by fitness, best first; in NSGA-II mode in the given
+  // order, the knee first) with the curves `curve_of` computes, the end time and totals, then calls
+  // `extra` (if set) with the open file's HDF5 id to add more groups (e.g. /validation), closes the
+  // file and renames it onto `path`. Call at most once.
+  using ExtraContent = std::function<void(std::int64_t file_id)>;
+  void finish(const EvolutionResult& result, std::span<const HallOfFameEntry> best, const CurveOf& curve_of,
+              const ExtraContent& extra = {});
+
+  // Seconds of run time recorded with the last generation (/generations/elapsed_seconds).
+  double elapsed_seconds() const { return elapsed_; }
+  // Sets the run-time clock to `seconds` now: a resumed run continues the time of the runs before it.
+  void set_elapsed_seconds(double seconds);
 
   const std::filesystem::path& path() const { return path_; }
   const std::filesystem::path& partial_path() const { return partial_; }
@@ -76,8 +85,10 @@ class ResultsWriter final : public EvolutionObserver {
   std::size_t bars_;
   std::size_t generations_ = 0;  // written so far
   std::chrono::steady_clock::time_point started_;
+  double elapsed_ = 0;
   std::string where_;  // the object being written, for error messages
   std::unique_ptr<File> file_;
+  MultiObjectiveSettings multi_;  // NSGA-II: the front's columns and /pareto
 };
 
 // Checks before a run starts, so that a run never finishes only to fail at writing: throws IoError

@@ -118,15 +118,17 @@ struct StoredSummary {
   double wall_seconds = 0;
 };
 
-// A group that later versions or other commands may add (e.g. /validation with out-of-sample
-// metrics of the best strategies): its scalar attributes as text, and its `metrics` table when it
-// has one ([rows][columns] with a `columns` attribute, row k for /best row k, or for the /best
-// rank given by its `rank` dataset when it has one).
+// A group that later versions or other commands may add (e.g. /validation, docs/results-format.md):
+// its scalar attributes as text, its `metrics` table when it has one ([rows][columns] with a
+// `columns` attribute, row k for /best row k, or for the /best rank given by its `rank` dataset
+// when it has one), every other table of that shape, and its subgroups read the same way.
 struct OptionalGroup {
   std::string path;
   std::vector<std::pair<std::string, std::string>> attributes;
   std::optional<MetricTable> metrics;
   std::vector<std::int32_t> ranks;  // /best rank of each metrics row; empty when rows follow /best's order
+  std::vector<std::pair<std::string, MetricTable>> tables;  // other float tables with `columns`, by name
+  std::vector<OptionalGroup> groups;                        // subgroups
 };
 
 // Everything in the file except the individual rows (ResultsReader::individuals reads those).

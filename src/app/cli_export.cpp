@@ -1,11 +1,9 @@
 // `genepool export`: the best strategies of a run as a strategy spec (JSON), or every individual as CSV.
-#include <array>
-#include <charconv>
-#include <fstream>
 #include <iostream>
 #include <string>
 
 #include "commands.hpp"
+#include "csv_text.hpp"
 #include "genepool/error.hpp"
 #include "genepool/output_file.hpp"
 #include "genepool/results_reader.hpp"
@@ -25,13 +23,6 @@ struct ExportOptions {
   bool final_only = false;
 };
 
-// Shortest text that reads back as the same double ("inf", "-inf", "nan" for non-finite values).
-std::string shortest(double value) {
-  std::array<char, 32> text{};
-  const auto [end, ec] = std::to_chars(text.data(), text.data() + text.size(), value);
-  return std::string(text.data(), static_cast<std::size_t>(end - text.data()));
-}
-
 void export_spec(const ExportOptions& options) {
   check_output_path(options.spec_out, "best.json");
   const RunResults results = ResultsReader(options.file).read();
@@ -45,14 +36,6 @@ void export_spec(const ExportOptions& options) {
             << " to " << options.spec_out << " (replay: genepool backtest --spec " << options.spec_out << " --data";
   for (const InputFile& input : results.inputs) std::cout << ' ' << input.path;
   std::cout << ")\n";
-}
-
-// The CSV text of a field: quoted when it holds a comma, a quote or a line break.
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
 }
 
 void export_population(const ExportOptions& options) {

@@ -250,16 +250,43 @@ void print_top(std::ostream& out, const RunResults& r, std::size_t top) {
   }
 }
 
+// A table of an optional group: all its columns when they fit, else its shape.
+void print_table(std::ostream& out, const std::string& indent, const std::string& name, const MetricTable& t) {
+  constexpr std::size_t kMaxShownColumns = 12;
+  if (t.columns.size() > kMaxShownColumns) {
+    out << indent << name << ": " << t.rows << " x " << t.columns.size() << " (report --json shows it)\n";
+    return;
+  }
+  out << indent << name << ":\n" << indent << "  " << pad("row", 4);
+  for (const auto& column : t.columns) out << pad(column, std::max<std::size_t>(column.size() + 1, 11));
+  out << '\n';
+  for (std::size_t row = 0; row < t.rows; ++row) {
+    out << indent << "  " << pad(std::to_string(row + 1), 4);
+    for (std::size_t c = 0; c < t.columns.size(); ++c)
+      out << pad(number_text(t.values[row * t.columns.size() + c]), std::max<std::size_t>(t.columns[c].size() + 1, 11));
+    out << '\n';
+  }
+}
+
+// An optional group's tables, then its subgroups with their attributes, tables and subgroups.
+void print_group_details(std::ostream& out, const OptionalGroup& g, const std::string& indent) {
+  for (const auto& [name, table] : g.tables) print_table(out, indent, name, table);
+  for (const OptionalGroup& sub : g.groups) {
+    out << indent << sub.path << '\n';
+    for (const auto& [name, value] : sub.attributes)
+      if (name != "description") out << indent << "  " << name << ": " << value << '\n';
+    print_group_details(out, sub, indent + "  ");
+  }
+}
+
 void print_validation(std::ostream& out, const RunResults& r, std::size_t top) {
   if (!r.validation) return;
   const OptionalGroup& v = *r.validation;
-  out << "\nout of sample (" << v.path << ")\n";
+  out << "\nvalidation (" << v.path << ")\n";
   for (const auto& [name, value] : v.attributes)
     if (name != "description") out << "  " << name << ": " << value << '\n';
-  if (!v.metrics) {
-    out << "  (no metrics table in the /best/metrics layout)\n";
-    return;
-  }
+  print_group_details(out, v, "  ");
+  if (!v.metrics) return;
   std::vector<Column> shown;  // the compared metrics the group has
   for (const Column& column : kValidationColumns)
     if (v.metrics->column(column.metric)) shown.push_back(column);
@@ -331,6 +358,36 @@ void json_metrics(JsonWriter& json, const MetricTable& table, std::size_t row) {
   const std::size_t width = table.columns.size();
   for (std::size_t c = 0; c < width; ++c) json.key(table.columns[c]).value(table.values[row * width + c]);
   json.end_object();
+}
+
+// "tables": {name: {"columns": [...], "rows": [[...], ...]}}, "groups": [{"path", "attributes", ...}].
+void json_group_details(JsonWriter& json, const OptionalGroup& g) {
+  json.key("tables").begin_object();
+  for (const auto& [name, table] : g.tables) {
+    json.key(name).begin_object().key("columns").begin_array();
+    for (const auto& column : table.columns) json.value(column);
+    json.end_array().key("rows").begin_array();
+    for (std::size_t row = 0; row < table.rows; ++row) {
+      json.begin_array();
+      for (std::size_t c = 0; c < table.columns.size(); ++c) json.value(table.values[row * table.columns.size() + c]);
+      json.end_array();
+    }
+    json.end_array().end_object();
+  }
+  json.end_object().key("groups").begin_array();
+  for (const OptionalGroup& sub : g.groups) {
+    json.begin_object().key("path").value(sub.path).key("attributes").begin_object();
+    for (const auto& [name, value] : sub.attributes) json.key(name).value(value);
+    json.end_object();
+    if (sub.metrics) {
+      json.key("metrics").begin_array();
+      for (std::size_t row = 0; row < sub.metrics->rows; ++row) json_metrics(json, *sub.metrics, row);
+      json.end_array();
+    }
+    json_group_details(json, sub);
+    json.end_object();
+  }
+  json.end_array();
 }
 
 void print_json(std::ostream& out, const RunResults& r, std::size_t top) {
@@ -416,7 +473,9 @@ void print_json(std::ostream& out, const RunResults& r, std::size_t top) {
   if (r.validation) {
     json.key("validation").begin_object().key("path").value(r.validation->path).key("attributes").begin_object();
     for (const auto& [name, value] : r.validation->attributes) json.key(name).value(value);
-    json.end_object().key("has_metrics").value(r.validation->metrics.has_value()).end_object();
+    json.end_object().key("has_metrics").value(r.validation->metrics.has_value());
+    json_group_details(json, *r.validation);
+    json.end_object();
   }
 
   json.key("evaluations").begin_object()

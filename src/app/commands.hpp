@@ -9,10 +9,12 @@ void add_synth_command(CLI::App& app);
 void add_backtest_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_export_command(CLI::App& app);
+void add_collect_command(CLI::App& app);
 // MPI starts inside the command (argc/argv go to MPI_Init).
 void add_evolve_command(CLI::App& app, int& argc, char**& argv);
+void add_grid_command(CLI::App& app, int& argc, char**& argv);
 
-// Whether the command line runs a command that uses every rank of an MPI launcher (`evolve`).
+// Whether the command line runs a command that uses every rank of an MPI launcher (`evolve`, `grid`).
 bool uses_every_rank(int argc, char** argv);
 
 }  // namespace genepool::app

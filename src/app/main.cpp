@@ -37,8 +37,10 @@ int main(int argc, char** argv) {
   app::add_synth_command(app);
   app::add_backtest_command(app);
   app::add_evolve_command(app, argc, argv);  // see uses_every_rank()
+  app::add_grid_command(app, argc, argv);
   app::add_report_command(app);
   app::add_export_command(app);
+  app::add_collect_command(app);
 
   // Under mpirun or srun, only `evolve` uses the ranks: the other commands run on rank 0 alone, so
   // that several copies never write one file. Errors that every rank finds alike (the command line,

@@ -12,49 +12,6 @@
 namespace genepool::app {
 namespace {
 
-// Indents compact JSON: one member or element per line, two spaces per level.
-std::string indent(const std::string& compact) {
-  std::string out;
-  int depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  const auto newline = [&] { out += '\n' + std::string(static_cast<std::size_t>(2 * depth), ' '); };
-  for (std::size_t i = 0; i < compact.size(); ++i) {
-    const char c = compact[i];
-    const char next = i + 1 < compact.size() ? compact[i + 1] : '\0';
-    out += c;
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-        continue;
-      }
-      if (c == '\\') escaped = true;
-      if (c != '"') continue;
-      in_string = false;  // a string value ends here
-    } else if (c == '"') {
-      in_string = true;
-      continue;
-    } else if (c == '{' || c == '[') {
-      if (next == '}' || next == ']') continue;  // empty
-      ++depth;
-      newline();
-      continue;
-    } else if (c == ',') {
-      newline();
-      continue;
-    } else if (c == ':') {
-      out += ' ';
-      continue;
-    }
-    // c ends a value: a closing bracket or quote, or the last character of a number or literal.
-    if (next == '}' || next == ']') {
-      --depth;
-      newline();
-    }
-  }
-  return out + '\n';
-}
-
 std::string status_name(const RunResults& r, std::int32_t code) {
   const auto index = static_cast<std::size_t>(code);
   if (code >= 0 && index < r.status_names.size()) return r.status_names[index];
@@ -185,53 +142,105 @@ SpecStrategy read_strategy(const SpecReader& in, const JsonValue& item, const st
 
 }  // namespace
 
-void write_strategy_spec(std::ostream& out, const RunResults& r, std::size_t count) {
-  std::ostringstream compact;
-  JsonWriter json(compact);
+std::string indent_json(const std::string& compact) {
+  std::string out;
+  int depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  const auto newline = [&] { out += '\n' + std::string(static_cast<std::size_t>(2 * depth), ' '); };
+  for (std::size_t i = 0; i < compact.size(); ++i) {
+    const char c = compact[i];
+    const char next = i + 1 < compact.size() ? compact[i + 1] : '\0';
+    out += c;
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+        continue;
+      }
+      if (c == '\\') escaped = true;
+      if (c != '"') continue;
+      in_string = false;  // a string value ends here
+    } else if (c == '"') {
+      in_string = true;
+      continue;
+    } else if (c == '{' || c == '[') {
+      if (next == '}' || next == ']') continue;  // empty
+      ++depth;
+      newline();
+      continue;
+    } else if (c == ',') {
+      newline();
+      continue;
+    } else if (c == ':') {
+      out += ' ';
+      continue;
+    }
+    // c ends a value: a closing bracket or quote, or the last character of a number or literal.
+    if (next == '}' || next == ']') {
+      --depth;
+      newline();
+    }
+  }
+  return out + '\n';
+}
+
+void write_run_source(JsonWriter& json, const RunResults& r) {
   const RunProvenance& p = r.provenance;
-  const ExecutionSettings& e = r.config.execution;
-  json.begin_object().key("format").value(kSpecFormat).key("format_version").value(kSpecFormatVersion);
-  json.key("source").begin_object()
-      .key("results").value(r.path.string())
+  json.key("results").value(r.path.string())
       .key("genepool_version").value(p.genepool_version)
       .key("git_revision").value(p.git_revision)
       .key("seed").value(static_cast<std::int64_t>(p.seed))
       .key("objective").value(r.config.objective)
-      .key("start_time").value(p.start_time)
+      .key("start_time").value(p.start_time);
+}
+
+void write_strategy_entry(JsonWriter& json, const RunResults& r, std::size_t i, std::int64_t rank) {
+  const StoredStrategy& s = r.best[i];
+  const ExecutionSettings& e = r.config.execution;
+  json.key("rank").value(rank).key("strategy").value(s.name).key("params").begin_object();
+  for (std::size_t k = 0; k < s.param_names.size() && k < kMaxParams; ++k) json.key(s.param_names[k]).value(s.params[k]);
+  json.end_object();
+  json.key("execution").begin_object()
+      .key("execution").value(to_string(e.execution))
+      .key("cost").value(e.cost)
+      .key("allow_short").value(e.allow_short)
+      .key("bars_per_year").value(e.bars_per_year)
       .end_object();
+  json.key("data").begin_object().key("inputs").begin_array();
+  for (const InputFile& input : r.inputs)
+    json.begin_object().key("path").value(input.path).key("sha256").value(input.sha256)
+        .key("bytes").value(static_cast<std::int64_t>(input.bytes)).end_object();
+  json.end_array().key("symbols").begin_array();
+  for (const auto& symbol : r.data.symbols) json.value(symbol);
+  json.end_array()
+      .key("bars").value(static_cast<std::int64_t>(r.data.timestamps.size()))
+      .key("first_timestamp").value(r.data.timestamps.empty() ? std::int64_t{0} : r.data.timestamps.front())
+      .key("last_timestamp").value(r.data.timestamps.empty() ? std::int64_t{0} : r.data.timestamps.back())
+      .key("first").value(r.data.first_timestamp_iso)
+      .key("last").value(r.data.last_timestamp_iso)
+      .end_object();
+  json.key("fitness").value(s.fitness).key("generation").value(std::int64_t{s.generation})
+      .key("status").value(status_name(r, s.status)).key("metrics").begin_object();
+  const MetricTable& m = r.best_metrics;
+  for (std::size_t c = 0; c < m.columns.size(); ++c) json.key(m.columns[c]).value(m.values[i * m.columns.size() + c]);
+  json.end_object();
+}
+
+void write_strategy_spec(std::ostream& out, const RunResults& r, std::size_t count) {
+  std::ostringstream compact;
+  JsonWriter json(compact);
+  json.begin_object().key("format").value(kSpecFormat).key("format_version").value(kSpecFormatVersion);
+  json.key("source").begin_object();
+  write_run_source(json, r);
+  json.end_object();
   json.key("strategies").begin_array();
   for (std::size_t i = 0; i < count && i < r.best.size(); ++i) {
-    const StoredStrategy& s = r.best[i];
-    json.begin_object().key("rank").value(std::int64_t{s.rank}).key("strategy").value(s.name).key("params").begin_object();
-    for (std::size_t k = 0; k < s.param_names.size() && k < kMaxParams; ++k) json.key(s.param_names[k]).value(s.params[k]);
+    json.begin_object();
+    write_strategy_entry(json, r, i, std::int64_t{r.best[i].rank});
     json.end_object();
-    json.key("execution").begin_object()
-        .key("execution").value(to_string(e.execution))
-        .key("cost").value(e.cost)
-        .key("allow_short").value(e.allow_short)
-        .key("bars_per_year").value(e.bars_per_year)
-        .end_object();
-    json.key("data").begin_object().key("inputs").begin_array();
-    for (const InputFile& input : r.inputs)
-      json.begin_object().key("path").value(input.path).key("sha256").value(input.sha256)
-          .key("bytes").value(static_cast<std::int64_t>(input.bytes)).end_object();
-    json.end_array().key("symbols").begin_array();
-    for (const auto& symbol : r.data.symbols) json.value(symbol);
-    json.end_array()
-        .key("bars").value(static_cast<std::int64_t>(r.data.timestamps.size()))
-        .key("first_timestamp").value(r.data.timestamps.empty() ? std::int64_t{0} : r.data.timestamps.front())
-        .key("last_timestamp").value(r.data.timestamps.empty() ? std::int64_t{0} : r.data.timestamps.back())
-        .key("first").value(r.data.first_timestamp_iso)
-        .key("last").value(r.data.last_timestamp_iso)
-        .end_object();
-    json.key("fitness").value(s.fitness).key("generation").value(std::int64_t{s.generation})
-        .key("status").value(status_name(r, s.status)).key("metrics").begin_object();
-    const MetricTable& m = r.best_metrics;
-    for (std::size_t c = 0; c < m.columns.size(); ++c) json.key(m.columns[c]).value(m.values[i * m.columns.size() + c]);
-    json.end_object().end_object();
   }
   json.end_array().end_object();
-  out << indent(compact.str());
+  out << indent_json(compact.str());
 }
 
 std::vector<SpecStrategy> read_strategy_spec(const std::filesystem::path& path) {

@@ -13,6 +13,7 @@
 #include "genepool/genome.hpp"
 #include "genepool/results.hpp"
 #include "genepool/results_reader.hpp"
+#include "json.hpp"
 
 namespace genepool::app {
 
@@ -34,6 +35,17 @@ struct SpecStrategy {
 
 // Writes rows [0, count) of the run's /best as a spec (indented JSON).
 void write_strategy_spec(std::ostream& out, const RunResults& results, std::size_t count);
+
+// The members of a spec's `source` object for a run: its results file as opened, genepool
+// version, git revision, seed, objective and start time.
+void write_run_source(JsonWriter& json, const RunResults& results);
+
+// The members of one `strategies[]` entry for row `row` of the run's /best, with the given rank,
+// into an object the caller has begun (and ends, after adding members of its own if it likes).
+void write_strategy_entry(JsonWriter& json, const RunResults& results, std::size_t row, std::int64_t rank);
+
+// Compact JSON (a JsonWriter's output) indented as the spec is: one member or element per line.
+std::string indent_json(const std::string& compact);
 
 // Reads a spec. Unknown members are ignored (later versions may add some); a missing or
 // mistyped member, an unknown strategy or parameter, or a newer format_version is a

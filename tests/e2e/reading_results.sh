@@ -43,7 +43,9 @@ for column, value in stored.items():
     assert got == value or (got is None and value == float("inf")), (column, got, value)
 assert len(r["convergence"]["best"]) == generations and r["run"]["seed"] == seed
 assert r["inputs"][0]["path"] == "data/sample.csv" and len(r["inputs"][0]["sha256"]) == 64
-assert "validation" not in r
+v = r["validation"]  # evolve's own, without a split: no out-of-sample metrics
+assert v["path"] == "/validation" and not v["has_metrics"] and v["attributes"]["split"] == "none", v
+assert "dsr" in v["tables"]["statistics"]["columns"]
 PY
 
 # plot_results.py: every figure, of the documented pixel size.
@@ -170,12 +172,13 @@ final = list(csv.DictReader(open(sys.argv[3], newline="")))
 assert len(final) == population and {int(r["generation"]) for r in final} == {generations - 1}
 PY
 
-# Optional groups written by later versions: /validation shown beside /best, /pareto plotted.
+# Optional groups written by other writers: a /validation of another layout shown beside /best, /pareto plotted.
 cp run.h5 extra.h5
 $PYTHON - extra.h5 <<'PY'
 import sys, h5py, numpy as np
 with h5py.File(sys.argv[1], "a") as f:
     k = len(f["best/rank"])
+    del f["validation"]  # evolve's own (docs/results-format.md); replaced by a layout of another writer
     v = f.create_group("validation")
     v.attrs["first_timestamp_iso"] = "2009-09-01T00:00:00Z"
     m = v.create_dataset("metrics", data=np.column_stack([np.linspace(0.5, 0.1, k), np.full(k, 0.05)]))
@@ -186,7 +189,7 @@ with h5py.File(sys.argv[1], "a") as f:
     front.attrs["columns"] = ["sharpe", "max_drawdown"]
 PY
 "$GENEPOOL" report extra.h5 > extra.txt || fail "report on a file with /validation failed"
-grep -q "out of sample (/validation)" extra.txt && grep -q "first_timestamp_iso: 2009-09-01" extra.txt ||
+grep -q "validation (/validation)" extra.txt && grep -q "first_timestamp_iso: 2009-09-01" extra.txt ||
   fail "report does not show /validation: $(cat extra.txt)"
 grep -Eq "\| 0\.5000" extra.txt || fail "report does not show the out-of-sample Sharpe"
 "$GENEPOOL" report extra.h5 --json | $PYTHON -c 'import json,sys; r=json.load(sys.stdin); assert r["top"][0]["validation_metrics"]["sharpe"] == 0.5' ||

@@ -4,29 +4,20 @@
 #include <algorithm>
 #include <cstring>
 
+#include "genepool/error.hpp"
 #include "genepool/evolution.hpp"
 #include "genepool/parallel.hpp"
 #include "genepool/synthetic.hpp"
+#include "../fixtures.hpp"
 #include "mpi_session.hpp"
 
 using namespace genepool;
 
 namespace {
 
-MarketData test_data() {
-  SyntheticSpec spec;
-  spec.symbols = 2;
-  spec.bars = 600;
-  spec.seed = 7;
-  return generate_synthetic(spec);
-}
+MarketData test_data() { return test::two_symbol_data(600, 7); }
 
-ExecutionSettings test_execution() {
-  ExecutionSettings settings;
-  settings.cost = 0.0005;
-  settings.bars_per_year = 252;
-  return settings;
-}
+using test::test_execution;
 
 bool same_bytes(const void* a, const void* b, std::size_t bytes) { return std::memcmp(a, b, bytes) == 0; }
 
@@ -179,4 +170,33 @@ TEST_CASE("an evolution over MPI equals the same evolution run serially", "[mpi]
   CHECK(a.fitness == b.fitness);
   REQUIRE(a.hall_of_fame.size() == b.hall_of_fame.size());
   for (std::size_t i = 0; i < a.hall_of_fame.size(); ++i) CHECK(a.hall_of_fame[i].genome == b.hall_of_fame[i].genome);
+}
+
+TEST_CASE("a bar window moves every rank: evaluations equal serial ones on the slice", "[mpi][window]") {
+  auto& session = test::mpi_session();
+  const MarketData data = test_data();
+  const ExecutionSettings settings = test_execution();
+  if (session.rank() != 0) {
+    CHECK(parallel::serve_evaluations(session, data, settings) == 0);
+    return;
+  }
+  parallel::MpiEvaluator distributed(session, data, settings);
+  const auto genomes = mixed_genomes(31, 77);
+  for (const BarWindow window : {BarWindow{0, 400}, BarWindow{150, 600}, BarWindow{0, 600}, BarWindow{200, 260}}) {
+    distributed.set_window(window);
+    const MarketData part = slice(data, window);
+    SerialEvaluator serial(part, settings);
+    std::vector<Evaluation> expected(genomes.size()), got(genomes.size());
+    serial.evaluate(genomes, expected);
+    distributed.evaluate(genomes, got);
+    for (std::size_t i = 0; i < genomes.size(); ++i) {
+      INFO("window [" << window.begin << ", " << window.end << "), individual " << i);
+      CHECK(got[i].status == expected[i].status);
+      CHECK(same_bytes(&got[i].metrics, &expected[i].metrics, sizeof(Metrics)));
+    }
+  }
+  CHECK_THROWS_AS(distributed.set_window({500, 601}), Error);  // refused before any rank hears of it
+  std::vector<Evaluation> after(genomes.size());
+  distributed.evaluate(genomes, after);  // the ranks still serve the last good window
+  distributed.finish(0);
 }
