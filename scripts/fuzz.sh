@@ -1,21 +1,42 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (preset `fuzz`: clang, AddressSanitizer + UBSan) and runs each for a
-# bounded time, seeded with the bad-input corpus (tests/bad-input/) and the regression inputs of
-# earlier findings (tests/bad-input/fuzz-regressions/TARGET/). Fails on any finding; the input that
-# triggered it is written to build/fuzz/findings/ (add it to fuzz-regressions/ once fixed).
-# Usage: scripts/fuzz.sh [SECONDS per target, default 25] [TARGET...]   (targets: csv)
+# bounded time. Fails on any finding; the input that triggered it is written to build/fuzz/findings/
+# (add it to tests/bad-input/fuzz-regressions/TARGET/ once fixed).
+#   csv, config          raw bytes, seeded with the bad-input corpus (tests/bad-input/) and, for the
+#                        config, configs/*.toml
+#   results, checkpoint  edits of a valid file (fuzz/hdf5_damage.hpp) that genepool writes here first
+#                        with build/release (built when missing)
+# Usage: scripts/fuzz.sh [SECONDS per target, default 25] [TARGET...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-25}
 shift || true
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(csv)
+[[ ${#targets[@]} -gt 0 ]] || targets=(csv config results checkpoint)
 
 [[ -f build/fuzz/CMakeCache.txt ]] || cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$(nproc)" --target "${targets[@]/#/genepool_fuzz_}" >/dev/null
 
-declare -A seeds=([csv]="tests/bad-input/market-data")
-declare -A options=([csv]="")
+# The templates of the structure-aware targets: a small run's results, and the checkpoint a run leaves
+# when a rank stops answering (GENEPOOL_HANG_*, src/parallel.cpp) and --generation-timeout ends it.
+templates=build/fuzz/templates
+if [[ " ${targets[*]} " == *" results "* || " ${targets[*]} " == *" checkpoint "* ]]; then
+  [[ -x build/release/bin/genepool ]] || scripts/build.sh >/dev/null
+  rm -rf "$templates" && mkdir -p "$templates"
+  small=(--config configs/default.toml --population 8 --top 2 --quiet)
+  build/release/bin/genepool evolve "${small[@]}" --generations 2 --out "$templates/results.h5"
+  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+  GENEPOOL_HANG_RANK=1 GENEPOOL_HANG_BATCH=2 mpirun -n 2 build/release/bin/genepool evolve "${small[@]}" \
+    --generations 4 --checkpoint-every 1 --generation-timeout 1 --out "$templates/run.h5" >/dev/null 2>&1 || true
+  [[ -f $templates/run.h5.checkpoint ]] || { echo "fuzz: could not make the checkpoint template" >&2; exit 1; }
+  mv "$templates/run.h5.checkpoint" "$templates/checkpoint.h5"
+  rm -f "$templates/run.h5.partial"
+fi
+
+declare -A seeds=([csv]="tests/bad-input/market-data" [config]="tests/bad-input/config configs" [results]="" [checkpoint]="")
+declare -A options=([csv]="-max_len=65536" [config]="-max_len=4096 -dict=fuzz/config.dict" [results]="-max_len=256"
+                    [checkpoint]="-max_len=256")
+declare -A template=([results]="$templates/results.h5" [checkpoint]="$templates/checkpoint.h5")
 status=0
 for target in "${targets[@]}"; do
   corpus=build/fuzz/corpus/$target  # grows across runs; the seeds stay as they are
@@ -25,9 +46,10 @@ for target in "${targets[@]}"; do
   for dir in ${seeds[$target]} "$regressions"; do [[ -d $dir ]] && dirs+=("$dir"); done
   log=build/fuzz/$target.log
   # shellcheck disable=SC2086
-  if ! TMPDIR=${TMPDIR:-/tmp} build/fuzz/fuzz/genepool_fuzz_"$target" -max_total_time="$seconds" -timeout=10 \
-      -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 -artifact_prefix="build/fuzz/findings/$target-" \
-      ${options[$target]} "${dirs[@]}" >"$log" 2>&1; then
+  if ! GENEPOOL_FUZZ_TEMPLATE=${template[$target]:-} TMPDIR=${TMPDIR:-/tmp} \
+      build/fuzz/fuzz/genepool_fuzz_"$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+      -print_final_stats=1 -artifact_prefix="build/fuzz/findings/$target-" ${options[$target]} "${dirs[@]}" \
+      >"$log" 2>&1; then
     status=1
     echo "fuzz $target: FINDING (log: $log):" >&2
     grep -E "ERROR|SUMMARY|Test unit written|==[0-9]+==" "$log" | head -20 >&2

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <system_error>
+#include <type_traits>
 
 #include "genepool/error.hpp"
 #include "genepool/metrics.hpp"
@@ -60,33 +61,56 @@ struct Writer {
   }
 };
 
-// Reading, with the same bookkeeping. Every shape is checked against what the caller expects.
+// Reading, with the same bookkeeping. Every object is checked for existence, type class and shape
+// before it is read, so that a damaged file is an error naming the object, never a bad read.
 struct Reader {
   std::string where;
 
+  static std::string path_of(const H5::Group& group, const std::string& name) {
+    const std::string parent = group.getObjName();
+    return (parent == "/" ? parent : parent + "/") + name;
+  }
+  static void require_link(hid_t location, const std::string& name) {
+    if (H5Lexists(location, name.c_str(), H5P_DEFAULT) <= 0) throw Error("missing (not the layout of docs/checkpoint.md)");
+  }
   H5::Group group(const H5::H5File& file, const char* name) {
     where = std::string("group '/") + name + "'";
+    require_link(file.getId(), name);
     return file.openGroup(name);
   }
-  std::string text(const H5::H5Object& object, const char* name) {
+  // A scalar attribute of type class `type_class`.
+  H5::Attribute attribute(const H5::H5Object& object, const char* name, H5T_class_t type_class, const char* expected) {
     where = std::string("attribute '") + name + "'";
-    const H5::Attribute a = object.openAttribute(name);
+    if (!object.attrExists(name)) throw Error("missing");
+    H5::Attribute a = object.openAttribute(name);
+    if (a.getTypeClass() != type_class) throw Error(std::string("has another type; expected ") + expected);
+    if (a.getSpace().getSimpleExtentNpoints() != 1) throw Error("is not a single value");
+    return a;
+  }
+  std::string text(const H5::H5Object& object, const char* name) {
+    const H5::Attribute a = attribute(object, name, H5T_STRING, "a string");
     std::string value;
     a.read(a.getStrType(), value);
     return value;
   }
   template <class T>
   T number(const H5::H5Object& object, const char* name) {
-    where = std::string("attribute '") + name + "'";
     T value{};
-    object.openAttribute(name).read(memory_type<T>(), &value);
+    attribute(object, name, H5T_INTEGER, "an integer").read(memory_type<T>(), &value);
     return value;
+  }
+  H5::DataSet dataset(const H5::Group& group, const std::string& name, H5T_class_t type_class, const char* expected) {
+    where = "dataset '" + path_of(group, name) + "'";
+    require_link(group.getId(), name);
+    H5::DataSet set = group.openDataSet(name);
+    if (set.getTypeClass() != type_class) throw Error(std::string("has another type; expected ") + expected);
+    return set;
   }
   // A dataset of `rows` x `width` (width 0: one column); a different shape is an error.
   template <class T>
   std::vector<T> array(const H5::Group& group, const std::string& name, hsize_t rows, hsize_t width = 0) {
-    where = "dataset '" + name + "'";
-    const H5::DataSet set = group.openDataSet(name);
+    const bool real = std::is_floating_point_v<T>;
+    const H5::DataSet set = dataset(group, name, real ? H5T_FLOAT : H5T_INTEGER, real ? "floating point" : "integers");
     check_shape(set, rows, width);
     std::vector<T> values(static_cast<std::size_t>(rows * (width == 0 ? 1 : width)));
     if (!values.empty()) set.read(values.data(), memory_type<T>());
@@ -94,7 +118,8 @@ struct Reader {
   }
   // The length of a one-column dataset.
   hsize_t rows(const H5::Group& group, const std::string& name) {
-    where = "dataset '" + name + "'";
+    where = "dataset '" + path_of(group, name) + "'";
+    require_link(group.getId(), name);
     const H5::DataSpace space = group.openDataSet(name).getSpace();
     if (space.getSimpleExtentNdims() != 1) throw Error("is not one-dimensional");
     hsize_t n = 0;
@@ -102,8 +127,7 @@ struct Reader {
     return n;
   }
   std::vector<std::string> strings(const H5::Group& group, const std::string& name, hsize_t rows) {
-    where = "dataset '" + name + "'";
-    const H5::DataSet set = group.openDataSet(name);
+    const H5::DataSet set = dataset(group, name, H5T_STRING, "strings");
     check_shape(set, rows, 0);
     const H5::StrType type = text_type();
     std::vector<char*> pointers(static_cast<std::size_t>(rows), nullptr);
@@ -210,7 +234,13 @@ void write_file(const fs::path& path, const Checkpoint& c, Writer& w) {
 Checkpoint read_file(const fs::path& path, Reader& r) {
   r.where = "file";
   if (!H5::H5File::isHdf5(path.string())) throw Error("not an HDF5 file (truncated or overwritten?)");
-  const H5::H5File file(path.string(), H5F_ACC_RDONLY);
+  const H5::H5File file = [&] {
+    try {
+      return H5::H5File(path.string(), H5F_ACC_RDONLY);
+    } catch (const H5::Exception&) {
+      throw Error("cannot open: damaged or truncated HDF5 file");
+    }
+  }();
   const bool checkpoint = file.attrExists("format") && r.text(file, "format") == kFormat;
   r.where = "file";
   if (!checkpoint) throw Error("not a genepool checkpoint (no attribute format = \"genepool-checkpoint\")");
@@ -248,7 +278,7 @@ Checkpoint read_file(const fs::path& path, Reader& r) {
   std::uint64_t total = 0;
   for (const std::uint64_t size : l.batch_sizes) total += size;
   const hsize_t n = r.rows(log, "strategy");
-  r.where = "dataset 'log/strategy'";
+  r.where = "dataset '/log/strategy'";
   if (n != total)
     throw Error("holds " + std::to_string(n) + " genomes but the batches in /log/batch_size add up to " +
                 std::to_string(total));

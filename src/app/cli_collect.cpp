@@ -2,9 +2,8 @@
 // spec, ordered by fitness, each entry naming its run; optionally the same as a CSV table.
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -12,6 +11,7 @@
 #include "commands.hpp"
 #include "csv_text.hpp"
 #include "genepool/error.hpp"
+#include "genepool/output_file.hpp"
 #include "genepool/results_reader.hpp"
 #include "json.hpp"
 #include "strategy_spec.hpp"
@@ -36,21 +36,6 @@ struct Entry {
 bool better(const Entry& a, const Entry& b) {
   if (std::isnan(a.fitness)) return false;
   return std::isnan(b.fitness) || a.fitness > b.fitness;
-}
-
-// Writes `text` to `path` through `path.partial`, so a failed write leaves no half file.
-void write_file(const std::string& path, const std::string& text) {
-  const std::string partial = path + ".partial";
-  {
-    std::ofstream out(partial, std::ios::binary);
-    if (!out) throw IoError(path + ": cannot open " + partial + " for writing");
-    out << text;
-    out.close();
-    if (!out) throw IoError(partial + ": write failed");
-  }
-  std::error_code error;
-  std::filesystem::rename(partial, path, error);
-  if (error) throw IoError(path + ": cannot rename " + partial + " to it: " + error.message());
 }
 
 std::string spec_text(const std::vector<RunResults>& runs, const std::vector<Entry>& entries) {
@@ -106,6 +91,8 @@ std::string csv_text(const std::vector<RunResults>& runs, const std::vector<Entr
 }
 
 void collect(const CollectOptions& options) {
+  check_output_path(options.spec_out, "best.json");
+  if (!options.csv.empty()) check_output_path(options.csv, "best.csv");
   std::vector<RunResults> runs;
   std::vector<Entry> entries;
   for (const std::string& file : options.files) {
@@ -121,8 +108,16 @@ void collect(const CollectOptions& options) {
     runs.push_back(std::move(run));
   }
   std::stable_sort(entries.begin(), entries.end(), better);
-  write_file(options.spec_out, spec_text(runs, entries));
-  if (!options.csv.empty()) write_file(options.csv, csv_text(runs, entries));
+  // Both written in full before either is renamed into place.
+  OutputFile spec(options.spec_out, "best.json");
+  spec.stream() << spec_text(runs, entries);
+  std::optional<OutputFile> csv;
+  if (!options.csv.empty()) {
+    csv.emplace(options.csv, "best.csv");
+    csv->stream() << csv_text(runs, entries);
+  }
+  spec.commit();
+  if (csv) csv->commit();
   std::cout << "collected " << entries.size() << (entries.size() == 1 ? " strategy" : " strategies") << " of "
             << runs.size() << (runs.size() == 1 ? " run" : " runs") << " into " << options.spec_out;
   if (!options.csv.empty()) std::cout << " and " << options.csv;

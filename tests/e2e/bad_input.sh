@@ -44,6 +44,37 @@ with h5py.File(f"{out}/generations-best-2d.h5", "r+") as f:
 data = open(good, "rb").read()
 open(f"{out}/half.h5", "wb").write(data[: len(data) // 2])
 EOF
+# Checkpoints derived from a real one: the checkpoint a run leaves when a rank stops answering
+# (GENEPOOL_HANG_*, src/parallel.cpp) and --generation-timeout ends it after generation 1.
+CHECKPOINTED=(--data "$SCRATCH/data.csv" --population 4 --generations 3 --top 1 --quiet)
+GENEPOOL_HANG_RANK=1 GENEPOOL_HANG_BATCH=2 timeout 60 mpirun --allow-run-as-root --oversubscribe -n 2 "$GENEPOOL" \
+  evolve "${CHECKPOINTED[@]}" --checkpoint-every 1 --generation-timeout 1 --out "$SCRATCH/stopped.h5" >/dev/null 2>&1 || true
+[[ -f $SCRATCH/stopped.h5.checkpoint ]] || fail "no checkpoint from the stopped fixture run"
+$PYTHON - "$SCRATCH/stopped.h5.checkpoint" "$GEN" <<'EOF'
+import shutil, sys, h5py, numpy as np
+good, out = sys.argv[1], sys.argv[2]
+data = open(good, "rb").read()
+open(f"{out}/half.checkpoint", "wb").write(data[: len(data) // 2])
+open(f"{out}/empty.checkpoint", "wb").write(b"")
+def edited(name, edit):
+    shutil.copy(good, f"{out}/{name}.checkpoint")
+    with h5py.File(f"{out}/{name}.checkpoint", "r+") as f:
+        edit(f)
+def drop_params(f): del f["log/params"]
+def newer(f): f.attrs["format_version"] = np.int32(99)
+def short_sizes(f):
+    sizes = f["log/batch_size"][()]
+    del f["log/batch_size"]
+    f["log/batch_size"] = sizes[:-1]
+def best_2d(f):
+    n = f["history/best"].shape[0]
+    del f["history/best"]
+    f["history/best"] = np.zeros((n, 2))
+edited("no-params", drop_params)
+edited("newer-version", newer)
+edited("batch-sizes-short", short_sizes)
+edited("best-2d", best_2d)
+EOF
 T=$'\t'
 E='evolve --data @CASE --population 4 --generations 1 --quiet --out @OUT @FORCE'
 cat >>"$CASES" <<EOF
@@ -53,6 +84,17 @@ $GEN/no-best-metrics.h5${T}4${T}no-best-metrics.h5: missing dataset '/best/metri
 $GEN/no-best-metrics.h5${T}4${T}no-best-metrics.h5: missing dataset '/best/metrics'${T}export @CASE --top 1 --out @OUT
 $GEN/generations-best-2d.h5${T}4${T}generations-best-2d.h5: dataset '/generations/best' has shape \([0-9]+, 2\); expected 1 dimension${T}report @CASE --json
 $GEN/half.h5${T}4${T}half.h5: cannot open: damaged or truncated${T}report @CASE
+$GEN/half.h5${T}4${T}half.h5: cannot open: damaged or truncated${T}collect @CASE --out @OUT
+EOF
+R="evolve ${CHECKPOINTED[*]} --out @OUT @FORCE --resume @CASE"
+cat >>"$CASES" <<EOF
+$GEN/half.checkpoint${T}4${T}half.checkpoint: invalid checkpoint: (not an HDF5 file|cannot open: damaged or truncated)${T}$R
+$GEN/empty.checkpoint${T}4${T}empty.checkpoint: invalid checkpoint: not an HDF5 file${T}$R
+$GEN/no-params.checkpoint${T}4${T}no-params.checkpoint: invalid checkpoint: dataset '/log/params': missing${T}$R
+$GEN/newer-version.checkpoint${T}4${T}newer-version.checkpoint: invalid checkpoint: checkpoint format version 99${T}$R
+$GEN/batch-sizes-short.checkpoint${T}4${T}batch-sizes-short.checkpoint: invalid checkpoint: dataset '/log/[a-z_]+': has shape \\[2\\], expected \\[1\\]${T}$R
+$GEN/best-2d.checkpoint${T}4${T}best-2d.checkpoint: invalid checkpoint: dataset '/history/best': has shape \\[[0-9]+\\]\\[2\\]${T}$R
+$SCRATCH/results.h5${T}4${T}results.h5: invalid checkpoint: not a genepool checkpoint${T}$R
 EOF
 
 # run_case ID RANKS VARIANT CASE STATUS PATTERN COMMAND: one run; a failure leaves runs/ID.fail.

@@ -1,0 +1,34 @@
+// libFuzzer target: the config-file reader. `genepool --config FILE evolve` is parsed by the real
+// option definitions: CLI11's TOML reader, genepool's key routing and checks (config_file.cpp: a
+// key given twice, sections, unknown keys), every option's type and range check, and the error
+// locating of config_errors.cpp; the command itself is not run (no MPI, no data). A parse must end
+// in success, a CLI11 parse error or a genepool::Error; anything else is a finding.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "config_errors.hpp"
+#include "genepool/error.hpp"
+#include "scratch_file.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::vector<std::string> words = {"genepool", "--config", genepool::fuzz::write_input(data, size, ".toml").string(),
+                                    "evolve"};
+  std::vector<char*> pointers;
+  for (std::string& word : words) pointers.push_back(word.data());
+  int argc = static_cast<int>(pointers.size());
+  char** argv = pointers.data();
+
+  CLI::App app{"genepool", "genepool"};
+  app.require_subcommand(1, 1);
+  genepool::app::add_evolve_command(app, argc, argv);
+  app.get_subcommand("evolve")->callback([] {});  // parse and check only
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    (void)genepool::app::describe_parse_error(app, error, argc, argv);
+  } catch (const genepool::Error&) {
+  }
+  return 0;
+}
