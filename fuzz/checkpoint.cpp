@@ -22,5 +22,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)genepool::read_checkpoint(path);
   } catch (const genepool::Error&) {
   }
+  genepool::fuzz::check_all_closed();
   return 0;
 }

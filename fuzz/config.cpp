@@ -1,8 +1,9 @@
 // libFuzzer target: the config-file reader. `genepool --config FILE evolve` is parsed by the real
 // option definitions: CLI11's TOML reader, genepool's key routing and checks (config_file.cpp: a
 // key given twice, sections, unknown keys), every option's type and range check, and the error
-// locating of config_errors.cpp; the command itself is not run (no MPI, no data). A parse must end
-// in success, a CLI11 parse error or a genepool::Error; anything else is a finding.
+// locating of config_errors.cpp, and the checks after parsing (`evolve` in check-only mode: no MPI,
+// no data). A parse must end in success, a CLI11 parse error or a genepool::Error; anything else is
+// a finding.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -22,12 +23,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   CLI::App app{"genepool", "genepool"};
   app.require_subcommand(1, 1);
-  genepool::app::add_evolve_command(app, argc, argv);
-  app.get_subcommand("evolve")->callback([] {});  // parse and check only
+  genepool::app::add_evolve_command(app, argc, argv, /*check_only=*/true);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     (void)genepool::app::describe_parse_error(app, error, argc, argv);
+  } catch (const genepool::ConfigError& error) {
+    (void)genepool::app::locate_config_error(*app.get_subcommand("evolve"), error.what(), argc, argv);
   } catch (const genepool::Error&) {
   }
   return 0;

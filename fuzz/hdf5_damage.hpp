@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -259,6 +260,16 @@ inline void damage(const std::filesystem::path& template_path, const std::filesy
   if (cut != 0) {
     const auto bytes = std::filesystem::file_size(path);
     if (::truncate(path.c_str(), static_cast<off_t>(cut % bytes)) != 0) std::abort();
+  }
+}
+
+// A reader must close everything it opened, also when it throws: a handle left open keeps the file
+// (and its memory) open for the rest of the process.
+inline void check_all_closed() {
+  const ssize_t open = H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_FILE | H5F_OBJ_DATASET | H5F_OBJ_GROUP | H5F_OBJ_ATTR);
+  if (open != 0) {
+    std::fprintf(stderr, "%zd HDF5 objects left open after the read\n", open);
+    std::abort();
   }
 }
 

@@ -29,5 +29,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   } catch (const genepool::Error&) {
   }
+  genepool::fuzz::check_all_closed();
   return 0;
 }

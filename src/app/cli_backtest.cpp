@@ -131,10 +131,11 @@ bool same_metric(double replayed, const std::optional<double>& stored) {
 // The spec's metrics that differ from the replay's (a metric the replay does not know counts as differing).
 std::vector<std::string> differing_metrics(const SpecStrategy& strategy, const Metrics& metrics) {
   std::vector<std::string> names;
-  for (const auto& [name, stored] : strategy.metrics) {
+  for (const auto& entry : strategy.metrics) {
     const auto& fields = metric_fields();
-    const auto field = std::find_if(fields.begin(), fields.end(), [&](const MetricField& f) { return f.name == name; });
-    if (field == fields.end() || !same_metric(metrics.*field->member, stored)) names.push_back(name);
+    const auto field =
+        std::find_if(fields.begin(), fields.end(), [&](const MetricField& f) { return f.name == entry.first; });
+    if (field == fields.end() || !same_metric(metrics.*field->member, entry.second)) names.push_back(entry.first);
   }
   return names;
 }

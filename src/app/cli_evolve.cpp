@@ -258,7 +258,7 @@ bool uses_every_rank(int argc, char** argv) {
   return false;
 }
 
-void add_evolve_command(CLI::App& app, int& argc, char**& argv) {
+void add_evolve_command(CLI::App& app, int& argc, char**& argv, bool check_only) {
   auto* command = app.add_subcommand("evolve", "Evolve strategies with the genetic algorithm (run under mpirun for more ranks)");
   auto options = std::make_shared<EvolveOptions>();
   options->command = command;
@@ -327,6 +327,10 @@ void add_evolve_command(CLI::App& app, int& argc, char**& argv) {
   command->add_option("--top", options->evolution.hall_of_fame, "Distinct best strategies kept with their equity curves")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000}))->capture_default_str();
 
+  if (check_only) {
+    command->callback([options] { resolve_evolution(*options); });
+    return;
+  }
   command->callback([options] {
     if (const int status = run_evolve(*options); status != 0) throw ExitRequest{status};
   });

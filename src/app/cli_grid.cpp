@@ -149,7 +149,8 @@ std::vector<Genome> enumerate_grid(const GridOptions& options, std::vector<std::
   if (points < 2) throw ConfigError("the grid has " + std::to_string(points) + " point(s); expected at least 2");
   std::vector<Genome> grid;
   grid.reserve(points);
-  for (const auto& [id, axes] : plan) {
+  for (const auto& [type, axes] : plan) {
+    const auto id = type;  // a copy: clang 14 cannot capture a structured binding
     const std::size_t before = grid.size();
     for_each_point(strategy_registry()[id], axes, [&](const auto& params) {
       Genome genome;

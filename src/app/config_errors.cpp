@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <regex>
+#include <string_view>
 
 namespace genepool::app {
 namespace {
@@ -12,13 +13,31 @@ std::string config_path(const CLI::App& app) {
   return option != nullptr && option->count() > 0 ? option->as<std::string>() : std::string();
 }
 
-// 1-based line of `key = ...` in the TOML file, or 0.
+// Whether `line` is `key = ...` (the key optionally quoted, blanks around it).
+bool assigns(std::string_view line, std::string_view key) {
+  const auto skip_blanks = [&line] {
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+  };
+  skip_blanks();
+  const bool quoted = !line.empty() && line.front() == '"';
+  if (quoted) line.remove_prefix(1);
+  if (line.substr(0, key.size()) != key) return false;
+  line.remove_prefix(key.size());
+  if (quoted) {
+    if (line.empty() || line.front() != '"') return false;
+    line.remove_prefix(1);
+  }
+  skip_blanks();
+  return !line.empty() && line.front() == '=';
+}
+
+// 1-based line of `key = ...` in the TOML file, or 0. (Plain text matching: the key comes from the
+// file and may hold any byte.)
 std::size_t line_of_key(const std::string& path, const std::string& key) {
   std::ifstream in(path);
-  const std::regex pattern("^\\s*\"?" + std::regex_replace(key, std::regex("[-.]"), "\\$&") + "\"?\\s*=");
   std::string line;
   for (std::size_t number = 1; std::getline(in, line); ++number) {
-    if (std::regex_search(line, pattern)) return number;
+    if (assigns(line, key)) return number;
   }
   return 0;
 }
