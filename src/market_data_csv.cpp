@@ -95,20 +95,7 @@ std::string upper(std::string s) {
 // input must not cut the message at a NUL nor break it across lines).
 std::string quoted(std::string_view field) {
   constexpr std::size_t max_shown = 40;
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string s(1, '\'');
-  for (const char c : field.substr(0, max_shown)) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) {
-      s += "\\x";
-      s += hex[byte >> 4];
-      s += hex[byte & 0xf];
-    } else {
-      s += c;
-    }
-  }
-  s += field.size() > max_shown ? "...'" : "'";
-  return s;
+  return '\'' + printable(field.substr(0, max_shown)) + (field.size() > max_shown ? "...'" : "'");
 }
 
 std::string number(double value) {

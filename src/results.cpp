@@ -21,6 +21,7 @@
 #include "genepool/fitness.hpp"
 #include "genepool/ga.hpp"
 #include "genepool/metrics.hpp"
+#include "genepool/output_file.hpp"
 #include "genepool/strategy.hpp"
 #include "hdf5_types.hpp"
 #include "genepool/version.hpp"
@@ -841,24 +842,11 @@ void ResultsWriter::finish(const EvolutionResult& result, std::span<const HallOf
 }
 
 void check_results_path(const std::filesystem::path& path, bool force) {
-  const std::string name = path.string();
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
-  if (fs::is_directory(status))
-    throw IoError(name + ": is a directory; expected a results file name such as run.h5");
-  if (path.filename().empty()) throw IoError(name + ": expected a results file name such as run.h5");
-  if (fs::exists(status) && !force)
-    throw IoError(name + ": already exists; choose another output file or pass --force to replace it");
-  const fs::path directory = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  if (!fs::is_directory(directory, ec))
-    throw IoError(name + ": directory '" + directory.string() + "' does not exist");
-  // NOTE: access(W_OK) says yes to root on any directory, so write a probe file instead.
-  const fs::path probe = directory / ("." + path.filename().string() + ".probe-" + std::to_string(::getpid()));
-  std::FILE* handle = std::fopen(probe.c_str(), "wx");
-  if (handle == nullptr)
-    throw IoError(name + ": cannot write in directory '" + directory.string() + "': " + std::strerror(errno));
-  std::fclose(handle);
-  fs::remove(probe, ec);
+  if (fs::exists(status) && !fs::is_directory(status) && !force)
+    throw IoError(path.string() + ": already exists; choose another output file or pass --force to replace it");
+  check_output_path(path, "run.h5");
 }
 
 }  // namespace genepool

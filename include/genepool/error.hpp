@@ -3,6 +3,7 @@
 // only main() turns exceptions into statuses.
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace genepool {
 
@@ -44,5 +45,9 @@ class IoError : public Error {
  public:
   explicit IoError(const std::string& what) : Error(what, ExitCode::io) {}
 };
+
+// `text` with control bytes, DEL and line breaks written as \xNN, so that text quoted from any input
+// (binary files included) can neither cut a message at a NUL nor break it across lines.
+std::string printable(std::string_view text);
 
 }  // namespace genepool

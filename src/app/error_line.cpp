@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "genepool/error.hpp"
+
 namespace genepool::app {
 
 int launcher_rank() {
@@ -14,25 +16,9 @@ int launcher_rank() {
   return 0;
 }
 
-std::string one_line(std::string_view text) {
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string line;
-  line.reserve(text.size());
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) {
-      line += "\\x";
-      line += hex[byte >> 4];
-      line += hex[byte & 0xf];
-    } else {
-      line += c;
-    }
-  }
-  return line;
-}
 
 void print_error_line(std::string_view prefix, std::string_view message) {
-  const std::string line = "genepool: " + std::string(prefix) + one_line(message) + "\n";
+  const std::string line = "genepool: " + std::string(prefix) + printable(message) + "\n";
   const char* p = line.data();
   std::size_t left = line.size();
   while (left > 0) {

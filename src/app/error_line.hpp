@@ -11,10 +11,7 @@ namespace genepool::app {
 // alike, such as a bad command line, are printed by rank 0 only.
 int launcher_rank();
 
-// `text` with control bytes, DEL and newlines written as \xNN: one printable line.
-std::string one_line(std::string_view text);
-
-// Writes "genepool: " + prefix + one_line(message) + "\n" to stderr at once.
+// Writes "genepool: " + prefix + printable(message) (genepool/error.hpp) + "\n" to stderr at once.
 void print_error_line(std::string_view prefix, std::string_view message);
 
 }  // namespace genepool::app
