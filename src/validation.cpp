@@ -109,6 +109,12 @@ StrategyStatistics strategy_statistics(std::span<const double> returns, const Tr
 PopulationPbo population_pbo(const MarketData& data, const ExecutionSettings& execution,
                              std::span<const Genome> population, std::span<const Evaluation> evaluations,
                              int partitions) {
+  Backtester backtester(data, execution);
+  return population_pbo(backtester, population, evaluations, partitions);
+}
+
+PopulationPbo population_pbo(Backtester& backtester, std::span<const Genome> population,
+                             std::span<const Evaluation> evaluations, int partitions) {
   PopulationPbo pbo;
   std::vector<Genome> distinct;
   std::unordered_set<std::string> seen;
@@ -117,7 +123,7 @@ PopulationPbo population_pbo(const MarketData& data, const ExecutionSettings& ex
     if (seen.insert(bytes_of(&evaluations[i].metrics, sizeof(Metrics))).second) distinct.push_back(population[i]);
   }
   pbo.strategies = distinct.size();
-  const auto returns = static_cast<std::size_t>(data.bars()) - 1;
+  const auto returns = static_cast<std::size_t>(backtester.data().bars()) - 1;
   if (partitions == 0) {
     pbo.note = "not computed (pbo-partitions = 0)";
     return pbo;
@@ -132,15 +138,15 @@ PopulationPbo population_pbo(const MarketData& data, const ExecutionSettings& ex
                std::to_string(partitions) + " partitions";
     return pbo;
   }
-  Backtester backtester(data, execution);
-  Eigen::MatrixXd matrix(static_cast<Eigen::Index>(returns), static_cast<Eigen::Index>(distinct.size()));
+  // NOTE: one strategy's returns at a time, reduced to CSCV's per-block sums: O(N S) memory, not
+  // the T x N matrix (2 GB for 256 strategies of 10^6 bars).
+  CscvBlockSums sums(returns, partitions);
   BacktestCurve curve;
-  for (std::size_t j = 0; j < distinct.size(); ++j) {
-    backtester.evaluate(distinct[j], curve);
-    for (std::size_t t = 0; t < returns; ++t)
-      matrix(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(j)) = curve.returns[t + 1];
+  for (const Genome& genome : distinct) {
+    backtester.evaluate(genome, curve);
+    sums.add(std::span<const double>(curve.returns.data() + 1, returns));
   }
-  pbo.result = probability_of_backtest_overfitting(matrix, partitions);
+  pbo.result = probability_of_backtest_overfitting(sums);
   return pbo;
 }
 
