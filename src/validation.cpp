@@ -1,5 +1,6 @@
 #include "genepool/validation.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -138,13 +139,21 @@ PopulationPbo population_pbo(Backtester& backtester, std::span<const Genome> pop
                std::to_string(partitions) + " partitions";
     return pbo;
   }
-  // NOTE: one strategy's returns at a time, reduced to CSCV's per-block sums: O(N S) memory, not
-  // the T x N matrix (2 GB for 256 strategies of 10^6 bars).
+  // NOTE: the strategies' returns a pass of kPboLanes at a time (one group of vector lanes),
+  // each reduced to CSCV's per-block sums: O(N S) memory, not the T x N matrix (2 GB for 256
+  // strategies of 10^6 bars).
+  constexpr std::size_t kPboLanes = 4;
   CscvBlockSums sums(returns, partitions);
-  BacktestCurve curve;
-  for (const Genome& genome : distinct) {
-    backtester.evaluate(genome, curve);
-    sums.add(std::span<const double>(curve.returns.data() + 1, returns));
+  const std::size_t bars = returns + 1;
+  std::vector<double> buffer(std::min(kPboLanes, distinct.size()) * bars);
+  std::vector<Metrics> metrics(kPboLanes);
+  std::vector<double*> series(kPboLanes);
+  for (std::size_t first = 0; first < distinct.size(); first += kPboLanes) {
+    const std::size_t count = std::min(kPboLanes, distinct.size() - first);
+    for (std::size_t l = 0; l < count; ++l) series[l] = buffer.data() + l * bars;
+    backtester.evaluate(std::span<const Genome>(distinct).subspan(first, count), std::span<Metrics>(metrics).first(count),
+                        std::span<double* const>(series).first(count));
+    for (std::size_t l = 0; l < count; ++l) sums.add(std::span<const double>(series[l] + 1, returns));
   }
   pbo.result = probability_of_backtest_overfitting(sums);
   return pbo;
