@@ -29,7 +29,10 @@ OutOfSample out_of_sample(const MarketData& data, const ExecutionSettings& execu
                 ") with history from bar " + std::to_string(history_begin) + " does not fit the data");
   OutOfSample result;
   try {
-    const MarketData history = slice(data, {history_begin, test.end});
+    // NOTE: a history of all bars (the out-of-sample test of a split) is the data itself, not a copy.
+    const bool whole = history_begin == 0 && test.end == static_cast<std::size_t>(data.bars());
+    const MarketData sliced = whole ? MarketData{} : slice(data, {history_begin, test.end});
+    const MarketData& history = whole ? data : sliced;
     Backtester backtester(history, execution);
     BacktestCurve full;
     backtester.evaluate(genome, full);
