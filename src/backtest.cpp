@@ -521,11 +521,6 @@ void scan_decisions(const std::int8_t* pos, std::size_t count, std::size_t inter
 
 }  // namespace
 
-// Close execution: up to kLanes genomes in one pass over the data, chunk by chunk, in groups of four
-// side by side. For each chunk and symbol, every genome's kernel continues from its state, and each
-// group's decisions give its returns (summed over symbols) and trades; with the last symbol, each
-// group's portfolio returns give its moments and equity paths. A genome's arithmetic does not depend
-// on the others.
 void Backtester::evaluate(std::span<const Genome> genomes, std::span<Metrics> metrics,
                           std::span<double* const> returns) {
   if (metrics.size() != genomes.size() || returns.size() != genomes.size()) {
@@ -547,6 +542,11 @@ void Backtester::evaluate(std::span<const Genome> genomes, std::span<Metrics> me
   }
 }
 
+// Close execution: up to kLanes genomes in one pass over the data, chunk by chunk, in groups of four
+// side by side. For each chunk and symbol, every genome's kernel continues from its state, and each
+// group's decisions give its returns (summed over symbols) and trades; with the last symbol, each
+// group's portfolio returns give its moments and equity paths. A genome's arithmetic does not depend
+// on the others.
 void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> metrics, BacktestCurve* curve,
                           std::span<double* const> returns) {
   const std::size_t lanes = genomes.size();

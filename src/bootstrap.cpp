@@ -157,13 +157,13 @@ std::vector<double> window_sums(std::span<const double> returns, std::size_t len
   return window;
 }
 
+constexpr std::size_t kPrefetch = 32;  // blocks read ahead
+
 // The statistics sharpe and sortino are functions of two sums over the resample (sharpe: of
 // r - shift and its square; sortino: of r and of r² for r < 0), so a resample needs only the sums
 // over its blocks: O(n / L) per resample after O(n) of window sums. The result agrees with the
 // materialised resample to rounding (the sums here are compensated); a resample whose variance
 // cancels (a constant resample, or nearly) is recomputed the plain way, which is exact there.
-constexpr std::size_t kPrefetch = 32;  // blocks ahead
-
 void resample_by_window_sums(std::span<const double> returns, const BootstrapSettings& settings,
                              std::int64_t block_length, BootstrapResult& result) {
   const std::size_t n = returns.size();
