@@ -330,8 +330,8 @@ struct WalkInput {
   double* port;                 // port[4 u + l]: lane l's sum of symbol returns so far
   std::size_t symbols;
   bool first_chunk;
-  double* curve_returns;        // lane 0's returns and equity, when a curve is wanted
-  double* curve_equity;
+  double* curve_returns[kGroup];  // each lane's returns and equity from the chunk on, where wanted (else nullptr)
+  double* curve_equity[kGroup];
 };
 
 // The first event at or after u, or `end`.
@@ -414,8 +414,10 @@ void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup
       }
     }
     if constexpr (kCurve) {
-      in.curve_returns[u] = r[0];
-      in.curve_equity[u] = equity[0];
+      for (std::size_t l = 0; l < kGroup; ++l) {
+        if (in.curve_returns[l] != nullptr) in.curve_returns[l][u] = r[l];
+        if (in.curve_equity[l] != nullptr) in.curve_equity[l][u] = equity[l];
+      }
     }
   };
   // Interval u; with kCost the decision may differ from the previous one.
@@ -521,12 +523,34 @@ void scan_decisions(const std::int8_t* pos, std::size_t count, std::size_t inter
 
 }  // namespace
 
+void Backtester::evaluate(std::span<const Genome> genomes, std::span<Metrics> metrics,
+                          std::span<double* const> returns) {
+  if (metrics.size() != genomes.size() || returns.size() != genomes.size()) {
+    throw Error("Backtester::evaluate: " + std::to_string(genomes.size()) + " genomes but room for " +
+                std::to_string(metrics.size()) + " results and " + std::to_string(returns.size()) + " return series");
+  }
+  for (const Genome& genome : genomes) check_params(strategy_of(genome), genome.params.data());
+  for (std::size_t first = 0; first < genomes.size(); first += kLanes) {
+    const std::size_t count = std::min(kLanes, genomes.size() - first);
+    if (settings_.execution == Execution::close) {
+      run_pass(genomes.subspan(first, count), metrics.subspan(first, count), nullptr, returns.subspan(first, count));
+    } else {
+      BacktestCurve curve;
+      for (std::size_t j = first; j < first + count; ++j) {
+        metrics[j] = evaluate_into(genomes[j], &curve);
+        std::copy(curve.returns.begin(), curve.returns.end(), returns[j]);
+      }
+    }
+  }
+}
+
 // Close execution: up to kLanes genomes in one pass over the data, chunk by chunk, in groups of four
 // side by side. For each chunk and symbol, every genome's kernel continues from its state, and each
 // group's decisions give its returns (summed over symbols) and trades; with the last symbol, each
 // group's portfolio returns give its moments and equity paths. A genome's arithmetic does not depend
 // on the others.
-void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> metrics, BacktestCurve* curve) {
+void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> metrics, BacktestCurve* curve,
+                          std::span<double* const> returns) {
   const std::size_t lanes = genomes.size();
   const std::size_t groups = (lanes + kGroup - 1) / kGroup;
   const std::size_t n = bars_;
@@ -544,6 +568,8 @@ void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> me
     curve->returns.assign(n, 0.0);
     curve->equity.assign(n, 1.0);
   }
+  for (double* out : returns) std::fill(out, out + n, 0.0);
+  const bool curves = curve != nullptr || !returns.empty();
   const std::int8_t* idle = lane_positions_.data() + kLanes * kPositionStride + 1;  // zeros: a padding lane
   constexpr std::size_t kEventWords = (kChunk + 63) / 64;
   std::uint64_t events[kEventWords];
@@ -558,10 +584,6 @@ void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> me
     in.symbols = symbols_;
     in.first_chunk = begin == 0;
     in.events = events;
-    if (curve != nullptr) {
-      in.curve_returns = curve->returns.data() + begin + 1;
-      in.curve_equity = curve->equity.data() + begin + 1;
-    }
     for (std::size_t k = 0; k < symbols_; ++k) {
       const SymbolSeries series = series_of(k);
       in.h = hold_.data() + k * bars_ + begin + 1;  // h[u]: the interval after decision begin + u
@@ -595,12 +617,23 @@ void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> me
           pos[l] = static_cast<double>(symbol.position);
         }
         interleave_positions(decisions, in.count, pos + kGroup);
+        for (std::size_t l = 0; l < kGroup; ++l) {
+          const std::size_t j = g * kGroup + l;
+          in.curve_returns[l] = nullptr;
+          in.curve_equity[l] = nullptr;
+          if (j < lanes && curve != nullptr) {  // a pass of one
+            in.curve_returns[l] = curve->returns.data() + begin + 1;
+            in.curve_equity[l] = curve->equity.data() + begin + 1;
+          } else if (j < lanes && !returns.empty()) {
+            in.curve_returns[l] = returns[j] + begin + 1;
+          }
+        }
         in.pos = pos;
         in.port = lane_returns_.data() + g * 4 * kChunk;
         const bool first = k == 0;
         const bool last = k + 1 == symbols_;
         if (first && last) {
-          if (curve != nullptr) {
+          if (curves) {
             walk<true, true, true>(in, symbols, states);
           } else {
             walk<true, true, false>(in, symbols, states);
@@ -608,7 +641,7 @@ void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> me
         } else if (first) {
           walk<true, false, false>(in, symbols, states);
         } else if (last) {
-          if (curve != nullptr) {
+          if (curves) {
             walk<false, true, true>(in, symbols, states);
           } else {
             walk<false, true, false>(in, symbols, states);

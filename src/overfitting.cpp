@@ -27,26 +27,23 @@ bool next_combination(std::vector<int>& subset, int n) {
   return true;
 }
 
-void check_inputs(const Eigen::Ref<const Eigen::MatrixXd>& returns, int partitions) {
-  const Eigen::Index bars = returns.rows();
+void check_partitions(std::size_t bars, int partitions) {
   if (bars < 2)
     throw ConfigError("pbo-partitions: the returns have " + std::to_string(bars) +
                       " bars; splitting them into blocks needs at least 2");
-  const Eigen::Index upper = std::min<Eigen::Index>(kMaxPboPartitions, bars - bars % 2);
-  if (partitions < 2 || partitions % 2 != 0 || partitions > upper)
+  const std::size_t upper = std::min<std::size_t>(kMaxPboPartitions, bars - bars % 2);
+  if (partitions < 2 || partitions % 2 != 0 || static_cast<std::size_t>(partitions) > upper)
     throw ConfigError("pbo-partitions = " + std::to_string(partitions) + " is not an even number in [2, " +
                       std::to_string(upper) + "]" +
                       (upper < kMaxPboPartitions ? " (at most one block per bar of the " + std::to_string(bars) +
                                                        " bars of returns)"
                                                  : ""));
-  if (returns.cols() < 2)
+}
+
+void check_strategies(std::size_t strategies) {
+  if (strategies < 2)
     throw ConfigError("pbo: the probability of backtest overfitting compares at least 2 strategies, got " +
-                      std::to_string(returns.cols()));
-  for (Eigen::Index j = 0; j < returns.cols(); ++j)
-    for (Eigen::Index t = 0; t < bars; ++t)
-      if (!std::isfinite(returns(t, j)))
-        throw Error("pbo: the return at row " + std::to_string(t) + " of strategy (column) " + std::to_string(j) +
-                    " is " + std::to_string(returns(t, j)) + "; returns must be finite");
+                      std::to_string(strategies));
 }
 
 // Per-bar Sharpe ratios of every strategy over `rows` rows, from sums of (r - shift) and of
@@ -62,27 +59,61 @@ void sharpe_from_sums(const Eigen::VectorXd& shift, const Eigen::VectorXd& sum, 
 
 }  // namespace
 
+CscvBlockSums::CscvBlockSums(std::size_t bars, int partitions) : bars_(bars), partitions_(partitions) {
+  check_partitions(bars, partitions);
+}
+
+void CscvBlockSums::add(std::span<const double> returns) {
+  if (returns.size() != bars_)
+    throw Error("pbo: strategy (column) " + std::to_string(strategies()) + " has " + std::to_string(returns.size()) +
+                " returns, expected " + std::to_string(bars_));
+  for (std::size_t t = 0; t < bars_; ++t)
+    if (!std::isfinite(returns[t]))
+      throw Error("pbo: the return at row " + std::to_string(t) + " of strategy (column) " +
+                  std::to_string(strategies()) + " is " + std::to_string(returns[t]) + "; returns must be finite");
+  // NOTE: the shift (the strategy's first return) keeps the variance free of cancellation, and a
+  // constant strategy exactly at 0.
+  const double shift = returns[0];
+  for (int b = 0; b < partitions_; ++b) {
+    const std::size_t begin = block_start(b);
+    const auto rows = static_cast<Eigen::Index>(block_start(b + 1) - begin);
+    const auto deviation = Eigen::Map<const Eigen::VectorXd>(returns.data() + begin, rows).array() - shift;
+    sums_.push_back(deviation.sum());
+    squares_.push_back(deviation.square().sum());
+  }
+  shift_.push_back(shift);
+}
+
 PboResult probability_of_backtest_overfitting(const Eigen::Ref<const Eigen::MatrixXd>& returns, int partitions) {
-  check_inputs(returns, partitions);
-  const Eigen::Index bars = returns.rows();
-  const Eigen::Index strategies = returns.cols();
+  CscvBlockSums sums(static_cast<std::size_t>(returns.rows()), partitions);
+  check_strategies(static_cast<std::size_t>(returns.cols()));
+  for (Eigen::Index j = 0; j < returns.cols(); ++j)
+    sums.add(std::span<const double>(returns.col(j).data(), static_cast<std::size_t>(returns.rows())));
+  return probability_of_backtest_overfitting(sums);
+}
+
+PboResult probability_of_backtest_overfitting(const CscvBlockSums& block_sums) {
+  check_strategies(block_sums.strategies());
+  const auto bars = static_cast<Eigen::Index>(block_sums.bars());
+  const auto strategies = static_cast<Eigen::Index>(block_sums.strategies());
+  const int partitions = block_sums.partitions();
   const int half = partitions / 2;
 
   // Block b is rows [start[b], start[b + 1]).
   std::vector<Eigen::Index> start(partitions + 1);
-  for (int b = 0; b <= partitions; ++b) start[b] = b * bars / partitions;
+  for (int b = 0; b <= partitions; ++b) start[b] = static_cast<Eigen::Index>(block_sums.block_start(b));
 
-  // Per block and strategy: sums of r - shift and of its square. NOTE: the shift (each strategy's
-  // first return) keeps the variance free of cancellation, and a constant strategy exactly at 0.
-  const Eigen::VectorXd shift = returns.row(0).transpose();
+  Eigen::VectorXd shift(strategies);
   Eigen::MatrixXd sums(strategies, partitions);
   Eigen::MatrixXd sum_squares(strategies, partitions);
-  for (Eigen::Index j = 0; j < strategies; ++j)
+  for (Eigen::Index j = 0; j < strategies; ++j) {
+    const auto s = static_cast<std::size_t>(j);
+    shift[j] = block_sums.shift(s);
     for (int b = 0; b < partitions; ++b) {
-      const auto deviation = returns.col(j).segment(start[b], start[b + 1] - start[b]).array() - shift[j];
-      sums(j, b) = deviation.sum();
-      sum_squares(j, b) = deviation.square().sum();
+      sums(j, b) = block_sums.sum(s, b);
+      sum_squares(j, b) = block_sums.sum_squares(s, b);
     }
+  }
 
   const std::size_t combinations = binomial(partitions, half);
   PboResult result;

@@ -1,5 +1,6 @@
 #include "genepool/validation.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -28,7 +29,10 @@ OutOfSample out_of_sample(const MarketData& data, const ExecutionSettings& execu
                 ") with history from bar " + std::to_string(history_begin) + " does not fit the data");
   OutOfSample result;
   try {
-    const MarketData history = slice(data, {history_begin, test.end});
+    // NOTE: a history of all bars (the out-of-sample test of a split) is the data itself, not a copy.
+    const bool whole = history_begin == 0 && test.end == static_cast<std::size_t>(data.bars());
+    const MarketData sliced = whole ? MarketData{} : slice(data, {history_begin, test.end});
+    const MarketData& history = whole ? data : sliced;
     Backtester backtester(history, execution);
     BacktestCurve full;
     backtester.evaluate(genome, full);
@@ -109,6 +113,12 @@ StrategyStatistics strategy_statistics(std::span<const double> returns, const Tr
 PopulationPbo population_pbo(const MarketData& data, const ExecutionSettings& execution,
                              std::span<const Genome> population, std::span<const Evaluation> evaluations,
                              int partitions) {
+  Backtester backtester(data, execution);
+  return population_pbo(backtester, population, evaluations, partitions);
+}
+
+PopulationPbo population_pbo(Backtester& backtester, std::span<const Genome> population,
+                             std::span<const Evaluation> evaluations, int partitions) {
   PopulationPbo pbo;
   std::vector<Genome> distinct;
   std::unordered_set<std::string> seen;
@@ -117,7 +127,7 @@ PopulationPbo population_pbo(const MarketData& data, const ExecutionSettings& ex
     if (seen.insert(bytes_of(&evaluations[i].metrics, sizeof(Metrics))).second) distinct.push_back(population[i]);
   }
   pbo.strategies = distinct.size();
-  const auto returns = static_cast<std::size_t>(data.bars()) - 1;
+  const auto returns = static_cast<std::size_t>(backtester.data().bars()) - 1;
   if (partitions == 0) {
     pbo.note = "not computed (pbo-partitions = 0)";
     return pbo;
@@ -132,15 +142,23 @@ PopulationPbo population_pbo(const MarketData& data, const ExecutionSettings& ex
                std::to_string(partitions) + " partitions";
     return pbo;
   }
-  Backtester backtester(data, execution);
-  Eigen::MatrixXd matrix(static_cast<Eigen::Index>(returns), static_cast<Eigen::Index>(distinct.size()));
-  BacktestCurve curve;
-  for (std::size_t j = 0; j < distinct.size(); ++j) {
-    backtester.evaluate(distinct[j], curve);
-    for (std::size_t t = 0; t < returns; ++t)
-      matrix(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(j)) = curve.returns[t + 1];
+  // NOTE: the strategies' returns a pass of kPboLanes at a time (one group of vector lanes),
+  // each reduced to CSCV's per-block sums: O(N S) memory, not the T x N matrix (2 GB for 256
+  // strategies of 10^6 bars).
+  constexpr std::size_t kPboLanes = 4;
+  CscvBlockSums sums(returns, partitions);
+  const std::size_t bars = returns + 1;
+  std::vector<double> buffer(std::min(kPboLanes, distinct.size()) * bars);
+  std::vector<Metrics> metrics(kPboLanes);
+  std::vector<double*> series(kPboLanes);
+  for (std::size_t first = 0; first < distinct.size(); first += kPboLanes) {
+    const std::size_t count = std::min(kPboLanes, distinct.size() - first);
+    for (std::size_t l = 0; l < count; ++l) series[l] = buffer.data() + l * bars;
+    backtester.evaluate(std::span<const Genome>(distinct).subspan(first, count), std::span<Metrics>(metrics).first(count),
+                        std::span<double* const>(series).first(count));
+    for (std::size_t l = 0; l < count; ++l) sums.add(std::span<const double>(series[l] + 1, returns));
   }
-  pbo.result = probability_of_backtest_overfitting(matrix, partitions);
+  pbo.result = probability_of_backtest_overfitting(sums);
   return pbo;
 }
 

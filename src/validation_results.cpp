@@ -126,7 +126,7 @@ void append_metrics(std::vector<double>& out, const Metrics& m) {
   for (const auto& field : metric_fields()) out.push_back(m.*field.member);
 }
 
-std::string period(const std::vector<std::int64_t>& timestamps, BarWindow window) {
+std::string period(std::span<const std::int64_t> timestamps, BarWindow window) {
   if (window.size() == 0) return "";
   return format_timestamp(timestamps[window.begin]) + " .. " + format_timestamp(timestamps[window.end - 1]);
 }

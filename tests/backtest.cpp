@@ -281,6 +281,37 @@ TEST_CASE("Backtester evaluates a batch bit for bit as it evaluates each genome 
   }
 }
 
+TEST_CASE("Backtester's batch returns are each genome's curve returns, bit for bit", "[backtest][batch]") {
+  std::mt19937_64 rng(321);
+  SyntheticSpec panel;
+  panel.symbols = 2;
+  panel.bars = 3000;  // several chunks
+  panel.seed = 9;
+  const MarketData synthetic = generate_synthetic(panel);
+  for (const MarketData* data : {&real_data()[0].data, &synthetic}) {
+    for (const int c : {0, 2, 6}) {
+      Backtester tester(*data, settings_for(c));
+      std::vector<Genome> genomes;
+      for (int i = 0; i < 11; ++i)  // a full pass of the lanes and a partly filled one
+        genomes.push_back(random_genome(static_cast<std::uint32_t>(rng() % strategy_registry().size()), rng));
+      const auto bars = static_cast<std::size_t>(data->bars());
+      std::vector<std::vector<double>> returns(genomes.size(), std::vector<double>(bars, -1.0));
+      std::vector<double*> out;
+      for (auto& r : returns) out.push_back(r.data());
+      std::vector<Metrics> metrics(genomes.size());
+      tester.evaluate(genomes, metrics, out);
+      for (std::size_t i = 0; i < genomes.size(); ++i) {
+        INFO(describe(tester.settings()) << ", " << describe(genomes[i]));
+        BacktestCurve curve;
+        const Metrics alone = tester.evaluate(genomes[i], curve);
+        CHECK(std::memcmp(&metrics[i], &alone, sizeof(Metrics)) == 0);
+        REQUIRE(returns[i].size() == curve.returns.size());
+        CHECK(std::memcmp(returns[i].data(), curve.returns.data(), bars * sizeof(double)) == 0);
+      }
+    }
+  }
+}
+
 TEST_CASE("Backtester rejects a batch with an invalid genome before evaluating any", "[backtest][batch]") {
   const MarketData& data = real_data()[0].data;
   Backtester tester(data, ExecutionSettings{});

@@ -43,6 +43,52 @@ BootstrapSettings settings(std::int64_t resamples, std::int64_t block_length, st
   return s;
 }
 
+// The fast path's sums are compensated, the plain path's are not: a Sharpe ratio near 0 (a mean
+// small against the spread) loses digits in the plain path (~1e-10 relative on 3,000 bars). So the
+// fast path is held to 1e-12 of a precise reference (long double, two passes, same draws), and
+// both paths agree within the plain path's rounding.
+std::vector<double> precise_bootstrap(const std::vector<double>& r, const BootstrapSettings& s, std::int64_t block) {
+  const std::size_t n = r.size();
+  const auto length = static_cast<std::size_t>(block);
+  Rng rng(s.seed);
+  std::vector<double> values;
+  std::vector<long double> sample(n);
+  for (std::int64_t k = 0; k < s.resamples; ++k) {
+    for (std::size_t filled = 0; filled < n;) {
+      const auto start = static_cast<std::size_t>(rng.uniform_int(0, static_cast<std::int64_t>(n - length)));
+      for (std::size_t i = 0; i < length && filled < n; ++i) sample[filled++] = r[start + i];
+    }
+    long double sum = 0, downside = 0;
+    for (long double x : sample) {
+      sum += x;
+      downside += x < 0 ? x * x : 0.0L;
+    }
+    const long double mean = sum / static_cast<long double>(n);
+    long double squares = 0;
+    for (long double x : sample) squares += (x - mean) * (x - mean);
+    const long double annual = std::sqrt(static_cast<long double>(s.bars_per_year));
+    long double value = 0;
+    if (s.objective == Objective::sharpe) {
+      const bool constant = std::all_of(sample.begin(), sample.end(), [&](long double x) { return x == sample[0]; });
+      value = constant ? 0.0L : mean / std::sqrt(squares / static_cast<long double>(n - 1)) * annual;
+    } else {
+      value = downside > 0 ? mean / std::sqrt(downside / static_cast<long double>(n)) * annual : 0.0L;
+    }
+    values.push_back(static_cast<double>(value));
+  }
+  std::sort(values.begin(), values.end());
+  return values;
+}
+
+void check_close(const std::vector<double>& values, const std::vector<double>& reference, double epsilon = 1e-12,
+                 double margin = 1e-13) {
+  REQUIRE(values.size() == reference.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    INFO("value " << i);
+    CHECK(values[i] == Approx(reference[i]).epsilon(epsilon).margin(margin));
+  }
+}
+
 }  // namespace
 
 TEST_CASE("objective_of_returns matches docs/metrics.md by hand", "[bootstrap]") {
@@ -127,7 +173,7 @@ TEST_CASE("bootstrap is deterministic by seed", "[bootstrap]") {
 TEST_CASE("block length 1 is the iid bootstrap", "[bootstrap]") {
   // Same seed, same draws: one uniform index per return.
   const auto r = normal_series(300, 0.0005, 0.01, 7);
-  const BootstrapResult blocks = block_bootstrap(r, settings(100, 1, 99));
+  const BootstrapResult blocks = block_bootstrap_reference(r, settings(100, 1, 99));
   Rng rng(99);
   std::vector<double> iid(100);
   std::vector<double> sample(r.size());
@@ -137,6 +183,7 @@ TEST_CASE("block length 1 is the iid bootstrap", "[bootstrap]") {
   }
   std::sort(iid.begin(), iid.end());
   CHECK(blocks.values == iid);
+  check_close(block_bootstrap(r, settings(100, 1, 99)).values, iid, 1e-11, 1e-11);
 }
 
 TEST_CASE("bootstrap of iid returns centres on the full-sample Sharpe with the textbook width", "[bootstrap]") {
@@ -182,8 +229,63 @@ TEST_CASE("bootstrap of a constant series has no spread", "[bootstrap]") {
 
 TEST_CASE("a block as long as the series resamples the series itself", "[bootstrap]") {
   const auto r = normal_series(50, 0.001, 0.01, 17);
-  const BootstrapResult result = block_bootstrap(r, settings(20, 50));
+  const BootstrapResult result = block_bootstrap_reference(r, settings(20, 50));
   for (double v : result.values) CHECK(v == result.full_sample);
+  for (double v : block_bootstrap(r, settings(20, 50)).values) CHECK(v == Approx(result.full_sample).epsilon(1e-12));
+}
+
+TEST_CASE("the fast bootstrap agrees with the plain one on random data", "[bootstrap]") {
+  // Returns of a long/flat strategy: runs of exact zeros (flat), a constant stretch, and noise.
+  Rng rng(23);
+  std::vector<double> flat(3001);
+  for (std::size_t t = 0; t < flat.size(); ++t) {
+    if (t % 400 < 150) flat[t] = 0;
+    else if (t % 400 < 170) flat[t] = 0.0004;
+    else flat[t] = 0.0003 + 0.012 * rng.normal();
+  }
+  const std::vector<std::vector<double>> series = {normal_series(2000, 0.0005, 0.01, 29), ar1_series(1999, 0.0002, 0.4, 0.01, 31),
+                                                   flat, normal_series(2, 0.001, 0.01, 37)};
+  for (const auto& r : series) {
+    for (std::int64_t block : {std::int64_t{0}, std::int64_t{1}, std::int64_t{7}, std::int64_t{64}, static_cast<std::int64_t>(r.size())}) {
+      if (block > static_cast<std::int64_t>(r.size())) continue;
+      for (Objective objective : {Objective::sharpe, Objective::sortino}) {
+        INFO("n " << r.size() << ", block " << block << ", " << to_string(objective));
+        BootstrapSettings s = settings(200, block, 41);
+        s.objective = objective;
+        const BootstrapResult fast = block_bootstrap(r, s);
+        const BootstrapResult plain = block_bootstrap_reference(r, s);
+        CHECK(fast.block_length == plain.block_length);
+        CHECK(fast.full_sample == plain.full_sample);
+        const std::vector<double> precise = precise_bootstrap(r, s, fast.block_length);
+        check_close(fast.values, precise);
+        check_close(plain.values, precise, 1e-8, 1e-11);
+        CHECK(fast.p05 == Approx(plain.p05).epsilon(1e-8).margin(1e-11));
+        CHECK(fast.p95 == Approx(plain.p95).epsilon(1e-8).margin(1e-11));
+      }
+    }
+  }
+}
+
+TEST_CASE("the fast bootstrap gives constant resamples a Sharpe ratio of exactly 0", "[bootstrap]") {
+  // Blocks of 10 from a series that is constant but for its last bar: most resamples are constant.
+  std::vector<double> r(40, 0.001);
+  r.back() = 0.002;
+  const BootstrapResult fast = block_bootstrap(r, settings(300, 10, 43));
+  const BootstrapResult plain = block_bootstrap_reference(r, settings(300, 10, 43));
+  const auto zeros = [](const std::vector<double>& v) { return std::count(v.begin(), v.end(), 0.0); };
+  CHECK(zeros(plain.values) > 100);
+  CHECK(zeros(fast.values) == zeros(plain.values));
+  check_close(fast.values, plain.values, 1e-11, 1e-11);
+  // Flat but for one loss: a resample without it has no downside, sortino exactly 0.
+  std::vector<double> flat(40, 0.0);
+  flat.back() = -0.002;
+  BootstrapSettings s = settings(300, 10, 43);
+  s.objective = Objective::sortino;
+  const BootstrapResult fast_sortino = block_bootstrap(flat, s);
+  const BootstrapResult plain_sortino = block_bootstrap_reference(flat, s);
+  CHECK(zeros(plain_sortino.values) > 100);
+  CHECK(zeros(fast_sortino.values) == zeros(plain_sortino.values));
+  check_close(fast_sortino.values, plain_sortino.values, 1e-11, 1e-11);
 }
 
 TEST_CASE("bootstrap rejects settings out of range", "[bootstrap]") {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "genepool/error.hpp"
 #include "genepool/overfitting.hpp"
@@ -190,4 +191,30 @@ TEST_CASE("PBO rejects bad partitions, too few strategies and non-finite returns
   Eigen::MatrixXd bad = r;
   bad(7, 3) = std::nan("");
   CHECK_THROWS_WITH(probability_of_backtest_overfitting(bad, 4), Contains("row 7 of strategy (column) 3"));
+}
+
+TEST_CASE("PBO from block sums added one strategy at a time equals PBO of the matrix", "[overfitting]") {
+  const Eigen::MatrixXd r = noise(1001, 7, 0.01, 11);
+  CscvBlockSums sums(1001, 10);
+  for (Eigen::Index j = 0; j < r.cols(); ++j) {
+    const std::vector<double> column(r.col(j).data(), r.col(j).data() + r.rows());
+    sums.add(column);
+  }
+  CHECK(sums.strategies() == 7);
+  CHECK(sums.block_start(10) == 1001);
+  const PboResult streamed = probability_of_backtest_overfitting(sums);
+  const PboResult whole = probability_of_backtest_overfitting(r, 10);
+  // NOTE: Eigen's vectorised sums depend on the column's alignment: equal to rounding, not bits.
+  CHECK(streamed.pbo == whole.pbo);
+  CHECK(streamed.logits == whole.logits);
+  CHECK(streamed.selected == whole.selected);
+  REQUIRE(streamed.is_sharpe.size() == whole.is_sharpe.size());
+  for (std::size_t c = 0; c < whole.is_sharpe.size(); ++c) {
+    CHECK(streamed.is_sharpe[c] == Approx(whole.is_sharpe[c]).epsilon(1e-13));
+    CHECK(streamed.oos_sharpe[c] == Approx(whole.oos_sharpe[c]).epsilon(1e-13));
+  }
+  CHECK_THROWS_WITH(sums.add(std::vector<double>(1000, 0.0)), Contains("strategy (column) 7 has 1000 returns, expected 1001"));
+  CscvBlockSums one(1001, 10);
+  one.add(std::vector<double>(1001, 0.0));
+  CHECK_THROWS_WITH(probability_of_backtest_overfitting(one), Contains("at least 2 strategies, got 1"));
 }

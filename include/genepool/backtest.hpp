@@ -116,6 +116,10 @@ class Backtester {
   // metrics[i] = evaluate(genomes[i]), bit for bit, computed kLanes genomes at a time so that each
   // chunk of the data is read once for all of them. Throws ConfigError (before any work) when one is invalid.
   void evaluate(std::span<const Genome> genomes, std::span<Metrics> metrics);
+  // The same, also writing genome i's per-bar portfolio returns (those of evaluate(genomes[i],
+  // curve).returns, bit for bit: bars() values, returns[0] = 0) to returns[i], which must have room
+  // for them. For statistics over many strategies' returns without a curve per strategy.
+  void evaluate(std::span<const Genome> genomes, std::span<Metrics> metrics, std::span<double* const> returns);
 
   const ExecutionSettings& settings() const { return settings_; }  // bars_per_year resolved
   const MarketData& data() const { return data_; }
@@ -126,7 +130,9 @@ class Backtester {
   using SymbolState = backtest_detail::SymbolState;
 
   Metrics evaluate_into(const Genome& genome, BacktestCurve* curve);
-  void run_pass(std::span<const Genome> genomes, std::span<Metrics> metrics, BacktestCurve* curve);
+  // curve: lane 0's whole curve (a pass of one), or nullptr; returns: each lane's returns, or empty.
+  void run_pass(std::span<const Genome> genomes, std::span<Metrics> metrics, BacktestCurve* curve,
+                std::span<double* const> returns = {});
   void run_kernel(const StrategyType& type, const Genome& genome, std::size_t symbol);
   template <bool kNextOpen>
   void accumulate_symbol(std::size_t symbol, Tally& tally);

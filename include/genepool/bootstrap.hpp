@@ -34,7 +34,13 @@ struct BootstrapResult {
 // (Rng::uniform_int), and cuts the last block at n returns. L = 1 is the ordinary iid bootstrap.
 // Throws ConfigError naming bootstrap-resamples, bootstrap-block-length, bars-per-year or objective
 // for a setting out of range; Error for fewer than 2 returns or a non-finite return.
+// sharpe and sortino are computed from window sums of the returns (O(n) once, then O(n / L) per
+// resample); the other objectives depend on the path and materialise each resample (O(n) each),
+// as block_bootstrap_reference does.
 BootstrapResult block_bootstrap(std::span<const double> returns, const BootstrapSettings& settings);
+// The plain computation: every resample materialised and passed to objective_of_returns. Same
+// draws, same result up to rounding (the tests compare the two).
+BootstrapResult block_bootstrap_reference(std::span<const double> returns, const BootstrapSettings& settings);
 
 // round(n^(1/3)), at least 1: the order of the optimal block length for variance estimates.
 std::int64_t default_block_length(std::size_t n);

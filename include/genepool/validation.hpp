@@ -101,5 +101,8 @@ struct PopulationPbo {
 PopulationPbo population_pbo(const MarketData& data, const ExecutionSettings& execution,
                              std::span<const Genome> population, std::span<const Evaluation> evaluations,
                              int partitions);
+// The same with a backtester on those bars (e.g. the evaluator's, so that no second one is built).
+PopulationPbo population_pbo(Backtester& backtester, std::span<const Genome> population,
+                             std::span<const Evaluation> evaluations, int partitions);
 
 }  // namespace genepool

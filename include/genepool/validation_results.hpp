@@ -3,6 +3,7 @@
 // the results file under /validation (docs/results-format.md).
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "genepool/validation.hpp"
@@ -27,7 +28,7 @@ struct ValidationReport {
   Objective objective = Objective::sharpe;
   double bars_per_year = 0;
   Split split;
-  std::vector<std::int64_t> timestamps;  // of the whole data
+  std::span<const std::int64_t> timestamps;  // of the whole data (not copied: the data outlives the report)
   TrialStatistics trials;
   std::vector<ValidationRow> best;
   PopulationPbo pbo;

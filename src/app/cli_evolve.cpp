@@ -170,7 +170,7 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
                 ExitCode::hung);
   }
   const ValidationReport validation = validate(prepared.validation, evolution, result, trials, prepared.split,
-                                               prepared.data, execution, evaluator, set_window,
+                                               prepared.data, execution, evaluator.backtester(), evaluator, set_window,
                                                options.quiet ? nullptr : &std::cout);
   // The best strategies' curves cover every bar: the evaluator's backtester back on the whole data.
   if (prepared.split.enabled) set_window({0, static_cast<std::size_t>(prepared.data.bars())});

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <iomanip>
+#include <optional>
 #include <ostream>
 #include <sstream>
 
@@ -71,7 +72,8 @@ Split check_validation(const ValidationSettings& settings, const MarketData& dat
 
 ValidationReport validate(const ValidationSettings& settings, const EvolutionSettings& evolution,
                           const EvolutionResult& result, const TrialRecorder& trials, const Split& split,
-                          const MarketData& data, const ExecutionSettings& execution, Evaluator& evaluator,
+                          const MarketData& data, const ExecutionSettings& execution, Backtester& backtester,
+                          Evaluator& evaluator,
                           const std::function<void(BarWindow)>& set_window, std::ostream* progress) {
   ValidationReport report;
   report.settings = settings;
@@ -81,18 +83,15 @@ ValidationReport validate(const ValidationSettings& settings, const EvolutionSet
   report.timestamps = data.timestamps;
   report.trials = trial_statistics(trials, execution.bars_per_year);
 
-  const MarketData seen = split.enabled ? slice(data, split.train) : MarketData{};
-  const MarketData& in_sample = split.enabled ? seen : data;
-  Backtester backtester(in_sample, execution);
-  BacktestCurve curve;
+  std::optional<BacktestCurve> curve(std::in_place);  // NOTE: freed before the PBO's, which needs one of its own
   for (std::size_t i = 0; i < result.hall_of_fame.size(); ++i) {
     const HallOfFameEntry& entry = result.hall_of_fame[i];
     ValidationRow row;
     row.rank = static_cast<std::int32_t>(i + 1);
     row.genome = entry.genome;
     row.in_sample = entry.evaluation.metrics;
-    backtester.evaluate(entry.genome, curve);
-    const std::span<const double> returns(curve.returns.data() + 1, curve.returns.size() - 1);
+    backtester.evaluate(entry.genome, *curve);
+    const std::span<const double> returns(curve->returns.data() + 1, curve->returns.size() - 1);
     row.bootstrap_seed = derive_seed(evolution.seed, kBootstrapStream, static_cast<std::uint64_t>(row.rank));
     row.statistics = strategy_statistics(returns, report.trials, settings, report.objective, execution.bars_per_year,
                                          row.bootstrap_seed);
@@ -103,7 +102,8 @@ ValidationReport validate(const ValidationSettings& settings, const EvolutionSet
     }
     report.best.push_back(row);
   }
-  report.pbo = population_pbo(in_sample, execution, result.population, result.evaluations, settings.pbo_partitions);
+  curve.reset();
+  report.pbo = population_pbo(backtester, result.population, result.evaluations, settings.pbo_partitions);
 
   if (settings.walk_forward.folds > 0) {
     EvolutionSettings base = evolution;

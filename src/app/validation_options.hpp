@@ -26,11 +26,13 @@ Split check_validation(const ValidationSettings& settings, const MarketData& dat
 
 // Rank 0 after the main evolution: out-of-sample metrics of the best strategies, their PSR, DSR and
 // bootstrap percentiles, the PBO of the final population, and the walk-forward folds (evolutions
-// through `evaluator`, whose window `set_window` moves). Prints one line per fold to `progress`
-// when it is set.
+// through `evaluator`, whose window `set_window` moves). `backtester` runs on the bars the
+// evolution saw (the evaluator's own, so rank 0 holds no second one); it is used before the folds
+// move the window. Prints one line per fold to `progress` when it is set.
 ValidationReport validate(const ValidationSettings& settings, const EvolutionSettings& evolution,
                           const EvolutionResult& result, const TrialRecorder& trials, const Split& split,
-                          const MarketData& data, const ExecutionSettings& execution, Evaluator& evaluator,
+                          const MarketData& data, const ExecutionSettings& execution, Backtester& backtester,
+                          Evaluator& evaluator,
                           const std::function<void(BarWindow)>& set_window, std::ostream* progress);
 
 // The validation part of the final summary.
