@@ -512,10 +512,11 @@ void scan_decisions(const std::int8_t* pos, std::size_t count, std::size_t inter
     events[u / 64] |= differ << (u % 64);
   }
 #endif
+  const std::int8_t* before = pos - 1;  // before[u]: the decision before pos[u] (pos[u - 1] wraps u = 0)
   for (; u < count; ++u) {
     if (u < intervals) in_position += pos[u] != 0;
-    changed += std::abs(pos[u] - pos[u - 1]);
-    if (pos[u] != pos[u - 1]) events[u / 64] |= std::uint64_t{1} << (u % 64);
+    changed += std::abs(pos[u] - before[u]);
+    if (pos[u] != before[u]) events[u / 64] |= std::uint64_t{1} << (u % 64);
   }
   held += static_cast<double>(in_position);
   changes += static_cast<double>(changed);
