@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "genepool/backtest.hpp"
-#include "genepool/backtest_reference.hpp"
-#include "genepool/strategy.hpp"
-#include "genepool/synthetic.hpp"
+#include "genepool/backtest/backtest.hpp"
+#include "genepool/backtest/backtest_reference.hpp"
+#include "genepool/strategies/strategy.hpp"
+#include "genepool/data/synthetic.hpp"
 
 using namespace genepool;
 

@@ -3,7 +3,7 @@
 // (IoError naming the file), nothing else.
 #include <cstdint>
 
-#include "genepool/checkpoint.hpp"
+#include "genepool/results/checkpoint.hpp"
 #include "genepool/error.hpp"
 #include "hdf5_damage.hpp"
 #include "scratch_file.hpp"

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "commands.hpp"
-#include "config_errors.hpp"
+#include "genepool/app/commands.hpp"
+#include "genepool/cli/config_errors.hpp"
 #include "genepool/error.hpp"
 #include "scratch_file.hpp"
 

@@ -4,8 +4,8 @@
 #include <cstdint>
 
 #include "genepool/error.hpp"
-#include "genepool/market_data.hpp"
-#include "genepool/market_data_csv.hpp"
+#include "genepool/data/market_data.hpp"
+#include "genepool/io/market_data_csv.hpp"
 #include "scratch_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "genepool/error.hpp"
-#include "genepool/results_reader.hpp"
+#include "genepool/results/results_reader.hpp"
 #include "hdf5_damage.hpp"
 #include "scratch_file.hpp"
 #include "template_file.hpp"

@@ -18,7 +18,7 @@ targets=("$@")
 cmake --build --preset fuzz -j "$(nproc)" --target "${targets[@]/#/genepool_fuzz_}" >/dev/null
 
 # The templates of the structure-aware targets: a small run's results, and the checkpoint a run leaves
-# when a rank stops answering (GENEPOOL_HANG_*, src/parallel.cpp) and --generation-timeout ends it.
+# when a rank stops answering (GENEPOOL_HANG_*, src/parallel/parallel.cpp) and --generation-timeout ends it.
 templates=build/fuzz/templates
 if [[ " ${targets[*]} " == *" results "* || " ${targets[*]} " == *" checkpoint "* ]]; then
   [[ -x build/release/bin/genepool ]] || scripts/build.sh >/dev/null

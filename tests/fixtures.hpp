@@ -3,9 +3,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "genepool/execution.hpp"
-#include "genepool/market_data.hpp"
-#include "genepool/synthetic.hpp"
+#include "genepool/backtest/execution.hpp"
+#include "genepool/data/market_data.hpp"
+#include "genepool/data/synthetic.hpp"
 
 namespace genepool::test {
 

@@ -5,10 +5,10 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "commands.hpp"
-#include "config_errors.hpp"
-#include "error_line.hpp"
-#include "exit_request.hpp"
+#include "genepool/app/commands.hpp"
+#include "genepool/cli/config_errors.hpp"
+#include "genepool/cli/error_line.hpp"
+#include "genepool/cli/exit_request.hpp"
 #include "genepool/error.hpp"
 #include "genepool/version.hpp"
 

@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "genepool/strategy.hpp"
+#include "genepool/strategies/strategy.hpp"
 
 namespace genepool::indicators {
 

@@ -3,7 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "genepool/strategy.hpp"
+#include "genepool/strategies/strategy.hpp"
 
 namespace genepool::strategies {
 

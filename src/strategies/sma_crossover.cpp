@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "../vector4.hpp"
+#include "../simd/vector4.hpp"
 #include "indicators.hpp"
 #include "kernels.hpp"
 

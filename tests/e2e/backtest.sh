@@ -9,7 +9,7 @@ for file in "${files[@]}"; do
     for execution in close next_open; do
       "$GENEPOOL" backtest --data "$SHARED_DATA/$file" --strategy "$type" --execution "$execution" --cost 0.001 \
         --allow-short --json --equity-out "curve.csv" > "metrics.json"
-      $PYTHON "$SOURCE_DIR/tests/check_backtest.py" "$SHARED_DATA/$file" curve.csv metrics.json \
+      $PYTHON "$SOURCE_DIR/tests/e2e/check_backtest.py" "$SHARED_DATA/$file" curve.csv metrics.json \
         || fail "$type on $file ($execution)"
     done
   done

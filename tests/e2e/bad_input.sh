@@ -45,7 +45,7 @@ data = open(good, "rb").read()
 open(f"{out}/half.h5", "wb").write(data[: len(data) // 2])
 EOF
 # Checkpoints derived from a real one: the checkpoint a run leaves when a rank stops answering
-# (GENEPOOL_HANG_*, src/parallel.cpp) and --generation-timeout ends it after generation 1.
+# (GENEPOOL_HANG_*, src/parallel/parallel.cpp) and --generation-timeout ends it after generation 1.
 CHECKPOINTED=(--data "$SCRATCH/data.csv" --population 4 --generations 3 --top 1 --quiet)
 GENEPOOL_HANG_RANK=1 GENEPOOL_HANG_BATCH=2 timeout 60 mpirun --allow-run-as-root --oversubscribe -n 2 "$GENEPOOL" \
   evolve "${CHECKPOINTED[@]}" --checkpoint-every 1 --generation-timeout 1 --out "$SCRATCH/stopped.h5" >/dev/null 2>&1 || true

@@ -2,7 +2,7 @@
 # on a plain process) exit 75 with a valid checkpoint and no results; resumed (on other rank counts,
 # several times) they end bit-identical to an uninterrupted run; so does a run killed with SIGKILL
 # mid-generation, resumed from its last periodic checkpoint. Resume refuses other data or settings
-# and unreadable checkpoints. Runs are held in a generation with GENEPOOL_HANG_* (src/parallel.cpp)
+# and unreadable checkpoints. Runs are held in a generation with GENEPOOL_HANG_* (src/parallel/parallel.cpp)
 # so that each signal lands where the test says.
 source "$(dirname "$0")/common.bash"
 cp -r "$SOURCE_DIR/configs" "$SOURCE_DIR/data" .
@@ -96,8 +96,8 @@ third=$(checkpoint_generations a.h5.checkpoint)
 # 4. Resumed to the end on 2 ranks: identical to the uninterrupted run; the checkpoint is gone.
 cp a.h5.checkpoint stopped.checkpoint
 mpi 2 evolve "${small[@]}" --quiet --out a.h5 --resume a.h5.checkpoint
-$PYTHON "$SOURCE_DIR/tests/compare_runs.py" ref.h5 a.h5 || fail "the thrice-stopped run differs from ref.h5"
-$PYTHON "$SOURCE_DIR/tests/read_results.py" a.h5 || fail "a.h5 fails the layout check"
+$PYTHON "$SOURCE_DIR/tests/e2e/compare_runs.py" ref.h5 a.h5 || fail "the thrice-stopped run differs from ref.h5"
+$PYTHON "$SOURCE_DIR/tests/e2e/read_results.py" a.h5 || fail "a.h5 fails the layout check"
 [[ ! -e a.h5.checkpoint && ! -e a.h5.partial ]] || fail "the completed run left $(ls a.h5.*)"
 $PYTHON - ref.h5 a.h5 <<'PY' || fail "counts of the resumed run"
 import sys, h5py
@@ -130,13 +130,13 @@ done
 [[ $(checkpoint_generations k.h5.checkpoint) == 7 ]] || fail "no periodic checkpoint of generation 6"
 cp k.h5.checkpoint killed.checkpoint
 mpi 2 evolve "${small[@]}" --quiet --out k.h5 --resume k.h5.checkpoint
-$PYTHON "$SOURCE_DIR/tests/compare_runs.py" ref.h5 k.h5 || fail "the killed and resumed run differs from ref.h5"
+$PYTHON "$SOURCE_DIR/tests/e2e/compare_runs.py" ref.h5 k.h5 || fail "the killed and resumed run differs from ref.h5"
 
 # 6. More generations than the checkpoint's run: equal to an uninterrupted run of as many.
 mpi 2 evolve "${base[@]}" --generations 15 --quiet --out ref15.h5
 cp killed.checkpoint more.h5.checkpoint
 mpi 3 evolve "${base[@]}" --generations 15 --quiet --out more.h5 --resume more.h5.checkpoint
-$PYTHON "$SOURCE_DIR/tests/compare_runs.py" ref15.h5 more.h5 || fail "resumed with more generations differs"
+$PYTHON "$SOURCE_DIR/tests/e2e/compare_runs.py" ref15.h5 more.h5 || fail "resumed with more generations differs"
 
 # 6b. With validation on (a train/test split and walk-forward folds), a run stopped and resumed on
 #     another rank count has the same evolution and the same /validation as an uninterrupted one.
@@ -149,7 +149,7 @@ kill -USR1 "$run_pid"
 finish_run 75
 stopped v.h5
 mpi 3 evolve "${val[@]}" --quiet --out v.h5 --resume v.h5.checkpoint
-$PYTHON "$SOURCE_DIR/tests/compare_runs.py" vref.h5 v.h5 || fail "the stopped validation run differs from vref.h5"
+$PYTHON "$SOURCE_DIR/tests/e2e/compare_runs.py" vref.h5 v.h5 || fail "the stopped validation run differs from vref.h5"
 $PYTHON - vref.h5 v.h5 <<'PY' || fail "/validation of the resumed run differs"
 import sys, h5py
 def items(f):

@@ -10,7 +10,7 @@ mpi 2 evolve "${small[@]}" --out n2.h5
 mpi 3 evolve "${small[@]}" --out n3.h5
 "$GENEPOOL" evolve "${small[@]}" --out plain.h5
 for run in n2 n3 plain; do
-  $PYTHON "$SOURCE_DIR/tests/compare_runs.py" n1.h5 $run.h5 || fail "$run.h5 differs from n1.h5"
+  $PYTHON "$SOURCE_DIR/tests/e2e/compare_runs.py" n1.h5 $run.h5 || fail "$run.h5 differs from n1.h5"
 done
 $PYTHON - n1.h5 n2.h5 n3.h5 <<'PY'
 import sys, h5py
@@ -21,7 +21,7 @@ PY
 
 # The evaluation cache changes the work, never the results; the file counts both.
 mpi 3 evolve "${small[@]}" --out no-cache.h5 --no-cache
-$PYTHON "$SOURCE_DIR/tests/compare_runs.py" n1.h5 no-cache.h5 || fail "--no-cache changed the results"
+$PYTHON "$SOURCE_DIR/tests/e2e/compare_runs.py" n1.h5 no-cache.h5 || fail "--no-cache changed the results"
 $PYTHON - n1.h5 no-cache.h5 <<'PY' || fail "cache counts"
 import sys, h5py
 with h5py.File(sys.argv[1]) as cached, h5py.File(sys.argv[2]) as plain:
@@ -31,27 +31,27 @@ with h5py.File(sys.argv[1]) as cached, h5py.File(sys.argv[2]) as plain:
     assert plain["generations/cache_hits"][()].sum() == 0
     assert (plain["generations/evaluated"][()] == plain["generations/evaluations"][()]).all()
 PY
-$PYTHON "$SOURCE_DIR/tests/read_results.py" no-cache.h5 || fail "no-cache.h5 fails the layout check"
+$PYTHON "$SOURCE_DIR/tests/e2e/read_results.py" no-cache.h5 || fail "no-cache.h5 fails the layout check"
 
 # A different seed gives a different run (the comparison can fail).
 mpi 2 evolve "${small[@]}" --out other-seed.h5 --seed 43
-$PYTHON "$SOURCE_DIR/tests/compare_runs.py" n1.h5 other-seed.h5 2>/dev/null && fail "seeds 42 and 43 gave identical runs"
+$PYTHON "$SOURCE_DIR/tests/e2e/compare_runs.py" n1.h5 other-seed.h5 2>/dev/null && fail "seeds 42 and 43 gave identical runs"
 
 # The full default job: its file passes the documented layout check and h5dump reads it.
 mpi 2 evolve --config configs/default.toml --out default.h5 > default.log
 grep -q "results: default.h5" default.log || fail "the run does not say where its results are"
-$PYTHON "$SOURCE_DIR/tests/read_results.py" default.h5 || fail "default.h5 fails the layout check"
+$PYTHON "$SOURCE_DIR/tests/e2e/read_results.py" default.h5 || fail "default.h5 fails the layout check"
 h5dump -H default.h5 > /dev/null || fail "h5dump cannot read default.h5"
 h5dump -d /generations/best default.h5 > /dev/null || fail "h5dump cannot read /generations/best"
 
 # The best strategy, replayed by `genepool backtest`, has exactly the stored metrics.
-$PYTHON "$SOURCE_DIR/tests/replay_best.py" "$GENEPOOL" default.h5 data/sample.csv || fail "replay of the best strategy"
+$PYTHON "$SOURCE_DIR/tests/e2e/replay_best.py" "$GENEPOOL" default.h5 data/sample.csv || fail "replay of the best strategy"
 
 # Real data: three stocks aligned on common dates.
 mpi 2 evolve --config configs/real-stocks.toml --data "$SHARED_DATA/orcl-1995-2014.txt" \
   "$SHARED_DATA/nvda-1999-2014.txt" "$SHARED_DATA/yhoo-1996-2014.txt" --generations 8 --out real.h5 --quiet
-$PYTHON "$SOURCE_DIR/tests/read_results.py" real.h5 || fail "real.h5 fails the layout check"
-$PYTHON "$SOURCE_DIR/tests/replay_best.py" "$GENEPOOL" real.h5 "$SHARED_DATA/orcl-1995-2014.txt" \
+$PYTHON "$SOURCE_DIR/tests/e2e/read_results.py" real.h5 || fail "real.h5 fails the layout check"
+$PYTHON "$SOURCE_DIR/tests/e2e/replay_best.py" "$GENEPOOL" real.h5 "$SHARED_DATA/orcl-1995-2014.txt" \
   "$SHARED_DATA/nvda-1999-2014.txt" "$SHARED_DATA/yhoo-1996-2014.txt" || fail "replay on real data"
 
 # An existing results file is kept unless --force.
@@ -59,7 +59,7 @@ before=$(sha256sum n1.h5)
 expect_failure 4 "n1.h5.*--force" mpi 2 evolve "${small[@]}" --out n1.h5
 [[ $(sha256sum n1.h5) == "$before" ]] || fail "n1.h5 was changed without --force"
 mpi 2 evolve "${small[@]}" --out n1.h5 --force --seed 43
-$PYTHON "$SOURCE_DIR/tests/compare_runs.py" other-seed.h5 n1.h5 || fail "--force did not replace n1.h5"
+$PYTHON "$SOURCE_DIR/tests/e2e/compare_runs.py" other-seed.h5 n1.h5 || fail "--force did not replace n1.h5"
 
 # Bad configs: one line naming the file, line and key; status 2; on 3 ranks, printed once.
 printf 'data = ["data/sample.csv"]\npopulaton = 10\n' > typo.toml

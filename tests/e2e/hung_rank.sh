@@ -1,4 +1,4 @@
-# A worker rank that stops answering (GENEPOOL_HANG_RANK, src/parallel.cpp) ends the job within
+# A worker rank that stops answering (GENEPOOL_HANG_RANK, src/parallel/parallel.cpp) ends the job within
 # --generation-timeout: one line naming the generation and the ranks waited for, status 5 from every rank, no
 # results file, and the last periodic checkpoint intact: resumed, the run equals an uninterrupted one.
 # A rank that is only slow does not trip the timeout.
@@ -22,7 +22,7 @@ with h5py.File(sys.argv[1]) as f:
     assert f.attrs["generations"] == 5, f.attrs["generations"]  # the periodic one after generation 4
 PY
 mpi 2 evolve "${small[@]}" --out h.h5 --resume h.h5.checkpoint
-$PYTHON "$SOURCE_DIR/tests/compare_runs.py" ref.h5 h.h5 || fail "resumed after the hang, the run differs"
+$PYTHON "$SOURCE_DIR/tests/e2e/compare_runs.py" ref.h5 h.h5 || fail "resumed after the hang, the run differs"
 
 # Without a checkpoint yet, the message says so.
 GENEPOOL_HANG_RANK=1 GENEPOOL_HANG_BATCH=1 expect_failure 5 \
@@ -33,5 +33,5 @@ GENEPOOL_HANG_RANK=1 GENEPOOL_HANG_BATCH=1 expect_failure 5 \
 # A rank held for 1 s in one generation is slow, not hung: the run completes unchanged.
 GENEPOOL_HANG_RANK=1 GENEPOOL_HANG_BATCH=2 GENEPOOL_HANG_SECONDS=1 \
   mpi 3 evolve "${small[@]}" --out slow.h5 --generation-timeout 30
-$PYTHON "$SOURCE_DIR/tests/compare_runs.py" ref.h5 slow.h5 || fail "the slow run differs"
+$PYTHON "$SOURCE_DIR/tests/e2e/compare_runs.py" ref.h5 slow.h5 || fail "the slow run differs"
 echo "hung_rank: ok"

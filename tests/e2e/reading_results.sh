@@ -6,7 +6,7 @@ cp -r "$SOURCE_DIR/configs" "$SOURCE_DIR/data" .
 PLOT=("$PYTHON" "$SOURCE_DIR/scripts/plot_results.py")
 
 mpi 2 evolve --config configs/default.toml --population 60 --generations 6 --out run.h5 --quiet
-$PYTHON "$SOURCE_DIR/tests/read_results.py" run.h5 > /dev/null || fail "run.h5 fails the layout check"
+$PYTHON "$SOURCE_DIR/tests/e2e/read_results.py" run.h5 > /dev/null || fail "run.h5 fails the layout check"
 
 # report: the best strategy's row shows its name and its Sharpe as stored (4 decimals).
 "$GENEPOOL" report run.h5 > report.txt || fail "report failed"

@@ -13,12 +13,12 @@ mpi 1 evolve "${nsga[@]}" --out nsga1.h5
 mpi 2 evolve "${nsga[@]}" --out nsga2.h5
 mpi 3 evolve "${nsga[@]}" --out nsga3.h5
 for run in nsga2 nsga3; do
-  $PYTHON "$SOURCE_DIR/tests/compare_runs.py" nsga1.h5 $run.h5 || fail "NSGA-II: $run.h5 differs from nsga1.h5"
+  $PYTHON "$SOURCE_DIR/tests/e2e/compare_runs.py" nsga1.h5 $run.h5 || fail "NSGA-II: $run.h5 differs from nsga1.h5"
 done
-$PYTHON "$SOURCE_DIR/tests/read_results.py" nsga1.h5 || fail "NSGA-II file does not match docs/results-format.md"
+$PYTHON "$SOURCE_DIR/tests/e2e/read_results.py" nsga1.h5 || fail "NSGA-II file does not match docs/results-format.md"
 # NSGA-II with a train/test split, more generations (so the cache answers some offspring), on 3 ranks.
 mpi 3 evolve "${nsga_base[@]}" --generations 8 --test-fraction 0.2 --out nsga-split.h5
-$PYTHON "$SOURCE_DIR/tests/read_results.py" nsga-split.h5 || fail "NSGA-II with a split does not match the layout"
+$PYTHON "$SOURCE_DIR/tests/e2e/read_results.py" nsga-split.h5 || fail "NSGA-II with a split does not match the layout"
 $PYTHON - nsga1.h5 <<'PY' || fail "NSGA-II front checks"
 import sys, h5py, numpy as np
 with h5py.File(sys.argv[1]) as f:
@@ -57,8 +57,8 @@ PY
 grid=(grid --data "$DAY" --strategies sma_crossover,ts_momentum --step threshold=0.05 --quiet --top 5)
 "$GENEPOOL" "${grid[@]}" --out grid1.h5
 mpi 3 "${grid[@]}" --out grid3.h5
-$PYTHON "$SOURCE_DIR/tests/compare_runs.py" grid1.h5 grid3.h5 || fail "grid under mpirun differs from the plain grid"
-$PYTHON "$SOURCE_DIR/tests/read_results.py" grid1.h5 || fail "grid file does not match docs/results-format.md"
+$PYTHON "$SOURCE_DIR/tests/e2e/compare_runs.py" grid1.h5 grid3.h5 || fail "grid under mpirun differs from the plain grid"
+$PYTHON "$SOURCE_DIR/tests/e2e/read_results.py" grid1.h5 || fail "grid file does not match docs/results-format.md"
 $PYTHON - grid1.h5 <<'PY' || fail "grid contents"
 import sys, h5py, numpy as np
 with h5py.File(sys.argv[1]) as f:

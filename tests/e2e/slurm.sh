@@ -50,7 +50,7 @@ long=(--data long.csv --population 200 --generations 60 --mutation-rate 0.6 --ty
 job=$(sbatch --parsable -n 2 -o srun.log "$JOBS/genepool-srun.sbatch" configs/default.toml srun.h5 "${long[@]}")
 wait_job "$job"
 expect_done "$job" srun.log
-$PYTHON "$SOURCE_DIR/tests/read_results.py" srun.h5 >/dev/null || fail "srun.h5 fails the layout check"
+$PYTHON "$SOURCE_DIR/tests/e2e/read_results.py" srun.h5 >/dev/null || fail "srun.h5 fails the layout check"
 [[ ! -e srun.h5.checkpoint ]] || fail "a complete run left its checkpoint"
 grep -q "starting srun.h5" srun.log || fail "srun.log lacks the start: $(cat srun.log)"
 
@@ -81,8 +81,8 @@ for line in "got USR1" "requeueing job $job" "start 2 on .*: resuming from mpiru
   grep -q "$line" mpirun.log || fail "mpirun.log lacks '$line': $(cat mpirun.log)"
 done
 [[ ! -e mpirun.h5.checkpoint ]] || fail "the resumed run left its checkpoint"
-$PYTHON "$SOURCE_DIR/tests/read_results.py" mpirun.h5 >/dev/null || fail "mpirun.h5 fails the layout check"
-$PYTHON "$SOURCE_DIR/tests/compare_runs.py" srun.h5 mpirun.h5 || fail "the requeued run differs from the uninterrupted one"
+$PYTHON "$SOURCE_DIR/tests/e2e/read_results.py" mpirun.h5 >/dev/null || fail "mpirun.h5 fails the layout check"
+$PYTHON "$SOURCE_DIR/tests/e2e/compare_runs.py" srun.h5 mpirun.h5 || fail "the requeued run differs from the uninterrupted one"
 echo "mpirun job warned, checkpointed, requeued, resumed, identical: ok (${SECONDS} s)"
 
 # 3. A job array over seeds 1-3 (one rank each) and its collect job, which waits for all of them.
@@ -92,7 +92,7 @@ collect=$(sbatch --parsable --dependency=afterok:"$array" -o collect.log "$JOBS/
 wait_job "$collect"
 expect_done "$array" array-1.log
 expect_done "$collect" collect.log
-$PYTHON "$SOURCE_DIR/tests/read_results.py" runs/run-{1,2,3}.h5 >/dev/null || fail "an array member fails the layout check"
+$PYTHON "$SOURCE_DIR/tests/e2e/read_results.py" runs/run-{1,2,3}.h5 >/dev/null || fail "an array member fails the layout check"
 grep -q "collected 6 strategies of 3 runs" collect.log || fail "collect.log: $(cat collect.log)"
 $PYTHON - runs/best.json runs/best.csv <<'PY' || fail "runs/best.json does not hold the members' best strategies"
 import csv, json, sys, h5py

@@ -20,7 +20,7 @@ csv.writer(open(sys.argv[2], "w", newline="")).writerows(out)
 PY
 mpi 2 evolve "${SMALL[@]}" --data data/sample.csv --split-date 2008-01-01 --out a.h5 --quiet || fail "split run failed"
 mpi 2 evolve "${SMALL[@]}" --data perturbed.csv --split-date 2008-01-01 --out b.h5 --quiet || fail "perturbed run failed"
-$PYTHON "$SOURCE_DIR/tests/read_results.py" a.h5 b.h5 > /dev/null || fail "split runs fail the layout check"
+$PYTHON "$SOURCE_DIR/tests/e2e/read_results.py" a.h5 b.h5 > /dev/null || fail "split runs fail the layout check"
 $PYTHON - a.h5 b.h5 <<'PY' || fail "the test period's data changed the evolution"
 import sys, h5py, numpy as np
 with h5py.File(sys.argv[1]) as a, h5py.File(sys.argv[2]) as b:
@@ -39,7 +39,7 @@ PY
 # 2. Identical results for 1, 2 and 3 ranks with every validation on.
 FULL=("${SMALL[@]}" --data data/sample.csv --test-fraction 0.2 --walk-forward-folds 3 --walk-forward-mode anchored --walk-forward-generations 2)
 for n in 1 2 3; do mpi $n evolve "${FULL[@]}" --out n$n.h5 --quiet || fail "run on $n ranks failed"; done
-$PYTHON "$SOURCE_DIR/tests/read_results.py" n1.h5 > /dev/null || fail "n1.h5 fails the layout check"
+$PYTHON "$SOURCE_DIR/tests/e2e/read_results.py" n1.h5 > /dev/null || fail "n1.h5 fails the layout check"
 $PYTHON - n1.h5 n2.h5 n3.h5 <<'PY' || fail "validation differs between rank counts"
 import sys, h5py
 def items(f):
@@ -66,7 +66,7 @@ for name in ("best/metrics", "population/metrics"):
 PY
 # The same run without MPI gives the same file content too (the launcher is not needed).
 "$GENEPOOL" evolve "${FULL[@]}" --out plain.h5 --quiet || fail "plain run failed"
-$PYTHON "$SOURCE_DIR/tests/compare_runs.py" n1.h5 plain.h5 || fail "plain run differs"
+$PYTHON "$SOURCE_DIR/tests/e2e/compare_runs.py" n1.h5 plain.h5 || fail "plain run differs"
 
 # 3. A real-data run: IS/OOS, walk-forward, DSR, PSR, PBO and bootstrap in the summary, file and report.
 mpi 2 evolve --data "$SHARED_DATA/orcl-1995-2014.txt" --population 40 --generations 4 --seed 3 --cost 0.0005 \
@@ -77,7 +77,7 @@ for pattern in "validation \(docs/validation.md\)" "sharpe IS \| OOS" "split: tr
                "walk-forward: 3 rolling folds; stitched out-of-sample sharpe" "walk-forward fold 0..945 -> 945..1889: in-sample sharpe"; do
   grep -Eq "$pattern" orcl.txt || fail "the summary lacks /$pattern/: $(cat orcl.txt)"
 done
-$PYTHON "$SOURCE_DIR/tests/read_results.py" orcl.h5 > /dev/null || fail "orcl.h5 fails the layout check"
+$PYTHON "$SOURCE_DIR/tests/e2e/read_results.py" orcl.h5 > /dev/null || fail "orcl.h5 fails the layout check"
 $PYTHON - orcl.h5 <<'PY' || fail "orcl.h5: statistics disagree with their formulas"
 import math, sys, h5py, numpy as np
 with h5py.File(sys.argv[1]) as f:

@@ -1,0 +1,164 @@
+#pragma once
+// The optimised backtest: genome + market data -> metrics, with no heap allocation per evaluation.
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <vector>
+
+#include "genepool/backtest/execution.hpp"
+#include "genepool/strategies/genome.hpp"
+#include "genepool/data/market_data.hpp"
+#include "genepool/backtest/metrics.hpp"
+#include "genepool/strategies/strategy.hpp"
+
+namespace genepool {
+
+// Per-bar detail of one backtest, for equity curves and exports. Index t is bar t:
+// positions(t, k) is the position decided at close t for symbol k; returns[t] is the
+// portfolio return of the interval (t-1, t] (returns[0] = 0); equity[t] = prod(1 + returns[0..t]).
+using PositionMatrix = Eigen::Matrix<std::int8_t, Eigen::Dynamic, Eigen::Dynamic>;  // bars × symbols
+
+struct BacktestCurve {
+  PositionMatrix positions;
+  std::vector<double> returns;
+  std::vector<double> equity;
+};
+
+// Internals of the Backtester's passes (backtest.cpp), here only because it keeps them in vectors.
+namespace backtest_detail {
+
+// Statistics of trade returns, one trade at a time (no list of trades is kept).
+struct TradeStats {
+  double count = 0;
+  double wins = 0;
+  double sum = 0;
+  double gains = 0;   // sum of positive returns
+  double losses = 0;  // sum of negative returns
+  double best = -std::numeric_limits<double>::infinity();
+  double worst = std::numeric_limits<double>::infinity();
+
+  void add(double ret) {
+    count += 1;
+    sum += ret;
+    if (ret > 0) {
+      wins += 1;
+      gains += ret;
+    } else if (ret < 0) {
+      losses += ret;
+    }
+    best = std::max(best, ret);
+    worst = std::min(worst, ret);
+  }
+
+  // Adds the trades counted by `other` (another symbol's, after these).
+  void merge(const TradeStats& other) {
+    count += other.count;
+    wins += other.wins;
+    sum += other.sum;
+    gains += other.gains;
+    losses += other.losses;
+    best = std::max(best, other.best);
+    worst = std::min(worst, other.worst);
+  }
+
+  void finish(Metrics& m) const {
+    m.trades = count;
+    if (count == 0) return;
+    m.win_rate = wins / count;
+    m.avg_trade = sum / count;
+    m.best_trade = best;
+    m.worst_trade = worst;
+    if (losses < 0) {
+      m.profit_factor = gains / -losses;
+    } else {
+      m.profit_factor = wins > 0 ? std::numeric_limits<double>::infinity() : 0.0;
+    }
+  }
+};
+
+// One genome's state for one symbol during a chunked pass.
+struct SymbolState {
+  KernelState kernel;
+  TradeStats trades;
+  std::int8_t position = 0;  // the last decision seen (pos[-1] = 0 before the first chunk)
+  double trade_value = 1.0;  // what the running trade's capital has become (entry fill included)
+  double held = 0;           // intervals with a non-zero position (a double: exact to 2^53)
+  double changes = 0;        // sum of |pos[t] - pos[t-1]|
+};
+
+// One genome's portfolio state during a chunked pass: moments and the equity path.
+struct LaneState {
+  const StrategyType* type = nullptr;
+  const Genome* genome = nullptr;
+  double shift = 0;                      // the first return: moments are taken about it
+  double t1 = 0, t2 = 0, tdown4 = 0;     // sums of (r - shift), (r - shift)^2, (2 min(r, 0))^2
+  double equity = 1, peak = 1, min_equity = 1, max_drawdown = 0;
+  double record = 1;                     // equity below peak * record may deepen the maximum drawdown
+  double run = 0, max_run = 0;           // intervals below the peak: current and longest run
+};
+
+}  // namespace backtest_detail
+
+class Backtester {
+ public:
+  // Genomes evaluated together in one pass over the data, and bars per chunk of that pass.
+  static constexpr std::size_t kLanes = 8;
+  static constexpr std::size_t kChunk = 1024;
+
+  // Keeps a reference to `data` (which must outlive it), resolves bars_per_year, and
+  // allocates every buffer an evaluation needs.
+  Backtester(const MarketData& data, const ExecutionSettings& settings);
+
+  // Throws ConfigError for a genome whose type or parameters are invalid (see check_params).
+  Metrics evaluate(const Genome& genome);
+  Metrics evaluate(const Genome& genome, BacktestCurve& curve);
+  // metrics[i] = evaluate(genomes[i]), bit for bit, computed kLanes genomes at a time so that each
+  // chunk of the data is read once for all of them. Throws ConfigError (before any work) when one is invalid.
+  void evaluate(std::span<const Genome> genomes, std::span<Metrics> metrics);
+  // The same, also writing genome i's per-bar portfolio returns (those of evaluate(genomes[i],
+  // curve).returns, bit for bit: bars() values, returns[0] = 0) to returns[i], which must have room
+  // for them. For statistics over many strategies' returns without a curve per strategy.
+  void evaluate(std::span<const Genome> genomes, std::span<Metrics> metrics, std::span<double* const> returns);
+
+  const ExecutionSettings& settings() const { return settings_; }  // bars_per_year resolved
+  const MarketData& data() const { return data_; }
+
+ private:
+  struct Tally;  // per-evaluation counters and trade statistics (backtest.cpp)
+  using LaneState = backtest_detail::LaneState;
+  using SymbolState = backtest_detail::SymbolState;
+
+  Metrics evaluate_into(const Genome& genome, BacktestCurve* curve);
+  // curve: lane 0's whole curve (a pass of one), or nullptr; returns: each lane's returns, or empty.
+  void run_pass(std::span<const Genome> genomes, std::span<Metrics> metrics, BacktestCurve* curve,
+                std::span<double* const> returns = {});
+  void run_kernel(const StrategyType& type, const Genome& genome, std::size_t symbol);
+  template <bool kNextOpen>
+  void accumulate_symbol(std::size_t symbol, Tally& tally);
+  Metrics portfolio_metrics(const Tally& tally, BacktestCurve* curve);
+  SymbolSeries series_of(std::size_t symbol) const;
+
+  const MarketData& data_;
+  ExecutionSettings settings_;
+  std::size_t bars_ = 0;
+  std::size_t symbols_ = 0;
+  double buy_and_hold_ = 0;            // independent of the genome, computed once
+  KernelScratch scratch_;
+  std::vector<double> close_sums_;     // per symbol: hi[bars + 1] then lo[bars + 1] (SymbolSeries::close_sum_*)
+  std::vector<double> hold_;           // symbol-major, bars per symbol: h_i of interval i (index 0 unused)
+  std::vector<double> gap_;            // likewise g_i; empty for close execution
+  // Close execution (the chunked passes): per lane, a chunk of positions and of portfolio returns;
+  // per lane and symbol, the kernel's buffer.
+  std::vector<std::int8_t> lane_positions_;  // per lane: a chunk of its decisions
+  std::vector<double> lane_decisions_;       // per group of four lanes: the previous and the chunk's decisions, side by side
+  std::vector<double> lane_returns_;         // per group of four lanes: a chunk of portfolio returns, side by side
+  std::vector<double> kernel_buffers_;
+  std::vector<LaneState> lanes_;
+  std::vector<SymbolState> lane_symbols_;
+  // Next-open execution (one genome at a time over the whole series).
+  std::vector<std::int8_t> positions_; // bars + 1: positions_[0] = 0 (pos[-1]), positions_[t + 1] = pos[t]
+  std::vector<double> portfolio_;      // bars: sum over symbols of r_{k,i}
+};
+
+}  // namespace genepool

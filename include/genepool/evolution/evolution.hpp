@@ -1,0 +1,100 @@
+#pragma once
+// The generation loop on rank 0: evaluate, score, record, breed — over any Evaluator.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "genepool/evolution/evaluator.hpp"
+#include "genepool/ga/fitness.hpp"
+#include "genepool/ga/ga.hpp"
+#include "genepool/ga/nsga2.hpp"
+
+namespace genepool {
+
+struct EvolutionSettings {
+  GaSettings ga;
+  FitnessSettings fitness;
+  std::uint64_t seed = 1;
+  std::size_t hall_of_fame = 10;  // distinct best genomes kept over the whole run
+  // Rank 0 keeps every genome evaluated in the run (by its exact bytes) with its evaluation, and
+  // sends only genomes it has not seen to the evaluator. Evaluation is a pure function of the
+  // genome, so the results are identical with and without; only the work differs.
+  bool evaluation_cache = true;
+  std::size_t cache_capacity = 1 << 16;  // entries (~250 bytes each); emptied before a generation would pass it
+  // mode = nsga2: NSGA-II over these objectives instead of the single fitness (nsga2.hpp). Each generation
+  // is then the population survivors of parents + children; fitness is still computed and reported.
+  MultiObjectiveSettings multi;
+};
+
+struct GenerationStats {
+  std::size_t generation = 0;  // 0 is the initial population
+  double best = 0;             // over all individuals
+  double mean = 0;             // mean, median and std over the feasible, successful individuals (0 when none)
+  double median = 0;
+  double std = 0;
+  std::size_t failed = 0;      // status != ok
+  std::size_t infeasible = 0;  // ok but breaking a constraint
+  std::size_t best_index = 0;  // index of the best individual in the population
+  double evaluate_seconds = 0;
+  double communicate_seconds = 0;
+  double operator_seconds = 0;  // selection, crossover, mutation that produced this generation
+  double imbalance = 1;
+  std::size_t evaluated = 0;   // individuals sent to the evaluator: distinct genomes not in the cache
+  std::size_t cache_hits = 0;  // individuals whose evaluation came from the cache (or a twin in this generation)
+};
+
+// One evaluated generation, as observers see it.
+struct GenerationView {
+  const GenerationStats& stats;
+  std::span<const Genome> population;
+  std::span<const Evaluation> evaluations;
+  std::span<const double> fitness;
+  std::span<const std::int32_t> front = {};  // NSGA-II only: Pareto front of each individual (0 = non-dominated)
+  std::span<const double> crowding = {};     // NSGA-II only: crowding distance within its front
+};
+
+struct HallOfFameEntry {
+  Genome genome;
+  Evaluation evaluation;
+  double fitness;
+  std::size_t generation;  // first generation it appeared in
+};
+
+class EvolutionObserver {
+ public:
+  virtual ~EvolutionObserver() = default;
+  virtual void on_generation(const GenerationView& generation) = 0;
+};
+
+struct EvolutionResult {
+  std::vector<GenerationStats> history;
+  std::vector<Genome> population;          // the last generation
+  std::vector<Evaluation> evaluations;
+  std::vector<double> fitness;
+  std::vector<HallOfFameEntry> hall_of_fame;  // distinct genomes, best first
+  std::size_t evaluations_total = 0;   // individuals scored over the run (population x generations)
+  std::size_t evaluated_total = 0;     // backtests actually run (evaluations_total - cache_hits_total)
+  std::size_t cache_hits_total = 0;
+  std::size_t failed_total = 0;
+  // NSGA-II only: front and crowding of the last generation, the indices of its front 0 (increasing)
+  // and the knee_point() among them. In this mode hall_of_fame is that front, knee first, then by fitness.
+  std::vector<std::int32_t> front;
+  std::vector<double> crowding;
+  std::vector<std::size_t> pareto;
+  std::size_t knee = 0;
+};
+
+// The statistics of one evaluated generation (without timings and cache counts).
+GenerationStats summarise_generation(std::size_t generation, std::span<const Evaluation> evaluations,
+                                     std::span<const double> fitness, const FitnessSettings& settings);
+// Adds a generation to a hall of fame of at most `capacity` distinct strategies, best first.
+void add_to_hall_of_fame(std::vector<HallOfFameEntry>& hall, std::size_t capacity, std::size_t generation,
+                         std::span<const Genome> population, std::span<const Evaluation> evaluations,
+                         std::span<const double> fitness);
+
+// Runs settings.ga.generations generations after the initial one. Deterministic in settings.seed
+// whatever the evaluator: all randomness is drawn here, on the calling process.
+EvolutionResult evolve(const EvolutionSettings& settings, Evaluator& evaluator,
+                       std::span<EvolutionObserver* const> observers = {});
+
+}  // namespace genepool

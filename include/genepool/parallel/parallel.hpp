@@ -1,0 +1,140 @@
+#pragma once
+// The parallel module: the only code that knows MPI (its headers stay inside src/parallel/parallel.cpp).
+// Rank 0 runs the evolution; every rank, rank 0 included, evaluates its share of each generation.
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "genepool/data/bar_window.hpp"
+#include "genepool/error.hpp"
+#include "genepool/evolution/evaluator.hpp"
+#include "genepool/backtest/execution.hpp"
+#include "genepool/data/market_data.hpp"
+
+namespace genepool::parallel {
+
+// MPI for the lifetime of the object (a plain run without mpirun is a singleton of one rank).
+class Session {
+ public:
+  Session(int& argc, char**& argv);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  int rank() const;
+  int size() const;
+  std::string host() const;
+  // Ends every rank of the job with `status`; for errors that leave no clean way out.
+  [[noreturn]] void abort(int status) const;
+
+  struct Impl;
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+struct BroadcastStats {
+  std::size_t bytes = 0;
+  double seconds = 0;
+};
+
+// Rank 0's `status` on every rank: how rank 0 tells the others that set-up failed (non-zero)
+// so that every rank leaves with that status instead of waiting in a later collective.
+int broadcast_status(const Session& session, int status);
+
+// The largest `value` over all ranks, on every rank.
+int max_over_ranks(const Session& session, int value);
+
+// Rank 0 passes the loaded data; every rank returns the same panel (one MPI_Bcast per buffer).
+MarketData broadcast_market_data(const Session& session, MarketData data, BroadcastStats* stats = nullptr);
+
+// Rank 0's `value` on every rank.
+ExecutionSettings broadcast_settings(const Session& session, const ExecutionSettings& value);
+
+// Thrown on rank 0 when the workers did not all answer a batch in time (ExitCode::hung): one or
+// more is stuck, and only MPI_Abort (Session::abort) can end the job. The batch is one collective
+// gather, which cannot tell which rank is missing.
+class NoAnswer : public Error {
+ public:
+  NoAnswer(int workers, double seconds);
+  double seconds() const { return seconds_; }
+
+ private:
+  double seconds_;
+};
+
+// Rank 0's side of the distributed evaluation: broadcasts the command and the shares' sizes,
+// scatters the genomes (MPI_Iscatterv), evaluates its own share, gathers the evaluations
+// (MPI_Igatherv). The other ranks run serve_evaluations(). The collectives are the non-blocking
+// forms so that rank 0 can give up on a batch at a deadline (set_timeout).
+class MpiEvaluator final : public Evaluator {
+ public:
+  MpiEvaluator(const Session& session, const MarketData& data, const ExecutionSettings& settings);
+  ~MpiEvaluator() override;
+  void evaluate(std::span<const Genome> genomes, std::span<Evaluation> results) override;
+  EvaluationTiming last_timing() const override { return timing_; }
+  int ranks() const override;
+  // Evaluates on bars [window.begin, window.end) of the data from now on, on every rank (each slices
+  // its copy of the broadcast data: indicators start at window.begin, nothing at or after window.end
+  // is read). The whole data until the first call. Throws Error for a window outside the data.
+  void set_window(BarWindow window);
+  // Releases the workers: they return `status` from serve_evaluations(). Called once, by rank 0.
+  void finish(int status);
+  // Rank 0's backtester over the current window (the whole data unless set_window moved it), for
+  // work outside the evolution (the best strategies' curves).
+  Backtester& backtester() { return *backtester_; }
+  // True once a worker has reported, with a batch's results, that it was asked to stop.
+  bool stop_requested() const { return stop_requested_; }
+  // With `seconds` > 0, evaluate() throws NoAnswer when the workers have not all answered a batch
+  // `seconds` after it was sent out (0: wait for ever).
+  void set_timeout(double seconds) { timeout_ = seconds; }
+
+ private:
+  const Session& session_;
+  const MarketData& data_;
+  ExecutionSettings settings_;
+  MarketData window_;                       // the current window's bars, unless it is the whole data
+  std::unique_ptr<Backtester> backtester_;  // on data_ or window_
+  EvaluationTiming timing_;
+  bool finished_ = false;
+  bool stop_requested_ = false;
+  std::size_t batches_ = 0;
+  std::vector<double> costs_;       // estimated cost of each genome of the batch
+  std::vector<Genome> dealt_;       // the batch in dealt order
+  std::vector<Evaluation> gathered_;
+  double timeout_ = 0;
+};
+
+// A worker rank's loop: evaluate each share rank 0 scatters until it calls finish(); returns its status.
+// `stop_requested` (if given) is asked once per batch; its answer goes back to rank 0 with the
+// results (MpiEvaluator::stop_requested()), so a signal that reaches only this rank stops the run.
+// Set GENEPOOL_FAIL_RANK=r to make rank r throw here (a test of failure handling).
+int serve_evaluations(const Session& session, const MarketData& data, const ExecutionSettings& settings,
+                      const std::function<bool()>& stop_requested = {});
+
+// Half-open range [first, last) of a batch of `count` items that `rank` of `ranks` evaluates:
+// contiguous blocks, the first count % ranks ranks taking one more.
+struct Share {
+  std::size_t first;
+  std::size_t last;
+};
+Share share_of(std::size_t count, int rank, int ranks);
+
+// A batch dealt out by estimated cost, for the messages of one generation: the items in
+// decreasing cost (ties by index) each go to the rank with the least cost so far (ties: the lowest
+// rank), so every rank gets a like mix of strategy types. `order` lists the items rank by rank (each
+// rank's in increasing index), `counts[r]` is how many rank r takes, `loads[r]` their total cost.
+// The most loaded rank exceeds the least loaded by at most one item's cost.
+struct Deal {
+  std::vector<std::size_t> order;
+  std::vector<int> counts;
+  std::vector<double> loads;
+};
+Deal deal_by_cost(std::span<const double> costs, int ranks);
+
+}  // namespace genepool::parallel

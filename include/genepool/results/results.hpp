@@ -1,0 +1,99 @@
+#pragma once
+// The results file: everything a run found, in one self-describing HDF5 file written by rank 0.
+// Schema: docs/results-format.md.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "genepool/backtest/backtest.hpp"
+#include "genepool/evolution/evolution.hpp"
+#include "genepool/backtest/execution.hpp"
+#include "genepool/data/market_data.hpp"
+
+namespace genepool {
+
+struct InputFile {
+  std::string path;
+  std::string sha256;  // 64 lowercase hex digits
+  std::uint64_t bytes = 0;
+};
+
+struct RunInfo {
+  std::string config_text;  // the resolved configuration (TOML), as the run used it
+  std::string command_line;
+  std::uint64_t seed = 0;
+  int ranks = 1;
+  std::string host;
+  std::vector<InputFile> inputs;
+  std::size_t data_bytes = 0;      // market data broadcast once: bytes
+  double broadcast_seconds = 0;    // and the time it took
+};
+
+// Fills `curve` with the backtest of one of the best strategies over the whole data (equity must
+// have one value per bar). The writer asks for one curve at a time and reuses `curve`, so only one
+// strategy's curves are in memory however many best strategies the file keeps.
+using CurveOf = std::function<void(const HallOfFameEntry& entry, BacktestCurve& curve)>;
+
+// Writes a results file as the run goes: one generation at a time, then the final population and the
+// best strategies. Everything goes to `path` + ".partial"; finish() renames it onto `path`, so a file at
+// `path` is always complete. Every HDF5 failure is an IoError naming the file and the object.
+class ResultsWriter final : public EvolutionObserver {
+ public:
+  // Refuses an existing `path` unless `force` (see check_results_path), then creates the partial file
+  // with the run's configuration, inputs, market data axis and strategy registry.
+  ResultsWriter(std::filesystem::path path, bool force, const RunInfo& run, const MarketData& data,
+                const EvolutionSettings& evolution, const ExecutionSettings& execution);
+  ResultsWriter(const ResultsWriter&) = delete;
+  ResultsWriter& operator=(const ResultsWriter&) = delete;
+  // Without finish(): closes and deletes the partial file; an existing file at `path` is left untouched.
+  ~ResultsWriter() override;
+
+  // Appends one generation's statistics and individuals.
+  void on_generation(const GenerationView& generation) override;
+
+  // Writes the final population, `best` (sorted by fitness, best first; in NSGA-II mode in the given
+  // order, the knee first) with the curves `curve_of` computes, the end time and totals, then calls
+  // `extra` (if set) with the open file's HDF5 id to add more groups (e.g. /validation), closes the
+  // file and renames it onto `path`. Call at most once.
+  using ExtraContent = std::function<void(std::int64_t file_id)>;
+  void finish(const EvolutionResult& result, std::span<const HallOfFameEntry> best, const CurveOf& curve_of,
+              const ExtraContent& extra = {});
+
+  // Seconds of run time recorded with the last generation (/generations/elapsed_seconds).
+  double elapsed_seconds() const { return elapsed_; }
+  // Sets the run-time clock to `seconds` now: a resumed run continues the time of the runs before it.
+  void set_elapsed_seconds(double seconds);
+
+  const std::filesystem::path& path() const { return path_; }
+  const std::filesystem::path& partial_path() const { return partial_; }
+
+ private:
+  struct File;  // the open HDF5 file and its appendable datasets (results.cpp)
+
+  std::filesystem::path path_;
+  std::filesystem::path partial_;
+  bool force_;
+  bool remove_partial_ = true;  // false once renamed, or when finish() had to leave it for the user
+  // After a failed HDF5 write (disk full, I/O error) the open objects are abandoned, never closed:
+  // closing them would retry the writes, print an error per object and can crash HDF5 at exit.
+  void abandon();
+  std::size_t bars_;
+  std::size_t generations_ = 0;  // written so far
+  std::chrono::steady_clock::time_point started_;
+  double elapsed_ = 0;
+  std::string where_;  // the object being written, for error messages
+  std::unique_ptr<File> file_;
+  MultiObjectiveSettings multi_;  // NSGA-II: the front's columns and /pareto
+};
+
+// Checks before a run starts, so that a run never finishes only to fail at writing: throws IoError
+// naming `path` if it exists and `force` is false (suggesting --force), if it is a directory, or if
+// its directory is missing or not writable.
+void check_results_path(const std::filesystem::path& path, bool force);
+
+}  // namespace genepool

@@ -1,0 +1,187 @@
+#pragma once
+// Reading a results file back (schema: docs/results-format.md) into plain structs, for reports,
+// exports and replays. Every failure is an IoError naming the file and the object.
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "genepool/backtest/execution.hpp"
+#include "genepool/strategies/genome.hpp"
+#include "genepool/results/results.hpp"
+
+namespace genepool {
+
+// Metrics by column name, as a file stores them: `rows` × `columns.size()`, row-major.
+// Columns are read by name, so a file with added or reordered columns reads the same.
+struct MetricTable {
+  std::vector<std::string> columns;
+  std::size_t rows = 0;
+  std::vector<double> values;
+
+  std::optional<std::size_t> column(std::string_view name) const;
+  // The value in `row` of the column called `name`; NaN when there is no such column.
+  double at(std::size_t row, std::string_view name) const;
+};
+
+// The root attributes: who wrote the file, where, when.
+struct RunProvenance {
+  std::int32_t format_version = 0;
+  std::string genepool_version;
+  std::string git_revision;
+  std::string hdf5_version;
+  std::int32_t ranks = 0;
+  std::string host;
+  std::string command_line;
+  std::uint64_t seed = 0;
+  std::string start_time;  // ISO-8601 UTC
+  std::string end_time;    // empty while the run is still writing
+  std::string status;      // "complete", or "running" in a .partial file
+};
+
+// The attributes of /config.
+struct StoredConfig {
+  std::string objective;
+  double min_trades = 0;
+  double max_drawdown = 0;
+  std::int64_t population = 0;
+  std::int64_t generations = 0;  // after the initial one
+  std::vector<std::string> strategies;
+  std::int64_t tournament_size = 0;
+  std::int64_t elitism = 0;
+  std::string crossover;
+  double crossover_rate = 0;
+  double blend_alpha = 0;
+  double sbx_eta = 0;
+  std::string mutation;
+  double mutation_rate = 0;
+  double mutation_scale = 0;
+  double type_switch_rate = 0;
+  std::int64_t top = 0;
+  ExecutionSettings execution;  // bars_per_year as resolved by the run
+  bool bars_per_year_inferred = false;
+};
+
+// /data: the market data's axes.
+struct StoredData {
+  std::vector<std::string> symbols;
+  std::vector<std::int64_t> timestamps;
+  std::string first_timestamp_iso;
+  std::string last_timestamp_iso;
+  std::uint64_t data_bytes = 0;
+  double broadcast_seconds = 0;
+  std::vector<double> buy_and_hold_equity;  // empty in files written before the dataset was added
+};
+
+// A row of /strategies: the names a genome's parameter slots have in this file.
+struct StoredStrategyType {
+  std::string name;
+  std::string description;
+  std::vector<std::string> param_names;  // param_count names
+  std::vector<std::string> param_kinds;  // "integer" or "real"
+};
+
+// /generations, column by column: one entry per generation.
+struct GenerationColumns {
+  std::vector<std::int32_t> generation, failed, infeasible, best_index, evaluations, evaluated, cache_hits;
+  std::vector<double> best, mean, median, std;
+  std::vector<double> evaluate_seconds, communicate_seconds, operator_seconds, imbalance, elapsed_seconds;
+
+  std::size_t size() const { return generation.size(); }
+};
+
+// A row of /best; its metrics are the same row of RunResults::best_metrics.
+struct StoredStrategy {
+  std::int32_t rank = 0;
+  std::int32_t strategy = 0;  // index into RunResults::strategies
+  std::string name;
+  std::vector<std::string> param_names;  // the type's parameters, in slot order
+  std::array<double, kMaxParams> params{};
+  double fitness = 0;
+  std::int32_t generation = 0;
+  std::int32_t status = 0;
+  std::vector<double> equity;  // one value per bar
+};
+
+// /summary's attributes.
+struct StoredSummary {
+  std::int64_t generations = 0;
+  std::int64_t evaluations_total = 0;
+  std::int64_t evaluated_total = 0;
+  std::int64_t cache_hits_total = 0;
+  std::int64_t failed_total = 0;
+  double wall_seconds = 0;
+};
+
+// A group that later versions or other commands may add (e.g. /validation, docs/results-format.md):
+// its scalar attributes as text, its `metrics` table when it has one ([rows][columns] with a
+// `columns` attribute, row k for /best row k, or for the /best rank given by its `rank` dataset
+// when it has one), every other table of that shape, and its subgroups read the same way.
+struct OptionalGroup {
+  std::string path;
+  std::vector<std::pair<std::string, std::string>> attributes;
+  std::optional<MetricTable> metrics;
+  std::vector<std::int32_t> ranks;  // /best rank of each metrics row; empty when rows follow /best's order
+  std::vector<std::pair<std::string, MetricTable>> tables;  // other float tables with `columns`, by name
+  std::vector<OptionalGroup> groups;                        // subgroups
+};
+
+// Everything in the file except the individual rows (ResultsReader::individuals reads those).
+struct RunResults {
+  std::filesystem::path path;
+  RunProvenance provenance;
+  std::string config_text;  // the TOML the run used
+  StoredConfig config;
+  std::vector<InputFile> inputs;
+  StoredData data;
+  std::vector<StoredStrategyType> strategies;
+  GenerationColumns generations;
+  std::vector<std::string> status_names;         // by status code
+  std::vector<std::int64_t> status_counts;       // individuals per status code, over /individuals
+  std::vector<StoredStrategy> best;              // empty until the run completes
+  MetricTable best_metrics;
+  std::optional<StoredSummary> summary;          // absent until the run completes
+  std::optional<OptionalGroup> validation;       // /validation, when the file has it
+};
+
+// A block of rows of /individuals (or of /population).
+struct IndividualRows {
+  std::vector<std::int32_t> generation, index, strategy, status;
+  std::vector<double> params;  // size() × kMaxParams
+  std::vector<double> fitness;
+  MetricTable metrics;
+
+  std::size_t size() const { return generation.size(); }
+};
+
+class ResultsReader {
+ public:
+  // Opens `path` read-only. IoError when it is missing, not HDF5, not a genepool results file
+  // (root attribute format), or of a newer format_version than this program reads.
+  explicit ResultsReader(std::filesystem::path path);
+  ~ResultsReader();
+  ResultsReader(const ResultsReader&) = delete;
+  ResultsReader& operator=(const ResultsReader&) = delete;
+
+  RunResults read() const;
+
+  // Rows of /individuals, or of /population (the last generation) when `final_only`.
+  std::size_t individual_count(bool final_only) const;
+  // Rows [first, first + count) of the same table; count is clipped at its end.
+  IndividualRows individuals(std::size_t first, std::size_t count, bool final_only) const;
+
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  struct File;  // the open HDF5 file (results_reader.cpp)
+
+  std::filesystem::path path_;
+  std::unique_ptr<File> file_;
+};
+
+}  // namespace genepool

@@ -1,0 +1,55 @@
+#pragma once
+// The strategy spec: chosen strategies of a run as a small versioned JSON file that
+// `genepool export` writes and `genepool backtest --spec` replays. Format: docs/reading-results.md.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "genepool/backtest/execution.hpp"
+#include "genepool/strategies/genome.hpp"
+#include "genepool/results/results.hpp"
+#include "genepool/results/results_reader.hpp"
+#include "genepool/io/json_writer.hpp"
+
+namespace genepool::app {
+
+inline constexpr const char* kSpecFormat = "genepool-strategy-spec";
+inline constexpr std::int64_t kSpecFormatVersion = 1;
+
+// One strategy of a spec, ready to replay.
+struct SpecStrategy {
+  std::int64_t rank = 0;
+  Genome genome;                 // checked against the strategy registry
+  ExecutionSettings execution;   // as the run used it (bars_per_year resolved)
+  std::vector<InputFile> inputs; // the run's data files and their SHA-256
+  std::int64_t bars = 0;
+  std::int64_t first_timestamp = 0;
+  std::int64_t last_timestamp = 0;
+  // The stored metrics by name; nullopt where the file says null (a non-finite value).
+  std::vector<std::pair<std::string, std::optional<double>>> metrics;
+};
+
+// Writes rows [0, count) of the run's /best as a spec (indented JSON).
+void write_strategy_spec(std::ostream& out, const RunResults& results, std::size_t count);
+
+// The members of a spec's `source` object for a run: its results file as opened, genepool
+// version, git revision, seed, objective and start time.
+void write_run_source(JsonWriter& json, const RunResults& results);
+
+// The members of one `strategies[]` entry for row `row` of the run's /best, with the given rank,
+// into an object the caller has begun (and ends, after adding members of its own if it likes).
+void write_strategy_entry(JsonWriter& json, const RunResults& results, std::size_t row, std::int64_t rank);
+
+// Compact JSON (a JsonWriter's output) indented as the spec is: one member or element per line.
+std::string indent_json(const std::string& compact);
+
+// Reads a spec. Unknown members are ignored (later versions may add some); a missing or
+// mistyped member, an unknown strategy or parameter, or a newer format_version is a
+// ConfigError naming the file and the member, e.g. "spec.json: strategies[0].params.fast: ...".
+std::vector<SpecStrategy> read_strategy_spec(const std::filesystem::path& path);
+
+}  // namespace genepool::app

@@ -1,0 +1,118 @@
+#pragma once
+// The strategy registry: each type's name, parameter space and position kernels.
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "genepool/strategies/genome.hpp"
+
+namespace genepool {
+
+// What a kernel sees of one symbol: its contiguous series of `bars` values.
+struct SymbolSeries {
+  const double* open = nullptr;
+  const double* high = nullptr;
+  const double* low = nullptr;
+  const double* close = nullptr;
+  std::size_t bars = 0;
+  // Optional, shared by every evaluation on the same data (the Backtester computes them once):
+  // exclusive prefix sums of close as double-double numbers, close_sum_hi[t] + close_sum_lo[t] =
+  // close[0] + ... + close[t - 1] (bars + 1 entries each; see make_close_sums). A kernel that uses
+  // them computes its own into its scratch when they are absent.
+  const double* close_sum_hi = nullptr;
+  const double* close_sum_lo = nullptr;
+};
+
+// Fills hi[0 .. bars] and lo[0 .. bars] with the exclusive prefix sums of close[0 .. bars) as
+// double-double numbers (about 106 bits: a window sum taken from them is accurate to a few ulps).
+void make_close_sums(const double* close, std::size_t bars, double* hi, double* lo);
+
+// Working memory a resumable kernel may use (Donchian's channel blocks: 2 * (entry + exit) values).
+inline constexpr std::size_t kKernelBufferSize = 600;
+
+// Scratch memory for the optimised kernels, owned by the caller and reused across
+// evaluations so that a kernel never allocates.
+struct KernelScratch {
+  std::vector<double> values;
+  // Sizes the buffers for series of `bars` bars: kKernelBufferSize values plus room for the prefix
+  // sums a kernel makes when the series does not carry them; with shared_sums (it does) no room.
+  void reserve(std::size_t bars, bool shared_sums = false) {
+    values.resize(kKernelBufferSize + (shared_sums ? 0 : 2 * (bars + 1)));
+  }
+};
+
+// The state a resumable kernel carries from one range of bars to the next (see ChunkKernel):
+// plain data, so that a batch of evaluations keeps one per genome and symbol without allocating.
+struct KernelState {
+  double value[8] = {};       // the type's running values (moving averages, sums, ...)
+  std::size_t index[4] = {};  // and counters
+  std::int8_t position = 0;   // the last position written
+  double* buffer = nullptr;   // kKernelBufferSize doubles owned by the caller
+};
+
+// The optimised kernel over a range of bars: writes positions[t - begin] for t in [begin, end),
+// continuing from `state` (begin == 0 starts afresh and sets it up). Calls over consecutive ranges
+// give exactly the positions of one call over [0, bars), however the bars are split. The series
+// must carry its shared prefix sums (SymbolSeries::close_sum_*).
+using ChunkKernel = void (*)(const SymbolSeries& series, const double* params, bool allow_short, KernelState& state,
+                             std::size_t begin, std::size_t end, std::int8_t* positions);
+
+// Writes the target position (-1, 0 or +1) for every bar t in [0, bars), decided only from
+// data up to and including bar t's close. 0 while an indicator is undefined (warm-up).
+// Short positions only when allow_short is true.
+using PositionKernel = void (*)(const SymbolSeries& series, const double* params, bool allow_short,
+                                std::int8_t* positions, KernelScratch& scratch);
+// The plain reference: the same positions from direct, obviously correct loops (may allocate).
+using ReferenceKernel = void (*)(const SymbolSeries& series, const double* params, bool allow_short,
+                                 std::int8_t* positions);
+
+enum class ParamKind : std::uint8_t { integer, real };
+
+struct ParamSpec {
+  std::string name;
+  ParamKind kind;
+  double lower;
+  double upper;
+  double default_value;
+  std::string description;
+};
+
+struct StrategyType {
+  std::string name;
+  std::string description;  // one line
+  std::vector<ParamSpec> params;
+  // Pairs (i, j) meaning params[i] < params[j] (e.g. fast < slow); repaired, never rejected, by the GA.
+  std::vector<std::pair<std::size_t, std::size_t>> less_than;
+  PositionKernel kernel;
+  ReferenceKernel reference_kernel;
+  ChunkKernel chunk_kernel = nullptr;  // the optimised kernel, resumable (what `kernel` runs over the whole series)
+};
+
+// Comparisons of price-scaled quantities use a relative tie band, so rounding noise between
+// two correct implementations never flips a signal (exact ties, e.g. on flat prices, are no signal).
+inline constexpr double kTieTolerance = 1e-10;
+// a exceeds b: a - b > kTieTolerance * |b|.
+inline bool exceeds(double a, double b) { return a - b > kTieTolerance * (b < 0 ? -b : b); }
+
+// Every registered type, in a fixed order: a Genome's `strategy` is an index into it.
+const std::vector<StrategyType>& strategy_registry();
+// Index of the type called `name`; throws ConfigError listing the known names.
+std::uint32_t strategy_id(std::string_view name);
+// The type of `genome`; throws ConfigError for an index outside the registry.
+const StrategyType& strategy_of(const Genome& genome);
+
+// Clamps every parameter into its bounds, rounds integer parameters, then restores each
+// less_than constraint (swap, then nudge by one step inside the bounds). Idempotent.
+void repair(const StrategyType& type, double* params);
+// Throws ConfigError naming the strategy, the parameter, its value and the valid range when a
+// value is out of bounds, not integral where it must be, non-finite, or breaks a less_than constraint.
+void check_params(const StrategyType& type, const double* params);
+// A genome of type `name` with the type's defaults, overridden by `values` (name -> value).
+// Unknown parameter names and bad values are ConfigErrors.
+Genome make_genome(std::string_view name, const std::map<std::string, double>& values = {});
+
+}  // namespace genepool

@@ -1,0 +1,284 @@
+// `genepool backtest`: one strategy with given parameters on market data, its metrics and equity curve;
+// or every strategy of a strategy spec (`genepool export --out`), replayed and compared with its stored metrics.
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <optional>
+
+#include "genepool/app/commands.hpp"
+#include "genepool/cli/error_line.hpp"
+#include "genepool/cli/execution_options.hpp"
+#include "genepool/backtest/backtest.hpp"
+#include "genepool/error.hpp"
+#include "genepool/io/output_file.hpp"
+#include "genepool/io/market_data_io.hpp"
+#include "genepool/io/sha256.hpp"
+#include "genepool/data/timestamp.hpp"
+#include "genepool/io/json_writer.hpp"
+#include "genepool/results/strategy_spec.hpp"
+
+namespace genepool::app {
+namespace {
+
+struct BacktestOptions {
+  std::vector<std::string> data_files;
+  std::string strategy;
+  std::vector<std::string> params;  // NAME=VALUE
+  std::string spec;
+  ExecutionSettings settings;
+  CLI::App* command = nullptr;  // to tell which execution flags were given
+  bool json = false;
+  std::string equity_out;
+};
+
+std::map<std::string, double> parse_params(const std::vector<std::string>& items) {
+  std::map<std::string, double> values;
+  for (const auto& item : items) {
+    const auto equals = item.find('=');
+    double value = 0;
+    const char* first = item.data() + (equals == std::string::npos ? 0 : equals + 1);
+    const char* last = item.data() + item.size();
+    const auto [end, ec] = std::from_chars(first, last, value);
+    if (equals == std::string::npos || equals == 0 || ec != std::errc() || end != last || first == last) {
+      throw ConfigError("--param '" + item + "': expected NAME=NUMBER, e.g. --param fast=10");
+    }
+    if (!values.emplace(item.substr(0, equals), value).second) {
+      throw ConfigError("--param '" + item.substr(0, equals) + "' is given twice");
+    }
+  }
+  return values;
+}
+
+void write_equity_csv(const std::string& path, const MarketData& data, const BacktestCurve& curve) {
+  OutputFile file(path, "equity.csv");
+  std::ostream& out = file.stream();
+  out << "timestamp";
+  for (const auto& symbol : data.symbols) out << (data.symbol_count() == 1 ? ",position" : ",position_" + symbol);
+  out << ",return,equity\n" << std::setprecision(17);
+  // One timestamp form for every row: dates when every bar is at midnight, else date-times.
+  const bool daily = std::all_of(data.timestamps.begin(), data.timestamps.end(),
+                                 [](std::int64_t seconds) { return seconds % 86400 == 0; });
+  const auto form = daily ? TimestampFormat::iso_date : TimestampFormat::iso_datetime;
+  for (Eigen::Index t = 0; t < data.bars(); ++t) {
+    out << format_timestamp(data.timestamps[static_cast<std::size_t>(t)], form);
+    for (Eigen::Index k = 0; k < data.symbol_count(); ++k) out << ',' << int{curve.positions(t, k)};
+    out << ',' << curve.returns[static_cast<std::size_t>(t)] << ',' << curve.equity[static_cast<std::size_t>(t)]
+        << '\n';
+  }
+  file.commit();
+}
+
+void print_metrics(std::ostream& out, const Metrics& metrics) {
+  for (const auto& field : metric_fields()) {
+    out << "  " << std::left << std::setw(18) << field.name << std::right << std::setw(14) << std::setprecision(6)
+        << metrics.*field.member << "   " << field.description << '\n';
+  }
+}
+
+// The result of one backtest as a JSON object; `extra` adds members before the end.
+template <class Extra>
+void write_json(JsonWriter& json, const Genome& genome, const MarketData& data, const ExecutionSettings& settings,
+                const Metrics& metrics, Extra extra) {
+  const auto& type = strategy_of(genome);
+  json.begin_object().key("strategy").value(type.name).key("params").begin_object();
+  for (std::size_t i = 0; i < type.params.size(); ++i) json.key(type.params[i].name).value(genome.params[i]);
+  json.end_object();
+  json.key("symbols").begin_array();
+  for (const auto& symbol : data.symbols) json.value(symbol);
+  json.end_array();
+  json.key("bars").value(static_cast<std::int64_t>(data.bars()))
+      .key("first").value(format_timestamp(data.timestamps.front()))
+      .key("last").value(format_timestamp(data.timestamps.back()))
+      .key("execution").value(to_string(settings.execution))
+      .key("cost").value(settings.cost)
+      .key("allow_short").value(settings.allow_short)
+      .key("bars_per_year").value(settings.bars_per_year);
+  json.key("metrics").begin_object();
+  for (const auto& field : metric_fields()) json.key(field.name).value(metrics.*field.member);
+  json.end_object();
+  extra(json);
+  json.end_object();
+}
+
+void print_json(std::ostream& out, const Genome& genome, const MarketData& data, const ExecutionSettings& settings,
+                const Metrics& metrics) {
+  JsonWriter json(out);
+  write_json(json, genome, data, settings, metrics, [](JsonWriter&) {});
+  out << '\n';
+}
+
+// "sma_crossover fast=10 slow=40 on SPY (2520 bars, 2010-01-04 .. 2019-12-31), close execution, ..."
+void print_heading(std::ostream& out, const Genome& genome, const MarketData& data, const ExecutionSettings& settings) {
+  const auto& type = strategy_of(genome);
+  out << type.name;
+  for (std::size_t i = 0; i < type.params.size(); ++i) out << ' ' << type.params[i].name << '=' << genome.params[i];
+  out << " on";
+  for (const auto& symbol : data.symbols) out << ' ' << symbol;
+  out << " (" << data.bars() << " bars, " << format_timestamp(data.timestamps.front()) << " .. "
+      << format_timestamp(data.timestamps.back()) << "), " << describe(settings) << '\n';
+}
+
+// A replayed metric equals the spec's: bit for bit, or both non-finite (the spec writes those as null).
+bool same_metric(double replayed, const std::optional<double>& stored) {
+  if (!stored) return !std::isfinite(replayed);
+  return replayed == *stored || (std::isnan(replayed) && std::isnan(*stored));
+}
+
+// The spec's metrics that differ from the replay's (a metric the replay does not know counts as differing).
+std::vector<std::string> differing_metrics(const SpecStrategy& strategy, const Metrics& metrics) {
+  std::vector<std::string> names;
+  for (const auto& entry : strategy.metrics) {
+    const auto& fields = metric_fields();
+    const auto field =
+        std::find_if(fields.begin(), fields.end(), [&](const MetricField& f) { return f.name == entry.first; });
+    if (field == fields.end() || !same_metric(metrics.*field->member, entry.second)) names.push_back(entry.first);
+  }
+  return names;
+}
+
+// One line when the given files are not the spec's data: their SHA-256, in order, against the spec's.
+void warn_if_other_data(const SpecStrategy& strategy, const std::vector<std::string>& files,
+                        const std::vector<std::string>& digests) {
+  bool same = files.size() == strategy.inputs.size();
+  for (std::size_t i = 0; same && i < files.size(); ++i) same = digests[i] == strategy.inputs[i].sha256;
+  if (same) return;
+  std::string given, expected;
+  for (std::size_t i = 0; i < files.size(); ++i)
+    given += (i ? ", " : "") + files[i] + " " + digests[i].substr(0, 12);
+  for (std::size_t i = 0; i < strategy.inputs.size(); ++i)
+    expected += (i ? ", " : "") + strategy.inputs[i].path + " " + strategy.inputs[i].sha256.substr(0, 12);
+  std::cerr << "genepool: warning: the data differs from spec strategy #" << strategy.rank << "'s (sha256 of --data: "
+            << given << "; the spec's run read: " << expected << "); its metrics may not reproduce\n";
+}
+
+// The spec's execution settings, except where the command line gave a flag.
+ExecutionSettings replay_settings(const BacktestOptions& options, const ExecutionSettings& spec) {
+  ExecutionSettings settings = spec;
+  const CLI::App& command = *options.command;
+  if (command.count("--execution") > 0) settings.execution = options.settings.execution;
+  if (command.count("--cost") > 0) settings.cost = options.settings.cost;
+  if (command.count("--allow-short") > 0) settings.allow_short = true;
+  if (command.count("--bars-per-year") > 0) settings.bars_per_year = options.settings.bars_per_year;
+  return settings;
+}
+
+void run_spec(const BacktestOptions& options) {
+  const std::vector<SpecStrategy> strategies = read_strategy_spec(options.spec);
+  LoadReport report;
+  const MarketData data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report);
+  if (!options.json && launcher_rank() == 0) std::cerr << "genepool: " << report.summary() << '\n';
+  std::vector<std::string> digests;
+  for (const auto& file : options.data_files) digests.push_back(sha256_file(file));
+
+  std::optional<JsonWriter> json;
+  if (options.json) {
+    json.emplace(std::cout);
+    json->begin_object().key("spec").value(options.spec).key("strategies").begin_array();
+  }
+  std::vector<std::vector<std::string>> warned;  // the spec inputs already warned about
+  for (const SpecStrategy& strategy : strategies) {
+    std::vector<std::string> spec_digests;
+    for (const auto& input : strategy.inputs) spec_digests.push_back(input.sha256);
+    if (std::find(warned.begin(), warned.end(), spec_digests) == warned.end()) {
+      warn_if_other_data(strategy, options.data_files, digests);
+      warned.push_back(spec_digests);
+    }
+    Backtester backtester(data, replay_settings(options, strategy.execution));
+    const Metrics metrics = backtester.evaluate(strategy.genome);
+    const std::vector<std::string> differing = differing_metrics(strategy, metrics);
+    if (json) {
+      write_json(*json, strategy.genome, data, backtester.settings(), metrics, [&](JsonWriter& out) {
+        out.key("rank").value(strategy.rank).key("matches_spec").value(differing.empty());
+      });
+      continue;
+    }
+    std::cout << '#' << strategy.rank << ' ';
+    print_heading(std::cout, strategy.genome, data, backtester.settings());
+    std::cout << "  " << std::left << std::setw(18) << "metric" << std::right << std::setw(14) << "replayed"
+              << std::setw(14) << "spec" << '\n';
+    for (const auto& field : metric_fields()) {
+      const auto stored = std::find_if(strategy.metrics.begin(), strategy.metrics.end(),
+                                       [&](const auto& entry) { return entry.first == field.name; });
+      std::cout << "  " << std::left << std::setw(18) << field.name << std::right << std::setw(14)
+                << std::setprecision(6) << metrics.*field.member << std::setw(14);
+      if (stored == strategy.metrics.end()) {
+        std::cout << "-";
+      } else if (stored->second) {
+        std::cout << *stored->second;
+      } else {
+        std::cout << "null";
+      }
+      const bool differs = stored != strategy.metrics.end() && !same_metric(metrics.*field.member, stored->second);
+      std::cout << (differs ? "   differs" : "") << '\n';
+    }
+    if (differing.empty()) {
+      std::cout << "  every metric equals the spec's exactly\n\n";
+    } else {
+      std::cout << "  " << differing.size() << " metric(s) differ from the spec's\n\n";
+    }
+  }
+  if (json) {
+    json->end_array().end_object();
+    std::cout << '\n';
+  }
+}
+
+void run_backtest(const BacktestOptions& options) {
+  const Genome genome = make_genome(options.strategy, parse_params(options.params));
+  if (!options.equity_out.empty()) check_output_path(options.equity_out, "equity.csv");
+  LoadReport report;
+  const MarketData data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report);
+  if (!options.json && launcher_rank() == 0) std::cerr << "genepool: " << report.summary() << '\n';
+
+  Backtester backtester(data, options.settings);
+  BacktestCurve curve;
+  const Metrics metrics = options.equity_out.empty() ? backtester.evaluate(genome) : backtester.evaluate(genome, curve);
+  if (!options.equity_out.empty()) write_equity_csv(options.equity_out, data, curve);
+
+  const ExecutionSettings& settings = backtester.settings();
+  if (options.json) {
+    print_json(std::cout, genome, data, settings, metrics);
+    return;
+  }
+  print_heading(std::cout, genome, data, settings);
+  print_metrics(std::cout, metrics);
+  if (!options.equity_out.empty()) std::cout << "equity curve written to " << options.equity_out << '\n';
+}
+
+}  // namespace
+
+void add_backtest_command(CLI::App& app) {
+  auto* command = app.add_subcommand(
+      "backtest", "Backtest one strategy with given parameters, or replay a strategy spec (--spec), and print the metrics");
+  auto options = std::make_shared<BacktestOptions>();
+  command->add_option("--data", options->data_files, "Market data files (CSV or HDF5); several are aligned on timestamps")
+      ->required()
+      ->check(CLI::ExistingFile);
+  auto* strategy = command->add_option("--strategy", options->strategy, "Strategy type (see `genepool strategies`)");
+  auto* param =
+      command->add_option("--param", options->params, "A parameter as NAME=VALUE; repeat for each (defaults otherwise)");
+  auto* spec = command->add_option("--spec", options->spec,
+                                   "Replay every strategy of a strategy spec (genepool export --out) instead of "
+                                   "--strategy; its execution settings apply unless given here");
+  add_execution_options(*command, options->settings);
+  command->add_flag("--json", options->json, "Print the result as JSON");
+  auto* equity = command->add_option("--equity-out", options->equity_out,
+                                     "Write timestamp, position, return and equity per bar (CSV)");
+  spec->excludes(strategy)->excludes(param)->excludes(equity);
+  options->command = command;
+  command->callback([options] {
+    if (!options->spec.empty()) {
+      run_spec(*options);
+    } else if (options->strategy.empty()) {
+      throw ConfigError("backtest: give --strategy NAME (with --param NAME=VALUE ...) or --spec FILE");
+    } else {
+      run_backtest(*options);
+    }
+  });
+}
+
+}  // namespace genepool::app

@@ -1,0 +1,147 @@
+// `genepool collect`: the best strategies of several runs (a job array's members) in one strategy
+// spec, ordered by fitness, each entry naming its run; optionally the same as a CSV table.
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "genepool/app/commands.hpp"
+#include "genepool/io/csv_text.hpp"
+#include "genepool/error.hpp"
+#include "genepool/io/output_file.hpp"
+#include "genepool/results/results_reader.hpp"
+#include "genepool/io/json_writer.hpp"
+#include "genepool/results/strategy_spec.hpp"
+
+namespace genepool::app {
+namespace {
+
+struct CollectOptions {
+  std::vector<std::string> files;
+  std::string spec_out;
+  std::string csv;
+  std::size_t top = 0;  // per run; 0: every strategy of each run's /best
+};
+
+struct Entry {
+  std::size_t run = 0;  // index into the runs
+  std::size_t row = 0;  // row of that run's /best
+  double fitness = 0;
+};
+
+// Best first; NaN last; ties keep the order of the runs and of their /best rows.
+bool better(const Entry& a, const Entry& b) {
+  if (std::isnan(a.fitness)) return false;
+  return std::isnan(b.fitness) || a.fitness > b.fitness;
+}
+
+std::string spec_text(const std::vector<RunResults>& runs, const std::vector<Entry>& entries) {
+  std::ostringstream compact;
+  JsonWriter json(compact);
+  json.begin_object().key("format").value(kSpecFormat).key("format_version").value(kSpecFormatVersion);
+  json.key("source").begin_object().key("collected").value(static_cast<std::int64_t>(runs.size()));
+  json.key("objective").value(runs.front().config.objective).key("runs").begin_array();
+  for (const RunResults& run : runs) {
+    json.begin_object();
+    write_run_source(json, run);
+    json.end_object();
+  }
+  json.end_array().end_object().key("strategies").begin_array();
+  for (std::size_t k = 0; k < entries.size(); ++k) {
+    const RunResults& run = runs[entries[k].run];
+    json.begin_object();
+    write_strategy_entry(json, run, entries[k].row, static_cast<std::int64_t>(k + 1));
+    json.key("run").begin_object()
+        .key("results").value(run.path.string())
+        .key("seed").value(static_cast<std::int64_t>(run.provenance.seed))
+        .key("rank").value(std::int64_t{run.best[entries[k].row].rank})
+        .end_object();
+    json.end_object();
+  }
+  json.end_array().end_object();
+  return indent_json(compact.str());
+}
+
+// One row per strategy: its rank here, its run, its rank there, type, parameters, fitness,
+// generation, status, then the first run's metric columns (by name in every run).
+std::string csv_text(const std::vector<RunResults>& runs, const std::vector<Entry>& entries) {
+  const std::vector<std::string>& columns = runs.front().best_metrics.columns;
+  std::string text = "rank,results,seed,run_rank,strategy,params,fitness,generation,status";
+  for (const auto& column : columns) text += ',' + csv_field(column);
+  text += '\n';
+  for (std::size_t k = 0; k < entries.size(); ++k) {
+    const RunResults& run = runs[entries[k].run];
+    const StoredStrategy& s = run.best[entries[k].row];
+    std::string params;
+    for (std::size_t p = 0; p < s.param_names.size() && p < kMaxParams; ++p)
+      params += (p ? ";" : "") + s.param_names[p] + '=' + shortest(s.params[p]);
+    const auto code = static_cast<std::size_t>(s.status);
+    const std::string status =
+        s.status >= 0 && code < run.status_names.size() ? run.status_names[code] : std::to_string(s.status);
+    text += std::to_string(k + 1) + ',' + csv_field(run.path.string()) + ',' + std::to_string(run.provenance.seed) +
+            ',' + std::to_string(s.rank) + ',' + csv_field(s.name) + ',' + csv_field(params) + ',' +
+            shortest(s.fitness) + ',' + std::to_string(s.generation) + ',' + csv_field(status);
+    for (const auto& column : columns) text += ',' + shortest(run.best_metrics.at(entries[k].row, column));
+    text += '\n';
+  }
+  return text;
+}
+
+void collect(const CollectOptions& options) {
+  check_output_path(options.spec_out, "best.json");
+  if (!options.csv.empty()) check_output_path(options.csv, "best.csv");
+  std::vector<RunResults> runs;
+  std::vector<Entry> entries;
+  for (const std::string& file : options.files) {
+    RunResults run = ResultsReader(file).read();
+    if (run.best.empty())
+      throw IoError(file + ": has no /best strategies (status " + run.provenance.status +
+                    "); collect reads complete runs only");
+    if (!runs.empty() && run.config.objective != runs.front().config.objective)
+      throw ConfigError(file + ": objective " + run.config.objective + " differs from " + runs.front().path.string() +
+                        "'s " + runs.front().config.objective + "; fitness is comparable only under one objective");
+    const std::size_t count = options.top == 0 ? run.best.size() : std::min(options.top, run.best.size());
+    for (std::size_t row = 0; row < count; ++row) entries.push_back({runs.size(), row, run.best[row].fitness});
+    runs.push_back(std::move(run));
+  }
+  std::stable_sort(entries.begin(), entries.end(), better);
+  // Both written in full before either is renamed into place.
+  OutputFile spec(options.spec_out, "best.json");
+  spec.stream() << spec_text(runs, entries);
+  std::optional<OutputFile> csv;
+  if (!options.csv.empty()) {
+    csv.emplace(options.csv, "best.csv");
+    csv->stream() << csv_text(runs, entries);
+  }
+  spec.commit();
+  if (csv) csv->commit();
+  std::cout << "collected " << entries.size() << (entries.size() == 1 ? " strategy" : " strategies") << " of "
+            << runs.size() << (runs.size() == 1 ? " run" : " runs") << " into " << options.spec_out;
+  if (!options.csv.empty()) std::cout << " and " << options.csv;
+  const RunResults& best = runs[entries.front().run];
+  std::cout << "\nbest: " << best.best[entries.front().row].name << " from " << best.path.string() << " (seed "
+            << best.provenance.seed << "), fitness " << shortest(entries.front().fitness)
+            << "\nreplay: genepool backtest --spec " << options.spec_out << " --data";
+  for (const InputFile& input : best.inputs) std::cout << ' ' << input.path;
+  std::cout << '\n';
+}
+
+}  // namespace
+
+void add_collect_command(CLI::App& app) {
+  auto* command = app.add_subcommand(
+      "collect", "Collect the best strategies of several runs (e.g. a job array's) into one strategy spec");
+  auto options = std::make_shared<CollectOptions>();
+  command->add_option("files", options->files, "Results files written by `genepool evolve --out`")->required();
+  command->add_option("--out", options->spec_out, "The strategy spec to write (JSON; replay: backtest --spec)")
+      ->required();
+  command->add_option("--csv", options->csv, "Also write the strategies as a CSV table");
+  command->add_option("--top", options->top, "Best strategies to take from each run (all of its /best when absent)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000}));
+  command->callback([options] { collect(*options); });
+}
+
+}  // namespace genepool::app

@@ -1,0 +1,339 @@
+// `genepool evolve`: the main job. Rank 0 loads and checks everything, broadcasts the data once,
+// and runs the GA; every rank evaluates its share of each generation.
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <string_view>
+
+#include "genepool/cli/checkpointing.hpp"
+#include "genepool/app/commands.hpp"
+#include "genepool/cli/config_errors.hpp"
+#include "genepool/cli/config_file.hpp"
+#include "genepool/cli/error_line.hpp"
+#include "genepool/cli/execution_options.hpp"
+#include "genepool/cli/exit_request.hpp"
+#include "genepool/backtest/backtest.hpp"
+#include "genepool/results/checkpoint.hpp"
+#include "genepool/error.hpp"
+#include "genepool/evolution/evolution.hpp"
+#include "genepool/io/market_data_io.hpp"
+#include "genepool/parallel/parallel.hpp"
+#include "genepool/evolution/resumable_evaluator.hpp"
+#include "genepool/results/results.hpp"
+#include "genepool/io/sha256.hpp"
+#include "genepool/strategies/strategy.hpp"
+#include "genepool/version.hpp"
+#include "genepool/cli/progress.hpp"
+#include "genepool/cli/search_options.hpp"
+#include "genepool/cli/stop_signals.hpp"
+#include "genepool/cli/validation_options.hpp"
+
+namespace genepool::app {
+namespace {
+
+struct EvolveOptions {
+  std::vector<std::string> data_files;
+  std::string out = "results.h5";
+  bool force = false;
+  bool quiet = false;
+  std::string resume;                 // a checkpoint file to continue from
+  std::size_t checkpoint_every = 10;  // generations between checkpoints (0: only when stopped)
+  double generation_timeout = 0;      // seconds a generation may wait for a rank (0: for ever)
+  std::vector<std::string> strategies;
+  std::string objective = "sharpe";
+  std::string crossover = "sbx";
+  std::string mutation = "gaussian";
+  std::string mode = "ga";
+  std::vector<std::string> objectives{"sharpe:max", "max_drawdown:min", "turnover:min"};
+  EvolutionSettings evolution;
+  ExecutionSettings execution;
+  ValidationOptions validation;
+  CLI::App* command = nullptr;
+  int* argc = nullptr;
+  char*** argv = nullptr;
+};
+
+// Everything rank 0 prepares before any rank starts working.
+struct Prepared {
+  MarketData data;
+  RunInfo run;
+  Checkpoint checkpoint;  // the state resumed from (generations 0 for a fresh run)
+  ValidationSettings validation;
+  Split split;  // the evolution sees split.train only
+};
+
+std::string command_line(int argc, char** argv) {
+  std::string text;
+  for (int i = 0; i < argc; ++i) text += (i ? " " : "") + std::string(argv[i]);
+  return text;
+}
+
+EvolutionSettings resolve_evolution(const EvolveOptions& options) {
+  EvolutionSettings settings = options.evolution;
+  settings.fitness.objective = parse_objective(options.objective, "objective");
+  settings.ga.crossover = parse_crossover(options.crossover, "crossover");
+  settings.ga.mutation = parse_mutation(options.mutation, "mutation");
+  settings.ga.strategies.clear();
+  for (const auto& name : options.strategies) settings.ga.strategies.push_back(strategy_id(name));
+  check(settings.ga);
+  settings.multi = resolve_multi_objective(options.mode, options.objectives,
+                                           options.command->get_option("--objectives")->count() > 0);
+  return settings;
+}
+
+Prepared prepare_on_root(const EvolveOptions& options, int ranks, const std::string& host) {
+  check_results_path(options.out, options.force);
+  if (options.data_files.empty()) throw ConfigError("no market data: give --data FILE or `data = [...]` in the config");
+  const std::filesystem::path own_checkpoint = checkpoint_path(options.out);
+  std::error_code ec;
+  if (!options.force && std::filesystem::exists(own_checkpoint, ec) &&
+      (options.resume.empty() || !std::filesystem::equivalent(own_checkpoint, options.resume, ec)))
+    throw IoError(own_checkpoint.string() + ": a stopped run's checkpoint is in the way; continue that run with "
+                  "--resume " + own_checkpoint.string() + ", or pass --force to start afresh (replacing it)");
+  Checkpoint checkpoint;
+  if (!options.resume.empty()) checkpoint = read_checkpoint(options.resume);
+  LoadReport report;
+  Prepared prepared{load_market_data({options.data_files.begin(), options.data_files.end()}, &report), {}, {}, {}, {}};
+  if (!options.quiet) std::cout << "genepool: " << report.summary() << '\n';
+  prepared.validation = resolve_validation(options.validation);
+  prepared.split = check_validation(prepared.validation, prepared.data);
+  RunInfo& run = prepared.run;
+  run.config_text = options.command->config_to_str(true, false);
+  run.command_line = command_line(*options.argc, *options.argv);
+  run.seed = options.evolution.seed;
+  run.ranks = ranks;
+  run.host = host;
+  for (const auto& file : options.data_files) {
+    run.inputs.push_back({file, sha256_file(file), static_cast<std::uint64_t>(std::filesystem::file_size(file))});
+  }
+  const Settings settings = settings_of(run.config_text);
+  if (!options.resume.empty()) {
+    check_resumable(checkpoint, options.resume, settings, run.inputs, options.evolution.ga.generations);
+    prepared.checkpoint = std::move(checkpoint);
+  } else {
+    prepared.checkpoint.seed = run.seed;
+    prepared.checkpoint.settings = settings;
+    prepared.checkpoint.inputs = run.inputs;
+  }
+  return prepared;
+}
+
+// Rank 0 after set-up: the evolution, its results file and its report; returns the exit status.
+int run_root(const parallel::Session& session, const EvolveOptions& options, const EvolutionSettings& evolution,
+              Prepared& prepared, const ExecutionSettings& execution) {
+  const auto start = std::chrono::steady_clock::now();
+  parallel::MpiEvaluator evaluator(session, prepared.data, execution);
+  evaluator.set_timeout(options.generation_timeout);
+  const std::size_t resumed = prepared.checkpoint.generations;
+  ResumableEvaluator resumable(evaluator, std::move(prepared.checkpoint.log));
+  // The writer gets the settings as given, so it can record whether bars per year was inferred.
+  ResultsWriter writer(options.out, options.force, prepared.run, prepared.data, evolution, options.execution);
+  ProgressPrinter progress(std::cout, evolution.ga.generations, evolution.ga.population);
+  TrialRecorder trials;  // every generation, replayed ones too: the validation's count of distinct trials
+  std::vector<EvolutionObserver*> live;
+  if (!options.quiet) live.push_back(&progress);
+  const auto stop_signal = [&evaluator] { return app::stop_signal() != 0 ? app::stop_signal() : evaluator.stop_requested() ? -1 : 0; };
+  RunCheckpointer checkpointer(writer, live, resumable, std::move(prepared.checkpoint), checkpoint_path(options.out),
+                               options.checkpoint_every, evolution.ga.generations, stop_signal);
+  checkpointer.add_recorder(&trials);
+  EvolutionObserver* const observers[] = {&checkpointer};
+  if (!options.quiet) {
+    std::cout << "genepool evolve: " << evolution.ga.population << " individuals x " << evolution.ga.generations + 1
+              << " generations on " << prepared.data.symbol_count() << " symbol(s) x " << prepared.data.bars()
+              << " bars, " << session.size() << " rank(s), seed " << evolution.seed << ", objective "
+              << to_string(evolution.fitness.objective) << ", " << describe(execution) << '\n';
+    if (resumed > 0)
+      std::cout << "resuming " << options.resume << ": generations 0.." << resumed - 1
+                << " replayed from its evaluations\n";
+  }
+  const auto set_window = [&evaluator](BarWindow window) { evaluator.set_window(window); };
+  if (prepared.split.enabled) set_window(prepared.split.train);
+  EvolutionResult result;
+  try {
+    result = evolve(evolution, resumable, observers);
+  } catch (const StopRun& stop) {
+    evaluator.finish(static_cast<int>(ExitCode::interrupted));
+    std::cerr << "genepool: stopped by " + std::string(stop.signal != 0 ? signal_name(stop.signal) : "a signal on another rank") +
+                     " after generation " + std::to_string(stop.generation) + "; checkpoint " +
+                     checkpointer.path().string() + "; continue with the same options and --resume " +
+                     checkpointer.path().string() + '\n';
+    return static_cast<int>(ExitCode::interrupted);
+  } catch (const parallel::NoAnswer& hung) {
+    std::error_code ec;
+    const bool saved = std::filesystem::exists(checkpointer.path(), ec);
+    throw Error("generation " + std::to_string(checkpointer.generations_done()) + ": " + hung.what() +
+                    " (generation-timeout); the job is aborted; " +
+                    (saved ? "resume from " + checkpointer.path().string()
+                           : std::string("no checkpoint was written yet (checkpoint-every ") +
+                                 std::to_string(options.checkpoint_every) + ")"),
+                ExitCode::hung);
+  }
+  const ValidationReport validation = validate(prepared.validation, evolution, result, trials, prepared.split,
+                                               prepared.data, execution, evaluator.backtester(), evaluator, set_window,
+                                               options.quiet ? nullptr : &std::cout);
+  // The best strategies' curves cover every bar: the evaluator's backtester back on the whole data.
+  if (prepared.split.enabled) set_window({0, static_cast<std::size_t>(prepared.data.bars())});
+  evaluator.finish(0);
+  // The curves, one at a time, with the evaluator's own backtester.
+  writer.finish(
+      result, result.hall_of_fame,
+      [&](const HallOfFameEntry& entry, BacktestCurve& curve) { evaluator.backtester().evaluate(entry.genome, curve); },
+      [&validation](std::int64_t file) { write_validation(file, validation); });
+  // The results are in place: the checkpoint has served.
+  std::error_code ignored;
+  std::filesystem::remove(checkpointer.path(), ignored);
+  std::filesystem::remove(checkpointer.path().string() + ".tmp", ignored);
+  if (!options.quiet) {
+    print_summary(std::cout, result, 10);
+    print_validation_summary(std::cout, validation);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::cout << "finished in " << seconds << " s\n"
+              << "results: " << options.out << "\n"
+              << "  summary:     genepool report " << options.out << "\n"
+              << "  figures:     scripts/plot_results.py " << options.out << " --out figures/  (or --html run.html)\n"
+              << "  hand-off:    genepool export " << options.out << " --top 3 --out best.json"
+              << "  (replay: genepool backtest --spec best.json --data ...)\n"
+              << "  raw data:    h5dump -H " << options.out << "  or h5py (docs/results-format.md)\n";
+  }
+  return 0;
+}
+
+int run_evolve(const EvolveOptions& options) {
+  parallel::Session session(*options.argc, *options.argv);
+  install_stop_handlers();
+  const bool root = session.rank() == 0;
+  try {
+    // Set-up on rank 0; its outcome is broadcast so that no rank waits on a rank that failed.
+    Prepared prepared;
+    EvolutionSettings evolution;
+    ExecutionSettings execution = options.execution;
+    int status = 0;
+    if (root) {
+      try {
+        evolution = resolve_evolution(options);
+        prepared = prepare_on_root(options, session.size(), session.host());
+        execution = Backtester(prepared.data, execution).settings();  // resolves bars_per_year, checks the data
+      } catch (const ConfigError& error) {
+        print_error_line("error: ", locate_config_error(*options.command, error.what(), *options.argc, *options.argv));
+        status = static_cast<int>(error.code());
+      } catch (const Error& error) {
+        print_error_line("error: ", error.what());
+        status = static_cast<int>(error.code());
+      }
+    }
+    if (const int shared = parallel::broadcast_status(session, status); shared != 0) return shared;
+
+    parallel::BroadcastStats broadcast;
+    MarketData data = parallel::broadcast_market_data(session, std::move(prepared.data), &broadcast);
+    execution = parallel::broadcast_settings(session, execution);
+    // The job's status is rank 0's (an interrupt, a failure): a released worker exits 0, so that the
+    // launcher does not end rank 0 before it has printed its error or written its checkpoint.
+    if (!root) {
+      parallel::serve_evaluations(session, data, execution, [] { return stop_signal() != 0; });
+      return 0;
+    }
+
+    prepared.data = std::move(data);
+    prepared.run.data_bytes = broadcast.bytes;
+    prepared.run.broadcast_seconds = broadcast.seconds;
+    return run_root(session, options, evolution, prepared, execution);
+  } catch (const Error& error) {
+    print_error_line("error on rank " + std::to_string(session.rank()) + ": ", error.what());
+    // A hung rank cannot be released: rank 0 (its results file removed on the way here) ends the job.
+    if (!root || error.code() == ExitCode::hung) session.abort(static_cast<int>(error.code()));
+    return static_cast<int>(error.code());
+  } catch (const std::exception& error) {
+    print_error_line("internal error on rank " + std::to_string(session.rank()) + ": ", error.what());
+    if (!root) session.abort(static_cast<int>(ExitCode::failure));
+    return static_cast<int>(ExitCode::failure);
+  }
+}
+
+}  // namespace
+
+bool uses_every_rank(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i)
+    if (std::string_view(argv[i]) == "evolve" || std::string_view(argv[i]) == "grid") return true;
+  return false;
+}
+
+void add_evolve_command(CLI::App& app, int& argc, char**& argv, bool check_only) {
+  auto* command = app.add_subcommand("evolve", "Evolve strategies with the genetic algorithm (run under mpirun for more ranks)");
+  auto options = std::make_shared<EvolveOptions>();
+  options->command = command;
+  options->argc = &argc;
+  options->argv = &argv;
+  auto& ga = options->evolution.ga;
+  auto& fitness = options->evolution.fitness;
+
+  attach_config_file(app, *command);
+
+  command->add_option("--data", options->data_files, "Market data files (CSV or HDF5); several are aligned on timestamps")
+      ->check(CLI::ExistingFile);
+  command->add_option("--out", options->out, "Results file (HDF5)")->capture_default_str();
+  command->add_flag("--force", options->force, "Replace an existing results file");
+  command->add_flag("--quiet", options->quiet, "No progress lines or summary");
+  command->add_option("--checkpoint-every", options->checkpoint_every,
+                      "Write OUT.checkpoint every this many generations (0: only when stopped by a signal)")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1'000'000}))->capture_default_str();
+  command->add_option("--resume", options->resume,
+                      "Continue the stopped run whose checkpoint this is (OUT.checkpoint), with the same settings")
+      ->check(CLI::ExistingFile);
+  command->add_option("--generation-timeout", options->generation_timeout,
+                      "Seconds a generation may wait for the ranks' answers before the job is ended (0: no limit)")
+      ->check(CLI::Range(0.0, 1e9))->capture_default_str();
+  command->add_option("--seed", options->evolution.seed, "Seed of the run's one random generator")->capture_default_str();
+
+  command->add_option("--population", ga.population, "Individuals per generation")
+      ->check(CLI::Range(std::size_t{2}, std::size_t{10'000'000}))->capture_default_str();
+  command->add_option("--generations", ga.generations, "Generations after the initial one")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1'000'000}))->capture_default_str();
+  command->add_option("--strategies", options->strategies, "Strategy types in play, comma-separated (all when absent)")
+      ->delimiter(',');
+  add_execution_options(*command, options->execution);
+
+  command->add_option("--objective", options->objective, "Fitness: sharpe, sortino, calmar, cagr or total_return")
+      ->check(CLI::IsMember({"sharpe", "sortino", "calmar", "cagr", "total_return"}))->capture_default_str();
+  command->add_option("--min-trades", fitness.min_trades, "Fewer trades than this is infeasible (penalised)")
+      ->check(CLI::Range(0.0, 1e9))->capture_default_str();
+  command->add_option("--max-drawdown", fitness.max_drawdown, "A deeper max drawdown than this is infeasible (penalised)")
+      ->check(CLI::Range(0.0, 1.0))->capture_default_str();
+
+  command->add_option("--tournament-size", ga.tournament_size, "Individuals per selection tournament")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000}))->capture_default_str();
+  command->add_option("--elitism", ga.elitism, "Best individuals copied unchanged into the next generation")
+      ->capture_default_str();
+  command->add_option("--crossover-rate", ga.crossover_rate, "Probability that a child comes from crossover")
+      ->check(CLI::Range(0.0, 1.0))->capture_default_str();
+  command->add_option("--crossover", options->crossover, "Crossover of parents of one type: uniform, blend or sbx")
+      ->check(CLI::IsMember({"uniform", "blend", "sbx"}))->capture_default_str();
+  command->add_option("--blend-alpha", ga.blend_alpha, "BLX-alpha of the blend crossover")
+      ->check(CLI::Range(0.0, 1.0))->capture_default_str();
+  command->add_option("--sbx-eta", ga.sbx_eta, "Distribution index of the SBX crossover")
+      ->check(CLI::Range(0.001, 100.0))->capture_default_str();
+  command->add_option("--mutation", options->mutation, "Mutation: gaussian (scaled to the range) or reset (uniform)")
+      ->check(CLI::IsMember({"gaussian", "reset"}))->capture_default_str();
+  command->add_option("--mutation-rate", ga.mutation_rate, "Per-parameter mutation probability")
+      ->check(CLI::Range(0.0, 1.0))->capture_default_str();
+  command->add_option("--mutation-scale", ga.mutation_scale, "Gaussian mutation sigma as a share of the parameter's range")
+      ->check(CLI::Range(0.0001, 1.0))->capture_default_str();
+  command->add_option("--type-switch-rate", ga.type_switch_rate, "Probability that a child switches strategy type")
+      ->check(CLI::Range(0.0, 1.0))->capture_default_str();
+  add_search_options(*command, options->mode, options->objectives, ga);
+  command->add_flag("--no-cache{false}", options->evolution.evaluation_cache,
+                    "Backtest every individual, also genomes already evaluated in the run (identical results; for benchmarks)");
+  add_validation_options(*command, options->validation);
+  command->add_option("--top", options->evolution.hall_of_fame, "Distinct best strategies kept with their equity curves")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000}))->capture_default_str();
+
+  if (check_only) {
+    command->callback([options] { resolve_evolution(*options); });
+    return;
+  }
+  command->callback([options] {
+    if (const int status = run_evolve(*options); status != 0) throw ExitRequest{status};
+  });
+}
+
+}  // namespace genepool::app

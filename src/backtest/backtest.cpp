@@ -1,0 +1,765 @@
+// The optimised backtest. Close execution: passes of up to kLanes genomes over the data, chunk by
+// chunk, four genomes side by side in vector lanes (run_pass). Next-open execution: one genome at
+// a time, kernel into a reused buffer, a pass per symbol and one over the portfolio.
+// Definitions: docs/metrics.md. The plain twin is backtest_reference.cpp.
+#include "genepool/backtest/backtest.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <climits>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <sstream>
+#include <string>
+
+#include "genepool/error.hpp"
+
+#include "../simd/vector4.hpp"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace genepool {
+
+using backtest_detail::TradeStats;
+
+std::string_view to_string(Execution execution) {
+  switch (execution) {
+    case Execution::close:
+      return "close";
+    case Execution::next_open:
+      return "next_open";
+  }
+  return "unknown";
+}
+
+Execution parse_execution(std::string_view text, std::string_view key) {
+  if (text == "close") return Execution::close;
+  if (text == "next_open") return Execution::next_open;
+  throw ConfigError(std::string(key) + ": '" + std::string(text) + "' is not one of close, next_open");
+}
+
+namespace {
+
+// Return sums are accumulated per block and then added to the totals, which bounds the
+// rounding error of a long series (the block sums stay small relative to each other).
+constexpr std::size_t kBlock = 4096;
+// A lane's chunk of positions: the previous decision, kChunk decisions, and padding for reads of
+// sixteen bytes at a time.
+constexpr std::size_t kPositionStride = Backtester::kChunk + 16;
+
+// Moments and the equity path of the portfolio returns, one interval at a time.
+// The moments are taken about `shift` (the first return), so a constant series has
+// exactly zero variance and the one-pass formula loses little to cancellation.
+class ReturnStats {
+ public:
+  explicit ReturnStats(double shift) : shift_(shift) {}
+
+  void add(double r) {
+    const double d = r - shift_;
+    s1_ += d;
+    s2_ += d * d;
+    // NOTE: branch-free forms, as the signs of r and of the drawdown are unpredictable:
+    // r - |r| is exactly 2 min(r, 0) (its square is scaled back by 1/4 at the end, also
+    // exactly), and the mask resets the run at a new peak.
+    const double twice_loss = r - std::fabs(r);
+    down4_ += twice_loss * twice_loss;
+    equity_ *= 1.0 + r;
+    run_ = (run_ + 1) & -static_cast<std::int64_t>(equity_ < peak_);  // below max(peak, equity)
+    max_run_ = std::max(max_run_, run_);
+    peak_ = std::max(peak_, equity_);
+    min_equity_ = std::min(min_equity_, equity_);
+    // NOTE: 1 - equity / peak is divided out only near a new maximum drawdown: the test
+    // against peak * record_ is conservative, so the maximum is the reference's, bit for bit.
+    if (equity_ < peak_ * record_) [[unlikely]] {
+      max_drawdown_ = std::max(max_drawdown_, 1.0 - equity_ / peak_);
+      const double ratio = 1.0 - max_drawdown_;  // equity / peak at the deepest point so far
+      record_ = std::min(1.0, ratio + 1e-12 * std::max(1.0, std::fabs(ratio)));
+    }
+  }
+
+  double equity() const { return equity_; }
+
+  // Adds the block sums to the totals; call every kBlock intervals and at the end.
+  void flush() {
+    t1_ += s1_;
+    t2_ += s2_;
+    tdown4_ += down4_;
+    s1_ = s2_ = down4_ = 0;
+  }
+
+  void finish(Metrics& m, double n, double bars_per_year) {
+    flush();
+    const double annual = std::sqrt(bars_per_year);
+    m.total_return = equity_ - 1.0;
+    m.cagr = min_equity_ <= 0 ? -1.0 : std::pow(1.0 + m.total_return, bars_per_year / n) - 1.0;
+    const double mean = shift_ + t1_ / n;
+    const double var = n >= 2 ? std::max(0.0, (t2_ - t1_ * t1_ / n) / (n - 1)) : 0.0;
+    const double sd = std::sqrt(var);
+    m.volatility = sd * annual;
+    m.sharpe = sd > 0 ? mean / sd * annual : 0.0;
+    const double downside = std::sqrt(0.25 * tdown4_ / n);
+    m.sortino = downside > 0 ? mean / downside * annual : 0.0;
+    m.max_drawdown = max_drawdown_;
+    m.max_drawdown_bars = static_cast<double>(max_run_);
+    m.calmar = max_drawdown_ > 0 ? m.cagr / max_drawdown_ : 0.0;
+  }
+
+ private:
+  double shift_;
+  double s1_ = 0, s2_ = 0, down4_ = 0;    // current block; down4_ sums (2 min(r, 0))^2
+  double t1_ = 0, t2_ = 0, tdown4_ = 0;   // totals
+  double equity_ = 1, peak_ = 1, min_equity_ = 1;
+  double max_drawdown_ = 0;
+  double record_ = 1;  // equity below peak * record_ may deepen the maximum drawdown
+  std::int64_t run_ = 0, max_run_ = 0;
+};
+
+}  // namespace
+
+// What an evaluation counts over all symbols besides the portfolio returns.
+struct Backtester::Tally {
+  TradeStats trades;
+  std::int64_t held = 0;     // (interval, symbol) pairs with a non-zero position
+  std::int64_t changes = 0;  // sum of |pos[t] - pos[t-1]| over bars and symbols
+};
+
+namespace {
+
+// The decision at the last close earns nothing, but its change counts for turnover and
+// trades: it closes the running trade (paying the exit cost) and may open one more.
+// Then a trade still open at the end is counted, without an exit cost.
+void close_out(int q, int p, double trade_value, double cost, std::int64_t& changes, TradeStats& trades) {
+  const int d = std::abs(p - q);
+  changes += d;
+  if (d != 0) {
+    if (q != 0) trades.add(trade_value * (1.0 - cost) - 1.0);
+    trade_value = p != 0 ? 1.0 - cost : 1.0;
+  }
+  if (p != 0) trades.add(trade_value - 1.0);
+}
+
+}  // namespace
+
+Backtester::Backtester(const MarketData& data, const ExecutionSettings& settings)
+    : data_(data), settings_(settings) {
+  if (data.bars() < 2 || data.symbol_count() < 1) {
+    std::ostringstream msg;
+    msg << "backtest needs at least 2 bars and 1 symbol, got " << data.bars() << " bars and "
+        << data.symbol_count() << " symbols";
+    throw DataError(msg.str());
+  }
+  bars_ = static_cast<std::size_t>(data.bars());
+  symbols_ = static_cast<std::size_t>(data.symbol_count());
+  const auto shaped = [&](const PriceMatrix& m) {
+    return static_cast<std::size_t>(m.rows()) == bars_ && static_cast<std::size_t>(m.cols()) == symbols_;
+  };
+  if (!shaped(data.open) || !shaped(data.high) || !shaped(data.low) || !shaped(data.close)) {
+    throw DataError("backtest: the price matrices do not all match " + std::to_string(bars_) + " bars × " +
+                    std::to_string(symbols_) + " symbols");
+  }
+  if (!std::isfinite(settings.cost) || settings.cost < 0 || settings.cost >= 1) {
+    std::ostringstream msg;
+    msg << "cost: " << settings.cost << " is outside [0, 1)";
+    throw ConfigError(msg.str());
+  }
+  if (!std::isfinite(settings.bars_per_year) || settings.bars_per_year < 0) {
+    std::ostringstream msg;
+    msg << "bars_per_year: " << settings.bars_per_year << " must be finite and >= 0 (0 = infer from timestamps)";
+    throw ConfigError(msg.str());
+  }
+  if (settings_.bars_per_year == 0) settings_.bars_per_year = infer_bars_per_year(data);
+
+  double buy_and_hold = 0;
+  for (Eigen::Index k = 0; k < data.symbol_count(); ++k) {
+    buy_and_hold += data.close(data.bars() - 1, k) / data.close(0, k) - 1.0;
+  }
+  buy_and_hold_ = buy_and_hold / static_cast<double>(symbols_);
+
+  scratch_.reserve(bars_, /*shared_sums=*/true);
+  close_sums_.resize(2 * (bars_ + 1) * symbols_);
+  for (std::size_t k = 0; k < symbols_; ++k) {
+    double* hi = close_sums_.data() + 2 * (bars_ + 1) * k;
+    make_close_sums(data.close.col(static_cast<Eigen::Index>(k)).data(), bars_, hi, hi + bars_ + 1);
+  }
+  hold_.assign(bars_ * symbols_, 0.0);
+  if (settings_.execution == Execution::next_open) gap_.assign(bars_ * symbols_, 0.0);
+  for (std::size_t k = 0; k < symbols_; ++k) {
+    const double* open = data.open.col(static_cast<Eigen::Index>(k)).data();
+    const double* close = data.close.col(static_cast<Eigen::Index>(k)).data();
+    double* h = hold_.data() + k * bars_;
+    for (std::size_t i = 1; i < bars_; ++i) {
+      if (settings_.execution == Execution::close) {
+        h[i] = close[i] / close[i - 1] - 1.0;
+      } else {
+        h[i] = close[i] / open[i] - 1.0;
+        gap_[k * bars_ + i] = open[i] / close[i - 1] - 1.0;
+      }
+    }
+  }
+  if (settings_.execution == Execution::close) {
+    lane_positions_.assign((kLanes + 1) * kPositionStride, 0);  // the last one stays 0: padding lanes
+    lane_decisions_.assign(kLanes * (kChunk + 1), 0.0);
+    lane_returns_.assign(kLanes * kChunk, 0.0);
+    kernel_buffers_.assign(kLanes * symbols_ * kKernelBufferSize, 0.0);
+    lanes_.resize(kLanes);
+    lane_symbols_.resize(kLanes * symbols_);
+  } else {
+    positions_.assign(bars_ + 1, 0);
+    portfolio_.assign(bars_, 0.0);
+  }
+}
+
+Metrics Backtester::evaluate(const Genome& genome) { return evaluate_into(genome, nullptr); }
+
+Metrics Backtester::evaluate(const Genome& genome, BacktestCurve& curve) { return evaluate_into(genome, &curve); }
+
+void Backtester::evaluate(std::span<const Genome> genomes, std::span<Metrics> metrics) {
+  if (metrics.size() != genomes.size()) {
+    throw Error("Backtester::evaluate: " + std::to_string(genomes.size()) + " genomes but room for " +
+                std::to_string(metrics.size()) + " results");
+  }
+  for (const Genome& genome : genomes) check_params(strategy_of(genome), genome.params.data());
+  for (std::size_t first = 0; first < genomes.size(); first += kLanes) {
+    const std::size_t count = std::min(kLanes, genomes.size() - first);
+    if (settings_.execution == Execution::close) {
+      run_pass(genomes.subspan(first, count), metrics.subspan(first, count), nullptr);
+    } else {
+      for (std::size_t j = first; j < first + count; ++j) metrics[j] = evaluate_into(genomes[j], nullptr);
+    }
+  }
+}
+
+SymbolSeries Backtester::series_of(std::size_t symbol) const {
+  const auto k = static_cast<Eigen::Index>(symbol);
+  const double* sums = close_sums_.data() + 2 * (bars_ + 1) * symbol;
+  return {data_.open.col(k).data(), data_.high.col(k).data(), data_.low.col(k).data(),
+          data_.close.col(k).data(), bars_, sums, sums + bars_ + 1};
+}
+
+void Backtester::run_kernel(const StrategyType& type, const Genome& genome, std::size_t symbol) {
+  type.kernel(series_of(symbol), genome.params.data(), settings_.allow_short, positions_.data() + 1, scratch_);
+}
+
+Metrics Backtester::evaluate_into(const Genome& genome, BacktestCurve* curve) {
+  const StrategyType& type = strategy_of(genome);
+  check_params(type, genome.params.data());
+  if (curve != nullptr) curve->positions.resize(data_.bars(), data_.symbol_count());
+  if (settings_.execution == Execution::close) {
+    Metrics m;
+    run_pass(std::span<const Genome>(&genome, 1), std::span<Metrics>(&m, 1), curve);
+    return m;
+  }
+  Tally tally;
+  std::fill(portfolio_.begin(), portfolio_.end(), 0.0);
+  for (std::size_t k = 0; k < symbols_; ++k) {
+    run_kernel(type, genome, k);
+    if (curve != nullptr) {
+      std::copy(positions_.begin() + 1, positions_.end(), curve->positions.col(static_cast<Eigen::Index>(k)).data());
+    }
+    accumulate_symbol<true>(k, tally);
+  }
+  return portfolio_metrics(tally, curve);
+}
+
+namespace {
+
+// Four genomes side by side: lane l of each vector belongs to genome l of a group (vector4.hpp).
+using vector4::v4d;
+using vector4::v4di;
+using vector4::v4si;
+using v8hi = std::int16_t __attribute__((vector_size(16)));
+using v16qi = std::int8_t __attribute__((vector_size(16)));
+constexpr std::size_t kGroup = 4;
+
+// The decisions of four genomes over `count` bars, side by side as doubles: out[4 u + l] = lane[l][u].
+void interleave_positions(const std::int8_t* const lane[kGroup], std::size_t count, double* out) {
+  std::size_t u = 0;
+#if !defined(__clang__)  // __builtin_shuffle is GCC's; clang (the fuzz build) takes the plain loop below
+  constexpr v16qi kLow8 = {0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23};
+  constexpr v16qi kHigh8 = {8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
+  constexpr v8hi kLow16 = {0, 8, 1, 9, 2, 10, 3, 11};
+  constexpr v8hi kHigh16 = {4, 12, 5, 13, 6, 14, 7, 15};
+  for (; u + 16 <= count; u += 16) {
+    v16qi a, b, c, d;
+    std::memcpy(&a, lane[0] + u, 16);
+    std::memcpy(&b, lane[1] + u, 16);
+    std::memcpy(&c, lane[2] + u, 16);
+    std::memcpy(&d, lane[3] + u, 16);
+    // bytes a0 b0 c0 d0 a1 b1 c1 d1 ...: four bars of four lanes per vector
+    const v8hi ab0 = std::bit_cast<v8hi>(__builtin_shuffle(a, b, kLow8));
+    const v8hi ab1 = std::bit_cast<v8hi>(__builtin_shuffle(a, b, kHigh8));
+    const v8hi cd0 = std::bit_cast<v8hi>(__builtin_shuffle(c, d, kLow8));
+    const v8hi cd1 = std::bit_cast<v8hi>(__builtin_shuffle(c, d, kHigh8));
+    const v16qi bars[4] = {std::bit_cast<v16qi>(__builtin_shuffle(ab0, cd0, kLow16)),
+                           std::bit_cast<v16qi>(__builtin_shuffle(ab0, cd0, kHigh16)),
+                           std::bit_cast<v16qi>(__builtin_shuffle(ab1, cd1, kLow16)),
+                           std::bit_cast<v16qi>(__builtin_shuffle(ab1, cd1, kHigh16))};
+    for (std::size_t q = 0; q < 4; ++q) {
+      // Sign-extend the bytes to 32 bits by unpacking each with its sign.
+      const v16qi sign8 = bars[q] < v16qi{};
+      const v8hi low = std::bit_cast<v8hi>(__builtin_shuffle(bars[q], sign8, kLow8));
+      const v8hi high = std::bit_cast<v8hi>(__builtin_shuffle(bars[q], sign8, kHigh8));
+      const v8hi sign_low = low < v8hi{};
+      const v8hi sign_high = high < v8hi{};
+      const v4si words[4] = {std::bit_cast<v4si>(__builtin_shuffle(low, sign_low, kLow16)),
+                             std::bit_cast<v4si>(__builtin_shuffle(low, sign_low, kHigh16)),
+                             std::bit_cast<v4si>(__builtin_shuffle(high, sign_high, kLow16)),
+                             std::bit_cast<v4si>(__builtin_shuffle(high, sign_high, kHigh16))};
+      for (std::size_t w = 0; w < 4; ++w) vector4::store(out + 4 * (u + 4 * q + w), vector4::to_doubles(words[w]));
+    }
+  }
+#endif
+  for (; u < count; ++u) {
+    for (std::size_t l = 0; l < kGroup; ++l) out[4 * u + l] = static_cast<double>(lane[l][u]);
+  }
+}
+
+// What the walk of one group over one chunk of one symbol works on.
+struct WalkInput {
+  const double* pos;            // pos[4 (u + 1) + l]: lane l's decision u; pos[l]: the one before the chunk
+  const std::uint64_t* events;  // bit u: some lane's decision u differs from the one before
+  const double* h;              // h[u]: the holding return of the interval decision u is held over
+  std::size_t count;            // decisions in the chunk
+  std::size_t intervals;        // of which held over an interval (all but the very last decision)
+  double cost;
+  double keep;                  // 1 - cost: what a trade keeps of each fill
+  double* port;                 // port[4 u + l]: lane l's sum of symbol returns so far
+  std::size_t symbols;
+  bool first_chunk;
+  double* curve_returns[kGroup];  // each lane's returns and equity from the chunk on, where wanted (else nullptr)
+  double* curve_equity[kGroup];
+};
+
+// The first event at or after u, or `end`.
+inline std::size_t next_event(const std::uint64_t* events, std::size_t u, std::size_t end) {
+  while (u < end) {
+    const std::uint64_t word = events[u / 64] >> (u % 64);
+    if (word != 0) return std::min(end, u + static_cast<std::size_t>(std::countr_zero(word)));
+    u = (u / 64 + 1) * 64;
+  }
+  return end;
+}
+
+// Close execution, one symbol of a group of four genomes over a chunk: the returns
+// r = pos h - cost |pos - previous| (the first symbol starts the sums at 0.0, as the reference does;
+// the last scales them to the mean and walks the portfolio), each running trade compounded in the
+// reference's order, and trades closed and opened where a position changes. Between events no lane
+// changes position, so no cost is paid there and r is pos h exactly. The portfolio walk gives the
+// moments and the equity path with the reference's arithmetic in its order; multiplying by 1 + 0
+// leaves the equity as it is, so flat intervals need no test. A null lane is padding.
+template <bool kFirst, bool kLast, bool kCurve>
+void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup],
+          backtest_detail::LaneState* const lane[kGroup]) {
+  using namespace vector4;
+  v4d value{}, shift{}, equity{}, peak{}, min_equity{}, max_drawdown{}, record{}, run{}, max_run{};
+  for (std::size_t l = 0; l < kGroup; ++l) {
+    value[l] = symbol[l] != nullptr ? symbol[l]->trade_value : 1.0;
+    const backtest_detail::LaneState state = lane[l] != nullptr ? *lane[l] : backtest_detail::LaneState{};
+    shift[l] = state.shift;
+    equity[l] = state.equity;
+    peak[l] = state.peak;
+    min_equity[l] = state.min_equity;
+    max_drawdown[l] = state.max_drawdown;
+    record[l] = state.record;
+    run[l] = state.run;
+    max_run[l] = state.max_run;
+  }
+  const double k = static_cast<double>(in.symbols);
+  const bool exact_inverse = std::has_single_bit(in.symbols);  // dividing is then multiplying by the inverse
+  const v4d inverse = splat(1.0 / k);
+  const v4d divisor = splat(k);
+  const v4d one = splat(1.0);
+  const v4d costs = splat(in.cost);
+  v4d s1{}, s2{}, down4{};
+
+  // A change of position in some lane at decision u: the running trade closes (paying the exit
+  // fill) and the new one opens (paying the entry fill), before the interval's factor.
+  const auto change = [&](std::size_t u) {
+    const v4d p = load(in.pos + 4 * (u + 1));
+    const v4d q = load(in.pos + 4 * u);
+    const unsigned changed = bits(p != q);
+    for (std::size_t l = 0; l < kGroup; ++l) {
+      if ((changed >> l & 1U) == 0 || symbol[l] == nullptr) continue;
+      if (q[l] != 0.0) symbol[l]->trades.add(value[l] * in.keep - 1.0);  // closed by the data: the exit fill
+      value[l] = in.keep;                                                  // the entry fill (unused when flat)
+    }
+  };
+  // The portfolio return r of interval u: moments, equity, peak, drawdown.
+  const auto portfolio = [&](std::size_t u, v4d r, v4d growth) {
+    const v4d d = r - shift;
+    // NOTE: r - |r| is exactly 2 min(r, 0); its square is scaled back by 1/4 at the end, also exactly.
+    const v4d twice_loss = r - abs(r);
+    s1 += d;
+    s2 += d * d;
+    down4 += twice_loss * twice_loss;
+    equity *= growth;
+    const v4di below = equity < peak;
+    peak = max(peak, equity);
+    min_equity = min(min_equity, equity);
+    run = std::bit_cast<v4d>(std::bit_cast<v4di>(run + one) & below);  // + 1 while below the peak, else 0
+    max_run = max(max_run, run);
+    // NOTE: 1 - equity / peak is divided out only near a new maximum drawdown: the test against
+    // peak * record is conservative, so the maximum is the reference's, bit for bit.
+    const unsigned deeper = bits(equity < peak * record);
+    if (deeper != 0) [[unlikely]] {
+      for (std::size_t l = 0; l < kGroup; ++l) {
+        if ((deeper >> l & 1U) == 0) continue;
+        max_drawdown[l] = std::max(max_drawdown[l], 1.0 - equity[l] / peak[l]);
+        const double ratio = 1.0 - max_drawdown[l];  // equity / peak at the deepest point so far
+        record[l] = std::min(1.0, ratio + 1e-12 * std::max(1.0, std::fabs(ratio)));
+      }
+    }
+    if constexpr (kCurve) {
+      for (std::size_t l = 0; l < kGroup; ++l) {
+        if (in.curve_returns[l] != nullptr) in.curve_returns[l][u] = r[l];
+        if (in.curve_equity[l] != nullptr) in.curve_equity[l][u] = equity[l];
+      }
+    }
+  };
+  // Interval u; with kCost the decision may differ from the previous one.
+  const auto step = [&]<bool kCost>(std::size_t u) {
+    const v4d p = load(in.pos + 4 * (u + 1));
+    const v4d earned = p * splat(in.h[u]);
+    const v4d factor = one + earned;  // a trade's factor; a flat lane's is exactly 1
+    value *= factor;
+    v4d r = earned;
+    if constexpr (kCost) r = earned - costs * abs(p - load(in.pos + 4 * u));
+    if constexpr (kFirst) {
+      r = v4d{} + r;
+    } else {
+      r = load(in.port + 4 * u) + r;
+    }
+    if constexpr (!kLast) {
+      store(in.port + 4 * u, r);
+    } else {
+      if constexpr (kFirst && !kCost) {
+        portfolio(u, r, factor);  // one symbol, no cost: 1 + r is the trade's factor
+      } else {
+        if (in.symbols > 1) r = exact_inverse ? r * inverse : r / divisor;
+        portfolio(u, r, one + r);
+      }
+    }
+  };
+  const auto is_event = [&](std::size_t u) { return (in.events[u / 64] >> (u % 64) & 1U) != 0; };
+
+  std::size_t u = 0;
+  if (in.first_chunk && in.intervals > 0) {  // interval 1: moments are taken about its return
+    if (is_event(0)) change(0);
+    v4d r = load(in.pos + 4) * splat(in.h[0]) - costs * abs(load(in.pos + 4) - load(in.pos));
+    if constexpr (!kFirst) r = load(in.port) + r;
+    if (in.symbols > 1) r = exact_inverse ? r * inverse : r / divisor;
+    if constexpr (kLast) shift = kFirst ? v4d{} + r : r;
+    step.template operator()<true>(0);
+    u = 1;
+  }
+  while (u < in.intervals) {
+    if (is_event(u)) {
+      change(u);
+      step.template operator()<true>(u);
+      ++u;
+    }
+    const std::size_t stop = next_event(in.events, u, in.intervals);
+    for (; u < stop; ++u) step.template operator()<false>(u);
+  }
+  for (; u < in.count; ++u) {  // the last decision: no interval, but a change closes and opens trades
+    if (is_event(u)) change(u);
+  }
+
+  for (std::size_t l = 0; l < kGroup; ++l) {
+    if (symbol[l] != nullptr) {
+      symbol[l]->trade_value = value[l];
+      symbol[l]->position = static_cast<std::int8_t>(in.pos[4 * in.count + l]);
+    }
+    if (!kLast || lane[l] == nullptr) continue;
+    backtest_detail::LaneState& state = *lane[l];
+    state.shift = shift[l];
+    state.t1 += s1[l];
+    state.t2 += s2[l];
+    state.tdown4 += down4[l];
+    state.equity = equity[l];
+    state.peak = peak[l];
+    state.min_equity = min_equity[l];
+    state.max_drawdown = max_drawdown[l];
+    state.record = record[l];
+    state.run = run[l];
+    state.max_run = max_run[l];
+  }
+}
+
+// One lane's decisions over a chunk (pos[-1]: the one before): its intervals in a position, its
+// changes of position, and (ORed into `events`) the decisions that differ from the one before.
+void scan_decisions(const std::int8_t* pos, std::size_t count, std::size_t intervals, double& held, double& changes,
+                    std::uint64_t* events) {
+  std::int64_t in_position = 0;
+  std::int64_t changed = 0;
+  std::size_t u = 0;
+#if defined(__SSE2__)
+  // Sixteen decisions at a time: the changes are sums of |(now + 1) - (before + 1)| over bytes
+  // (psadbw), the positions held the bytes that are not 0, the events the bytes that differ.
+  const __m128i ones = _mm_set1_epi8(1);
+  const __m128i zero = _mm_setzero_si128();
+  for (; u + 16 <= intervals; u += 16) {
+    const __m128i now = _mm_loadu_si128(reinterpret_cast<const __m128i*>(pos + u));
+    const __m128i before = _mm_loadu_si128(reinterpret_cast<const __m128i*>(pos + u - 1));
+    const __m128i sums = _mm_sad_epu8(_mm_add_epi8(now, ones), _mm_add_epi8(before, ones));
+    changed += _mm_cvtsi128_si64(sums) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums));
+    in_position += 16 - std::popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(now, zero))));
+    const auto differ = static_cast<std::uint64_t>(~_mm_movemask_epi8(_mm_cmpeq_epi8(now, before)) & 0xFFFF);
+    events[u / 64] |= differ << (u % 64);
+  }
+#endif
+  const std::int8_t* before = pos - 1;  // before[u]: the decision before pos[u] (pos[u - 1] wraps u = 0)
+  for (; u < count; ++u) {
+    if (u < intervals) in_position += pos[u] != 0;
+    changed += std::abs(pos[u] - before[u]);
+    if (pos[u] != before[u]) events[u / 64] |= std::uint64_t{1} << (u % 64);
+  }
+  held += static_cast<double>(in_position);
+  changes += static_cast<double>(changed);
+}
+
+}  // namespace
+
+void Backtester::evaluate(std::span<const Genome> genomes, std::span<Metrics> metrics,
+                          std::span<double* const> returns) {
+  if (metrics.size() != genomes.size() || returns.size() != genomes.size()) {
+    throw Error("Backtester::evaluate: " + std::to_string(genomes.size()) + " genomes but room for " +
+                std::to_string(metrics.size()) + " results and " + std::to_string(returns.size()) + " return series");
+  }
+  for (const Genome& genome : genomes) check_params(strategy_of(genome), genome.params.data());
+  for (std::size_t first = 0; first < genomes.size(); first += kLanes) {
+    const std::size_t count = std::min(kLanes, genomes.size() - first);
+    if (settings_.execution == Execution::close) {
+      run_pass(genomes.subspan(first, count), metrics.subspan(first, count), nullptr, returns.subspan(first, count));
+    } else {
+      BacktestCurve curve;
+      for (std::size_t j = first; j < first + count; ++j) {
+        metrics[j] = evaluate_into(genomes[j], &curve);
+        std::copy(curve.returns.begin(), curve.returns.end(), returns[j]);
+      }
+    }
+  }
+}
+
+// Close execution: up to kLanes genomes in one pass over the data, chunk by chunk, in groups of four
+// side by side. For each chunk and symbol, every genome's kernel continues from its state, and each
+// group's decisions give its returns (summed over symbols) and trades; with the last symbol, each
+// group's portfolio returns give its moments and equity paths. A genome's arithmetic does not depend
+// on the others.
+void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> metrics, BacktestCurve* curve,
+                          std::span<double* const> returns) {
+  const std::size_t lanes = genomes.size();
+  const std::size_t groups = (lanes + kGroup - 1) / kGroup;
+  const std::size_t n = bars_;
+  for (std::size_t j = 0; j < lanes; ++j) {
+    lanes_[j] = LaneState{};
+    lanes_[j].type = &strategy_of(genomes[j]);
+    lanes_[j].genome = &genomes[j];
+    for (std::size_t k = 0; k < symbols_; ++k) {
+      SymbolState& symbol = lane_symbols_[j * symbols_ + k];
+      symbol = SymbolState{};
+      symbol.kernel.buffer = kernel_buffers_.data() + (j * symbols_ + k) * kKernelBufferSize;
+    }
+  }
+  if (curve != nullptr) {
+    curve->returns.assign(n, 0.0);
+    curve->equity.assign(n, 1.0);
+  }
+  for (double* out : returns) std::fill(out, out + n, 0.0);
+  const bool curves = curve != nullptr || !returns.empty();
+  const std::int8_t* idle = lane_positions_.data() + kLanes * kPositionStride + 1;  // zeros: a padding lane
+  constexpr std::size_t kEventWords = (kChunk + 63) / 64;
+  std::uint64_t events[kEventWords];
+
+  for (std::size_t begin = 0; begin < n; begin += kChunk) {
+    const std::size_t end = std::min(n, begin + kChunk);
+    WalkInput in{};
+    in.count = end - begin;
+    in.intervals = std::min(end, n - 1) - begin;
+    in.cost = settings_.cost;
+    in.keep = 1.0 - settings_.cost;
+    in.symbols = symbols_;
+    in.first_chunk = begin == 0;
+    in.events = events;
+    for (std::size_t k = 0; k < symbols_; ++k) {
+      const SymbolSeries series = series_of(k);
+      in.h = hold_.data() + k * bars_ + begin + 1;  // h[u]: the interval after decision begin + u
+      for (std::size_t g = 0; g < groups; ++g) {
+        const std::int8_t* decisions[kGroup];
+        SymbolState* symbols[kGroup];
+        LaneState* states[kGroup];
+        double* pos = lane_decisions_.data() + g * 4 * (kChunk + 1);
+        std::fill(events, events + kEventWords, 0);
+        for (std::size_t l = 0; l < kGroup; ++l) {
+          const std::size_t j = g * kGroup + l;
+          if (j >= lanes) {
+            decisions[l] = idle;
+            symbols[l] = nullptr;
+            states[l] = nullptr;
+            pos[l] = 0.0;
+            continue;
+          }
+          SymbolState& symbol = lane_symbols_[j * symbols_ + k];
+          std::int8_t* out = lane_positions_.data() + j * kPositionStride + 1;
+          out[-1] = symbol.position;  // the decision before the chunk
+          lanes_[j].type->chunk_kernel(series, lanes_[j].genome->params.data(), settings_.allow_short, symbol.kernel,
+                                       begin, end, out);
+          if (curve != nullptr) {
+            std::copy(out, out + in.count, curve->positions.col(static_cast<Eigen::Index>(k)).data() + begin);
+          }
+          scan_decisions(out, in.count, in.intervals, symbol.held, symbol.changes, events);
+          decisions[l] = out;
+          symbols[l] = &symbol;
+          states[l] = &lanes_[j];
+          pos[l] = static_cast<double>(symbol.position);
+        }
+        interleave_positions(decisions, in.count, pos + kGroup);
+        for (std::size_t l = 0; l < kGroup; ++l) {
+          const std::size_t j = g * kGroup + l;
+          in.curve_returns[l] = nullptr;
+          in.curve_equity[l] = nullptr;
+          if (j < lanes && curve != nullptr) {  // a pass of one
+            in.curve_returns[l] = curve->returns.data() + begin + 1;
+            in.curve_equity[l] = curve->equity.data() + begin + 1;
+          } else if (j < lanes && !returns.empty()) {
+            in.curve_returns[l] = returns[j] + begin + 1;
+          }
+        }
+        in.pos = pos;
+        in.port = lane_returns_.data() + g * 4 * kChunk;
+        const bool first = k == 0;
+        const bool last = k + 1 == symbols_;
+        if (first && last) {
+          if (curves) {
+            walk<true, true, true>(in, symbols, states);
+          } else {
+            walk<true, true, false>(in, symbols, states);
+          }
+        } else if (first) {
+          walk<true, false, false>(in, symbols, states);
+        } else if (last) {
+          if (curves) {
+            walk<false, true, true>(in, symbols, states);
+          } else {
+            walk<false, true, false>(in, symbols, states);
+          }
+        } else {
+          walk<false, false, false>(in, symbols, states);
+        }
+      }
+    }
+  }
+
+  const double count = static_cast<double>(n - 1);
+  const double symbols = static_cast<double>(symbols_);
+  const double bars_per_year = settings_.bars_per_year;
+  const double annual = std::sqrt(bars_per_year);
+  for (std::size_t j = 0; j < lanes; ++j) {
+    const LaneState& lane = lanes_[j];
+    Metrics m;
+    m.total_return = lane.equity - 1.0;
+    m.cagr = lane.min_equity <= 0 ? -1.0 : std::pow(1.0 + m.total_return, bars_per_year / count) - 1.0;
+    const double mean = lane.shift + lane.t1 / count;
+    const double var = count >= 2 ? std::max(0.0, (lane.t2 - lane.t1 * lane.t1 / count) / (count - 1)) : 0.0;
+    const double sd = std::sqrt(var);
+    m.volatility = sd * annual;
+    m.sharpe = sd > 0 ? mean / sd * annual : 0.0;
+    const double downside = std::sqrt(0.25 * lane.tdown4 / count);
+    m.sortino = downside > 0 ? mean / downside * annual : 0.0;
+    m.max_drawdown = lane.max_drawdown;
+    m.max_drawdown_bars = lane.max_run;
+    m.calmar = lane.max_drawdown > 0 ? m.cagr / lane.max_drawdown : 0.0;
+    // Trades per symbol, then over symbols; a trade still open at the last bar counts, without an exit fill.
+    TradeStats trades;
+    double held = 0, changes = 0;
+    for (std::size_t k = 0; k < symbols_; ++k) {
+      SymbolState& symbol = lane_symbols_[j * symbols_ + k];
+      if (symbol.position != 0) symbol.trades.add(symbol.trade_value - 1.0);
+      trades.merge(symbol.trades);
+      held += symbol.held;
+      changes += symbol.changes;
+    }
+    trades.finish(m);
+    m.exposure = held / (count * symbols);
+    m.turnover = changes / symbols / (count / bars_per_year);
+    m.buy_and_hold = buy_and_hold_;
+    m.bars = count;
+    metrics[j] = m;
+  }
+}
+
+// Next-open execution: one symbol's returns added into portfolio_, with its trades, exposure and changes.
+template <bool kNextOpen>
+void Backtester::accumulate_symbol(std::size_t symbol, Tally& tally) {
+  const std::int8_t* pos = positions_.data();
+  const double* h = hold_.data() + symbol * bars_;
+  const double* g = kNextOpen ? gap_.data() + symbol * bars_ : nullptr;
+  double* port = portfolio_.data();
+  const double cost = settings_.cost;
+  const double keep = 1.0 - cost;
+  std::int64_t held = 0;
+  std::int64_t changes = 0;
+  double trade_value = 1.0;
+  for (std::size_t i = 1; i < bars_; ++i) {
+    const int p = pos[i];
+    const int q = pos[i - 1];
+    const int d = std::abs(p - q);
+    // Next-open: the previous position q is held over the gap, the new one p from the open.
+    const double gap = kNextOpen ? static_cast<double>(q) * g[i] : 0.0;
+    const double earned = static_cast<double>(p) * h[i];
+    if constexpr (kNextOpen) trade_value *= 1.0 + gap;
+    if (d != 0) {
+      if (q != 0) tally.trades.add(trade_value * keep - 1.0);
+      trade_value = p != 0 ? keep : 1.0;
+    }
+    trade_value *= 1.0 + earned;
+    // (1 + gap)(1 + earned) - 1, expanded so that it is exactly `earned` when gap is 0.
+    port[i] += (gap + earned + gap * earned) - cost * d;
+    held += p != 0;
+    changes += d;
+  }
+  close_out(pos[bars_ - 1], pos[bars_], trade_value, cost, changes, tally.trades);
+  tally.held += held;
+  tally.changes += changes;
+}
+
+// The portfolio pass: the equal-weight mean of the symbol returns, then every metric.
+Metrics Backtester::portfolio_metrics(const Tally& tally, BacktestCurve* curve) {
+  const double symbols = static_cast<double>(symbols_);
+  if (curve != nullptr) {
+    curve->returns.assign(bars_, 0.0);
+    curve->equity.assign(bars_, 1.0);
+  }
+  // Dividing by a power of two is multiplying by its exact inverse: the same bits, faster.
+  const bool exact_inverse = std::has_single_bit(symbols_);
+  const double inverse = 1.0 / symbols;
+  ReturnStats stats(portfolio_[1] / symbols);
+  for (std::size_t begin = 1; begin < bars_; begin += kBlock) {
+    const std::size_t end = std::min(bars_, begin + kBlock);
+    for (std::size_t i = begin; i < end; ++i) {
+      const double r = exact_inverse ? portfolio_[i] * inverse : portfolio_[i] / symbols;
+      stats.add(r);
+      if (curve != nullptr) {
+        curve->returns[i] = r;
+        curve->equity[i] = stats.equity();
+      }
+    }
+    stats.flush();
+  }
+
+  Metrics m;
+  const double n = static_cast<double>(bars_ - 1);
+  stats.finish(m, n, settings_.bars_per_year);
+  tally.trades.finish(m);
+  m.exposure = static_cast<double>(tally.held) / (n * symbols);
+  m.turnover = static_cast<double>(tally.changes) / symbols / (n / settings_.bars_per_year);
+  m.buy_and_hold = buy_and_hold_;
+  m.bars = n;
+  return m;
+}
+
+}  // namespace genepool

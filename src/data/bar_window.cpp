@@ -1,0 +1,106 @@
+#include "genepool/data/bar_window.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "genepool/error.hpp"
+#include "genepool/data/timestamp.hpp"
+
+namespace genepool {
+
+MarketData slice(const MarketData& data, BarWindow window) {
+  const auto bars = static_cast<std::size_t>(data.bars());
+  if (window.begin >= window.end || window.end > bars)
+    throw Error("bar window [" + std::to_string(window.begin) + ", " + std::to_string(window.end) +
+                ") is not inside the data's " + std::to_string(bars) + " bars");
+  const auto begin = static_cast<Eigen::Index>(window.begin);
+  const auto rows = static_cast<Eigen::Index>(window.size());
+  MarketData part;
+  part.symbols = data.symbols;
+  part.timestamps.assign(data.timestamps.begin() + begin, data.timestamps.begin() + begin + rows);
+  part.open = data.open.middleRows(begin, rows);
+  part.high = data.high.middleRows(begin, rows);
+  part.low = data.low.middleRows(begin, rows);
+  part.close = data.close.middleRows(begin, rows);
+  part.volume = data.volume.middleRows(begin, rows);
+  return part;
+}
+
+Split resolve_split(const SplitSettings& settings, const std::vector<std::int64_t>& timestamps) {
+  const std::size_t bars = timestamps.size();
+  Split split;
+  split.train = {0, bars};
+  split.test = {bars, bars};
+  const bool by_fraction = settings.test_fraction != 0;
+  const bool by_date = !settings.split_date.empty();
+  if (by_fraction && by_date) throw ConfigError("test-fraction and split-date: give one of them, not both");
+  if (!by_fraction && !by_date) return split;
+  std::size_t first_test = bars;
+  if (by_fraction) {
+    if (!(settings.test_fraction > 0 && settings.test_fraction < 1))
+      throw ConfigError("test-fraction: " + std::to_string(settings.test_fraction) +
+                        " is out of range; expected 0 (no split) or a share strictly between 0 and 1");
+    const auto held = static_cast<std::size_t>(std::llround(settings.test_fraction * static_cast<double>(bars)));
+    first_test = bars - std::min(held, bars);
+  } else {
+    const auto format = detect_timestamp_format(settings.split_date);
+    const auto time = format && (*format == TimestampFormat::iso_date || *format == TimestampFormat::iso_datetime)
+                          ? parse_timestamp(settings.split_date, *format)
+                          : std::nullopt;
+    if (!time)
+      throw ConfigError("split-date: '" + settings.split_date +
+                        "' is not a date; expected YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS] (UTC)");
+    first_test = static_cast<std::size_t>(std::lower_bound(timestamps.begin(), timestamps.end(), *time) -
+                                          timestamps.begin());
+  }
+  if (first_test < kMinWindowBars || bars - first_test < kMinWindowBars) {
+    const std::string key = by_fraction ? "test-fraction" : "split-date";
+    throw ConfigError(key + ": the split leaves " + std::to_string(first_test) + " training and " +
+                      std::to_string(bars - first_test) + " test bars of " + std::to_string(bars) +
+                      "; each side needs at least " + std::to_string(kMinWindowBars));
+  }
+  split.enabled = true;
+  split.train = {0, first_test};
+  split.test = {first_test, bars};
+  return split;
+}
+
+std::vector<Fold> walk_forward_folds(const WalkForwardSettings& settings, std::size_t span) {
+  const std::size_t k = settings.folds;
+  if (k == 0) return {};
+  std::size_t train = settings.train_bars;
+  std::size_t test = settings.test_bars;
+  if (train == 0 && test == 0) {
+    test = span / (k + 1);
+    train = span - k * test;
+  } else if (train == 0) {
+    train = k * test <= span ? span - k * test : 0;
+  } else if (test == 0) {
+    test = train <= span ? (span - train) / k : 0;
+  }
+  const std::string where = "walk-forward-folds " + std::to_string(k) + ", walk-forward-train-bars " +
+                            std::to_string(train) + ", walk-forward-test-bars " + std::to_string(test);
+  if (train < kMinWindowBars || test < kMinWindowBars || train + k * test > span)
+    throw ConfigError(where + ": the folds need " + std::to_string(train) + " + " + std::to_string(k) + " x " +
+                      std::to_string(test) + " bars, windows of at least " + std::to_string(kMinWindowBars) +
+                      " bars, within the " + std::to_string(span) + " bars the evolution may see");
+  std::vector<Fold> folds;
+  for (std::size_t i = 0; i < k; ++i) {
+    const std::size_t test_begin = train + i * test;
+    const std::size_t train_begin = settings.mode == WalkForwardMode::rolling ? i * test : 0;
+    folds.push_back({{train_begin, test_begin}, {test_begin, test_begin + test}});
+  }
+  return folds;
+}
+
+std::string_view to_string(WalkForwardMode mode) {
+  return mode == WalkForwardMode::rolling ? "rolling" : "anchored";
+}
+
+WalkForwardMode parse_walk_forward_mode(std::string_view text, std::string_view key) {
+  if (text == "rolling") return WalkForwardMode::rolling;
+  if (text == "anchored") return WalkForwardMode::anchored;
+  throw ConfigError(std::string(key) + ": '" + std::string(text) + "' is not a walk-forward mode; expected rolling or anchored");
+}
+
+}  // namespace genepool

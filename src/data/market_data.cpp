@@ -1,0 +1,122 @@
+#include "genepool/data/market_data.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <unordered_set>
+
+#include "genepool/error.hpp"
+#include "genepool/data/timestamp.hpp"
+
+namespace genepool {
+namespace {
+
+// Shortest text that reads back to the same double.
+std::string number(double value) {
+  char buf[32];
+  const auto result = std::to_chars(buf, buf + sizeof buf, value);
+  return std::string(buf, result.ptr);
+}
+
+struct Field {
+  const char* name;
+  const PriceMatrix* values;
+};
+
+// "SOURCE: bar 17 (2004-09-14), symbol GOOG, field 'high': " — the start of a cell's message.
+std::string where(const MarketData& data, const std::string& source, Eigen::Index bar, Eigen::Index symbol,
+                  const char* field) {
+  return source + ": bar " + std::to_string(bar) + " (" + format_timestamp(data.timestamps[static_cast<std::size_t>(bar)]) +
+         "), symbol " + data.symbols[static_cast<std::size_t>(symbol)] + ", field '" + field + "': ";
+}
+
+void check_shapes(const MarketData& data, const std::string& source) {
+  if (data.symbols.empty()) throw DataError(source + ": no symbols; expected at least 1");
+  if (data.bars() < 2)
+    throw DataError(source + ": " + std::to_string(data.bars()) + " bar(s); expected at least 2");
+  std::unordered_set<std::string> seen;
+  for (const auto& s : data.symbols) {
+    if (s.empty()) throw DataError(source + ": a symbol has an empty name; expected a non-empty name");
+    if (!seen.insert(s).second) throw DataError(source + ": symbol " + s + " appears twice; expected unique names");
+  }
+  const Field fields[] = {{"open", &data.open}, {"high", &data.high}, {"low", &data.low},
+                          {"close", &data.close}, {"volume", &data.volume}};
+  for (const auto& f : fields) {
+    if (f.values->rows() != data.bars() || f.values->cols() != data.symbol_count())
+      throw DataError(source + ": field '" + f.name + "' is " + std::to_string(f.values->rows()) + " x " +
+                      std::to_string(f.values->cols()) + " (bars x symbols); expected " + std::to_string(data.bars()) +
+                      " x " + std::to_string(data.symbol_count()) + " to match the timestamps and symbols");
+  }
+}
+
+void check_timestamps(const MarketData& data, const std::string& source) {
+  for (std::size_t i = 1; i < data.timestamps.size(); ++i) {
+    if (data.timestamps[i] <= data.timestamps[i - 1])
+      throw DataError(source + ": bar " + std::to_string(i) + " (" + format_timestamp(data.timestamps[i]) +
+                      "): timestamp is not after bar " + std::to_string(i - 1) + " (" +
+                      format_timestamp(data.timestamps[i - 1]) + "); expected strictly increasing timestamps");
+  }
+}
+
+// The first broken rule of one cell, as a message; empty when the cell is valid.
+std::string check_cell(const MarketData& data, const std::string& source, Eigen::Index t, Eigen::Index s) {
+  const double o = data.open(t, s), h = data.high(t, s), l = data.low(t, s), c = data.close(t, s),
+               v = data.volume(t, s);
+  const Field fields[] = {{"open", &data.open}, {"high", &data.high}, {"low", &data.low},
+                          {"close", &data.close}, {"volume", &data.volume}};
+  for (const auto& f : fields) {
+    const double x = (*f.values)(t, s);
+    if (!std::isfinite(x)) return where(data, source, t, s, f.name) + number(x) + "; expected a finite number";
+  }
+  for (std::size_t i = 0; i < 4; ++i) {
+    const double x = (*fields[i].values)(t, s);
+    if (!(x > 0)) return where(data, source, t, s, fields[i].name) + number(x) + "; expected a price > 0";
+  }
+  if (v < 0) return where(data, source, t, s, "volume") + number(v) + "; expected a volume >= 0";
+  if (h < l)
+    return where(data, source, t, s, "high") + number(h) + " is below low " + number(l) + "; expected high >= low";
+  if (h < std::max(o, c))
+    return where(data, source, t, s, "high") + number(h) + " is below max(open, close) " + number(std::max(o, c)) +
+           "; expected high >= max(open, close)";
+  if (l > std::min(o, c))
+    return where(data, source, t, s, "low") + number(l) + " is above min(open, close) " + number(std::min(o, c)) +
+           "; expected low <= min(open, close)";
+  return {};
+}
+
+}  // namespace
+
+std::size_t MarketData::bytes() const {
+  const auto cells = static_cast<std::size_t>(open.size() + high.size() + low.size() + close.size() + volume.size());
+  return timestamps.size() * sizeof(std::int64_t) + cells * sizeof(double);
+}
+
+void validate(const MarketData& data, const std::string& source) {
+  check_shapes(data, source);
+  check_timestamps(data, source);
+  for (Eigen::Index s = 0; s < data.symbol_count(); ++s) {
+    const double* o = data.open.col(s).data();
+    const double* h = data.high.col(s).data();
+    const double* l = data.low.col(s).data();
+    const double* c = data.close.col(s).data();
+    const double* v = data.volume.col(s).data();
+    for (Eigen::Index t = 0; t < data.bars(); ++t) {
+      // NOTE: written so that NaN fails the test; the slow path then names the first broken rule.
+      const bool ok = std::isfinite(o[t]) && std::isfinite(h[t]) && std::isfinite(l[t]) && std::isfinite(c[t]) &&
+                      std::isfinite(v[t]) && o[t] > 0 && c[t] > 0 && l[t] > 0 && v[t] >= 0 && h[t] >= l[t] &&
+                      h[t] >= std::max(o[t], c[t]) && l[t] <= std::min(o[t], c[t]);
+      if (!ok) throw DataError(check_cell(data, source, t, s));
+    }
+  }
+}
+
+double infer_bars_per_year(const MarketData& data) {
+  if (data.timestamps.size() < 2 || data.timestamps.back() <= data.timestamps.front())
+    throw DataError("cannot infer bars per year: the data spans no time (" + std::to_string(data.timestamps.size()) +
+                    " bar(s)); expected at least 2 bars with increasing timestamps");
+  constexpr double seconds_per_year = 365.2425 * 86400.0;
+  const double years = static_cast<double>(data.timestamps.back() - data.timestamps.front()) / seconds_per_year;
+  return static_cast<double>(data.timestamps.size() - 1) / years;
+}
+
+}  // namespace genepool

@@ -1,0 +1,276 @@
+#include "genepool/evolution/evolution.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <string_view>
+#include <unordered_map>
+
+namespace genepool {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+GenerationStats summarise(std::size_t generation, std::span<const Evaluation> evaluations,
+                          std::span<const double> fitness, const FitnessSettings& settings) {
+  GenerationStats stats;
+  stats.generation = generation;
+  std::vector<double> usable;
+  usable.reserve(fitness.size());
+  for (std::size_t i = 0; i < fitness.size(); ++i) {
+    if (fitness[i] > fitness[stats.best_index]) stats.best_index = i;
+    if (evaluations[i].status != EvalStatus::ok) {
+      ++stats.failed;
+    } else if (!feasible(evaluations[i].metrics, settings)) {
+      ++stats.infeasible;
+    } else {
+      usable.push_back(fitness[i]);
+    }
+  }
+  stats.best = fitness.empty() ? 0 : fitness[stats.best_index];
+  if (!usable.empty()) {
+    double sum = 0;
+    for (double f : usable) sum += f;
+    stats.mean = sum / static_cast<double>(usable.size());
+    double squares = 0;
+    for (double f : usable) squares += (f - stats.mean) * (f - stats.mean);
+    stats.std = usable.size() > 1 ? std::sqrt(squares / static_cast<double>(usable.size() - 1)) : 0.0;
+    const auto middle = usable.begin() + static_cast<std::ptrdiff_t>(usable.size() / 2);
+    std::nth_element(usable.begin(), middle, usable.end());
+    stats.median = *middle;
+    if (usable.size() % 2 == 0) {
+      stats.median = 0.5 * (stats.median + *std::max_element(usable.begin(), middle));
+    }
+  }
+  return stats;
+}
+
+// Keeps the `capacity` best distinct strategies seen so far, best first (ties: earlier first).
+// Distinct means distinct behaviour: a genome whose metrics equal, bit for bit, those of one
+// already kept (e.g. a real parameter nudged without changing any position) is the same strategy.
+void update_hall_of_fame(std::vector<HallOfFameEntry>& hall, std::size_t capacity, std::size_t generation,
+                         std::span<const Genome> population, std::span<const Evaluation> evaluations,
+                         std::span<const double> fitness) {
+  for (std::size_t i = 0; i < population.size(); ++i) {
+    if (evaluations[i].status != EvalStatus::ok) continue;
+    const bool known = std::any_of(hall.begin(), hall.end(), [&](const HallOfFameEntry& entry) {
+      return entry.genome == population[i] ||
+             std::memcmp(&entry.evaluation.metrics, &evaluations[i].metrics, sizeof(Metrics)) == 0;
+    });
+    if (known) continue;
+    if (hall.size() == capacity && !(fitness[i] > hall.back().fitness)) continue;
+    const HallOfFameEntry entry{population[i], evaluations[i], fitness[i], generation};
+    const auto position = std::upper_bound(hall.begin(), hall.end(), entry.fitness,
+                                           [](double f, const HallOfFameEntry& e) { return f > e.fitness; });
+    hall.insert(position, entry);
+    if (hall.size() > capacity) hall.pop_back();
+  }
+}
+
+// Genomes keyed by their exact bytes (integer parameters hold integral values, unused slots 0).
+struct GenomeBytesHash {
+  std::size_t operator()(const Genome& genome) const {
+    return std::hash<std::string_view>{}(std::string_view(reinterpret_cast<const char*>(&genome), sizeof(Genome)));
+  }
+};
+struct GenomeBytesEqual {
+  bool operator()(const Genome& a, const Genome& b) const { return std::memcmp(&a, &b, sizeof(Genome)) == 0; }
+};
+
+// Evaluates a generation through `evaluator`, sending only genomes not evaluated before in the run
+// (and each at most once per generation); the rest are copied from the cache.
+class CachedEvaluation {
+ public:
+  CachedEvaluation(Evaluator& evaluator, const EvolutionSettings& settings)
+      : evaluator_(evaluator), enabled_(settings.evaluation_cache), capacity_(settings.cache_capacity) {}
+
+  void evaluate(std::span<const Genome> population, std::span<Evaluation> evaluations, GenerationStats& stats) {
+    if (!enabled_) {
+      evaluator_.evaluate(population, evaluations);
+      record_timing(stats);
+      stats.evaluated = population.size();
+      return;
+    }
+    // NOTE: a full cache is emptied before the generation, never during it, so that every genome
+    // of the generation finds its evaluation below.
+    if (cache_.size() + population.size() > capacity_) cache_.clear();
+    // source_[i]: index into fresh_ of the genome that individual i copies, or kCached.
+    fresh_.clear();
+    source_.assign(population.size(), kCached);
+    std::unordered_map<Genome, std::size_t, GenomeBytesHash, GenomeBytesEqual> pending;
+    for (std::size_t i = 0; i < population.size(); ++i) {
+      if (cache_.count(population[i]) != 0) continue;
+      const auto [it, inserted] = pending.emplace(population[i], fresh_.size());
+      if (inserted) fresh_.push_back(population[i]);
+      source_[i] = it->second;
+    }
+    results_.resize(fresh_.size());
+    if (!fresh_.empty()) {
+      evaluator_.evaluate(fresh_, results_);
+      record_timing(stats);
+    } else {
+      stats.evaluate_seconds = stats.communicate_seconds = 0;
+      stats.imbalance = 1;
+    }
+    for (std::size_t j = 0; j < fresh_.size(); ++j) cache_.emplace(fresh_[j], results_[j]);
+    for (std::size_t i = 0; i < population.size(); ++i) {
+      evaluations[i] = source_[i] == kCached ? cache_.at(population[i]) : results_[source_[i]];
+    }
+    stats.evaluated = fresh_.size();
+    stats.cache_hits = population.size() - fresh_.size();
+  }
+
+ private:
+  static constexpr std::size_t kCached = static_cast<std::size_t>(-1);
+
+  void record_timing(GenerationStats& stats) const {
+    const EvaluationTiming timing = evaluator_.last_timing();
+    stats.evaluate_seconds = timing.evaluate_seconds;
+    stats.communicate_seconds = timing.communicate_seconds;
+    stats.imbalance = timing.imbalance;
+  }
+
+  Evaluator& evaluator_;
+  bool enabled_;
+  std::size_t capacity_;
+  std::unordered_map<Genome, Evaluation, GenomeBytesHash, GenomeBytesEqual> cache_;
+  std::vector<Genome> fresh_;
+  std::vector<Evaluation> results_;
+  std::vector<std::size_t> source_;
+};
+
+// NSGA-II survival: the children (population) join their parents, and the best settings.ga.population
+// of the two by front and crowding become the generation, in the combined order (parents first).
+// The ranking of the survivors is left in `ranking`. Generation 0 has no parents: all survive.
+void nsga2_survive(const EvolutionSettings& settings, std::span<const Genome> parents,
+                   std::span<const Evaluation> parent_evaluations, std::vector<Genome>& population,
+                   std::vector<Evaluation>& evaluations, std::vector<std::size_t>& born, std::size_t generation,
+                   ParetoRanking& ranking) {
+  const std::vector<std::size_t> parent_born = born;
+  born.assign(population.size(), generation);
+  if (!parents.empty()) {
+    std::vector<Genome> genomes(parents.begin(), parents.end());
+    genomes.insert(genomes.end(), population.begin(), population.end());
+    std::vector<Evaluation> combined(parent_evaluations.begin(), parent_evaluations.end());
+    combined.insert(combined.end(), evaluations.begin(), evaluations.end());
+    const auto keep = environmental_selection(objective_table(combined, settings.multi, settings.fitness),
+                                              settings.ga.population);
+    for (std::size_t i = 0; i < keep.size(); ++i) {
+      population[i] = genomes[keep[i]];
+      evaluations[i] = combined[keep[i]];
+      born[i] = keep[i] < parents.size() ? parent_born[keep[i]] : generation;
+    }
+  }
+  ranking = pareto_ranking(objective_table(evaluations, settings.multi, settings.fitness));
+}
+
+// The final front, its knee, and the hall of fame as that front: knee first, then by fitness.
+void pick_from_front(const EvolutionSettings& settings, std::span<const Genome> population,
+                     std::span<const Evaluation> evaluations, std::span<const double> fitness,
+                     std::span<const std::size_t> born, const ParetoRanking& ranking, EvolutionResult& result) {
+  result.front = ranking.front;
+  result.crowding = ranking.crowding;
+  result.pareto.clear();
+  for (std::size_t i = 0; i < population.size(); ++i)
+    if (ranking.front[i] == 0) result.pareto.push_back(i);
+  result.knee = knee_point(objective_table(evaluations, settings.multi, settings.fitness), result.pareto);
+  std::vector<std::size_t> order = result.pareto;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if ((a == result.knee) != (b == result.knee)) return a == result.knee;
+    return fitness[a] > fitness[b];
+  });
+  std::vector<HallOfFameEntry> hall;
+  for (std::size_t i : order) {
+    if (hall.size() == settings.hall_of_fame) break;
+    if (evaluations[i].status != EvalStatus::ok) continue;
+    const bool known = std::any_of(hall.begin(), hall.end(), [&](const HallOfFameEntry& e) {
+      return e.genome == population[i] ||
+             std::memcmp(&e.evaluation.metrics, &evaluations[i].metrics, sizeof(Metrics)) == 0;
+    });
+    if (known) continue;
+    hall.push_back({population[i], evaluations[i], fitness[i], born[i]});
+  }
+  result.hall_of_fame = std::move(hall);
+}
+
+}  // namespace
+
+GenerationStats summarise_generation(std::size_t generation, std::span<const Evaluation> evaluations,
+                                     std::span<const double> fitness, const FitnessSettings& settings) {
+  return summarise(generation, evaluations, fitness, settings);
+}
+
+void add_to_hall_of_fame(std::vector<HallOfFameEntry>& hall, std::size_t capacity, std::size_t generation,
+                         std::span<const Genome> population, std::span<const Evaluation> evaluations,
+                         std::span<const double> fitness) {
+  update_hall_of_fame(hall, capacity, generation, population, evaluations, fitness);
+}
+
+EvolutionResult evolve(const EvolutionSettings& settings, Evaluator& evaluator,
+                       std::span<EvolutionObserver* const> observers) {
+  check(settings.ga);
+  check(settings.multi);
+  Rng rng(settings.seed);
+  EvolutionResult result;
+  std::vector<Genome> population = initial_population(settings.ga, rng);
+  std::vector<Evaluation> evaluations(population.size());
+  std::vector<double> fitness(population.size());
+  double operator_seconds = 0;
+  CachedEvaluation cached(evaluator, settings);
+  const bool multi = settings.multi.enabled;
+  std::vector<Genome> parents;
+  std::vector<Evaluation> parent_evaluations;
+  ParetoRanking ranking;
+  std::vector<std::size_t> born;  // NSGA-II: the generation each survivor was bred in
+
+  for (std::size_t generation = 0; generation <= settings.ga.generations; ++generation) {
+    if (generation > 0) {
+      const auto start = Clock::now();
+      if (multi) {
+        parents.assign(population.begin(), population.end());
+        parent_evaluations.assign(evaluations.begin(), evaluations.end());
+        population = nsga2_offspring(parents, ranking, settings.ga, rng);
+      } else {
+        GaSettings ga = settings.ga;
+        if (generation > ga.type_quota_generations) ga.type_quota = 0;
+        population = next_generation(population, fitness, ga, rng);
+      }
+      operator_seconds = seconds_since(start);
+    }
+    GenerationStats work;
+    cached.evaluate(population, evaluations, work);
+    if (multi) nsga2_survive(settings, parents, parent_evaluations, population, evaluations, born, generation, ranking);
+    for (std::size_t i = 0; i < population.size(); ++i) {
+      fitness[i] = genepool::fitness(evaluations[i].metrics, evaluations[i].status, settings.fitness);
+    }
+    GenerationStats stats = summarise(generation, evaluations, fitness, settings.fitness);
+    stats.evaluate_seconds = work.evaluate_seconds;
+    stats.communicate_seconds = work.communicate_seconds;
+    stats.imbalance = work.imbalance;
+    stats.evaluated = work.evaluated;
+    stats.cache_hits = work.cache_hits;
+    stats.operator_seconds = operator_seconds;
+    result.evaluations_total += population.size();
+    result.evaluated_total += stats.evaluated;
+    result.cache_hits_total += stats.cache_hits;
+    result.failed_total += stats.failed;
+    update_hall_of_fame(result.hall_of_fame, settings.hall_of_fame, generation, population, evaluations, fitness);
+    result.history.push_back(stats);
+
+    const GenerationView view{result.history.back(), population, evaluations, fitness, ranking.front,
+                              ranking.crowding};
+    for (EvolutionObserver* observer : observers) observer->on_generation(view);
+  }
+  if (multi) pick_from_front(settings, population, evaluations, fitness, born, ranking, result);
+  result.population = std::move(population);
+  result.evaluations = std::move(evaluations);
+  result.fitness = std::move(fitness);
+  return result;
+}
+
+}  // namespace genepool

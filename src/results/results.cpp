@@ -1,0 +1,852 @@
+// The results file writer. Layout and meaning of every object: docs/results-format.md.
+#include "genepool/results/results.hpp"
+
+#include <H5Cpp.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <limits>
+#include <numeric>
+#include <optional>
+#include <system_error>
+#include <utility>
+
+#include "genepool/error.hpp"
+#include "genepool/ga/fitness.hpp"
+#include "genepool/ga/ga.hpp"
+#include "genepool/backtest/metrics.hpp"
+#include "genepool/io/output_file.hpp"
+#include "genepool/strategies/strategy.hpp"
+#include "genepool/io/hdf5_types.hpp"
+#include "genepool/version.hpp"
+
+namespace genepool {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kFormat = "genepool-results";
+constexpr int kFormatVersion = 1;
+constexpr hsize_t kGenerationChunkRows = 256;
+// Rows per chunk of /individuals: one generation where it fits, so that a generation is usually written as whole
+// chunks. At most 4096 x 18 metrics x 8 bytes = 576 KiB, so that a partly filled chunk stays in HDF5's 1 MiB
+// chunk cache until it is full: a compressed chunk is then written once, not once per generation.
+hsize_t individual_chunk_rows(std::size_t population) { return std::clamp<hsize_t>(population, 256, 4096); }
+constexpr std::size_t kStatusCount = static_cast<std::size_t>(EvalStatus::invalid_genome) + 1;
+
+// The C++ API prints an error stack on every exception unless told once not to.
+void quiet_hdf5() {
+  static const bool quiet = [] {
+    H5::Exception::dontPrint();
+    return true;
+  }();
+  (void)quiet;
+}
+
+// "2024-05-01T12:34:56Z"
+std::string iso8601(std::int64_t seconds) {
+  const auto time = static_cast<std::time_t>(seconds);
+  std::tm utc{};
+  if (gmtime_r(&time, &utc) == nullptr) return "";
+  std::array<char, 32> text{};
+  const std::size_t n = std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return std::string(text.data(), n);
+}
+
+std::int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::int32_t to_i32(std::size_t value, const char* what) {
+  if (value > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
+    throw Error("results: " + std::string(what) + " " + std::to_string(value) + " does not fit the file's int32 column");
+  return static_cast<std::int32_t>(value);
+}
+
+std::int64_t to_i64(std::size_t value) { return static_cast<std::int64_t>(value); }
+
+using hdf5::file_type;
+using hdf5::memory_type;
+using hdf5::text_type;
+
+// NOTE: the enum {FALSE = 0, TRUE = 1} over int8 is how h5py stores numpy bools, so it reads back as bool.
+H5::EnumType bool_type() {
+  H5::EnumType type(sizeof(std::int8_t));
+  std::int8_t no = 0;
+  std::int8_t yes = 1;
+  type.insert("FALSE", &no);
+  type.insert("TRUE", &yes);
+  return type;
+}
+
+std::string object_path(const H5::H5Object& object) {
+  std::string path = object.getObjName();
+  return path.empty() ? "/" : path;
+}
+
+std::string child_path(const H5::Group& group, const std::string& name) {
+  const std::string parent = object_path(group);
+  return parent == "/" ? "/" + name : parent + "/" + name;
+}
+
+std::vector<const char*> c_strings(const std::vector<std::string>& texts) {
+  std::vector<const char*> pointers;
+  pointers.reserve(texts.size());
+  for (const auto& text : texts) pointers.push_back(text.c_str());
+  return pointers;
+}
+
+// Creates attributes and fixed-size datasets, keeping `where` on the object at hand for error messages.
+class Out {
+ public:
+  explicit Out(std::string& where) : where_(where) {}
+
+  void text(const H5::H5Object& object, const char* name, const std::string& value) {
+    const H5::StrType type = text_type();
+    attribute(object, name, type, H5::DataSpace(H5S_SCALAR)).write(type, value);
+  }
+
+  void texts(const H5::H5Object& object, const char* name, const std::vector<std::string>& values) {
+    const H5::StrType type = text_type();
+    const hsize_t n = values.size();
+    const auto pointers = c_strings(values);
+    H5::Attribute a = attribute(object, name, type, H5::DataSpace(1, &n));
+    if (n > 0) a.write(type, pointers.data());
+  }
+
+  template <class T>
+  void number(const H5::H5Object& object, const char* name, T value) {
+    attribute(object, name, file_type<T>(), H5::DataSpace(H5S_SCALAR)).write(memory_type<T>(), &value);
+  }
+
+  void flag(const H5::H5Object& object, const char* name, bool value) {
+    const H5::EnumType type = bool_type();
+    const std::int8_t v = value ? 1 : 0;
+    attribute(object, name, type, H5::DataSpace(H5S_SCALAR)).write(type, &v);
+  }
+
+  H5::Group group(const H5::Group& parent, const std::string& name, const std::string& description) {
+    where_ = "group '" + child_path(parent, name) + "'";
+    H5::Group g = parent.createGroup(name);
+    text(g, "description", description);
+    return g;
+  }
+
+  // A dataset of `dims` (row-major) from `values`, which holds their product (nullptr: written later).
+  template <class T>
+  H5::DataSet array(const H5::Group& group, const std::string& name, const T* values, std::vector<hsize_t> dims,
+                    const std::string& description) {
+    where_ = "dataset '" + child_path(group, name) + "'";
+    const H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
+    H5::DataSet set = group.createDataSet(name, file_type<T>(), space);
+    if (values != nullptr && space.getSimpleExtentNpoints() > 0) set.write(values, memory_type<T>());
+    text(set, "description", description);
+    return set;
+  }
+
+  H5::DataSet strings(const H5::Group& group, const std::string& name, const std::vector<std::string>& values,
+                      std::vector<hsize_t> dims, const std::string& description) {
+    where_ = "dataset '" + child_path(group, name) + "'";
+    const H5::StrType type = text_type();
+    const H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
+    H5::DataSet set = group.createDataSet(name, type, space);
+    const auto pointers = c_strings(values);
+    if (!values.empty()) set.write(pointers.data(), type);
+    text(set, "description", description);
+    return set;
+  }
+
+  H5::DataSet scalar_text(const H5::Group& group, const std::string& name, const std::string& value,
+                          const std::string& description) {
+    where_ = "dataset '" + child_path(group, name) + "'";
+    const H5::StrType type = text_type();
+    H5::DataSet set = group.createDataSet(name, type, H5::DataSpace(H5S_SCALAR));
+    set.write(value, type);
+    text(set, "description", description);
+    return set;
+  }
+
+  std::string& where() { return where_; }
+
+ private:
+  H5::Attribute attribute(const H5::H5Object& object, const char* name, const H5::DataType& type,
+                          const H5::DataSpace& space) {
+    where_ = "attribute '" + std::string(name) + "' of '" + object_path(object) + "'";
+    if (object.attrExists(name)) object.removeAttr(name);
+    return object.createAttribute(name, type, space);
+  }
+
+  std::string& where_;
+};
+
+// An extendible dataset, [rows] or [rows][width], that grows by appending rows at its end.
+template <class T>
+class Column {
+ public:
+  Column(Out& out, const H5::Group& group, const std::string& name, hsize_t width, hsize_t chunk_rows, bool compress,
+         const std::string& description)
+      : out_(&out), path_(child_path(group, name)), width_(width) {
+    out.where() = "dataset '" + path_ + "'";
+    const int rank = width == 0 ? 1 : 2;
+    const std::array<hsize_t, 2> dims = {0, width};
+    const std::array<hsize_t, 2> max = {H5S_UNLIMITED, width};
+    const std::array<hsize_t, 2> chunk = {chunk_rows, width};
+    H5::DSetCreatPropList create;
+    create.setChunk(rank, chunk.data());
+    if (compress && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
+      create.setShuffle();
+      create.setDeflate(1);
+    }
+    set_ = group.createDataSet(name, file_type<T>(), H5::DataSpace(rank, dims.data(), max.data()), create);
+    out.text(set_, "description", description);
+  }
+
+  void append(const T* values, hsize_t rows) {
+    if (rows == 0) return;
+    out_->where() = "dataset '" + path_ + "'";
+    const int rank = width_ == 0 ? 1 : 2;
+    const std::array<hsize_t, 2> size = {rows_ + rows, width_};
+    set_.extend(size.data());
+    H5::DataSpace file_space = set_.getSpace();
+    const std::array<hsize_t, 2> start = {rows_, 0};
+    const std::array<hsize_t, 2> block = {rows, width_};
+    file_space.selectHyperslab(H5S_SELECT_SET, block.data(), start.data());
+    const H5::DataSpace memory_space(rank, block.data());
+    set_.write(values, memory_type<T>(), memory_space, file_space);
+    rows_ += rows;
+  }
+
+  const H5::DataSet& set() const { return set_; }
+
+ private:
+  Out* out_;
+  std::string path_;
+  H5::DataSet set_;
+  hsize_t width_;
+  hsize_t rows_ = 0;
+};
+
+std::vector<std::string> strategy_names() {
+  std::vector<std::string> names;
+  for (const auto& type : strategy_registry()) names.push_back(type.name);
+  return names;
+}
+
+std::vector<std::string> status_names() {
+  std::vector<std::string> names;
+  for (std::size_t code = 0; code < kStatusCount; ++code)
+    names.emplace_back(to_string(static_cast<EvalStatus>(static_cast<std::int32_t>(code))));
+  return names;
+}
+
+void describe_metrics(Out& out, const H5::DataSet& set) {
+  std::vector<std::string> names;
+  std::vector<std::string> descriptions;
+  for (const auto& field : metric_fields()) {
+    names.emplace_back(field.name);
+    descriptions.emplace_back(field.description);
+  }
+  out.texts(set, "columns", names);
+  out.texts(set, "column_descriptions", descriptions);
+}
+
+// One row per individual: /individuals (every generation) and /population (the last one).
+class IndividualTable {
+ public:
+  IndividualTable(Out& out, const H5::Group& group, hsize_t chunk_rows, bool compress)
+      : generation_(out, group, "generation", 0, chunk_rows, compress,
+                    "generation the individual belongs to (0 = initial)"),
+        index_(out, group, "index", 0, chunk_rows, compress,
+               "position of the individual in its generation's population"),
+        strategy_(out, group, "strategy", 0, chunk_rows, compress,
+                  "strategy type: index into /strategies/name (also this dataset's attribute 'names')"),
+        params_(out, group, "params", kMaxParams, chunk_rows, compress,
+                "parameter values in /strategies/param_names[strategy] order; unused slots are 0"),
+        fitness_(out, group, "fitness", 0, chunk_rows, false,
+                 "fitness the GA ranked by; infeasible below -1e12, failed evaluations -1e300"),
+        status_(out, group, "status", 0, chunk_rows, compress,
+                "evaluation status code: index into this dataset's attribute 'names' (0 = ok)"),
+        metrics_(out, group, "metrics", kMetricCount, chunk_rows, false,
+                 "backtest metrics, one column per name in this dataset's attribute 'columns'") {
+    out.texts(strategy_.set(), "names", strategy_names());
+    out.texts(status_.set(), "names", status_names());
+    describe_metrics(out, metrics_.set());
+  }
+
+  void append(std::size_t generation, std::span<const Genome> population, std::span<const Evaluation> evaluations,
+              std::span<const double> fitness) {
+    const std::size_t n = population.size();
+    if (evaluations.size() != n || fitness.size() != n)
+      throw Error("results: generation " + std::to_string(generation) + " has " + std::to_string(n) + " genomes, " +
+                  std::to_string(evaluations.size()) + " evaluations and " + std::to_string(fitness.size()) +
+                  " fitness values; expected as many of each");
+    const auto rows = static_cast<hsize_t>(n);
+
+    ints_.assign(n, to_i32(generation, "generation"));
+    generation_.append(ints_.data(), rows);
+    for (std::size_t i = 0; i < n; ++i) ints_[i] = to_i32(i, "individual index");
+    index_.append(ints_.data(), rows);
+    for (std::size_t i = 0; i < n; ++i) ints_[i] = static_cast<std::int32_t>(population[i].strategy);
+    strategy_.append(ints_.data(), rows);
+    for (std::size_t i = 0; i < n; ++i) ints_[i] = static_cast<std::int32_t>(evaluations[i].status);
+    status_.append(ints_.data(), rows);
+
+    reals_.resize(n * kMaxParams);
+    for (std::size_t i = 0; i < n; ++i)
+      std::copy(population[i].params.begin(), population[i].params.end(),
+                reals_.begin() + static_cast<std::ptrdiff_t>(i * kMaxParams));
+    params_.append(reals_.data(), rows);
+    fitness_.append(fitness.data(), rows);
+
+    const auto& fields = metric_fields();
+    reals_.resize(n * kMetricCount);
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t m = 0; m < kMetricCount; ++m)
+        reals_[i * kMetricCount + m] = evaluations[i].metrics.*fields[m].member;
+    metrics_.append(reals_.data(), rows);
+  }
+
+ private:
+  Column<std::int32_t> generation_, index_, strategy_;
+  Column<double> params_, fitness_;
+  Column<std::int32_t> status_;
+  Column<double> metrics_;
+  std::vector<std::int32_t> ints_;  // reused across generations
+  std::vector<double> reals_;
+};
+
+// One row per generation: /generations.
+class GenerationTable {
+ public:
+  GenerationTable(Out& out, const H5::Group& group)
+      : generation_(col_i(out, group, "generation", "generation number (0 = initial population)")),
+        best_(col_d(out, group, "best", "best fitness over all individuals")),
+        mean_(col_d(out, group, "mean", "mean fitness of the feasible, successful individuals (0 when none)")),
+        median_(col_d(out, group, "median", "median fitness of the feasible, successful individuals (0 when none)")),
+        std_(col_d(out, group, "std",
+                   "standard deviation of the feasible, successful individuals' fitness (0 when none)")),
+        failed_(col_i(out, group, "failed", "individuals whose evaluation failed (status != ok)")),
+        infeasible_(col_i(out, group, "infeasible", "individuals evaluated ok but breaking a constraint")),
+        best_index_(col_i(out, group, "best_index", "index of the best individual in the generation")),
+        evaluate_seconds_(col_d(out, group, "evaluate_seconds", "seconds: the slowest rank's evaluation time")),
+        communicate_seconds_(col_d(out, group, "communicate_seconds",
+                                   "seconds: wall time of the batch minus evaluate_seconds (sending, receiving, waiting)")),
+        operator_seconds_(col_d(out, group, "operator_seconds",
+                                "seconds: selection, crossover and mutation that produced the generation")),
+        imbalance_(col_d(out, group, "imbalance", "slowest rank's evaluation time over the mean (1 = balanced)")),
+        evaluations_(col_i(out, group, "evaluations", "individuals scored in the generation (the population size)")),
+        evaluated_(col_i(out, group, "evaluated", "distinct genomes backtested in the generation (not found in the cache)")),
+        cache_hits_(col_i(out, group, "cache_hits", "individuals whose evaluation came from the run's cache")),
+        elapsed_seconds_(col_d(out, group, "elapsed_seconds", "seconds since the run's results were opened, when the "
+                                                              "generation was recorded")) {}
+
+  void append(const GenerationStats& s, std::size_t evaluations, double elapsed) {
+    const std::int32_t ints[] = {to_i32(s.generation, "generation"), to_i32(s.failed, "failed count"),
+                                 to_i32(s.infeasible, "infeasible count"), to_i32(s.best_index, "best index"),
+                                 to_i32(evaluations, "evaluations"), to_i32(s.evaluated, "evaluated count"),
+                                 to_i32(s.cache_hits, "cache hits")};
+    generation_.append(&ints[0], 1);
+    failed_.append(&ints[1], 1);
+    infeasible_.append(&ints[2], 1);
+    best_index_.append(&ints[3], 1);
+    evaluations_.append(&ints[4], 1);
+    evaluated_.append(&ints[5], 1);
+    cache_hits_.append(&ints[6], 1);
+    best_.append(&s.best, 1);
+    mean_.append(&s.mean, 1);
+    median_.append(&s.median, 1);
+    std_.append(&s.std, 1);
+    evaluate_seconds_.append(&s.evaluate_seconds, 1);
+    communicate_seconds_.append(&s.communicate_seconds, 1);
+    operator_seconds_.append(&s.operator_seconds, 1);
+    imbalance_.append(&s.imbalance, 1);
+    elapsed_seconds_.append(&elapsed, 1);
+  }
+
+ private:
+  static Column<std::int32_t> col_i(Out& out, const H5::Group& g, const char* name, const char* description) {
+    return Column<std::int32_t>(out, g, name, 0, kGenerationChunkRows, false, description);
+  }
+  static Column<double> col_d(Out& out, const H5::Group& g, const char* name, const char* description) {
+    return Column<double>(out, g, name, 0, kGenerationChunkRows, false, description);
+  }
+
+  Column<std::int32_t> generation_;
+  Column<double> best_, mean_, median_, std_;
+  Column<std::int32_t> failed_, infeasible_, best_index_;
+  Column<double> evaluate_seconds_, communicate_seconds_, operator_seconds_, imbalance_;
+  Column<std::int32_t> evaluations_, evaluated_, cache_hits_;
+  Column<double> elapsed_seconds_;
+};
+
+// The search's own columns: /generations/type_share, and with NSGA-II /individuals/front and crowding.
+class SearchColumns {
+ public:
+  SearchColumns(Out& out, const H5::Group& generations, const H5::Group& individuals, hsize_t chunk_rows, bool multi)
+      : type_share_(out, generations, "type_share", strategy_registry().size(), kGenerationChunkRows, false,
+                    "share of the population of each strategy type (columns: /strategies/name order)") {
+    if (multi) add_pareto_columns(out, individuals, chunk_rows, front_, crowding_);
+  }
+
+  static void add_pareto_columns(Out& out, const H5::Group& group, hsize_t chunk_rows,
+                                 std::optional<Column<std::int32_t>>& front, std::optional<Column<double>>& crowding) {
+    front.emplace(out, group, "front", 0, chunk_rows, true,
+                  "NSGA-II: Pareto front of the individual in its generation (0 = non-dominated)");
+    crowding.emplace(out, group, "crowding", 0, chunk_rows, false,
+                     "NSGA-II: crowding distance within its front (inf at the front's ends)");
+  }
+
+  void append(const GenerationView& generation) {
+    std::vector<double> share(strategy_registry().size(), 0.0);
+    for (const Genome& g : generation.population)
+      if (g.strategy < share.size()) share[g.strategy] += 1.0;
+    for (double& v : share) v /= static_cast<double>(std::max<std::size_t>(1, generation.population.size()));
+    type_share_.append(share.data(), 1);
+    if (front_) {
+      if (generation.front.size() != generation.population.size() ||
+          generation.crowding.size() != generation.population.size())
+        throw Error("results: generation " + std::to_string(generation.stats.generation) +
+                    " lacks its Pareto ranking in NSGA-II mode");
+      front_->append(generation.front.data(), generation.front.size());
+      crowding_->append(generation.crowding.data(), generation.crowding.size());
+    }
+  }
+
+ private:
+  Column<double> type_share_;
+  std::optional<Column<std::int32_t>> front_;
+  std::optional<Column<double>> crowding_;
+};
+
+// /pareto: the final generation's non-dominated front and the knee picked from it.
+void write_pareto(Out& out, const H5::H5File& file, const EvolutionSettings& evolution, const EvolutionResult& result) {
+  const H5::Group group = out.group(file, "pareto", "NSGA-II: the final generation's Pareto front (front 0) and its knee");
+  const auto& fields = metric_fields();
+  std::vector<std::int32_t> index;
+  std::vector<double> values;
+  for (std::size_t i : result.pareto) {
+    index.push_back(to_i32(i, "front index"));
+    for (const auto& objective : evolution.multi.objectives)
+      values.push_back(result.evaluations[i].metrics.*fields[objective.metric].member);
+  }
+  std::vector<std::string> names;
+  for (const auto& objective : evolution.multi.objectives) names.push_back(to_string(objective));
+  const hsize_t f = index.size();
+  const hsize_t m = names.size();
+  out.array(group, "index", index.data(), {f}, "row of each front member in /population, increasing");
+  const H5::DataSet set = out.array(group, "objectives", values.data(), {f, m},
+                                    "objective metric values of each front member (as the metric, not negated)");
+  out.texts(set, "columns", names);
+  const auto knee = std::find(result.pareto.begin(), result.pareto.end(), result.knee) - result.pareto.begin();
+  out.number(group, "knee", static_cast<std::int64_t>(knee));
+  out.number(group, "knee_index", to_i64(result.knee));
+  out.text(group, "knee_rule",
+           "objectives normalised to [0, 1] over the front; the member farthest from the hyperplane through the "
+           "extreme points, on the ideal side (docs/genetic-algorithm.md)");
+}
+
+void write_config(Out& out, const H5::H5File& file, const RunInfo& run, const MarketData& data,
+                  const EvolutionSettings& evolution, const ExecutionSettings& execution) {
+  // Attributes are named as the configuration's keys with "-" as "_" (docs/configuration.md); top is hall_of_fame.
+  const H5::DataSet config = out.scalar_text(file, "config", run.config_text,
+                                             "the resolved configuration (TOML) the run used; key settings as attributes");
+  const GaSettings& ga = evolution.ga;
+  const auto& registry = strategy_registry();
+  std::vector<std::string> in_play;
+  if (ga.strategies.empty()) {
+    in_play = strategy_names();
+  } else {
+    for (std::uint32_t s : ga.strategies) in_play.push_back(s < registry.size() ? registry[s].name : "unknown");
+  }
+  out.text(config, "objective", std::string(to_string(evolution.fitness.objective)));
+  out.number(config, "min_trades", evolution.fitness.min_trades);
+  out.number(config, "max_drawdown", evolution.fitness.max_drawdown);
+  out.number(config, "population", to_i64(ga.population));
+  out.number(config, "generations", to_i64(ga.generations));
+  out.texts(config, "strategies", in_play);
+  out.number(config, "tournament_size", to_i64(ga.tournament_size));
+  out.number(config, "elitism", to_i64(ga.elitism));
+  out.number(config, "crossover_rate", ga.crossover_rate);
+  out.text(config, "crossover", std::string(to_string(ga.crossover)));
+  out.number(config, "blend_alpha", ga.blend_alpha);
+  out.number(config, "sbx_eta", ga.sbx_eta);
+  out.text(config, "mutation", std::string(to_string(ga.mutation)));
+  out.number(config, "mutation_rate", ga.mutation_rate);
+  out.number(config, "mutation_scale", ga.mutation_scale);
+  out.number(config, "type_switch_rate", ga.type_switch_rate);
+  out.number(config, "type_quota", ga.type_quota);
+  out.number(config, "type_quota_generations", to_i64(ga.type_quota_generations));
+  out.text(config, "mode", evolution.multi.enabled ? "nsga2" : "ga");
+  std::vector<std::string> objectives;
+  for (const auto& objective : evolution.multi.objectives) objectives.push_back(to_string(objective));
+  out.texts(config, "objectives", objectives);
+  out.number(config, "top", to_i64(evolution.hall_of_fame));
+  out.number(config, "seed", evolution.seed);
+  out.text(config, "execution", std::string(to_string(execution.execution)));
+  out.number(config, "cost", execution.cost);
+  out.flag(config, "allow_short", execution.allow_short);
+  out.flag(config, "no_cache", !evolution.evaluation_cache);
+  const bool inferred = !(execution.bars_per_year > 0);
+  out.number(config, "bars_per_year", inferred ? infer_bars_per_year(data) : execution.bars_per_year);
+  out.flag(config, "bars_per_year_inferred", inferred);
+}
+
+void write_inputs(Out& out, const H5::H5File& file, const RunInfo& run) {
+  const H5::Group inputs = out.group(file, "inputs", "the input files the run read, with their fingerprints");
+  std::vector<std::string> paths, hashes;
+  std::vector<std::uint64_t> bytes;
+  for (const auto& input : run.inputs) {
+    paths.push_back(input.path);
+    hashes.push_back(input.sha256);
+    bytes.push_back(input.bytes);
+  }
+  const hsize_t n = run.inputs.size();
+  out.strings(inputs, "path", paths, {n}, "path of the input file as given to the run");
+  out.strings(inputs, "sha256", hashes, {n}, "SHA-256 of the file's contents, 64 lowercase hex digits");
+  out.array(inputs, "bytes", bytes.data(), {n}, "size of the file in bytes");
+}
+
+void write_data(Out& out, const H5::H5File& file, const RunInfo& run, const MarketData& data) {
+  const H5::Group group = out.group(file, "data", "the market data's axes (the prices are in the input files)");
+  const auto bars = static_cast<hsize_t>(data.timestamps.size());
+  out.strings(group, "symbols", data.symbols, {data.symbols.size()}, "symbol names, one per column of the panel");
+  const H5::DataSet timestamps =
+      out.array(group, "timestamps", data.timestamps.data(), {bars}, "UTC time of each bar's close");
+  out.text(timestamps, "units", "seconds since 1970-01-01T00:00:00Z");
+  // Buy and hold, equal weight at the first bar: mean over symbols of close[t] / close[0].
+  std::vector<double> buy_and_hold(data.timestamps.size(), 0.0);
+  for (Eigen::Index k = 0; k < data.symbol_count(); ++k)
+    for (Eigen::Index t = 0; t < data.bars(); ++t)
+      buy_and_hold[static_cast<std::size_t>(t)] += data.close(t, k) / data.close(0, k);
+  for (double& value : buy_and_hold) value /= static_cast<double>(data.symbol_count());
+  out.array(group, "buy_and_hold_equity", buy_and_hold.data(), {bars},
+            "equity per bar of buying every symbol with equal weight at the first bar: mean over symbols of "
+            "close[t] / close[0]");
+  out.number(group, "bars", to_i64(data.timestamps.size()));
+  out.number(group, "symbol_count", to_i64(data.symbols.size()));
+  const std::int64_t first = data.timestamps.empty() ? 0 : data.timestamps.front();
+  const std::int64_t last = data.timestamps.empty() ? 0 : data.timestamps.back();
+  out.number(group, "first_timestamp", first);
+  out.number(group, "last_timestamp", last);
+  out.text(group, "first_timestamp_iso", iso8601(first));
+  out.text(group, "last_timestamp_iso", iso8601(last));
+  out.number(group, "data_bytes", static_cast<std::uint64_t>(run.data_bytes));
+  out.number(group, "broadcast_seconds", run.broadcast_seconds);
+}
+
+void write_strategies(Out& out, const H5::H5File& file) {
+  const H5::Group group = out.group(file, "strategies", "the strategy registry: types and their parameter spaces");
+  const auto& registry = strategy_registry();
+  const std::size_t types = registry.size();
+  const double none = std::numeric_limits<double>::quiet_NaN();
+  std::vector<std::string> names, descriptions, param_names(types * kMaxParams), param_kinds(types * kMaxParams);
+  std::vector<std::int32_t> counts;
+  std::vector<double> lower(types * kMaxParams, none), upper(types * kMaxParams, none);
+  std::vector<double> defaults(types * kMaxParams, none);
+  for (std::size_t t = 0; t < types; ++t) {
+    const StrategyType& type = registry[t];
+    names.push_back(type.name);
+    descriptions.push_back(type.description);
+    counts.push_back(to_i32(type.params.size(), "parameter count"));
+    for (std::size_t p = 0; p < type.params.size() && p < kMaxParams; ++p) {
+      const ParamSpec& spec = type.params[p];
+      const std::size_t at = t * kMaxParams + p;
+      param_names[at] = spec.name;
+      param_kinds[at] = spec.kind == ParamKind::integer ? "integer" : "real";
+      lower[at] = spec.lower;
+      upper[at] = spec.upper;
+      defaults[at] = spec.default_value;
+    }
+  }
+  const hsize_t n = types;
+  const hsize_t w = kMaxParams;
+  out.strings(group, "name", names, {n}, "strategy type name; a genome's strategy is an index into this list");
+  out.strings(group, "description", descriptions, {n}, "one-line description of the strategy type");
+  out.array(group, "param_count", counts.data(), {n},
+            "number of parameters the type uses (the first param_count slots)");
+  out.strings(group, "param_names", param_names, {n, w}, "parameter names per slot; empty string for unused slots");
+  out.strings(group, "param_kind", param_kinds, {n, w}, "'integer' or 'real' per slot; empty string for unused slots");
+  out.array(group, "lower", lower.data(), {n, w}, "lower bound per slot (inclusive); NaN for unused slots");
+  out.array(group, "upper", upper.data(), {n, w}, "upper bound per slot (inclusive); NaN for unused slots");
+  out.array(group, "default", defaults.data(), {n, w}, "default value per slot; NaN for unused slots");
+}
+
+// `by_fitness`: sorted best first; otherwise kept in the given order (NSGA-II: the knee first).
+void write_best(Out& out, const H5::H5File& file, std::span<const HallOfFameEntry> best, const CurveOf& curve_of,
+                std::size_t bars, const fs::path& path, bool by_fitness) {
+  const H5::Group group =
+      out.group(file, "best", "the best distinct strategies of the run, best first, with equity curves");
+  // Best first; a NaN fitness ranks last.
+  std::vector<std::size_t> order(best.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  const auto key = [&](std::size_t i) {
+    const double f = best[i].fitness;
+    return std::isnan(f) ? -std::numeric_limits<double>::infinity() : f;
+  };
+  if (by_fitness)
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key(a) > key(b); });
+
+  const auto& registry = strategy_registry();
+  const auto& fields = metric_fields();
+  const std::size_t k = best.size();
+  std::vector<std::int32_t> rank, strategy, generation, status;
+  std::vector<std::string> names, param_names(k * kMaxParams);
+  std::vector<double> params, fitness, metrics;
+  params.reserve(k * kMaxParams);
+  metrics.reserve(k * kMetricCount);
+  for (std::size_t r = 0; r < k; ++r) {
+    const HallOfFameEntry& entry = best[order[r]];
+    const Genome& genome = entry.genome;
+    rank.push_back(to_i32(r + 1, "rank"));
+    strategy.push_back(static_cast<std::int32_t>(genome.strategy));
+    const bool known = genome.strategy < registry.size();
+    names.push_back(known ? registry[genome.strategy].name : "unknown");
+    if (known)
+      for (std::size_t p = 0; p < registry[genome.strategy].params.size() && p < kMaxParams; ++p)
+        param_names[r * kMaxParams + p] = registry[genome.strategy].params[p].name;
+    params.insert(params.end(), genome.params.begin(), genome.params.end());
+    fitness.push_back(entry.fitness);
+    generation.push_back(to_i32(entry.generation, "generation"));
+    status.push_back(static_cast<std::int32_t>(entry.evaluation.status));
+    for (const auto& field : fields) metrics.push_back(entry.evaluation.metrics.*field.member);
+  }
+  const hsize_t n = k;
+  out.array(group, "rank", rank.data(), {n}, "1 = best");
+  out.array(group, "strategy", strategy.data(), {n}, "strategy type: index into /strategies/name");
+  out.strings(group, "strategy_name", names, {n}, "strategy type name");
+  out.strings(group, "param_names", param_names, {n, kMaxParams}, "parameter names per slot; empty for unused slots");
+  out.array(group, "params", params.data(), {n, kMaxParams}, "parameter values, named by param_names; unused slots 0");
+  out.array(group, "fitness", fitness.data(), {n}, "fitness the GA ranked by (non-increasing down the table)");
+  out.array(group, "generation", generation.data(), {n}, "first generation the strategy appeared in");
+  const H5::DataSet status_set = out.array(group, "status", status.data(), {n}, "evaluation status code (0 = ok)");
+  out.texts(status_set, "names", status_names());
+  const H5::DataSet metric_set =
+      out.array(group, "metrics", metrics.data(), {n, kMetricCount},
+                "backtest metrics over the bars the evolution saw (all, or the training window of /validation), "
+                "one column per name in this dataset's attribute 'columns'");
+  describe_metrics(out, metric_set);
+
+  // The curves, one row at a time: only one strategy's curve is in memory.
+  const hsize_t width = bars;
+  const H5::DataSet equity_set = out.array<double>(group, "equity", nullptr, {n, width},
+                                                   "equity per bar (starts at 1): prod(1 + portfolio return) up to "
+                                                   "the bar; bar times in /best/timestamps");
+  out.text(equity_set, "timestamps", "/data/timestamps");
+  BacktestCurve curve;
+  for (std::size_t r = 0; r < k; ++r) {
+    curve_of(best[order[r]], curve);
+    if (curve.equity.size() != bars)
+      throw Error("results: " + path.string() + ": best strategy " + std::to_string(r + 1) + " has an equity curve of " +
+                  std::to_string(curve.equity.size()) + " values; expected one per bar (" + std::to_string(bars) + ")");
+    out.where() = "dataset '/best/equity' row " + std::to_string(r);
+    const hsize_t start[2] = {r, 0};
+    const hsize_t count[2] = {1, width};
+    H5::DataSpace file_space = equity_set.getSpace();
+    file_space.selectHyperslab(H5S_SELECT_SET, count, start);
+    const H5::DataSpace memory_space(1, &width);
+    if (width > 0) equity_set.write(curve.equity.data(), H5::PredType::NATIVE_DOUBLE, memory_space, file_space);
+  }
+
+  out.where() = "soft link '/best/timestamps'";
+  if (H5Lcreate_soft("/data/timestamps", group.getId(), "timestamps", H5P_DEFAULT, H5P_DEFAULT) < 0)
+    throw H5::GroupIException("H5Lcreate_soft", "cannot link /best/timestamps to /data/timestamps");
+}
+
+IoError hdf5_error(const H5::Exception& e, const fs::path& path, const fs::path& partial, const std::string& where) {
+  std::error_code ignored;
+  return IoError(path.string() + ": " + where + ": cannot write " + partial.string() + " (disk full or I/O error?): " +
+                 "HDF5 error in " + e.getFuncName() + ": " + e.getDetailMsg() + "; " +
+                 (fs::exists(path, ignored) ? "the existing " + path.string() + " is unchanged"
+                                            : "no results file was written"));
+}
+
+}  // namespace
+
+// The open partial file and the tables that grow with each generation.
+struct ResultsWriter::File {
+  File(const fs::path& partial, std::size_t population, std::string& where) : out(where), h5(create(partial, where)) {
+    generations.emplace(out, out.group(h5, "generations", "one row per generation: fitness statistics and timings"));
+    individuals.emplace(out, out.group(h5, "individuals", "one row per individual of every generation, in order"),
+                        individual_chunk_rows(population), true);
+  }
+
+  static H5::H5File create(const fs::path& partial, std::string& where) {
+    where = "file";
+    return H5::H5File(partial.string(), H5F_ACC_TRUNC);
+  }
+
+  // Closes the datasets, then the file, so that HDF5's last writes happen here and report their errors.
+  void close() {
+    individuals.reset();
+    generations.reset();
+    out.where() = "file";
+    h5.close();
+  }
+
+  Out out;
+  H5::H5File h5;
+  std::optional<GenerationTable> generations;
+  std::optional<IndividualTable> individuals;
+  std::optional<SearchColumns> search;
+};
+
+ResultsWriter::ResultsWriter(std::filesystem::path path, bool force, const RunInfo& run, const MarketData& data,
+                             const EvolutionSettings& evolution, const ExecutionSettings& execution)
+    : path_(std::move(path)),
+      partial_(path_.string() + ".partial"),
+      force_(force),
+      bars_(data.timestamps.size()),
+      started_(std::chrono::steady_clock::now()) {
+  quiet_hdf5();
+  check_results_path(path_, force_);
+  if (run.seed != evolution.seed)
+    throw Error("results: the run's seed " + std::to_string(run.seed) + " differs from the evolution's seed " +
+                std::to_string(evolution.seed) + "; the file would not say how to reproduce the run");
+  try {
+    file_ = std::make_unique<File>(partial_, evolution.ga.population, where_);
+    multi_ = evolution.multi;
+    file_->search.emplace(file_->out, file_->h5.openGroup("generations"), file_->h5.openGroup("individuals"),
+                          individual_chunk_rows(evolution.ga.population), multi_.enabled);
+    Out& out = file_->out;
+    const H5::H5File& h5 = file_->h5;
+    unsigned major = 0, minor = 0, release = 0;
+    H5::H5Library::getLibVersion(major, minor, release);
+    out.text(h5, "format", kFormat);
+    out.number(h5, "format_version", std::int32_t{kFormatVersion});
+    out.text(h5, "genepool_version", std::string(version()));
+    out.text(h5, "git_revision", std::string(git_revision()));
+    out.text(h5, "hdf5_version",
+             std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release));
+    out.number(h5, "ranks", std::int32_t{run.ranks});
+    out.text(h5, "host", run.host);
+    out.text(h5, "command_line", run.command_line);
+    out.number(h5, "seed", run.seed);
+    out.text(h5, "start_time", iso8601(now_seconds()));
+    out.text(h5, "status", "running");
+    write_config(out, h5, run, data, evolution, execution);
+    write_inputs(out, h5, run);
+    write_data(out, h5, run, data);
+    write_strategies(out, h5);
+  } catch (const H5::Exception& e) {
+    abandon();
+    throw hdf5_error(e, path_, partial_, where_);
+  } catch (...) {
+    file_.reset();
+    std::error_code ignored;
+    if (fs::is_regular_file(partial_, ignored)) fs::remove(partial_, ignored);
+    throw;
+  }
+}
+
+void ResultsWriter::abandon() {
+  (void)file_.release();  // NOTE: leaked on purpose (see results.hpp)
+  std::error_code ignored;
+  if (fs::is_regular_file(partial_, ignored)) fs::remove(partial_, ignored);
+}
+
+ResultsWriter::~ResultsWriter() {
+  try {
+    file_.reset();
+  } catch (...) {
+    // A destructor must not throw; the partial file goes below either way.
+  }
+  std::error_code ignored;
+  if (remove_partial_ && fs::is_regular_file(partial_, ignored)) fs::remove(partial_, ignored);
+}
+
+void ResultsWriter::on_generation(const GenerationView& generation) {
+  if (!file_) throw Error("results: " + path_.string() + ": on_generation after finish()");
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  try {
+    file_->individuals->append(generation.stats.generation, generation.population, generation.evaluations,
+                              generation.fitness);
+    file_->generations->append(generation.stats, generation.evaluations.size(), elapsed);
+    file_->search->append(generation);
+  } catch (const H5::Exception& e) {
+    abandon();
+    throw hdf5_error(e, path_, partial_, where_);
+  }
+  ++generations_;
+  elapsed_ = elapsed;
+}
+
+void ResultsWriter::set_elapsed_seconds(double seconds) {
+  started_ = std::chrono::steady_clock::now() -
+             std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+}
+
+void ResultsWriter::finish(const EvolutionResult& result, std::span<const HallOfFameEntry> best,
+                           const CurveOf& curve_of, const ExtraContent& extra) {
+  if (!file_) throw Error("results: " + path_.string() + ": finish() called twice");
+  if (result.history.size() != generations_)
+    throw Error("results: " + path_.string() + ": the writer recorded " + std::to_string(generations_) +
+                " generations but the run has " + std::to_string(result.history.size()) +
+                "; pass the writer to evolve() as an observer");
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  try {
+    Out& out = file_->out;
+    const H5::H5File& h5 = file_->h5;
+    {
+      const H5::Group population =
+          out.group(h5, "population", "the final generation, one row per individual (same columns as /individuals)");
+      const std::size_t last = result.history.empty() ? 0 : result.history.back().generation;
+      IndividualTable(out, population, individual_chunk_rows(result.population.size()), false)
+          .append(last, result.population, result.evaluations, result.fitness);
+      if (multi_.enabled) {
+        std::optional<Column<std::int32_t>> front;
+        std::optional<Column<double>> crowding;
+        SearchColumns::add_pareto_columns(out, population, individual_chunk_rows(result.population.size()), front,
+                                          crowding);
+        front->append(result.front.data(), result.front.size());
+        crowding->append(result.crowding.data(), result.crowding.size());
+      }
+    }
+    write_best(out, h5, best, curve_of, bars_, path_, !multi_.enabled);
+    EvolutionSettings settings;
+    settings.multi = multi_;
+    if (multi_.enabled) write_pareto(out, h5, settings, result);
+    const H5::Group summary = out.group(h5, "summary", "totals of the run (attributes)");
+    out.number(summary, "generations", to_i64(result.history.size()));
+    out.number(summary, "evaluations_total", to_i64(result.evaluations_total));
+    out.number(summary, "evaluated_total", to_i64(result.evaluated_total));
+    out.number(summary, "cache_hits_total", to_i64(result.cache_hits_total));
+    out.number(summary, "failed_total", to_i64(result.failed_total));
+    out.number(summary, "wall_seconds", wall);
+    if (extra) extra(h5.getId());
+    out.text(h5, "end_time", iso8601(now_seconds()));
+    out.text(h5, "status", "complete");
+    file_->close();
+    file_.reset();
+  } catch (const H5::Exception& e) {
+    abandon();
+    throw hdf5_error(e, path_, partial_, where_);
+  }
+  // The results are complete from here on: a failure keeps them in the partial file for the user.
+  std::error_code ec;
+  if (!force_ && fs::exists(path_, ec)) {
+    remove_partial_ = false;
+    throw IoError(path_.string() + ": appeared while the run was writing; its results are in " + partial_.string() +
+                  " (rename it yourself, or pass --force to replace an existing file)");
+  }
+  fs::rename(partial_, path_, ec);
+  remove_partial_ = false;
+  if (ec)
+    throw IoError(path_.string() + ": cannot rename " + partial_.string() + " into place: " + ec.message() +
+                  "; the results are in " + partial_.string());
+}
+
+void check_results_path(const std::filesystem::path& path, bool force) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (fs::exists(status) && !fs::is_directory(status) && !force)
+    throw IoError(path.string() + ": already exists; choose another output file or pass --force to replace it");
+  check_output_path(path, "run.h5");
+}
+
+}  // namespace genepool
