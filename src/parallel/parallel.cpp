@@ -196,7 +196,7 @@ void run_batch(const Session::Impl& mpi, int rank, const std::vector<int>& count
   evaluate_batch_safely(backtester, genomes, std::span<Evaluation>(results.data(), mine));
   results[mine] = Evaluation{};
   const RankReport report{std::chrono::duration<double>(Clock::now() - start).count(), stop_here ? 1 : 0};
-  std::memcpy(&results[mine], &report, sizeof report);
+  std::memcpy(static_cast<void*>(&results[mine]), &report, sizeof report);
   std::vector<Evaluation> received(rank == 0 ? next + ranks : 0);
   check_mpi(MPI_Igatherv(results.data(), static_cast<int>(mine + 1), evaluation_type.get(), received.data(),
                          result_counts.data(), result_offsets.data(), evaluation_type.get(), 0, comm, &request),
@@ -206,10 +206,10 @@ void run_batch(const Session::Impl& mpi, int rank, const std::vector<int>& count
   for (std::size_t r = 0; r < ranks; ++r) {
     const auto* block = received.data() + result_offsets[r];
     std::copy(block, block + counts[r], all_results.begin() + offsets[r]);
-    RankReport report;
-    std::memcpy(&report, block + counts[r], sizeof report);
-    if (rank_seconds != nullptr) (*rank_seconds)[r] = report.seconds;
-    if (stop_anywhere != nullptr && report.stop != 0) *stop_anywhere = true;
+    RankReport reported;
+    std::memcpy(static_cast<void*>(&reported), block + counts[r], sizeof reported);
+    if (rank_seconds != nullptr) (*rank_seconds)[r] = reported.seconds;
+    if (stop_anywhere != nullptr && reported.stop != 0) *stop_anywhere = true;
   }
 }
 
