@@ -196,6 +196,7 @@ bool Reader::exists(const std::string& path) const {
 
 H5::Group Reader::group(const std::string& path) {
   where_ = "group '" + path + "'";
+  if (path == "/") return file_.openGroup("/");
   if (!exists(path)) throw LayoutError("missing group '" + path + "'", true);
   if (file_.childObjType(path) != H5O_TYPE_GROUP) throw LayoutError("'" + path + "' is not a group", false);
   return file_.openGroup(path);
@@ -233,7 +234,7 @@ std::vector<std::string> Reader::strings(const std::string& path, std::size_t ra
   return read_strings(set, product(d));
 }
 
-std::vector<std::string> Reader::strings(const std::string& path, const std::vector<hsize_t>& dims) {
+std::vector<std::string> Reader::strings_shaped(const std::string& path, const std::vector<hsize_t>& dims) {
   const H5::DataSet set = dataset(path, H5T_STRING);
   check_shape(set, dims);
   return read_strings(set, product(dims));

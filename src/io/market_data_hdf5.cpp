@@ -53,7 +53,7 @@ MarketData read_file(hdf5::Reader& r, const H5::H5File& file, const std::string&
                       hdf5::shape_text(panel) + " (symbols x bars, from /symbols and /timestamps)");
     // NOTE: symbols x bars row-major is the bars x symbols column-major PriceMatrix.
     fields[f]->resize(static_cast<Eigen::Index>(panel[1]), static_cast<Eigen::Index>(panel[0]));
-    r.numbers<double>(path, panel, fields[f]->data());
+    r.numbers_shaped<double>(path, panel, fields[f]->data());
   }
   return data;
 }

@@ -103,24 +103,24 @@ Checkpoint read_file(const H5::H5File& file, hdf5::Reader& r) {
 
   r.group("/settings");
   const hsize_t keys = length(r, "/settings/key", H5T_STRING);
-  const auto key = r.strings("/settings/key", {keys});
-  const auto value = r.strings("/settings/value", {keys});
+  const auto key = r.strings_shaped("/settings/key", {keys});
+  const auto value = r.strings_shaped("/settings/value", {keys});
   for (std::size_t i = 0; i < key.size(); ++i) c.settings.emplace_back(key[i], value[i]);
 
   r.group("/inputs");
   const hsize_t files = length(r, "/inputs/path", H5T_STRING);
-  const auto paths = r.strings("/inputs/path", {files});
-  const auto hashes = r.strings("/inputs/sha256", {files});
-  const auto bytes = r.numbers<std::uint64_t>("/inputs/bytes", {files});
+  const auto paths = r.strings_shaped("/inputs/path", {files});
+  const auto hashes = r.strings_shaped("/inputs/sha256", {files});
+  const auto bytes = r.numbers_shaped<std::uint64_t>("/inputs/bytes", {files});
   for (std::size_t i = 0; i < paths.size(); ++i) c.inputs.push_back({paths[i], hashes[i], bytes[i]});
 
   r.group("/log");
   EvaluationLog& l = c.log;
   const hsize_t batches = length(r, "/log/batch_size", H5T_INTEGER);
-  l.batch_sizes = r.numbers<std::uint64_t>("/log/batch_size", {batches});
-  const auto evaluate = r.numbers<double>("/log/evaluate_seconds", {batches});
-  const auto communicate = r.numbers<double>("/log/communicate_seconds", {batches});
-  const auto imbalance = r.numbers<double>("/log/imbalance", {batches});
+  l.batch_sizes = r.numbers_shaped<std::uint64_t>("/log/batch_size", {batches});
+  const auto evaluate = r.numbers_shaped<double>("/log/evaluate_seconds", {batches});
+  const auto communicate = r.numbers_shaped<double>("/log/communicate_seconds", {batches});
+  const auto imbalance = r.numbers_shaped<double>("/log/imbalance", {batches});
   for (std::size_t b = 0; b < batches; ++b) l.timings.push_back({evaluate[b], communicate[b], imbalance[b]});
   std::uint64_t total = 0;
   for (const std::uint64_t size : l.batch_sizes) total += size;
@@ -128,10 +128,10 @@ Checkpoint read_file(const H5::H5File& file, hdf5::Reader& r) {
   if (n != total)
     throw Error("dataset '/log/strategy' holds " + std::to_string(n) +
                 " genomes but the batches in /log/batch_size add up to " + std::to_string(total));
-  const auto strategy = r.numbers<std::uint32_t>("/log/strategy", {n});
-  const auto params = r.numbers<double>("/log/params", {n, kMaxParams});
-  const auto status = r.numbers<std::int32_t>("/log/status", {n});
-  const auto metrics = r.numbers<double>("/log/metrics", {n, kMetricCount});
+  const auto strategy = r.numbers_shaped<std::uint32_t>("/log/strategy", {n});
+  const auto params = r.numbers_shaped<double>("/log/params", {n, kMaxParams});
+  const auto status = r.numbers_shaped<std::int32_t>("/log/status", {n});
+  const auto metrics = r.numbers_shaped<double>("/log/metrics", {n, kMetricCount});
   l.genomes.resize(n);
   l.evaluations.resize(n);
   const auto& fields = metric_fields();
@@ -143,9 +143,9 @@ Checkpoint read_file(const H5::H5File& file, hdf5::Reader& r) {
   }
 
   r.group("/history");
-  c.best = r.numbers<double>("/history/best", {c.generations});
-  c.operator_seconds = r.numbers<double>("/history/operator_seconds", {c.generations});
-  c.elapsed_seconds = r.numbers<double>("/history/elapsed_seconds", {c.generations});
+  c.best = r.numbers_shaped<double>("/history/best", {c.generations});
+  c.operator_seconds = r.numbers_shaped<double>("/history/operator_seconds", {c.generations});
+  c.elapsed_seconds = r.numbers_shaped<double>("/history/elapsed_seconds", {c.generations});
   return c;
 }
 

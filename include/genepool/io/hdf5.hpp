@@ -187,15 +187,15 @@ class Reader {
   // The same, checked to have exactly the dimensions `dims` before it is read (into `values`, which
   // holds their product).
   template <class T>
-  std::vector<T> numbers(const std::string& path, const std::vector<hsize_t>& dims);
+  std::vector<T> numbers_shaped(const std::string& path, const std::vector<hsize_t>& dims);
   template <class T>
-  void numbers(const std::string& path, const std::vector<hsize_t>& dims, T* values);
+  void numbers_shaped(const std::string& path, const std::vector<hsize_t>& dims, T* values);
   // Rows [first, first + count) of a [rows] (width 0) or [rows][width] numeric dataset.
   template <class T>
   std::vector<T> rows(const std::string& path, std::size_t first, std::size_t count, std::size_t width);
   // A whole string dataset (variable- or fixed-length), flattened row-major.
   std::vector<std::string> strings(const std::string& path, std::size_t rank, std::vector<hsize_t>* dims = nullptr);
-  std::vector<std::string> strings(const std::string& path, const std::vector<hsize_t>& dims);
+  std::vector<std::string> strings_shaped(const std::string& path, const std::vector<hsize_t>& dims);
   std::string scalar_text(const std::string& path);
 
   bool has_attribute(const H5::H5Object& object, const std::string& name) const { return object.attrExists(name); }
@@ -243,18 +243,18 @@ std::vector<T> Reader::numbers(const std::string& path, std::size_t rank, std::v
 }
 
 template <class T>
-void Reader::numbers(const std::string& path, const std::vector<hsize_t>& dims, T* values) {
+void Reader::numbers_shaped(const std::string& path, const std::vector<hsize_t>& dims, T* values) {
   const H5::DataSet set = dataset(path, class_of<T>());
   check_shape(set, dims);
   if (set.getSpace().getSimpleExtentNpoints() > 0) set.read(values, memory_type<T>());
 }
 
 template <class T>
-std::vector<T> Reader::numbers(const std::string& path, const std::vector<hsize_t>& dims) {
+std::vector<T> Reader::numbers_shaped(const std::string& path, const std::vector<hsize_t>& dims) {
   std::size_t count = 1;
   for (hsize_t n : dims) count *= static_cast<std::size_t>(n);
   std::vector<T> values(count);
-  numbers(path, dims, values.data());
+  numbers_shaped(path, dims, values.data());
   return values;
 }
 
