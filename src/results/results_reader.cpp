@@ -239,7 +239,7 @@ OptionalGroup read_optional_group(In& in, const std::string& path) {
     if (auto text = attribute_text(a)) g.attributes.emplace_back(a.getName(), *text);
   }
   // Tables only when they follow the /best/metrics convention; other layouts are left to their readers.
-  const auto is_table = [&in](const H5::DataSet& set) {
+  const auto is_table = [](const H5::DataSet& set) {
     const auto d = In::dims(set);
     return d.size() == 2 && set.getTypeClass() == H5T_FLOAT && set.attrExists("columns") &&
            In::texts(set.openAttribute("columns")).size() == d[1];
