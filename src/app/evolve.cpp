@@ -18,6 +18,7 @@
 #include "genepool/error.hpp"
 #include "genepool/evolution/evolution.hpp"
 #include "genepool/io/market_data_io.hpp"
+#include "genepool/io/output_file.hpp"
 #include "genepool/parallel/parallel.hpp"
 #include "genepool/evolution/resumable_evaluator.hpp"
 #include "genepool/results/results.hpp"
@@ -170,11 +171,11 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
   writer.finish(
       result, result.hall_of_fame,
       [&](const HallOfFameEntry& entry, BacktestCurve& curve) { evaluator.backtester().evaluate(entry.genome, curve); },
-      [&validation](std::int64_t file) { write_validation(file, validation); });
+      [&validation](hdf5::Writer& out, const H5::Group& root) { write_validation(out, root, validation); });
   // The results are in place: the checkpoint has served.
   std::error_code ignored;
   std::filesystem::remove(checkpointer.path(), ignored);
-  std::filesystem::remove(checkpointer.path().string() + ".tmp", ignored);
+  std::filesystem::remove(partial_path(checkpointer.path()), ignored);
   if (!options.quiet) {
     print_summary(std::cout, result, 10);
     print_validation_summary(std::cout, validation);

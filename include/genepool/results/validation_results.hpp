@@ -7,15 +7,22 @@
 
 #include "genepool/validation/report.hpp"
 
+namespace H5 {
+class Group;
+}  // namespace H5
+
 namespace genepool {
+namespace hdf5 {
+class Writer;
+}  // namespace hdf5
 
 // Names of the columns of /validation/statistics, in order.
 const std::vector<std::string>& validation_statistics_columns();
 // The values of those columns for one row.
 std::vector<double> validation_statistics_values(const ValidationRow& row);
 
-// Writes /validation into the open results file `file_id` (an HDF5 file id; see
-// ResultsWriter::finish). Throws IoError naming the object on an HDF5 failure.
-void write_validation(std::int64_t file_id, const ValidationReport& report);
+// Writes /validation under `root` of the open results file (ResultsWriter::finish's ExtraContent);
+// HDF5's exceptions pass to ResultsWriter, which names the file and the object `out` was writing.
+void write_validation(hdf5::Writer& out, const H5::Group& root, const ValidationReport& report);
 
 }  // namespace genepool
