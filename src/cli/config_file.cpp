@@ -87,8 +87,8 @@ std::string number_text(std::string_view text, const toml::node& value) {
     if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == ']' || c == '}' || c == '#') break;
     if (c != '_') written += c;
   }
-  // CLI11 reads decimal integers only: 0x10, 0o20 and 0b10000 become 16.
-  if (value.is_integer() && written.size() > 1 && written[0] == '0' && written[1] != '0')
+  // CLI11 reads decimal integers only: 0x10, 0o20 and 0b10000 (TOML has no other leading zeros) become 16.
+  if (value.is_integer() && written.size() > 1 && written[0] == '0')
     return std::to_string(value.as_integer()->get());
   return written;
 }

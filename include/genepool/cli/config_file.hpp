@@ -19,6 +19,8 @@ class ConfigFile {
   // `population`, `evolve.population`, `population` under [evolve]) is a ConfigError naming the
   // file and line.
   ConfigFile(std::string path, std::string_view text, std::string command);
+  ConfigFile(const ConfigFile&) = delete;  // entries_ point into document_
+  ConfigFile& operator=(const ConfigFile&) = delete;
 
   const std::string& path() const { return path_; }
   // The whole document, for readers of nested tables and arrays of tables.
