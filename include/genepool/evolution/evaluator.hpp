@@ -12,14 +12,6 @@
 
 namespace genepool {
 
-// One genome's outcome. Plain data: it crosses MPI as bytes.
-struct Evaluation {
-  Metrics metrics;
-  EvalStatus status = EvalStatus::ok;
-  std::int32_t reserved = 0;  // fills the tail, so the bytes hold no padding; always 0
-};
-static_assert(std::is_trivially_copyable_v<Evaluation>);
-
 struct EvaluationTiming {
   double evaluate_seconds = 0;     // the slowest rank's time spent evaluating
   double communicate_seconds = 0;  // wall time of the batch minus evaluate_seconds: sending, receiving, waiting

@@ -2,6 +2,7 @@
 // Fitness from metrics on rank 0: an objective, constraints that penalise, and failures that never look good.
 #include <cstdint>
 #include <string_view>
+#include <type_traits>
 
 #include "genepool/backtest/metrics.hpp"
 
@@ -16,6 +17,14 @@ enum class EvalStatus : std::int32_t {
   exception = 2,       // the backtest threw
   invalid_genome = 3,  // unknown type or parameters out of range
 };
+
+// One genome's outcome. Plain data: it crosses MPI as bytes.
+struct Evaluation {
+  Metrics metrics;
+  EvalStatus status = EvalStatus::ok;
+  std::int32_t reserved = 0;  // fills the tail, so the bytes hold no padding; always 0
+};
+static_assert(std::is_trivially_copyable_v<Evaluation>);
 
 struct FitnessSettings {
   Objective objective = Objective::sharpe;

@@ -10,7 +10,6 @@
 #include <string_view>
 #include <vector>
 
-#include "genepool/evolution/evaluator.hpp"
 #include "genepool/ga/fitness.hpp"
 #include "genepool/ga/ga.hpp"
 #include "genepool/strategies/genome.hpp"
