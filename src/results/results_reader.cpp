@@ -4,13 +4,13 @@
 #include <H5Cpp.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <limits>
 #include <system_error>
 #include <type_traits>
 
 #include "genepool/error.hpp"
+#include "genepool/number_text.hpp"
 #include "genepool/io/hdf5_types.hpp"
 
 namespace genepool {
@@ -32,12 +32,6 @@ void quiet_hdf5() {
 
 using hdf5::memory_type;
 using hdf5::text_type;
-
-std::string shortest(double value) {
-  std::array<char, 32> text{};
-  const auto [end, ec] = std::to_chars(text.data(), text.data() + text.size(), value);
-  return std::string(text.data(), static_cast<std::size_t>(end - text.data()));
-}
 
 std::string type_class_name(H5T_class_t type) {
   switch (type) {
