@@ -16,7 +16,7 @@
 #include "genepool/error.hpp"
 #include "genepool/io/output_file.hpp"
 #include "genepool/io/market_data_io.hpp"
-#include "genepool/io/sha256.hpp"
+#include "genepool/io/fingerprint.hpp"
 #include "genepool/data/timestamp.hpp"
 #include "genepool/io/json_writer.hpp"
 #include "genepool/results/strategy_spec.hpp"

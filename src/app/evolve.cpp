@@ -21,7 +21,7 @@
 #include "genepool/parallel/parallel.hpp"
 #include "genepool/evolution/resumable_evaluator.hpp"
 #include "genepool/results/results.hpp"
-#include "genepool/io/sha256.hpp"
+#include "genepool/io/fingerprint.hpp"
 #include "genepool/strategies/strategy.hpp"
 #include "genepool/version.hpp"
 #include "genepool/cli/progress.hpp"

@@ -17,7 +17,7 @@
 #include "genepool/io/market_data_io.hpp"
 #include "genepool/parallel/parallel.hpp"
 #include "genepool/results/results.hpp"
-#include "genepool/io/sha256.hpp"
+#include "genepool/io/fingerprint.hpp"
 #include "genepool/strategies/strategy.hpp"
 #include "genepool/cli/progress.hpp"
 
