@@ -16,9 +16,9 @@
 #include "genepool/error.hpp"
 #include "genepool/io/output_file.hpp"
 #include "genepool/io/market_data_io.hpp"
-#include "genepool/io/sha256.hpp"
+#include "genepool/io/fingerprint.hpp"
 #include "genepool/data/timestamp.hpp"
-#include "genepool/io/json_writer.hpp"
+#include "genepool/io/json.hpp"
 #include "genepool/results/strategy_spec.hpp"
 
 namespace genepool::app {
@@ -79,36 +79,25 @@ void print_metrics(std::ostream& out, const Metrics& metrics) {
   }
 }
 
-// The result of one backtest as a JSON object; `extra` adds members before the end.
-template <class Extra>
-void write_json(JsonWriter& json, const Genome& genome, const MarketData& data, const ExecutionSettings& settings,
-                const Metrics& metrics, Extra extra) {
+// The result of one backtest as a JSON object.
+Json backtest_json(const Genome& genome, const MarketData& data, const ExecutionSettings& settings,
+                   const Metrics& metrics) {
   const auto& type = strategy_of(genome);
-  json.begin_object().key("strategy").value(type.name).key("params").begin_object();
-  for (std::size_t i = 0; i < type.params.size(); ++i) json.key(type.params[i].name).value(genome.params[i]);
-  json.end_object();
-  json.key("symbols").begin_array();
-  for (const auto& symbol : data.symbols) json.value(symbol);
-  json.end_array();
-  json.key("bars").value(static_cast<std::int64_t>(data.bars()))
-      .key("first").value(format_timestamp(data.timestamps.front()))
-      .key("last").value(format_timestamp(data.timestamps.back()))
-      .key("execution").value(to_string(settings.execution))
-      .key("cost").value(settings.cost)
-      .key("allow_short").value(settings.allow_short)
-      .key("bars_per_year").value(settings.bars_per_year);
-  json.key("metrics").begin_object();
-  for (const auto& field : metric_fields()) json.key(field.name).value(metrics.*field.member);
-  json.end_object();
-  extra(json);
-  json.end_object();
-}
-
-void print_json(std::ostream& out, const Genome& genome, const MarketData& data, const ExecutionSettings& settings,
-                const Metrics& metrics) {
-  JsonWriter json(out);
-  write_json(json, genome, data, settings, metrics, [](JsonWriter&) {});
-  out << '\n';
+  Json params = Json::object();
+  for (std::size_t i = 0; i < type.params.size(); ++i) params[type.params[i].name] = genome.params[i];
+  Json values = Json::object();
+  for (const auto& field : metric_fields()) values[field.name] = metrics.*field.member;
+  return {{"strategy", type.name},
+          {"params", std::move(params)},
+          {"symbols", data.symbols},
+          {"bars", static_cast<std::int64_t>(data.bars())},
+          {"first", format_timestamp(data.timestamps.front())},
+          {"last", format_timestamp(data.timestamps.back())},
+          {"execution", to_string(settings.execution)},
+          {"cost", settings.cost},
+          {"allow_short", settings.allow_short},
+          {"bars_per_year", settings.bars_per_year},
+          {"metrics", std::move(values)}};
 }
 
 // "sma_crossover fast=10 slow=40 on SPY (2520 bars, 2010-01-04 .. 2019-12-31), close execution, ..."
@@ -174,11 +163,7 @@ void run_spec(const BacktestOptions& options) {
   std::vector<std::string> digests;
   for (const auto& file : options.data_files) digests.push_back(sha256_file(file));
 
-  std::optional<JsonWriter> json;
-  if (options.json) {
-    json.emplace(std::cout);
-    json->begin_object().key("spec").value(options.spec).key("strategies").begin_array();
-  }
+  Json replayed = Json::array();
   std::vector<std::vector<std::string>> warned;  // the spec inputs already warned about
   for (const SpecStrategy& strategy : strategies) {
     std::vector<std::string> spec_digests;
@@ -190,10 +175,11 @@ void run_spec(const BacktestOptions& options) {
     Backtester backtester(data, replay_settings(options, strategy.execution));
     const Metrics metrics = backtester.evaluate(strategy.genome);
     const std::vector<std::string> differing = differing_metrics(strategy, metrics);
-    if (json) {
-      write_json(*json, strategy.genome, data, backtester.settings(), metrics, [&](JsonWriter& out) {
-        out.key("rank").value(strategy.rank).key("matches_spec").value(differing.empty());
-      });
+    if (options.json) {
+      Json result = backtest_json(strategy.genome, data, backtester.settings(), metrics);
+      result["rank"] = strategy.rank;
+      result["matches_spec"] = differing.empty();
+      replayed.push_back(std::move(result));
       continue;
     }
     std::cout << '#' << strategy.rank << ' ';
@@ -221,10 +207,7 @@ void run_spec(const BacktestOptions& options) {
       std::cout << "  " << differing.size() << " metric(s) differ from the spec's\n\n";
     }
   }
-  if (json) {
-    json->end_array().end_object();
-    std::cout << '\n';
-  }
+  if (options.json) std::cout << json_text({{"spec", options.spec}, {"strategies", std::move(replayed)}}) << '\n';
 }
 
 void run_backtest(const BacktestOptions& options) {
@@ -241,7 +224,7 @@ void run_backtest(const BacktestOptions& options) {
 
   const ExecutionSettings& settings = backtester.settings();
   if (options.json) {
-    print_json(std::cout, genome, data, settings, metrics);
+    std::cout << json_text(backtest_json(genome, data, settings, metrics)) << '\n';
     return;
   }
   print_heading(std::cout, genome, data, settings);

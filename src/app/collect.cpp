@@ -4,16 +4,15 @@
 #include <cmath>
 #include <iostream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "genepool/app/commands.hpp"
 #include "genepool/io/csv_text.hpp"
+#include "genepool/number_text.hpp"
 #include "genepool/error.hpp"
 #include "genepool/io/output_file.hpp"
 #include "genepool/results/results_reader.hpp"
-#include "genepool/io/json_writer.hpp"
 #include "genepool/results/strategy_spec.hpp"
 
 namespace genepool::app {
@@ -38,31 +37,26 @@ bool better(const Entry& a, const Entry& b) {
   return std::isnan(b.fitness) || a.fitness > b.fitness;
 }
 
-std::string spec_text(const std::vector<RunResults>& runs, const std::vector<Entry>& entries) {
-  std::ostringstream compact;
-  JsonWriter json(compact);
-  json.begin_object().key("format").value(kSpecFormat).key("format_version").value(kSpecFormatVersion);
-  json.key("source").begin_object().key("collected").value(static_cast<std::int64_t>(runs.size()));
-  json.key("objective").value(runs.front().config.objective).key("runs").begin_array();
-  for (const RunResults& run : runs) {
-    json.begin_object();
-    write_run_source(json, run);
-    json.end_object();
-  }
-  json.end_array().end_object().key("strategies").begin_array();
+std::string collected_spec(const std::vector<RunResults>& runs, const std::vector<Entry>& entries) {
+  Json spec;
+  spec["format"] = kSpecFormat;
+  spec["format_version"] = kSpecFormatVersion;
+  Json sources = Json::array();
+  for (const RunResults& run : runs) sources.push_back(run_source(run));
+  spec["source"] = {{"collected", static_cast<std::int64_t>(runs.size())},
+                    {"objective", runs.front().config.objective},
+                    {"runs", std::move(sources)}};
+  Json strategies = Json::array();
   for (std::size_t k = 0; k < entries.size(); ++k) {
     const RunResults& run = runs[entries[k].run];
-    json.begin_object();
-    write_strategy_entry(json, run, entries[k].row, static_cast<std::int64_t>(k + 1));
-    json.key("run").begin_object()
-        .key("results").value(run.path.string())
-        .key("seed").value(static_cast<std::int64_t>(run.provenance.seed))
-        .key("rank").value(std::int64_t{run.best[entries[k].row].rank})
-        .end_object();
-    json.end_object();
+    Json entry = strategy_entry(run, entries[k].row, static_cast<std::int64_t>(k + 1));
+    entry["run"] = {{"results", run.path.string()},
+                    {"seed", static_cast<std::int64_t>(run.provenance.seed)},
+                    {"rank", std::int64_t{run.best[entries[k].row].rank}}};
+    strategies.push_back(std::move(entry));
   }
-  json.end_array().end_object();
-  return indent_json(compact.str());
+  spec["strategies"] = std::move(strategies);
+  return spec_text(spec);
 }
 
 // One row per strategy: its rank here, its run, its rank there, type, parameters, fitness,
@@ -110,7 +104,7 @@ void collect(const CollectOptions& options) {
   std::stable_sort(entries.begin(), entries.end(), better);
   // Both written in full before either is renamed into place.
   OutputFile spec(options.spec_out, "best.json");
-  spec.stream() << spec_text(runs, entries);
+  spec.stream() << collected_spec(runs, entries);
   std::optional<OutputFile> csv;
   if (!options.csv.empty()) {
     csv.emplace(options.csv, "best.csv");

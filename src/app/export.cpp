@@ -4,6 +4,7 @@
 
 #include "genepool/app/commands.hpp"
 #include "genepool/io/csv_text.hpp"
+#include "genepool/number_text.hpp"
 #include "genepool/error.hpp"
 #include "genepool/io/output_file.hpp"
 #include "genepool/results/results_reader.hpp"

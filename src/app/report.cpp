@@ -14,7 +14,7 @@
 #include "genepool/error.hpp"
 #include "genepool/results/results_reader.hpp"
 #include "genepool/data/timestamp.hpp"
-#include "genepool/io/json_writer.hpp"
+#include "genepool/io/json.hpp"
 
 namespace genepool::app {
 namespace {
@@ -340,165 +340,146 @@ void print_text(std::ostream& out, const RunResults& r, std::size_t top) {
   print_totals(out, r);
 }
 
-template <class T>
-void json_numbers(JsonWriter& json, const char* name, const std::vector<T>& values) {
-  json.key(name).begin_array();
-  for (const T value : values) {
-    if constexpr (std::is_floating_point_v<T>) {
-      json.value(static_cast<double>(value));
-    } else {
-      json.value(static_cast<std::int64_t>(value));
-    }
-  }
-  json.end_array();
+Json metrics_json(const MetricTable& table, std::size_t row) {
+  Json metrics = Json::object();
+  const std::size_t width = table.columns.size();
+  for (std::size_t c = 0; c < width; ++c) metrics[table.columns[c]] = table.values[row * width + c];
+  return metrics;
 }
 
-void json_metrics(JsonWriter& json, const MetricTable& table, std::size_t row) {
-  json.begin_object();
-  const std::size_t width = table.columns.size();
-  for (std::size_t c = 0; c < width; ++c) json.key(table.columns[c]).value(table.values[row * width + c]);
-  json.end_object();
+Json attributes_json(const std::vector<std::pair<std::string, std::string>>& attributes) {
+  Json object = Json::object();
+  for (const auto& [name, value] : attributes) object[name] = value;
+  return object;
 }
 
 // "tables": {name: {"columns": [...], "rows": [[...], ...]}}, "groups": [{"path", "attributes", ...}].
-void json_group_details(JsonWriter& json, const OptionalGroup& g) {
-  json.key("tables").begin_object();
+void add_group_details(Json& json, const OptionalGroup& g) {
+  Json tables = Json::object();
   for (const auto& [name, table] : g.tables) {
-    json.key(name).begin_object().key("columns").begin_array();
-    for (const auto& column : table.columns) json.value(column);
-    json.end_array().key("rows").begin_array();
+    Json rows = Json::array();
     for (std::size_t row = 0; row < table.rows; ++row) {
-      json.begin_array();
-      for (std::size_t c = 0; c < table.columns.size(); ++c) json.value(table.values[row * table.columns.size() + c]);
-      json.end_array();
+      const auto first = table.values.begin() + static_cast<std::ptrdiff_t>(row * table.columns.size());
+      rows.push_back(std::vector<double>(first, first + static_cast<std::ptrdiff_t>(table.columns.size())));
     }
-    json.end_array().end_object();
+    tables[name] = {{"columns", table.columns}, {"rows", std::move(rows)}};
   }
-  json.end_object().key("groups").begin_array();
+  Json groups = Json::array();
   for (const OptionalGroup& sub : g.groups) {
-    json.begin_object().key("path").value(sub.path).key("attributes").begin_object();
-    for (const auto& [name, value] : sub.attributes) json.key(name).value(value);
-    json.end_object();
+    Json group = {{"path", sub.path}, {"attributes", attributes_json(sub.attributes)}};
     if (sub.metrics) {
-      json.key("metrics").begin_array();
-      for (std::size_t row = 0; row < sub.metrics->rows; ++row) json_metrics(json, *sub.metrics, row);
-      json.end_array();
+      Json metrics = Json::array();
+      for (std::size_t row = 0; row < sub.metrics->rows; ++row) metrics.push_back(metrics_json(*sub.metrics, row));
+      group["metrics"] = std::move(metrics);
     }
-    json_group_details(json, sub);
-    json.end_object();
+    add_group_details(group, sub);
+    groups.push_back(std::move(group));
   }
-  json.end_array();
+  json["tables"] = std::move(tables);
+  json["groups"] = std::move(groups);
 }
 
 void print_json(std::ostream& out, const RunResults& r, std::size_t top) {
   const RunProvenance& p = r.provenance;
   const StoredConfig& c = r.config;
   const GenerationColumns& g = r.generations;
-  JsonWriter json(out);
-  json.begin_object().key("file").value(r.path.string()).key("format").value("genepool-results");
-  json.key("run").begin_object()
-      .key("format_version").value(std::int64_t{p.format_version})
-      .key("genepool_version").value(p.genepool_version)
-      .key("git_revision").value(p.git_revision)
-      .key("hdf5_version").value(p.hdf5_version)
-      .key("status").value(p.status)
-      .key("ranks").value(std::int64_t{p.ranks})
-      .key("host").value(p.host)
-      .key("seed").value(static_cast<std::int64_t>(p.seed))
-      .key("command_line").value(p.command_line)
-      .key("start_time").value(p.start_time);
-  json.key("end_time");
-  if (p.end_time.empty()) json.null(); else json.value(p.end_time);
-  json.key("wall_seconds");
-  if (r.summary) json.value(r.summary->wall_seconds); else json.null();
-  json.end_object();
+  Json json = {{"file", r.path.string()}, {"format", "genepool-results"}};
+  json["run"] = {{"format_version", std::int64_t{p.format_version}},
+                 {"genepool_version", p.genepool_version},
+                 {"git_revision", p.git_revision},
+                 {"hdf5_version", p.hdf5_version},
+                 {"status", p.status},
+                 {"ranks", std::int64_t{p.ranks}},
+                 {"host", p.host},
+                 {"seed", static_cast<std::int64_t>(p.seed)},
+                 {"command_line", p.command_line},
+                 {"start_time", p.start_time},
+                 {"end_time", p.end_time.empty() ? Json() : Json(p.end_time)},
+                 {"wall_seconds", r.summary ? Json(r.summary->wall_seconds) : Json()}};
 
-  json.key("inputs").begin_array();
+  Json inputs = Json::array();
   for (const InputFile& input : r.inputs)
-    json.begin_object().key("path").value(input.path).key("sha256").value(input.sha256)
-        .key("bytes").value(static_cast<std::int64_t>(input.bytes)).end_object();
-  json.end_array();
+    inputs.push_back(
+        {{"path", input.path}, {"sha256", input.sha256}, {"bytes", static_cast<std::int64_t>(input.bytes)}});
+  json["inputs"] = std::move(inputs);
 
-  json.key("settings").begin_object()
-      .key("population").value(c.population).key("generations").value(c.generations)
-      .key("objective").value(c.objective).key("min_trades").value(c.min_trades)
-      .key("max_drawdown").value(c.max_drawdown).key("strategies").begin_array();
-  for (const auto& name : c.strategies) json.value(name);
-  json.end_array()
-      .key("tournament_size").value(c.tournament_size).key("elitism").value(c.elitism)
-      .key("crossover").value(c.crossover).key("crossover_rate").value(c.crossover_rate)
-      .key("blend_alpha").value(c.blend_alpha).key("sbx_eta").value(c.sbx_eta)
-      .key("mutation").value(c.mutation).key("mutation_rate").value(c.mutation_rate)
-      .key("mutation_scale").value(c.mutation_scale).key("type_switch_rate").value(c.type_switch_rate)
-      .key("top").value(c.top)
-      .key("execution").value(to_string(c.execution.execution)).key("cost").value(c.execution.cost)
-      .key("allow_short").value(c.execution.allow_short).key("bars_per_year").value(c.execution.bars_per_year)
-      .key("bars_per_year_inferred").value(c.bars_per_year_inferred)
-      .end_object();
+  json["settings"] = {{"population", c.population},
+                      {"generations", c.generations},
+                      {"objective", c.objective},
+                      {"min_trades", c.min_trades},
+                      {"max_drawdown", c.max_drawdown},
+                      {"strategies", c.strategies},
+                      {"tournament_size", c.tournament_size},
+                      {"elitism", c.elitism},
+                      {"crossover", c.crossover},
+                      {"crossover_rate", c.crossover_rate},
+                      {"blend_alpha", c.blend_alpha},
+                      {"sbx_eta", c.sbx_eta},
+                      {"mutation", c.mutation},
+                      {"mutation_rate", c.mutation_rate},
+                      {"mutation_scale", c.mutation_scale},
+                      {"type_switch_rate", c.type_switch_rate},
+                      {"top", c.top},
+                      {"execution", to_string(c.execution.execution)},
+                      {"cost", c.execution.cost},
+                      {"allow_short", c.execution.allow_short},
+                      {"bars_per_year", c.execution.bars_per_year},
+                      {"bars_per_year_inferred", c.bars_per_year_inferred}};
 
-  json.key("data").begin_object().key("symbols").begin_array();
-  for (const auto& symbol : r.data.symbols) json.value(symbol);
-  json.end_array().key("bars").value(static_cast<std::int64_t>(r.data.timestamps.size()))
-      .key("first").value(r.data.first_timestamp_iso).key("last").value(r.data.last_timestamp_iso)
-      .key("buy_and_hold_return");
-  if (r.data.buy_and_hold_equity.empty()) json.null(); else json.value(total_return_of(r.data.buy_and_hold_equity));
-  json.end_object();
+  json["data"] = {{"symbols", r.data.symbols},
+                  {"bars", static_cast<std::int64_t>(r.data.timestamps.size())},
+                  {"first", r.data.first_timestamp_iso},
+                  {"last", r.data.last_timestamp_iso},
+                  {"buy_and_hold_return", r.data.buy_and_hold_equity.empty()
+                                              ? Json()
+                                              : Json(total_return_of(r.data.buy_and_hold_equity))}};
 
-  json.key("convergence").begin_object();
-  json_numbers(json, "generation", g.generation);
-  json_numbers(json, "best", g.best);
-  json_numbers(json, "mean", g.mean);
-  json_numbers(json, "median", g.median);
-  json_numbers(json, "std", g.std);
-  json_numbers(json, "failed", g.failed);
-  json_numbers(json, "infeasible", g.infeasible);
-  json.end_object();
+  json["convergence"] = {{"generation", g.generation}, {"best", g.best},     {"mean", g.mean},
+                         {"median", g.median},         {"std", g.std},       {"failed", g.failed},
+                         {"infeasible", g.infeasible}};
 
-  json.key("top").begin_array();
+  Json best = Json::array();
   for (std::size_t i = 0; i < std::min(top, r.best.size()); ++i) {
     const StoredStrategy& s = r.best[i];
-    json.begin_object().key("rank").value(std::int64_t{s.rank}).key("strategy").value(s.name).key("params").begin_object();
-    for (std::size_t k = 0; k < s.param_names.size() && k < kMaxParams; ++k) json.key(s.param_names[k]).value(s.params[k]);
-    json.end_object().key("fitness").value(s.fitness).key("generation").value(std::int64_t{s.generation})
-        .key("status").value(status_name(r, s.status)).key("metrics");
-    json_metrics(json, r.best_metrics, i);
-    if (const auto row = validation_row(r, i)) {
-      json.key("validation_metrics");
-      json_metrics(json, *r.validation->metrics, *row);
-    }
-    json.end_object();
+    Json params = Json::object();
+    for (std::size_t k = 0; k < s.param_names.size() && k < kMaxParams; ++k) params[s.param_names[k]] = s.params[k];
+    Json entry = {{"rank", std::int64_t{s.rank}},
+                  {"strategy", s.name},
+                  {"params", std::move(params)},
+                  {"fitness", s.fitness},
+                  {"generation", std::int64_t{s.generation}},
+                  {"status", status_name(r, s.status)},
+                  {"metrics", metrics_json(r.best_metrics, i)}};
+    if (const auto row = validation_row(r, i)) entry["validation_metrics"] = metrics_json(*r.validation->metrics, *row);
+    best.push_back(std::move(entry));
   }
-  json.end_array();
+  json["top"] = std::move(best);
 
   if (r.validation) {
-    json.key("validation").begin_object().key("path").value(r.validation->path).key("attributes").begin_object();
-    for (const auto& [name, value] : r.validation->attributes) json.key(name).value(value);
-    json.end_object().key("has_metrics").value(r.validation->metrics.has_value());
-    json_group_details(json, *r.validation);
-    json.end_object();
+    Json validation = {{"path", r.validation->path},
+                       {"attributes", attributes_json(r.validation->attributes)},
+                       {"has_metrics", r.validation->metrics.has_value()}};
+    add_group_details(validation, *r.validation);
+    json["validation"] = std::move(validation);
   }
 
-  json.key("evaluations").begin_object()
-      .key("total").value(sum(g.evaluations)).key("failed").value(sum(g.failed))
-      .key("infeasible").value(sum(g.infeasible)).key("evaluated").value(sum(g.evaluated))
-      .key("cache_hits").value(sum(g.cache_hits)).key("by_status").begin_object();
+  Json by_status = Json::object();
   for (std::size_t code = 0; code < r.status_counts.size(); ++code)
-    json.key(status_name(r, static_cast<std::int32_t>(code))).value(r.status_counts[code]);
-  json.end_object().end_object();
+    by_status[status_name(r, static_cast<std::int32_t>(code))] = r.status_counts[code];
+  json["evaluations"] = {{"total", sum(g.evaluations)},     {"failed", sum(g.failed)},
+                         {"infeasible", sum(g.infeasible)}, {"evaluated", sum(g.evaluated)},
+                         {"cache_hits", sum(g.cache_hits)}, {"by_status", std::move(by_status)}};
 
   double imbalance_max = 0;
   for (double value : g.imbalance) imbalance_max = std::max(imbalance_max, value);
-  json.key("timings").begin_object()
-      .key("evaluate_seconds").value(sum(g.evaluate_seconds))
-      .key("communicate_seconds").value(sum(g.communicate_seconds))
-      .key("operator_seconds").value(sum(g.operator_seconds))
-      .key("imbalance_mean").value(g.size() == 0 ? 0.0 : sum(g.imbalance) / static_cast<double>(g.size()))
-      .key("imbalance_max").value(imbalance_max)
-      .key("data_bytes").value(static_cast<std::int64_t>(r.data.data_bytes))
-      .key("broadcast_seconds").value(r.data.broadcast_seconds)
-      .end_object();
-  json.end_object();
-  out << '\n';
+  json["timings"] = {{"evaluate_seconds", sum(g.evaluate_seconds)},
+                     {"communicate_seconds", sum(g.communicate_seconds)},
+                     {"operator_seconds", sum(g.operator_seconds)},
+                     {"imbalance_mean", g.size() == 0 ? 0.0 : sum(g.imbalance) / static_cast<double>(g.size())},
+                     {"imbalance_max", imbalance_max},
+                     {"data_bytes", static_cast<std::int64_t>(r.data.data_bytes)},
+                     {"broadcast_seconds", r.data.broadcast_seconds}};
+  out << json_text(json) << '\n';
 }
 
 }  // namespace

@@ -4,7 +4,7 @@
 
 #include "genepool/app/commands.hpp"
 #include "genepool/strategies/strategy.hpp"
-#include "genepool/io/json_writer.hpp"
+#include "genepool/io/json.hpp"
 
 namespace genepool::app {
 namespace {
@@ -24,29 +24,26 @@ void print_table(std::ostream& out) {
 }
 
 void print_json(std::ostream& out) {
-  JsonWriter json(out);
-  json.begin_array();
+  Json types = Json::array();
   for (const auto& type : strategy_registry()) {
-    json.begin_object().key("name").value(type.name).key("description").value(type.description);
-    json.key("params").begin_array();
+    Json params = Json::array();
     for (const auto& param : type.params) {
-      json.begin_object()
-          .key("name").value(param.name)
-          .key("kind").value(param.kind == ParamKind::integer ? "integer" : "real")
-          .key("lower").value(param.lower)
-          .key("upper").value(param.upper)
-          .key("default").value(param.default_value)
-          .key("description").value(param.description)
-          .end_object();
+      params.push_back({{"name", param.name},
+                        {"kind", param.kind == ParamKind::integer ? "integer" : "real"},
+                        {"lower", param.lower},
+                        {"upper", param.upper},
+                        {"default", param.default_value},
+                        {"description", param.description}});
     }
-    json.end_array().key("constraints").begin_array();
-    for (const auto& [lesser, greater] : type.less_than) {
-      json.value(type.params[lesser].name + " < " + type.params[greater].name);
-    }
-    json.end_array().end_object();
+    Json constraints = Json::array();
+    for (const auto& [lesser, greater] : type.less_than)
+      constraints.push_back(type.params[lesser].name + " < " + type.params[greater].name);
+    types.push_back({{"name", type.name},
+                     {"description", type.description},
+                     {"params", std::move(params)},
+                     {"constraints", std::move(constraints)}});
   }
-  json.end_array();
-  out << '\n';
+  out << json_text(types) << '\n';
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 #include "genepool/backtest/backtest.hpp"
 #include "genepool/cli/error_line.hpp"
 #include "genepool/cli/stop_signals.hpp"
-#include "genepool/io/sha256.hpp"
+#include "genepool/io/fingerprint.hpp"
 
 namespace genepool::app {
 

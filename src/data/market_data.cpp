@@ -1,22 +1,15 @@
 #include "genepool/data/market_data.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <unordered_set>
 
 #include "genepool/error.hpp"
+#include "genepool/number_text.hpp"
 #include "genepool/data/timestamp.hpp"
 
 namespace genepool {
 namespace {
-
-// Shortest text that reads back to the same double.
-std::string number(double value) {
-  char buf[32];
-  const auto result = std::to_chars(buf, buf + sizeof buf, value);
-  return std::string(buf, result.ptr);
-}
 
 struct Field {
   const char* name;
@@ -66,20 +59,20 @@ std::string check_cell(const MarketData& data, const std::string& source, Eigen:
                           {"close", &data.close}, {"volume", &data.volume}};
   for (const auto& f : fields) {
     const double x = (*f.values)(t, s);
-    if (!std::isfinite(x)) return where(data, source, t, s, f.name) + number(x) + "; expected a finite number";
+    if (!std::isfinite(x)) return where(data, source, t, s, f.name) + shortest(x) + "; expected a finite number";
   }
   for (std::size_t i = 0; i < 4; ++i) {
     const double x = (*fields[i].values)(t, s);
-    if (!(x > 0)) return where(data, source, t, s, fields[i].name) + number(x) + "; expected a price > 0";
+    if (!(x > 0)) return where(data, source, t, s, fields[i].name) + shortest(x) + "; expected a price > 0";
   }
-  if (v < 0) return where(data, source, t, s, "volume") + number(v) + "; expected a volume >= 0";
+  if (v < 0) return where(data, source, t, s, "volume") + shortest(v) + "; expected a volume >= 0";
   if (h < l)
-    return where(data, source, t, s, "high") + number(h) + " is below low " + number(l) + "; expected high >= low";
+    return where(data, source, t, s, "high") + shortest(h) + " is below low " + shortest(l) + "; expected high >= low";
   if (h < std::max(o, c))
-    return where(data, source, t, s, "high") + number(h) + " is below max(open, close) " + number(std::max(o, c)) +
+    return where(data, source, t, s, "high") + shortest(h) + " is below max(open, close) " + shortest(std::max(o, c)) +
            "; expected high >= max(open, close)";
   if (l > std::min(o, c))
-    return where(data, source, t, s, "low") + number(l) + " is above min(open, close) " + number(std::min(o, c)) +
+    return where(data, source, t, s, "low") + shortest(l) + " is above min(open, close) " + shortest(std::min(o, c)) +
            "; expected low <= min(open, close)";
   return {};
 }

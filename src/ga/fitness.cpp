@@ -3,27 +3,17 @@
 #include <algorithm>
 #include <array>
 #include <bit>
-#include <charconv>
 #include <cmath>
 #include <limits>
 #include <string>
 
 #include "genepool/error.hpp"
+#include "genepool/number_text.hpp"
 
 namespace genepool {
 namespace {
 
 inline constexpr double kMaxMinTrades = 1e9;
-
-// Shortest text that reads back to the same double; plain digits (1000000000, 0.25) in the usual range.
-std::string number(double value) {
-  char buf[64];
-  const double size = std::abs(value);
-  const bool plain = value == 0 || (size >= 1e-4 && size < 1e15);
-  const auto result = plain ? std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed)
-                            : std::to_chars(buf, buf + sizeof buf, value);
-  return std::string(buf, result.ptr);
-}
 
 // NOTE: the bounds keep the fitness bands apart: feasible values stay above kInfeasibleFitness,
 // infeasible ones (whatever the violation) above kFailedFitness.
@@ -35,9 +25,9 @@ static_assert(kFeasibleFloor > kInfeasibleFitness && kInfeasibleFloor > kFailedF
 
 void check(const FitnessSettings& settings) {
   if (!(settings.min_trades >= 0 && settings.min_trades <= kMaxMinTrades))
-    throw ConfigError("min-trades = " + number(settings.min_trades) + " is outside [0, " + number(kMaxMinTrades) + "]");
+    throw ConfigError("min-trades = " + plain_shortest(settings.min_trades) + " is outside [0, " + plain_shortest(kMaxMinTrades) + "]");
   if (!(settings.max_drawdown >= 0 && settings.max_drawdown <= 1))
-    throw ConfigError("max-drawdown = " + number(settings.max_drawdown) + " is outside [0, 1]");
+    throw ConfigError("max-drawdown = " + plain_shortest(settings.max_drawdown) + " is outside [0, 1]");
   if (to_string(settings.objective) == "unknown")
     throw ConfigError("objective = " + std::to_string(static_cast<int>(settings.objective)) +
                       " is not one of sharpe, sortino, calmar, cagr, total_return");

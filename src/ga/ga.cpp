@@ -1,7 +1,6 @@
 #include "genepool/ga/ga.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -9,6 +8,7 @@
 #include <set>
 
 #include "genepool/error.hpp"
+#include "genepool/number_text.hpp"
 #include "genepool/strategies/strategy.hpp"
 
 namespace genepool {
@@ -18,30 +18,18 @@ inline constexpr std::size_t kMaxPopulation = 10'000'000;
 inline constexpr std::size_t kMaxGenerations = 1'000'000;
 inline constexpr double kMaxSbxEta = 100;
 
-// Shortest text that reads back to the same double; plain digits (1000000000, 0.25) in the usual range.
-std::string number(double value) {
-  char buf[64];
-  const double size = std::abs(value);
-  const bool plain = value == 0 || (size >= 1e-4 && size < 1e15);
-  const auto result = plain ? std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed)
-                            : std::to_chars(buf, buf + sizeof buf, value);
-  return std::string(buf, result.ptr);
-}
-
-std::string number(std::size_t value) { return std::to_string(value); }
-
 void check_count(std::string_view key, std::size_t value, std::size_t lower, std::size_t upper) {
   if (value < lower || value > upper)
-    throw ConfigError(std::string(key) + " = " + number(value) + " is outside [" + number(lower) + ", " +
-                      number(upper) + "]");
+    throw ConfigError(std::string(key) + " = " + std::to_string(value) + " is outside [" + std::to_string(lower) +
+                      ", " + std::to_string(upper) + "]");
 }
 
 // Closed [lower, upper], or open at the lower end; NaN is always outside.
 void check_real(std::string_view key, double value, double lower, double upper, bool lower_open = false) {
   const bool above = lower_open ? value > lower : value >= lower;
   if (!(above && value <= upper))
-    throw ConfigError(std::string(key) + " = " + number(value) + " is outside " + (lower_open ? "(" : "[") +
-                      number(lower) + ", " + number(upper) + "]");
+    throw ConfigError(std::string(key) + " = " + plain_shortest(value) + " is outside " + (lower_open ? "(" : "[") +
+                      plain_shortest(lower) + ", " + plain_shortest(upper) + "]");
 }
 
 // The types in play: settings.strategies, or every registered type when it is empty.
@@ -147,13 +135,13 @@ void check(const GaSettings& settings) {
   for (std::size_t i = 0; i < settings.strategies.size(); ++i) {
     const std::uint32_t id = settings.strategies[i];
     if (id >= registry.size())
-      throw ConfigError("strategies[" + number(i) + "] = " + std::to_string(id) +
+      throw ConfigError("strategies[" + std::to_string(i) + "] = " + std::to_string(id) +
                         " is not a registered strategy type; expected an index in [0, " +
-                        number(registry.size() - 1) + "]");
+                        std::to_string(registry.size() - 1) + "]");
     for (std::size_t j = 0; j < i; ++j)
       if (settings.strategies[j] == id)
-        throw ConfigError("strategies lists " + registry[id].name + " twice (entries " + number(j) + " and " +
-                          number(i) + "); expected each type at most once");
+        throw ConfigError("strategies lists " + registry[id].name + " twice (entries " + std::to_string(j) + " and " +
+                          std::to_string(i) + "); expected each type at most once");
   }
 }
 
@@ -206,8 +194,8 @@ std::vector<Genome> initial_population(const GaSettings& settings, Rng& rng) {
 
 std::size_t tournament_select(std::span<const double> fitness, std::size_t size, Rng& rng) {
   if (fitness.empty() || size == 0)
-    throw Error("tournament_select: needs a non-empty population (got " + number(fitness.size()) +
-                ") and a tournament size >= 1 (got " + number(size) + ")");
+    throw Error("tournament_select: needs a non-empty population (got " + std::to_string(fitness.size()) +
+                ") and a tournament size >= 1 (got " + std::to_string(size) + ")");
   const auto last = static_cast<std::int64_t>(fitness.size() - 1);
   auto best = static_cast<std::size_t>(rng.uniform_int(0, last));
   for (std::size_t k = 1; k < size; ++k) {
@@ -261,8 +249,8 @@ void mutate(Genome& genome, const GaSettings& settings, Rng& rng) {
 std::vector<Genome> next_generation(std::span<const Genome> population, std::span<const double> fitness,
                                     const GaSettings& settings, Rng& rng) {
   if (population.empty() || fitness.size() != population.size())
-    throw Error("next_generation: " + number(population.size()) + " genomes and " + number(fitness.size()) +
-                " fitness values; expected a non-empty population with one value each");
+    throw Error("next_generation: " + std::to_string(population.size()) + " genomes and " +
+                std::to_string(fitness.size()) + " fitness values; expected a non-empty population with one value each");
   std::vector<Genome> next;
   next.reserve(settings.population);
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "genepool/error.hpp"
+#include "genepool/number_text.hpp"
 #include "genepool/data/timestamp.hpp"
 #include "genepool/io/output_file.hpp"
 
@@ -97,12 +98,6 @@ std::string upper(std::string s) {
 std::string quoted(std::string_view field) {
   constexpr std::size_t max_shown = 40;
   return '\'' + printable(field.substr(0, max_shown)) + (field.size() > max_shown ? "...'" : "'");
-}
-
-std::string number(double value) {
-  char buf[32];
-  const auto result = std::to_chars(buf, buf + sizeof buf, value);
-  return std::string(buf, result.ptr);
 }
 
 // The columns the reader uses, in the order the value fields are stored.
@@ -327,11 +322,11 @@ std::int64_t CsvParser::parse_time(std::string_view field) {
 void CsvParser::check_row(const std::array<double, 5>& v) const {
   const double o = v[open_col], h = v[high_col], l = v[low_col], c = v[close_col];
   if (h >= l && h >= std::max(o, c) && l <= std::min(o, c)) return;
-  if (h < l) fail_column(high_col, number(h) + " is below low " + number(l) + "; expected high >= low");
+  if (h < l) fail_column(high_col, shortest(h) + " is below low " + shortest(l) + "; expected high >= low");
   if (h < std::max(o, c))
-    fail_column(high_col, number(h) + " is below max(open, close) " + number(std::max(o, c)) +
+    fail_column(high_col, shortest(h) + " is below max(open, close) " + shortest(std::max(o, c)) +
                               "; expected high >= max(open, close)");
-  fail_column(low_col, number(l) + " is above min(open, close) " + number(std::min(o, c)) +
+  fail_column(low_col, shortest(l) + " is above min(open, close) " + shortest(std::min(o, c)) +
                            "; expected low <= min(open, close)");
 }
 
@@ -400,13 +395,12 @@ void write_csv(const MarketData& data, const std::filesystem::path& file) {
   const TimestampFormat format = all_midnight ? TimestampFormat::iso_date : TimestampFormat::iso_datetime;
   std::string text = "timestamp,open,high,low,close,volume\n";
   text.reserve(text.size() + data.timestamps.size() * 128);
-  char buf[32];
   const std::array<const PriceMatrix*, 5> fields = {&data.open, &data.high, &data.low, &data.close, &data.volume};
   for (Eigen::Index t = 0; t < data.bars(); ++t) {
     text += format_timestamp(data.timestamps[static_cast<std::size_t>(t)], format);
     for (const auto* f : fields) {
       text += ',';
-      text.append(buf, std::to_chars(buf, buf + sizeof buf, (*f)(t, 0)).ptr);
+      text += shortest((*f)(t, 0));
     }
     text += '\n';
   }

@@ -10,6 +10,7 @@
 
 #include "genepool/error.hpp"
 #include "genepool/io/hdf5.hpp"
+#include "genepool/number_text.hpp"
 
 namespace genepool {
 namespace {
@@ -18,12 +19,6 @@ namespace fs = std::filesystem;
 
 constexpr const char* kFormat = "genepool-results";
 constexpr std::int32_t kReadableVersion = 1;  // the format_version results.cpp writes
-
-std::string shortest(double value) {
-  std::array<char, 32> text{};
-  const auto [end, ec] = std::to_chars(text.data(), text.data() + text.size(), value);
-  return std::string(text.data(), static_cast<std::size_t>(end - text.data()));
-}
 
 using In = hdf5::Reader;
 

@@ -1,31 +1,24 @@
 #include "genepool/statistics/bootstrap.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <limits>
 #include <string>
 
 #include "genepool/error.hpp"
+#include "genepool/number_text.hpp"
 #include "genepool/ga/rng.hpp"
 #include "genepool/statistics/sharpe_statistics.hpp"
 
 namespace genepool {
 namespace {
 
-// Shortest text that reads back to the same double.
-std::string number(double value) {
-  char buf[64];
-  const auto result = std::to_chars(buf, buf + sizeof buf, value);
-  return std::string(buf, result.ptr);
-}
-
 void check_inputs(std::span<const double> returns, const BootstrapSettings& settings) {
   if (settings.resamples < 1 || settings.resamples > kMaxBootstrapResamples)
     throw ConfigError("bootstrap-resamples = " + std::to_string(settings.resamples) + " is outside [1, " +
                       std::to_string(kMaxBootstrapResamples) + "]");
   if (!(settings.bars_per_year > 0) || !std::isfinite(settings.bars_per_year))
-    throw ConfigError("bars-per-year = " + number(settings.bars_per_year) +
+    throw ConfigError("bars-per-year = " + shortest(settings.bars_per_year) +
                       " is outside (0, inf): the bootstrap needs the resolved value");
   if (to_string(settings.objective) == "unknown")
     throw ConfigError("objective = " + std::to_string(static_cast<int>(settings.objective)) +
@@ -38,7 +31,7 @@ void check_inputs(std::span<const double> returns, const BootstrapSettings& sett
                       std::to_string(n) + "] (0 = automatic; at most the " + std::to_string(n) + " returns)");
   for (std::size_t i = 0; i < returns.size(); ++i)
     if (!std::isfinite(returns[i]))
-      throw Error("block_bootstrap: return " + std::to_string(i) + " is " + number(returns[i]) +
+      throw Error("block_bootstrap: return " + std::to_string(i) + " is " + shortest(returns[i]) +
                   "; returns must be finite");
 }
 

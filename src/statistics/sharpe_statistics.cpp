@@ -2,25 +2,18 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cmath>
 #include <numbers>
 #include <string>
 
 #include "genepool/error.hpp"
+#include "genepool/number_text.hpp"
 
 namespace genepool {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-// Shortest text that reads back to the same double.
-std::string number(double value) {
-  char buf[64];
-  const auto result = std::to_chars(buf, buf + sizeof buf, value);
-  return std::string(buf, result.ptr);
-}
 
 // Acklam's coefficients: central region |p - 0.5| <= 0.5 - kLow, and the tails.
 constexpr std::array<double, 6> kA{-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
@@ -113,7 +106,7 @@ double probabilistic_sharpe(const ReturnMoments& m, double benchmark) {
 
 double probabilistic_sharpe_annualised(const ReturnMoments& m, double annual_benchmark, double bars_per_year) {
   if (!(bars_per_year > 0) || !std::isfinite(bars_per_year))
-    throw Error("probabilistic_sharpe_annualised: bars_per_year = " + number(bars_per_year) +
+    throw Error("probabilistic_sharpe_annualised: bars_per_year = " + shortest(bars_per_year) +
                 " is outside (0, inf)");
   return probabilistic_sharpe(m, annual_benchmark / std::sqrt(bars_per_year));
 }
@@ -126,9 +119,9 @@ double sharpe_variance(std::span<const double> sharpes) {
 
 double expected_max_sharpe(double variance, double trials) {
   if (!(trials >= 1) || !std::isfinite(trials))
-    throw Error("expected_max_sharpe: trials = " + number(trials) + " is outside [1, inf)");
+    throw Error("expected_max_sharpe: trials = " + shortest(trials) + " is outside [1, inf)");
   if (!(variance >= 0) || !std::isfinite(variance))
-    throw Error("expected_max_sharpe: variance of the trials' Sharpe ratios = " + number(variance) +
+    throw Error("expected_max_sharpe: variance of the trials' Sharpe ratios = " + shortest(variance) +
                 " is outside [0, inf)");
   if (trials == 1) return 0;  // Φ⁻¹(0) = -inf: one trial has nothing to deflate
   constexpr double gamma = std::numbers::egamma;

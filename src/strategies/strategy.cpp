@@ -2,22 +2,15 @@
 #include "genepool/strategies/strategy.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 
 #include "genepool/error.hpp"
+#include "genepool/number_text.hpp"
 #include "kernels.hpp"
 
 namespace genepool {
 
 namespace {
-
-// Shortest text that reads back as `value`: 150, 10.5, 0.2, nan, inf.
-std::string format_number(double value) {
-  char buffer[32];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, result.ptr);
-}
 
 std::string parameter_names(const StrategyType& type) {
   std::string names;
@@ -96,18 +89,18 @@ void check_params(const StrategyType& type, const double* params) {
     const double value = params[i];
     // NOTE: the message is built only on failure: this runs on every evaluation, which must not allocate.
     const auto fail = [&](const std::string& why) {
-      throw ConfigError(type.name + ": parameter '" + spec.name + "' = " + format_number(value) + why);
+      throw ConfigError(type.name + ": parameter '" + spec.name + "' = " + shortest(value) + why);
     };
     if (!std::isfinite(value)) fail(" is not a finite number");
     if (value < spec.lower || value > spec.upper) {
-      fail(" is outside [" + format_number(spec.lower) + ", " + format_number(spec.upper) + "]");
+      fail(" is outside [" + shortest(spec.lower) + ", " + shortest(spec.upper) + "]");
     }
     if (spec.kind == ParamKind::integer && value != std::round(value)) fail(" must be an integer");
   }
   for (const auto& [i, j] : type.less_than) {
     if (!(params[i] < params[j])) {
-      throw ConfigError(type.name + ": '" + type.params[i].name + "' (" + format_number(params[i]) +
-                        ") must be less than '" + type.params[j].name + "' (" + format_number(params[j]) + ")");
+      throw ConfigError(type.name + ": '" + type.params[i].name + "' (" + shortest(params[i]) +
+                        ") must be less than '" + type.params[j].name + "' (" + shortest(params[j]) + ")");
     }
   }
 }

@@ -212,13 +212,26 @@ $PYTHON -c 'import h5py; f = h5py.File("nobest.h5", "a"); del f["best"]; f.close
 expect_failure 1 "nobest.h5: has no /best" "${PLOT[@]}" nobest.h5 --html bad.html; one_line
 [[ ! -e bad && ! -e bad.html ]] || fail "a failed plot left output behind"
 printf '{"format": "genepool-strategy-spec",\n "format_version": 1, "strategies": [1,]}\n' > broken.json
-expect_failure 2 "broken.json:2:40 \(byte 76\): trailing comma" "$GENEPOOL" backtest --spec broken.json --data data/sample.csv; one_line
+expect_failure 2 "broken.json:2:40 \(byte 76\): syntax error while parsing value - unexpected '\]'" \
+  "$GENEPOOL" backtest --spec broken.json --data data/sample.csv; one_line
 sed 's/"format_version": 1/"format_version": 2/' spec.json > newer.json
-expect_failure 2 "newer.json:3:.*format_version: 2 is not a version this genepool reads" \
+expect_failure 2 "newer.json: format_version: 2 is not a version this genepool reads" \
   "$GENEPOOL" backtest --spec newer.json --data data/sample.csv; one_line
 $PYTHON -c 'import json; s = json.load(open("spec.json")); s["strategies"][0]["params"]["nope"] = 1; json.dump(s, open("typo.json", "w"))'
-expect_failure 2 "typo.json:1:[0-9]+: strategies\[0\]\.params: .*nope" \
+expect_failure 2 "typo.json: strategies\[0\]\.params: .*nope" \
   "$GENEPOOL" backtest --spec typo.json --data data/sample.csv; one_line
+$PYTHON -c 'import json; s = json.load(open("spec.json")); s["strategies"][0]["execution"]["cost"] = "0"; json.dump(s, open("text.json", "w"))'
+expect_failure 2 "text.json: strategies\[0\]\.execution\.cost: expected a number" \
+  "$GENEPOOL" backtest --spec text.json --data data/sample.csv; one_line
+$PYTHON -c 'import json; s = json.load(open("spec.json")); s["strategies"][0]["execution"]["cost"] = float("nan"); json.dump(s, open("nan.json", "w"))'
+expect_failure 2 "nan.json:1:[0-9]+ \(byte [0-9]+\): syntax error while parsing value - invalid literal; last read: .*N" \
+  "$GENEPOOL" backtest --spec nan.json --data data/sample.csv; one_line
+sed '0,/"strategy": /s//"strategy": "macd", "strategy": /' spec.json > twice.json
+expect_failure 2 "twice.json: strategies\[0\]: duplicate key \"strategy\"" \
+  "$GENEPOOL" backtest --spec twice.json --data data/sample.csv; one_line
+{ cat spec.json; echo '{}'; } > garbage.json
+expect_failure 2 "garbage.json:[0-9]+:1 \(byte [0-9]+\): syntax error .*expected end of input" \
+  "$GENEPOOL" backtest --spec garbage.json --data data/sample.csv; one_line
 expect_failure 2 "--strategy NAME.*--spec FILE" "$GENEPOOL" backtest --data data/sample.csv; one_line
 expect_failure 2 "excludes" "$GENEPOOL" backtest --spec spec.json --strategy macd --data data/sample.csv; one_line
 expect_failure 2 "choose what to export" "$GENEPOOL" export run.h5; one_line

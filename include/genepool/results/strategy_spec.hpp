@@ -13,7 +13,7 @@
 #include "genepool/strategies/genome.hpp"
 #include "genepool/results/results.hpp"
 #include "genepool/results/results_reader.hpp"
-#include "genepool/io/json_writer.hpp"
+#include "genepool/io/json.hpp"
 
 namespace genepool::app {
 
@@ -36,20 +36,21 @@ struct SpecStrategy {
 // Writes rows [0, count) of the run's /best as a spec (indented JSON).
 void write_strategy_spec(std::ostream& out, const RunResults& results, std::size_t count);
 
-// The members of a spec's `source` object for a run: its results file as opened, genepool
-// version, git revision, seed, objective and start time.
-void write_run_source(JsonWriter& json, const RunResults& results);
+// A spec's `source` object for a run: its results file as opened, genepool version, git revision,
+// seed, objective and start time.
+Json run_source(const RunResults& results);
 
-// The members of one `strategies[]` entry for row `row` of the run's /best, with the given rank,
-// into an object the caller has begun (and ends, after adding members of its own if it likes).
-void write_strategy_entry(JsonWriter& json, const RunResults& results, std::size_t row, std::int64_t rank);
+// One `strategies[]` entry for row `row` of the run's /best, with the given rank (callers may add
+// members of their own after it).
+Json strategy_entry(const RunResults& results, std::size_t row, std::int64_t rank);
 
-// Compact JSON (a JsonWriter's output) indented as the spec is: one member or element per line.
-std::string indent_json(const std::string& compact);
+// The text of a spec document: one member or element per line, indented by two spaces, then a newline.
+std::string spec_text(const Json& spec);
 
-// Reads a spec. Unknown members are ignored (later versions may add some); a missing or
-// mistyped member, an unknown strategy or parameter, or a newer format_version is a
-// ConfigError naming the file and the member, e.g. "spec.json: strategies[0].params.fast: ...".
+// Reads a spec. Unknown members are ignored (later versions may add some); malformed JSON, a key
+// given twice, a missing or mistyped member, an unknown strategy or parameter, or a newer
+// format_version is a ConfigError naming the file and the line or member, e.g.
+// "spec.json: strategies[0].params.fast: expected a number".
 std::vector<SpecStrategy> read_strategy_spec(const std::filesystem::path& path);
 
 }  // namespace genepool::app
