@@ -163,7 +163,7 @@ TEST_CASE("out-of-sample metrics: warm positions, test bars only, nothing after 
           "[validation][lookahead]") {
   const MarketData data = test_data(600);
   ExecutionSettings execution = test_execution();
-  const Genome genome{0, 0, {10, 40, 0, 0}};  // sma_crossover fast 10, slow 40
+  const Genome genome = make_genome("sma_crossover", {{"fast", 10}, {"slow", 40}});
   const BarWindow test{400, 500};
   const OutOfSample oos = out_of_sample(data, execution, genome, 0, test);
   REQUIRE(oos.evaluation.status == EvalStatus::ok);
