@@ -269,7 +269,8 @@ TEST_CASE("trials: one per distinct successful strategy; derived seeds differ", 
   CHECK(t.expected_max_sharpe == Approx(expected_max_sharpe(1.125 / 4.0, 2.0)));
   CHECK(derive_seed(1, kWalkForwardStream, 0) != derive_seed(1, kWalkForwardStream, 1));
   CHECK(derive_seed(1, kWalkForwardStream, 0) != derive_seed(1, kBootstrapStream, 0));
-  CHECK(derive_seed(7, 2, 3) == derive_seed(7, 2, 3));
+  // Pinned: results files store the seeds derived from a run's seed, which must not change.
+  CHECK(derive_seed(7, 2, 3) == 0xab03565edcb53bcfULL);
 }
 
 TEST_CASE("strategy statistics: PSR, DSR and bootstrap from the selected returns", "[validation]") {
