@@ -1,7 +1,7 @@
 # The built-in strategy types: one file each, src/strategies/types/NAME.cpp, which defines
 # genepool::strategies::NAME_type() (docs/strategies.md). This writes the registry's table of them,
 # so that adding or removing a type is adding or removing its file. Sets:
-#   GENEPOOL_STRATEGY_TYPE_SOURCES  the type files, for genepool_core
+#   GENEPOOL_STRATEGY_TYPE_SOURCES  the type files, for genepool_strategies
 #   GENEPOOL_STRATEGY_TYPES         their names
 #   GENEPOOL_STRATEGY_TYPES_CPP     the generated table (strategy.cpp's built_in_types())
 # NOTE: a table that calls each type's function, rather than objects that register themselves when

@@ -1,6 +1,7 @@
 #pragma once
-// The one exception hierarchy. Each class carries the process exit status it maps to;
-// only main() turns exceptions into statuses.
+// The one exception hierarchy. Each class carries the process exit status it maps to: main()
+// turns what reaches it into that status, and evolve and grid, which run on every rank, turn theirs
+// into a status (or an MPI abort) themselves, so that no rank is left waiting.
 #include <stdexcept>
 #include <string>
 #include <string_view>

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -142,11 +143,11 @@ void validate_spec(const SyntheticSpec& spec) {
 
 constexpr std::int64_t seconds_per_day = 86400;
 
-// Monday = 0 ... Sunday = 6, of the UTC date; 1970-01-01 was a Thursday.
-int weekday(std::int64_t seconds) {
-  std::int64_t days = seconds / seconds_per_day;
-  if (seconds % seconds_per_day < 0) --days;
-  return static_cast<int>(((days + 3) % 7 + 7) % 7);
+// Saturday or Sunday, of the UTC date.
+bool weekend(std::int64_t seconds) {
+  namespace chr = std::chrono;
+  const chr::weekday day{chr::floor<chr::days>(chr::sys_seconds{chr::seconds{seconds}})};
+  return day == chr::Saturday || day == chr::Sunday;
 }
 
 std::vector<std::int64_t> make_timestamps(const SyntheticSpec& spec) {
@@ -154,7 +155,7 @@ std::vector<std::int64_t> make_timestamps(const SyntheticSpec& spec) {
   std::vector<std::int64_t> out(spec.bars);
   std::int64_t t = spec.start_time;
   for (auto& stamp : out) {
-    while (business_days && weekday(t) >= 5) t += seconds_per_day;
+    while (business_days && weekend(t)) t += seconds_per_day;
     stamp = t;
     t += spec.bar_seconds;
   }

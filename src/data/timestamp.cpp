@@ -1,5 +1,6 @@
 #include "genepool/data/timestamp.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 
@@ -65,18 +66,14 @@ std::optional<IsoParts> split_iso(std::string_view s) {
   return p;
 }
 
-bool is_leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
-
-int days_in_month(int year, int month) {
-  static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return month == 2 && is_leap(year) ? 29 : days[month - 1];
-}
+namespace chr = std::chrono;
 
 std::optional<std::int64_t> iso_seconds(const IsoParts& p) {
-  if (p.month < 1 || p.month > 12 || p.day < 1 || p.day > days_in_month(p.year, p.month)) return std::nullopt;
+  const chr::year_month_day date{chr::year{p.year}, chr::month{static_cast<unsigned>(p.month)},
+                                 chr::day{static_cast<unsigned>(p.day)}};
+  if (!date.ok()) return std::nullopt;
   if (p.hour > 23 || p.minute > 59 || p.second > 59 || !p.zero_fraction) return std::nullopt;
-  const std::int64_t days =
-      days_from_civil(p.year, static_cast<unsigned>(p.month), static_cast<unsigned>(p.day));
+  const std::int64_t days = chr::sys_days(date).time_since_epoch().count();
   return days * seconds_per_day + p.hour * 3600 + p.minute * 60 + p.second;
 }
 
@@ -92,33 +89,28 @@ std::optional<std::uint64_t> read_epoch(std::string_view s) {
   return value;
 }
 
-struct Civil {
-  std::int64_t year;
-  int month, day;
+// The UTC day of `seconds` and the second within it.
+struct DayAndSecond {
+  chr::sys_days day;
+  std::int64_t second_of_day;
 };
-
-// Inverse of days_from_civil (H. Hinnant's algorithm).
-Civil civil_from_days(std::int64_t z) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const std::int64_t doe = z - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  return {yoe + era * 400 + (m <= 2 ? 1 : 0), static_cast<int>(m), static_cast<int>(d)};
+DayAndSecond split_day(std::int64_t seconds) {
+  const chr::sys_seconds instant{chr::seconds{seconds}};
+  const chr::sys_days day = chr::floor<chr::days>(instant);
+  return {day, (instant - day).count()};
 }
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  const std::int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+// The days std::chrono's calendar can name (years -32767 to 32767).
+bool in_calendar(chr::sys_days day) {
+  return day >= chr::sys_days(chr::year::min() / chr::January / 1) &&
+         day <= chr::sys_days(chr::year::max() / chr::December / 31);
 }
 
-std::string format_date(std::int64_t days) {
-  const Civil c = civil_from_days(days);
+std::string format_date(chr::sys_days day) {
+  const chr::year_month_day date{day};
   char buf[48];
-  const int n = std::snprintf(buf, sizeof buf, "%04lld-%02d-%02d", static_cast<long long>(c.year), c.month, c.day);
+  const int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                              static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
   return std::string(buf, static_cast<std::size_t>(n));
 }
 
@@ -162,21 +154,23 @@ std::optional<std::int64_t> parse_timestamp(std::string_view field, TimestampFor
 }
 
 std::string format_timestamp(std::int64_t seconds) {
-  const std::int64_t days = floor_div(seconds, seconds_per_day);
-  const std::int64_t second_of_day = seconds - days * seconds_per_day;
-  return second_of_day == 0 ? format_date(days) : format_date(days) + format_time_of_day(second_of_day);
+  const auto [day, second_of_day] = split_day(seconds);
+  if (!in_calendar(day)) return "epoch second " + std::to_string(seconds);
+  return second_of_day == 0 ? format_date(day) : format_date(day) + format_time_of_day(second_of_day);
 }
 
 std::string format_timestamp(std::int64_t seconds, TimestampFormat format) {
-  const std::int64_t days = floor_div(seconds, seconds_per_day);
-  const std::int64_t second_of_day = seconds - days * seconds_per_day;
+  const auto [day, second_of_day] = split_day(seconds);
+  const bool iso = format == TimestampFormat::iso_date || format == TimestampFormat::iso_datetime;
+  if (iso && !in_calendar(day))
+    throw Error("format_timestamp: epoch second " + std::to_string(seconds) + " is outside the years -32767 to 32767");
   switch (format) {
     case TimestampFormat::iso_date:
       if (second_of_day != 0)
         throw Error("format_timestamp: " + format_timestamp(seconds) + " is not at midnight; expected a date-only timestamp");
-      return format_date(days);
+      return format_date(day);
     case TimestampFormat::iso_datetime:
-      return format_date(days) + format_time_of_day(second_of_day);
+      return format_date(day) + format_time_of_day(second_of_day);
     case TimestampFormat::epoch_seconds:
       return std::to_string(seconds);
     case TimestampFormat::epoch_milliseconds:
@@ -193,16 +187,6 @@ std::string_view timestamp_format_name(TimestampFormat format) {
     case TimestampFormat::epoch_milliseconds: return "epoch milliseconds";
   }
   return "unknown";
-}
-
-std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day) {
-  const std::int64_t m = month;
-  const std::int64_t y = year - (m <= 2 ? 1 : 0);
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const std::int64_t yoe = y - era * 400;
-  const std::int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + static_cast<std::int64_t>(day) - 1;
-  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
 }
 
 }  // namespace genepool

@@ -10,9 +10,6 @@
 #include <immintrin.h>
 #endif
 
-// NOTE: these vectors never cross a non-inline function boundary of the public interface, so GCC's
-// note that 32-byte vectors are passed differently with and without AVX does not concern us.
-#pragma GCC diagnostic ignored "-Wpsabi"
 
 namespace genepool::vector4 {
 

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <random>
 
 #include "genepool/error.hpp"
@@ -132,21 +133,36 @@ TEST_CASE("formatting then parsing gives back the same second for years 1 to 999
   }
 }
 
-TEST_CASE("days_from_civil counts every day from 1600 to 2400 once", "[timestamp]") {
-  auto days_in = [](std::int64_t y, unsigned m) {
-    static constexpr unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+TEST_CASE("every date from 1600 to 2400 parses to the day after the one before", "[timestamp]") {
+  auto days_in = [](int y, int m) {
+    static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29u : days[m - 1];
+    return m == 2 && leap ? 29 : days[m - 1];
   };
-  std::int64_t expected = genepool::days_from_civil(1600, 1, 1);
-  CHECK(expected == -135140);
-  for (std::int64_t y = 1600; y <= 2400; ++y)
-    for (unsigned m = 1; m <= 12; ++m)
-      for (unsigned d = 1; d <= days_in(y, m); ++d) {
-        if (genepool::days_from_civil(y, m, d) != expected) FAIL(y << "-" << m << "-" << d);
-        ++expected;
+  std::int64_t expected = -135140 * std::int64_t{86400};  // 1600-01-01
+  char text[40];
+  for (int y = 1600; y <= 2400; ++y)
+    for (int m = 1; m <= 12; ++m) {
+      for (int d = 1; d <= days_in(y, m); ++d) {
+        std::snprintf(text, sizeof text, "%04d-%02d-%02d", y, m, d);
+        if (parse_timestamp(text, TimestampFormat::iso_date) != expected) FAIL(text);
+        if (format_timestamp(expected) != text) FAIL(text << " formats as " << format_timestamp(expected));
+        expected += 86400;
       }
-  CHECK(genepool::days_from_civil(1970, 1, 1) == 0);
+      std::snprintf(text, sizeof text, "%04d-%02d-%02d", y, m, days_in(y, m) + 1);
+      if (parse_timestamp(text, TimestampFormat::iso_date).has_value()) FAIL(text << " was accepted");
+    }
+  CHECK(parse_timestamp("1970-01-01", TimestampFormat::iso_date) == 0);
+}
+
+TEST_CASE("instants outside the calendar's years format as epoch seconds", "[timestamp]") {
+  const std::int64_t far = 9'200'000'000'000'000;  // epoch milliseconds near INT64_MAX, read as seconds
+  CHECK(format_timestamp(far) == "epoch second 9200000000000000");
+  CHECK(format_timestamp(-far) == "epoch second -9200000000000000");
+  CHECK(format_timestamp(far, TimestampFormat::epoch_seconds) == "9200000000000000");
+  CHECK_THROWS_WITH(format_timestamp(far, TimestampFormat::iso_datetime),
+                    Catch::Matchers::Contains("outside the years -32767 to 32767"));
+  CHECK(format_timestamp(253402300799) == "9999-12-31 23:59:59");
 }
 
 TEST_CASE("timestamp formats have names for messages", "[timestamp]") {

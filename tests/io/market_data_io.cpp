@@ -30,7 +30,7 @@ fs::path daily_file(const fs::path& dir, const std::string& name, const std::vec
   return file;
 }
 
-std::int64_t august(int day) { return genepool::days_from_civil(2004, 8, static_cast<unsigned>(day)) * 86400; }
+std::int64_t august(int day) { return 1091318400 + (day - 1) * std::int64_t{86400}; }  // 2004-08-01 is 1091318400
 
 }  // namespace
 

@@ -25,18 +25,17 @@ std::optional<TimestampFormat> detect_timestamp_format(std::string_view field);
 // Likewise an ISO fraction of a second must be all zeros ("09:00:00.000").
 std::optional<std::int64_t> parse_timestamp(std::string_view field, TimestampFormat format);
 
-// "2004-08-19" when the time of day is midnight, else "2017-04-19 09:00:00" (UTC).
+// "2004-08-19" when the time of day is midnight, else "2017-04-19 09:00:00" (UTC); outside the
+// years -32767 to 32767 (std::chrono's calendar), "epoch second N".
 std::string format_timestamp(std::int64_t seconds);
 
 // Formats in one given format, so that every row of a file can share it: iso_datetime is
 // "2017-04-19 00:00:00" even at midnight, epoch_milliseconds is seconds × 1000.
-// Throws genepool::Error for iso_date when the time of day is not midnight.
+// Throws genepool::Error for iso_date when the time of day is not midnight, and for the ISO formats
+// outside the years -32767 to 32767.
 std::string format_timestamp(std::int64_t seconds, TimestampFormat format);
 
 // The format as people write it, for messages: "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS", ...
 std::string_view timestamp_format_name(TimestampFormat format);
-
-// Days since 1970-01-01 for a proleptic Gregorian date (no range checks).
-std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day);
 
 }  // namespace genepool
