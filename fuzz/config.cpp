@@ -1,9 +1,9 @@
 // libFuzzer target: the config-file reader. `genepool --config FILE evolve` is parsed by the real
-// option definitions: CLI11's TOML reader, genepool's key routing and checks (config_file.cpp: a
-// key given twice, sections, unknown keys), every option's type and range check, and the error
-// locating of config_errors.cpp, and the checks after parsing (`evolve` in check-only mode: no MPI,
-// no data). A parse must end in success, a CLI11 parse error or a genepool::Error; anything else is
-// a finding.
+// option definitions: toml++'s parser and genepool's reading of the document (config_file.cpp: the
+// command's keys and tables, a key given twice in any spelling, unknown keys and sections, TOML
+// types), every option's range check, the error locating of config_errors.cpp, and the checks after
+// parsing (`evolve` in check-only mode: no MPI, no data). A parse must end in success, a CLI11 parse
+// error or a genepool::Error; anything else is a finding.
 #include <cstdint>
 #include <string>
 #include <vector>

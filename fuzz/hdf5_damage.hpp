@@ -273,7 +273,4 @@ inline void check_all_closed() {
   }
 }
 
-// Silences HDF5's own error stack printing: the readers report errors themselves.
-inline void quiet_hdf5() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
-
 }  // namespace genepool::fuzz

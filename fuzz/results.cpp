@@ -5,13 +5,14 @@
 #include <cstdint>
 
 #include "genepool/error.hpp"
+#include "genepool/io/hdf5.hpp"
 #include "genepool/results/results_reader.hpp"
 #include "hdf5_damage.hpp"
 #include "scratch_file.hpp"
 #include "template_file.hpp"
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  genepool::fuzz::quiet_hdf5();
+  genepool::hdf5::quiet();
   return 0;
 }
 

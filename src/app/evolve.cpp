@@ -10,18 +10,19 @@
 #include "genepool/app/commands.hpp"
 #include "genepool/cli/config_errors.hpp"
 #include "genepool/cli/config_file.hpp"
-#include "genepool/cli/error_line.hpp"
 #include "genepool/cli/execution_options.hpp"
 #include "genepool/cli/exit_request.hpp"
+#include "genepool/cli/mpi_job.hpp"
 #include "genepool/backtest/backtest.hpp"
 #include "genepool/results/checkpoint.hpp"
 #include "genepool/error.hpp"
 #include "genepool/evolution/evolution.hpp"
 #include "genepool/io/market_data_io.hpp"
+#include "genepool/io/output_file.hpp"
 #include "genepool/parallel/parallel.hpp"
 #include "genepool/evolution/resumable_evaluator.hpp"
 #include "genepool/results/results.hpp"
-#include "genepool/io/sha256.hpp"
+#include "genepool/results/validation_results.hpp"
 #include "genepool/strategies/strategy.hpp"
 #include "genepool/version.hpp"
 #include "genepool/cli/progress.hpp"
@@ -63,12 +64,6 @@ struct Prepared {
   Split split;  // the evolution sees split.train only
 };
 
-std::string command_line(int argc, char** argv) {
-  std::string text;
-  for (int i = 0; i < argc; ++i) text += (i ? " " : "") + std::string(argv[i]);
-  return text;
-}
-
 EvolutionSettings resolve_evolution(const EvolveOptions& options) {
   EvolutionSettings settings = options.evolution;
   settings.fitness.objective = parse_objective(options.objective, "objective");
@@ -82,7 +77,7 @@ EvolutionSettings resolve_evolution(const EvolveOptions& options) {
   return settings;
 }
 
-Prepared prepare_on_root(const EvolveOptions& options, int ranks, const std::string& host) {
+Prepared prepare_on_root(const EvolveOptions& options, const parallel::Session& session) {
   check_results_path(options.out, options.force);
   if (options.data_files.empty()) throw ConfigError("no market data: give --data FILE or `data = [...]` in the config");
   const std::filesystem::path own_checkpoint = checkpoint_path(options.out);
@@ -98,15 +93,9 @@ Prepared prepare_on_root(const EvolveOptions& options, int ranks, const std::str
   if (!options.quiet) std::cout << "genepool: " << report.summary() << '\n';
   prepared.validation = resolve_validation(options.validation);
   prepared.split = check_validation(prepared.validation, prepared.data);
-  RunInfo& run = prepared.run;
-  run.config_text = options.command->config_to_str(true, false);
-  run.command_line = command_line(*options.argc, *options.argv);
-  run.seed = options.evolution.seed;
-  run.ranks = ranks;
-  run.host = host;
-  for (const auto& file : options.data_files) {
-    run.inputs.push_back({file, sha256_file(file), static_cast<std::uint64_t>(std::filesystem::file_size(file))});
-  }
+  prepared.run = run_info(*options.command, *options.argc, *options.argv, options.data_files, options.evolution.seed,
+                          session);
+  const RunInfo& run = prepared.run;
   const Settings settings = settings_of(run.config_text);
   if (!options.resume.empty()) {
     check_resumable(checkpoint, options.resume, settings, run.inputs, options.evolution.ga.generations);
@@ -169,9 +158,12 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
                                  std::to_string(options.checkpoint_every) + ")"),
                 ExitCode::hung);
   }
+  const auto on_fold = [&](const WalkForwardFoldResult& fold) {
+    if (!options.quiet) print_walk_forward_fold(std::cout, fold, evolution.fitness.objective);
+  };
   const ValidationReport validation = validate(prepared.validation, evolution, result, trials, prepared.split,
                                                prepared.data, execution, evaluator.backtester(), evaluator, set_window,
-                                               options.quiet ? nullptr : &std::cout);
+                                               on_fold);
   // The best strategies' curves cover every bar: the evaluator's backtester back on the whole data.
   if (prepared.split.enabled) set_window({0, static_cast<std::size_t>(prepared.data.bars())});
   evaluator.finish(0);
@@ -179,11 +171,11 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
   writer.finish(
       result, result.hall_of_fame,
       [&](const HallOfFameEntry& entry, BacktestCurve& curve) { evaluator.backtester().evaluate(entry.genome, curve); },
-      [&validation](std::int64_t file) { write_validation(file, validation); });
+      [&validation](hdf5::Writer& out, const H5::Group& root) { write_validation(out, root, validation); });
   // The results are in place: the checkpoint has served.
   std::error_code ignored;
   std::filesystem::remove(checkpointer.path(), ignored);
-  std::filesystem::remove(checkpointer.path().string() + ".tmp", ignored);
+  std::filesystem::remove(partial_path(checkpointer.path()), ignored);
   if (!options.quiet) {
     print_summary(std::cout, result, 10);
     print_validation_summary(std::cout, validation);
@@ -200,54 +192,26 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
 }
 
 int run_evolve(const EvolveOptions& options) {
-  parallel::Session session(*options.argc, *options.argv);
-  install_stop_handlers();
-  const bool root = session.rank() == 0;
-  try {
-    // Set-up on rank 0; its outcome is broadcast so that no rank waits on a rank that failed.
-    Prepared prepared;
-    EvolutionSettings evolution;
-    ExecutionSettings execution = options.execution;
-    int status = 0;
-    if (root) {
-      try {
-        evolution = resolve_evolution(options);
-        prepared = prepare_on_root(options, session.size(), session.host());
-        execution = Backtester(prepared.data, execution).settings();  // resolves bars_per_year, checks the data
-      } catch (const ConfigError& error) {
-        print_error_line("error: ", locate_config_error(*options.command, error.what(), *options.argc, *options.argv));
-        status = static_cast<int>(error.code());
-      } catch (const Error& error) {
-        print_error_line("error: ", error.what());
-        status = static_cast<int>(error.code());
-      }
-    }
-    if (const int shared = parallel::broadcast_status(session, status); shared != 0) return shared;
-
-    parallel::BroadcastStats broadcast;
-    MarketData data = parallel::broadcast_market_data(session, std::move(prepared.data), &broadcast);
-    execution = parallel::broadcast_settings(session, execution);
-    // The job's status is rank 0's (an interrupt, a failure): a released worker exits 0, so that the
-    // launcher does not end rank 0 before it has printed its error or written its checkpoint.
-    if (!root) {
-      parallel::serve_evaluations(session, data, execution, [] { return stop_signal() != 0; });
-      return 0;
-    }
-
+  Prepared prepared;
+  EvolutionSettings evolution;
+  MpiJob job;
+  job.stops_on_signal = true;
+  job.set_up = [&](const parallel::Session& session) {
+    evolution = resolve_evolution(options);
+    prepared = prepare_on_root(options, session);
+    return std::move(prepared.data);
+  };
+  job.locate = [&](const ConfigError& error) {
+    return locate_config_error(*options.command, error.what(), *options.argc, *options.argv);
+  };
+  job.run = [&](const parallel::Session& session, MarketData data, const ExecutionSettings& execution,
+                const parallel::BroadcastStats& broadcast) {
     prepared.data = std::move(data);
     prepared.run.data_bytes = broadcast.bytes;
     prepared.run.broadcast_seconds = broadcast.seconds;
     return run_root(session, options, evolution, prepared, execution);
-  } catch (const Error& error) {
-    print_error_line("error on rank " + std::to_string(session.rank()) + ": ", error.what());
-    // A hung rank cannot be released: rank 0 (its results file removed on the way here) ends the job.
-    if (!root || error.code() == ExitCode::hung) session.abort(static_cast<int>(error.code()));
-    return static_cast<int>(error.code());
-  } catch (const std::exception& error) {
-    print_error_line("internal error on rank " + std::to_string(session.rank()) + ": ", error.what());
-    if (!root) session.abort(static_cast<int>(ExitCode::failure));
-    return static_cast<int>(ExitCode::failure);
-  }
+  };
+  return run_mpi_job(*options.argc, *options.argv, options.execution, job);
 }
 
 }  // namespace

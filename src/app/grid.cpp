@@ -3,21 +3,20 @@
 // same HDF5 layout: one generation holding the whole grid, /best the top strategies.
 #include <chrono>
 #include <cmath>
-#include <filesystem>
 #include <iostream>
 #include <map>
 
 #include "genepool/app/commands.hpp"
-#include "genepool/cli/error_line.hpp"
 #include "genepool/cli/execution_options.hpp"
 #include "genepool/cli/exit_request.hpp"
+#include "genepool/cli/mpi_job.hpp"
 #include "genepool/backtest/backtest.hpp"
 #include "genepool/error.hpp"
 #include "genepool/evolution/evolution.hpp"
+#include "genepool/ga/grid.hpp"
 #include "genepool/io/market_data_io.hpp"
 #include "genepool/parallel/parallel.hpp"
 #include "genepool/results/results.hpp"
-#include "genepool/io/sha256.hpp"
 #include "genepool/strategies/strategy.hpp"
 #include "genepool/cli/progress.hpp"
 
@@ -26,8 +25,6 @@ namespace {
 
 // Genomes per scatter/gather: bounds rank 0's buffers, not the grid.
 constexpr std::size_t kBatch = 1 << 15;
-// Grids are counted point by point only below this many raw combinations.
-constexpr double kMaxRawCombinations = 1e9;
 
 struct GridOptions {
   std::vector<std::string> data_files;
@@ -45,9 +42,6 @@ struct GridOptions {
   int* argc = nullptr;
   char*** argv = nullptr;
 };
-
-// The values each parameter of a type takes: lower, lower + step, ... up to upper.
-using Axes = std::vector<std::vector<double>>;
 
 std::map<std::string, double> parse_steps(const std::vector<std::string>& steps) {
   std::map<std::string, double> parsed;
@@ -68,101 +62,6 @@ std::map<std::string, double> parse_steps(const std::vector<std::string>& steps)
   return parsed;
 }
 
-Axes axes_of(const StrategyType& type, const std::map<std::string, double>& steps, std::map<std::string, bool>& used) {
-  Axes axes;
-  for (const ParamSpec& spec : type.params) {
-    const std::string qualified = type.name + "." + spec.name;
-    double step = spec.kind == ParamKind::integer ? 1.0 : 0.0;
-    for (const std::string& key : {spec.name, qualified}) {  // the qualified name wins
-      if (const auto it = steps.find(key); it != steps.end()) {
-        step = it->second;
-        used[key] = true;
-      }
-    }
-    if (step == 0)
-      throw ConfigError("step: " + qualified + " is a real parameter in [" + std::to_string(spec.lower) + ", " +
-                        std::to_string(spec.upper) + "]; give its grid step, e.g. --step " + spec.name + "=" +
-                        std::to_string((spec.upper - spec.lower) / 10));
-    if (spec.kind == ParamKind::integer && step != std::round(step))
-      throw ConfigError("step: " + qualified + " is an integer parameter; expected a whole step, got " +
-                        std::to_string(step));
-    const double lower = spec.kind == ParamKind::integer ? std::ceil(spec.lower) : spec.lower;
-    const double count = std::floor((spec.upper - lower) / step + 1e-9) + 1;
-    if (count > kMaxRawCombinations)
-      throw ConfigError("step: " + qualified + " with step " + std::to_string(step) + " has " +
-                        std::to_string(count) + " values; choose a larger step");
-    std::vector<double> values;
-    for (double k = 0; k < count; ++k) values.push_back(std::min(spec.upper, lower + k * step));
-    axes.push_back(std::move(values));
-  }
-  return axes;
-}
-
-// Calls `visit(params)` for every combination of the axes that keeps the type's less_than order.
-template <class Visit>
-void for_each_point(const StrategyType& type, const Axes& axes, Visit visit) {
-  std::vector<std::size_t> at(axes.size(), 0);
-  std::array<double, kMaxParams> params{};
-  if (std::any_of(axes.begin(), axes.end(), [](const auto& a) { return a.empty(); })) return;
-  while (true) {
-    for (std::size_t i = 0; i < axes.size(); ++i) params[i] = axes[i][at[i]];
-    const bool ordered = std::all_of(type.less_than.begin(), type.less_than.end(),
-                                     [&](const auto& pair) { return params[pair.first] < params[pair.second]; });
-    if (ordered) visit(params);
-    std::size_t i = axes.size();
-    while (i > 0 && ++at[i - 1] == axes[i - 1].size()) at[--i] = 0;
-    if (i == 0) return;
-  }
-}
-
-// Every grid point of the types in play, type by type, parameters in lexicographic order.
-std::vector<Genome> enumerate_grid(const GridOptions& options, std::vector<std::uint32_t>& types, std::ostream* log) {
-  if (options.strategies.empty())
-    throw ConfigError("no strategy types: give --strategies NAME[,NAME...] (see genepool strategies)");
-  const auto steps = parse_steps(options.steps);
-  std::map<std::string, bool> used;
-  std::vector<std::pair<std::uint32_t, Axes>> plan;
-  double raw = 0;
-  for (const auto& name : options.strategies) {
-    const std::uint32_t id = strategy_id(name);
-    if (std::find(types.begin(), types.end(), id) != types.end())
-      throw ConfigError("strategies lists " + name + " twice; expected each type at most once");
-    types.push_back(id);
-    Axes axes = axes_of(strategy_registry()[id], steps, used);
-    double combinations = 1;
-    for (const auto& axis : axes) combinations *= static_cast<double>(axis.size());
-    raw += combinations;
-    plan.emplace_back(id, std::move(axes));
-  }
-  for (const auto& [key, value] : steps)
-    if (!used.count(key))
-      throw ConfigError("step: '" + key + "' names no parameter of the strategy types in play");
-  if (raw > kMaxRawCombinations)
-    throw ConfigError("the grid has about " + std::to_string(static_cast<long long>(raw)) +
-                      " combinations; choose larger --step values or fewer types");
-  std::size_t points = 0;
-  for (const auto& [id, axes] : plan)
-    for_each_point(strategy_registry()[id], axes, [&](const auto&) { ++points; });
-  if (points > options.max_points)
-    throw ConfigError("the grid has " + std::to_string(points) + " points, more than max-points = " +
-                      std::to_string(options.max_points) + "; raise --max-points to evaluate it anyway");
-  if (points < 2) throw ConfigError("the grid has " + std::to_string(points) + " point(s); expected at least 2");
-  std::vector<Genome> grid;
-  grid.reserve(points);
-  for (const auto& [type, axes] : plan) {
-    const auto id = type;  // a copy: clang 14 cannot capture a structured binding
-    const std::size_t before = grid.size();
-    for_each_point(strategy_registry()[id], axes, [&](const auto& params) {
-      Genome genome;
-      genome.strategy = id;
-      genome.params = params;
-      grid.push_back(genome);
-    });
-    if (log) *log << "genepool grid: " << strategy_registry()[id].name << ": " << grid.size() - before << " points\n";
-  }
-  return grid;
-}
-
 struct Prepared {
   MarketData data;
   RunInfo run;
@@ -170,7 +69,7 @@ struct Prepared {
   EvolutionSettings settings;  // population = the grid, generations = 0: the results layout of evolve
 };
 
-Prepared prepare_on_root(const GridOptions& options, int ranks, const std::string& host) {
+Prepared prepare_on_root(const GridOptions& options, const parallel::Session& session) {
   check_results_path(options.out, options.force);
   Prepared prepared;
   EvolutionSettings& settings = prepared.settings;
@@ -180,23 +79,21 @@ Prepared prepare_on_root(const GridOptions& options, int ranks, const std::strin
   settings.seed = 0;
   settings.hall_of_fame = options.top;
   settings.evaluation_cache = false;
-  prepared.grid = enumerate_grid(options, settings.ga.strategies, options.quiet ? nullptr : &std::cout);
+  if (options.strategies.empty())
+    throw ConfigError("no strategy types: give --strategies NAME[,NAME...] (see genepool strategies)");
+  Grid grid = enumerate_grid(options.strategies, parse_steps(options.steps), options.max_points);
+  if (!options.quiet)
+    for (std::size_t t = 0; t < grid.types.size(); ++t)
+      std::cout << "genepool grid: " << strategy_registry()[grid.types[t]].name << ": " << grid.counts[t] << " points\n";
+  prepared.grid = std::move(grid.points);
+  settings.ga.strategies = std::move(grid.types);
   settings.ga.population = prepared.grid.size();
   settings.ga.generations = 0;
   if (options.data_files.empty()) throw ConfigError("no market data: give --data FILE");
   LoadReport report;
   prepared.data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report);
   if (!options.quiet) std::cout << "genepool: " << report.summary() << '\n';
-  RunInfo& run = prepared.run;
-  run.config_text = options.command->config_to_str(true, false);
-  std::string line;
-  for (int i = 0; i < *options.argc; ++i) line += (i ? " " : "") + std::string((*options.argv)[i]);
-  run.command_line = line;
-  run.seed = 0;
-  run.ranks = ranks;
-  run.host = host;
-  for (const auto& file : options.data_files)
-    run.inputs.push_back({file, sha256_file(file), static_cast<std::uint64_t>(std::filesystem::file_size(file))});
+  prepared.run = run_info(*options.command, *options.argc, *options.argv, options.data_files, 0, session);
   return prepared;
 }
 
@@ -254,44 +151,21 @@ void run_root(const parallel::Session& session, const GridOptions& options, Prep
 }
 
 int run_grid(const GridOptions& options) {
-  parallel::Session session(*options.argc, *options.argv);
-  const bool root = session.rank() == 0;
-  try {
-    Prepared prepared;
-    ExecutionSettings execution = options.execution;
-    int status = 0;
-    if (root) {
-      try {
-        prepared = prepare_on_root(options, session.size(), session.host());
-        execution = Backtester(prepared.data, execution).settings();
-      } catch (const Error& error) {
-        print_error_line("error: ", error.what());
-        status = static_cast<int>(error.code());
-      }
-    }
-    if (const int shared = parallel::broadcast_status(session, status); shared != 0) return shared;
-    parallel::BroadcastStats broadcast;
-    MarketData data = parallel::broadcast_market_data(session, std::move(prepared.data), &broadcast);
-    execution = parallel::broadcast_settings(session, execution);
-    // The job's status is rank 0's: a released worker exits 0 (see run_evolve).
-    if (!root) {
-      parallel::serve_evaluations(session, data, execution);
-      return 0;
-    }
+  Prepared prepared;
+  MpiJob job;
+  job.set_up = [&](const parallel::Session& session) {
+    prepared = prepare_on_root(options, session);
+    return std::move(prepared.data);
+  };
+  job.run = [&](const parallel::Session& session, MarketData data, const ExecutionSettings& execution,
+                const parallel::BroadcastStats& broadcast) {
     prepared.data = std::move(data);
     prepared.run.data_bytes = broadcast.bytes;
     prepared.run.broadcast_seconds = broadcast.seconds;
     run_root(session, options, prepared, execution);
     return 0;
-  } catch (const Error& error) {
-    print_error_line("error on rank " + std::to_string(session.rank()) + ": ", error.what());
-    if (!root) session.abort(static_cast<int>(error.code()));
-    return static_cast<int>(error.code());
-  } catch (const std::exception& error) {
-    print_error_line("internal error on rank " + std::to_string(session.rank()) + ": ", error.what());
-    if (!root) session.abort(static_cast<int>(ExitCode::failure));
-    return static_cast<int>(ExitCode::failure);
-  }
+  };
+  return run_mpi_job(*options.argc, *options.argv, options.execution, job);
 }
 
 }  // namespace

@@ -26,22 +26,6 @@ namespace genepool {
 
 using backtest_detail::TradeStats;
 
-std::string_view to_string(Execution execution) {
-  switch (execution) {
-    case Execution::close:
-      return "close";
-    case Execution::next_open:
-      return "next_open";
-  }
-  return "unknown";
-}
-
-Execution parse_execution(std::string_view text, std::string_view key) {
-  if (text == "close") return Execution::close;
-  if (text == "next_open") return Execution::next_open;
-  throw ConfigError(std::string(key) + ": '" + std::string(text) + "' is not one of close, next_open");
-}
-
 namespace {
 
 // Return sums are accumulated per block and then added to the totals, which bounds the

@@ -1,80 +1,268 @@
 #include "genepool/cli/config_file.hpp"
 
-#include <iterator>
+#include <algorithm>
 #include <map>
 #include <memory>
-#include <regex>
-#include <sstream>
-#include <string>
-#include <vector>
+#include <optional>
+#include <string_view>
+
+#include "genepool/error.hpp"
 
 namespace genepool::app {
 namespace {
 
-// The command's TOML config: keys at the top level (or under [COMMAND]) belong to the command.
-// CLI11 would silently let a later key override an earlier one and ignore sections of other
-// commands; both are refused here, naming the file and line.
-class SubcommandToml final : public CLI::ConfigTOML {
+using namespace std::string_literals;
+
+constexpr std::string_view byte_order_mark = "\xEF\xBB\xBF";
+
+std::string_view type_of(const toml::node& value) {
+  switch (value.type()) {
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a floating-point number";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::table: return "a table";
+    case toml::node_type::date: return "a date";
+    case toml::node_type::time: return "a time";
+    case toml::node_type::date_time: return "a date-time";
+    case toml::node_type::none: break;
+  }
+  return "nothing";
+}
+
+// What an option takes from a TOML file.
+enum class Takes { integer, number, string, boolean };
+
+Takes takes(const CLI::Option& option) {
+  if (option.get_expected_max() == 0) return Takes::boolean;  // a flag
+  std::string type = option.get_type_name();
+  type = type.substr(0, type.find(':'));
+  if (type == "UINT" || type == "INT") return Takes::integer;
+  if (type == "FLOAT") return Takes::number;
+  return Takes::string;
+}
+
+std::string name_of(Takes kind, bool several) {
+  switch (kind) {
+    case Takes::integer: return several ? "an integer or an array of integers" : "an integer";
+    case Takes::number: return several ? "a number or an array of numbers" : "a number";
+    case Takes::string: return several ? "a string or an array of strings" : "a string";
+    case Takes::boolean: break;
+  }
+  return "a boolean (true or false)";
+}
+
+bool fits(const toml::node& value, Takes kind) {
+  switch (kind) {
+    case Takes::integer: return value.is_integer();
+    case Takes::number: return value.is_number();
+    case Takes::string: return value.is_string();
+    case Takes::boolean: break;
+  }
+  return value.is_boolean();
+}
+
+// Byte offset of the 1-based `line` and `column` (counted in code points, as toml++ does) in `text`.
+std::size_t offset_of(std::string_view text, const toml::source_position& at) {
+  std::size_t offset = 0;
+  for (std::size_t line = 1; line < at.line && offset < text.size(); ++line) {
+    const std::size_t end = text.find('\n', offset);
+    offset = end == std::string_view::npos ? text.size() : end + 1;
+  }
+  for (std::size_t column = 1; column < at.column && offset < text.size(); ++column) {
+    ++offset;
+    while (offset < text.size() && (static_cast<unsigned char>(text[offset]) & 0xC0) == 0x80) ++offset;
+  }
+  return offset;
+}
+
+// A number as written in the file, without digit separators ("1_000" is 1000).
+// NOTE: as written, not reformatted: CLI11 stores option values as text (the results' /config, the
+// checkpoint's settings), so `max-drawdown = 1.0` must stay "1.0" for a run resumed from an older checkpoint.
+std::string number_text(std::string_view text, const toml::node& value) {
+  std::string written;
+  for (std::size_t i = offset_of(text, value.source().begin); i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == ']' || c == '}' || c == '#') break;
+    if (c != '_') written += c;
+  }
+  // CLI11 reads decimal integers only: 0x10, 0o20 and 0b10000 (TOML has no other leading zeros) become 16.
+  if (value.is_integer() && written.size() > 1 && written[0] == '0')
+    return std::to_string(value.as_integer()->get());
+  return written;
+}
+
+// A value quoted in a message: at most 40 bytes.
+std::string shown(const toml::node& value, std::string_view text) {
+  std::string written;
+  if (const auto* string = value.as_string()) written = '"' + string->get() + '"';
+  else if (const auto* flag = value.as_boolean()) written = flag->get() ? "true" : "false";
+  else if (value.is_number()) written = number_text(text, value);
+  else return "";
+  return " " + (written.size() > 40 ? written.substr(0, 40) + "..." : written);
+}
+
+// The text CLI11 takes for a value that `fits`.
+std::string input_of(const toml::node& value, std::string_view text) {
+  if (const auto* string = value.as_string()) return string->get();
+  if (const auto* flag = value.as_boolean()) return flag->get() ? "true" : "false";
+  return number_text(text, value);
+}
+
+// The key that `line` alone sets (`population = 8`, `"population" = 8`, `COMMAND.population = 8`), or "".
+std::string key_set_by(std::string_view line, const std::string& command) {
+  try {
+    const toml::table alone = toml::parse(line);
+    if (alone.size() != 1) return "";
+    const auto first = alone.begin();  // NOTE: toml++'s iterator holds the (key, value) it yields
+    const auto& [key, value] = *first;
+    if (const toml::table* table = value.as_table(); key.str() == command && table != nullptr && table->size() == 1)
+      return std::string(table->begin()->first.str());
+    return std::string(key.str());
+  } catch (const toml::parse_error&) {
+    return "";
+  }
+}
+
+// "[NAME]" for a table, "[[NAME]]" for an array of tables, "" for anything else.
+std::string section_of(const toml::node& value, const std::string& name) {
+  if (value.is_table()) return "[" + name + "]";
+  if (value.is_array_of_tables()) return "[[" + name + "]]";
+  return "";
+}
+
+}  // namespace
+
+ConfigFile::ConfigFile(std::string path, std::string_view text, std::string command)
+    : path_(std::move(path)),
+      text_(text.substr(text.substr(0, byte_order_mark.size()) == byte_order_mark ? byte_order_mark.size() : 0)),
+      command_(std::move(command)) {
+  try {
+    document_ = toml::parse(text_, path_);
+  } catch (const toml::parse_error& error) {
+    const toml::source_position at = error.source().begin;
+    const std::string where = path_ + ":" + std::to_string(at.line);
+    // A key given twice in one table: toml++ says where, the lines before say where it was first.
+    const std::string_view description = error.description();
+    if (description.find("cannot redefine existing ") != std::string_view::npos) {
+      const std::size_t begin = offset_of(text_, {at.line, 1});
+      const std::string key = key_set_by(std::string_view(text_).substr(begin, text_.find('\n', begin) - begin), command_);
+      std::size_t first = 0;
+      try {
+        first = key.empty() ? 0 : ConfigFile(path_, std::string_view(text_).substr(0, begin), command_).line_of(key);
+      } catch (const ConfigError&) {  // the lines before hold another mistake: toml++'s message then
+      }
+      if (first > 0)
+        throw ConfigError(where + ": key '" + key + "': given again (first on line " + std::to_string(first) +
+                          "); expected each key once");
+    }
+    throw ConfigError(where + ":" + std::to_string(at.column) + ": not valid TOML: " + std::string(description));
+  }
+  const auto add = [this](const toml::table& table, bool in_table) {
+    for (const auto& [key, value] : table)
+      entries_.push_back({std::string(key.str()), key.source().begin.line, &value, in_table});
+  };
+  for (const auto& [key, value] : document_) {
+    if (key.str() == command_ && value.is_table()) add(*value.as_table(), true);
+    else entries_.push_back({std::string(key.str()), key.source().begin.line, &value, false});
+  }
+  std::stable_sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) { return a.line < b.line; });
+  std::map<std::string_view, std::size_t> first_line;
+  for (const Entry& entry : entries_) {
+    const auto [first, fresh] = first_line.emplace(entry.key, entry.line);
+    if (!fresh)
+      throw ConfigError(path_ + ":" + std::to_string(entry.line) + ": key '" + entry.key +
+                        "': given again (first on line " + std::to_string(first->second) + "); expected each key once");
+  }
+}
+
+std::size_t ConfigFile::line_of(std::string_view key) const {
+  const auto it = std::find_if(entries_.begin(), entries_.end(), [key](const Entry& entry) { return entry.key == key; });
+  return it == entries_.end() ? 0 : it->line;
+}
+
+std::vector<CLI::ConfigItem> ConfigFile::items(const CLI::App& command) const {
+  std::vector<CLI::ConfigItem> items;
+  for (const Entry& entry : entries_) {
+    const std::string where = path_ + ":" + std::to_string(entry.line);
+    const CLI::Option* option = command.get_option_no_throw("--" + entry.key);
+    if (option == nullptr || !option->get_configurable()) {
+      const std::string name = entry.in_table ? command_ + "." + entry.key : entry.key;
+      if (const std::string section = section_of(*entry.value, name); !section.empty())
+        throw ConfigError(where + ": section '" + section + "': unknown section; this file configures `genepool " +
+                          command_ + "`: put its keys at the top level (docs/configuration.md)");
+      throw ConfigError(where + ": key '" + entry.key +
+                        "': unknown key (the keys are the long options of the command without '--'; see "
+                        "docs/configuration.md)");
+    }
+    const Takes kind = takes(*option);
+    const bool several = option->get_items_expected_max() > 1;
+    const auto wrong = [&](const toml::node& value, const std::string& what) {
+      return ConfigError(where + ": key '" + entry.key + "': expected " + name_of(kind, several) + ", found " +
+                         std::string(type_of(value)) + shown(value, text_) + what);
+    };
+    CLI::ConfigItem item;
+    item.parents = {command_};
+    item.name = entry.key;
+    if (const toml::array* array = entry.value->as_array(); array != nullptr && several) {
+      for (std::size_t i = 0; i < array->size(); ++i) {
+        const toml::node& element = *array->get(i);
+        if (!fits(element, kind)) throw wrong(element, " at index " + std::to_string(i));
+        item.inputs.push_back(input_of(element, text_));
+      }
+    } else {
+      if (!fits(*entry.value, kind)) throw wrong(*entry.value, "");
+      item.inputs.push_back(input_of(*entry.value, text_));
+    }
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+namespace {
+
+// CLI11's config reader for the program: the file's values for `command`.
+class TomlConfig final : public CLI::ConfigBase {
  public:
-  SubcommandToml(const CLI::App& app, std::string command) : app_(app), command_(std::move(command)) {}
+  TomlConfig(const CLI::App& app, const CLI::App& command) : app_(app), command_(command) {}
 
   std::vector<CLI::ConfigItem> from_config(std::istream& input) const override {
-    const std::string text(std::istreambuf_iterator<char>(input), {});
-    check_structure(text);
-    std::istringstream again(text);
-    std::vector<CLI::ConfigItem> parsed = CLI::ConfigTOML::from_config(again);
-    for (auto& item : parsed) {
-      if (item.parents.empty()) item.parents = {command_};
+    std::string text;
+    char chunk[4096];
+    while (input.read(chunk, sizeof chunk) || input.gcount() > 0) text.append(chunk, static_cast<std::size_t>(input.gcount()));
+    try {
+      read_.emplace(app_.get_config_ptr()->results().back(), text, command_.get_name());
+      return read_->items(command_);
+    } catch (const ConfigError& error) {
+      throw CLI::ConfigError(error.what(), CLI::ExitCodes::ConfigError);
     }
-    return parsed;
   }
+
+  const ConfigFile* read() const { return read_ ? &*read_ : nullptr; }
 
  private:
-  std::string path() const {
-    const CLI::Option* option = app_.get_config_ptr();
-    return option != nullptr && option->count() > 0 ? option->as<std::string>() : std::string("config file");
-  }
-
-  void check_structure(const std::string& text) const {
-    static const std::regex section(R"re(^\s*\[\[?\s*"?([^\]"]*)"?\s*\]\]?\s*(#.*)?$)re");
-    static const std::regex key(R"re(^\s*"?([A-Za-z0-9_-]+)"?\s*=)re");
-    std::istringstream lines(text);
-    std::string line;
-    std::map<std::string, std::size_t> first_line;  // key -> line of its first assignment
-    std::smatch match;
-    for (std::size_t number = 1; std::getline(lines, line); ++number) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (std::regex_match(line, match, section)) {
-        if (match[1] != command_)
-          throw CLI::ConfigError(path() + ":" + std::to_string(number) + ": section '[" + match[1].str() +
-                                     "]': unknown section; this file configures `genepool " + command_ +
-                                     "`: put its keys at the top level (docs/configuration.md)",
-                                 CLI::ExitCodes::ConfigError);
-        continue;
-      }
-      if (!std::regex_search(line, match, key)) continue;
-      const auto [at, fresh] = first_line.emplace(match[1].str(), number);
-      if (!fresh)
-        throw CLI::ConfigError(path() + ":" + std::to_string(number) + ": key '" + match[1].str() +
-                                   "': given again (first on line " + std::to_string(at->second) +
-                                   "); expected each key once",
-                               CLI::ExitCodes::ConfigError);
-    }
-  }
-
   const CLI::App& app_;
-  std::string command_;
+  const CLI::App& command_;
+  // NOTE: CLI11 reads through a const formatter; the file is kept for locating later errors.
+  mutable std::optional<ConfigFile> read_;
 };
 
 }  // namespace
 
 void attach_config_file(CLI::App& app, CLI::App& command) {
   app.set_config("--config", "", "TOML file of `" + command.get_name() + "` settings (docs/configuration.md)");
-  app.config_formatter(std::make_shared<SubcommandToml>(app, command.get_name()));
-  app.allow_config_extras(CLI::config_extras_mode::error);
+  app.config_formatter(std::make_shared<TomlConfig>(app, command));
   command.fallthrough();
   command.footer("--config FILE  TOML file of these options: each key is an option's long name without '--'\n"
                  "               (docs/configuration.md); the command line overrides the file.");
+}
+
+const ConfigFile* config_file_of(const CLI::App& app) {
+  const CLI::App* root = &app;
+  while (root->get_parent() != nullptr) root = root->get_parent();
+  const auto config = std::dynamic_pointer_cast<const TomlConfig>(root->get_config_formatter());
+  return config ? config->read() : nullptr;
 }
 
 }  // namespace genepool::app

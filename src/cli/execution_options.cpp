@@ -1,7 +1,5 @@
 #include "genepool/cli/execution_options.hpp"
 
-#include <sstream>
-
 namespace genepool::app {
 
 void add_execution_options(CLI::App& command, ExecutionSettings& settings) {
@@ -19,14 +17,6 @@ void add_execution_options(CLI::App& command, ExecutionSettings& settings) {
                      "Annualisation factor; 0 infers bars per calendar year from the timestamps")
       ->check(CLI::Range(0.0, 1e7))
       ->capture_default_str();
-}
-
-std::string describe(const ExecutionSettings& settings) {
-  std::ostringstream text;
-  text << to_string(settings.execution) << " execution, cost " << settings.cost << ", "
-       << (settings.allow_short ? "long/short" : "long/flat");
-  if (settings.bars_per_year > 0) text << ", " << settings.bars_per_year << " bars/year";
-  return text.str();
 }
 
 }  // namespace genepool::app

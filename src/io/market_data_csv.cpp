@@ -17,6 +17,7 @@
 
 #include "genepool/error.hpp"
 #include "genepool/data/timestamp.hpp"
+#include "genepool/io/output_file.hpp"
 
 namespace genepool {
 namespace {
@@ -410,26 +411,9 @@ void write_csv(const MarketData& data, const std::filesystem::path& file) {
     text += '\n';
   }
 
-  fs::path tmp = file;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw IoError(file.string() + ": cannot open " + tmp.string() + " for writing");
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.close();
-    if (!out) {
-      std::error_code ignored;
-      fs::remove(tmp, ignored);
-      throw IoError(file.string() + ": write failed (disk full?)");
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, file, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    throw IoError(file.string() + ": cannot rename " + tmp.string() + " into place: " + ec.message());
-  }
+  OutputFile output(file, "prices.csv");
+  output.stream().write(text.data(), static_cast<std::streamsize>(text.size()));
+  output.commit();
 }
 
 }  // namespace genepool

@@ -13,9 +13,11 @@
 #include <cstring>
 #include <sstream>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "genepool/error.hpp"
+#include "genepool/evolution/deal.hpp"
 
 namespace genepool::parallel {
 
@@ -33,6 +35,16 @@ struct Command {
   std::uint64_t begin = 0;  // window: bars [begin, end)
   std::uint64_t end = 0;
 };
+
+// What each rank reports with its evaluations of a batch.
+struct RankReport {
+  double seconds = 0;     // spent evaluating its share
+  std::int32_t stop = 0;  // 1: this rank was asked to stop (a signal reached it)
+};
+// NOTE: the report travels in one more evaluation-sized slot after the rank's evaluations, so that a
+// batch takes three collectives with the command, not four: every collective costs a round of
+// wake-ups when ranks outnumber cores.
+static_assert(std::is_trivially_copyable_v<RankReport> && sizeof(RankReport) <= sizeof(Evaluation));
 
 // Fault injection for tests: GENEPOOL_HANG_RANK=r makes rank r stop answering at its batch
 // GENEPOOL_HANG_BATCH (counted from 0 in this process; default 0), for GENEPOOL_HANG_SECONDS
@@ -149,11 +161,8 @@ Command broadcast_command(MPI_Comm comm, Command command, std::vector<int>& coun
 }
 
 // One batch on any rank: receive this rank's share of genomes, evaluate them, send the results
-// and this rank's evaluation seconds. Rank 0 passes the whole batch in dealt order (counts[r] items
-// for rank r, rank by rank) and room for the results; the others pass empty spans.
-// NOTE: a rank's seconds travel as one more record after its results (in metrics.bars), so that a
-// batch takes three collectives with the command, not four: every collective costs a round of
-// wake-ups when ranks outnumber cores.
+// and this rank's RankReport. Rank 0 passes the whole batch in dealt order (counts[r] items for
+// rank r, rank by rank) and room for the results; the others pass empty spans.
 void run_batch(const Session::Impl& mpi, int rank, const std::vector<int>& counts, Backtester& backtester,
                std::span<const Genome> all_genomes, std::span<Evaluation> all_results,
                std::vector<double>* rank_seconds, bool stop_here, bool* stop_anywhere, std::size_t batch,
@@ -186,8 +195,8 @@ void run_batch(const Session::Impl& mpi, int rank, const std::vector<int>& count
   maybe_hang(rank, batch);
   evaluate_batch_safely(backtester, genomes, std::span<Evaluation>(results.data(), mine));
   results[mine] = Evaluation{};
-  results[mine].metrics.bars = std::chrono::duration<double>(Clock::now() - start).count();
-  results[mine].reserved = stop_here ? 1 : 0;
+  const RankReport report{std::chrono::duration<double>(Clock::now() - start).count(), stop_here ? 1 : 0};
+  std::memcpy(static_cast<void*>(&results[mine]), &report, sizeof report);
   std::vector<Evaluation> received(rank == 0 ? next + ranks : 0);
   check_mpi(MPI_Igatherv(results.data(), static_cast<int>(mine + 1), evaluation_type.get(), received.data(),
                          result_counts.data(), result_offsets.data(), evaluation_type.get(), 0, comm, &request),
@@ -197,8 +206,10 @@ void run_batch(const Session::Impl& mpi, int rank, const std::vector<int>& count
   for (std::size_t r = 0; r < ranks; ++r) {
     const auto* block = received.data() + result_offsets[r];
     std::copy(block, block + counts[r], all_results.begin() + offsets[r]);
-    if (rank_seconds != nullptr) (*rank_seconds)[r] = block[counts[r]].metrics.bars;
-    if (stop_anywhere != nullptr && block[counts[r]].reserved != 0) *stop_anywhere = true;
+    RankReport reported;
+    std::memcpy(static_cast<void*>(&reported), block + counts[r], sizeof reported);
+    if (rank_seconds != nullptr) (*rank_seconds)[r] = reported.seconds;
+    if (stop_anywhere != nullptr && reported.stop != 0) *stop_anywhere = true;
   }
 }
 
@@ -216,47 +227,6 @@ std::string Session::host() const { return boost::mpi::environment::processor_na
 void Session::abort(int status) const {
   MPI_Abort(impl_->comm(), status);
   std::abort();  // MPI_Abort does not return; this satisfies [[noreturn]]
-}
-
-Share share_of(std::size_t count, int rank, int ranks) {
-  const auto r = static_cast<std::size_t>(rank);
-  const auto n = static_cast<std::size_t>(ranks);
-  const std::size_t base = count / n;
-  const std::size_t extra = count % n;
-  const std::size_t first = r * base + (r < extra ? r : extra);
-  return {first, first + base + (r < extra ? 1 : 0)};
-}
-
-Deal deal_by_cost(std::span<const double> costs, int ranks) {
-  const auto n = static_cast<std::size_t>(ranks);
-  Deal deal;
-  deal.counts.assign(n, 0);
-  deal.loads.assign(n, 0.0);
-  std::vector<std::size_t> by_cost(costs.size());
-  for (std::size_t i = 0; i < by_cost.size(); ++i) by_cost[i] = i;
-  std::stable_sort(by_cost.begin(), by_cost.end(), [&](std::size_t a, std::size_t b) { return costs[a] > costs[b]; });
-  // The least loaded rank on top (ties: the lowest rank).
-  const auto lighter = [&](std::size_t a, std::size_t b) {
-    return deal.loads[a] > deal.loads[b] || (deal.loads[a] == deal.loads[b] && a > b);
-  };
-  std::vector<std::size_t> heap(n);
-  for (std::size_t r = 0; r < n; ++r) heap[r] = r;
-  std::make_heap(heap.begin(), heap.end(), lighter);
-  std::vector<std::size_t> owner(costs.size());
-  for (const std::size_t item : by_cost) {
-    std::pop_heap(heap.begin(), heap.end(), lighter);
-    const std::size_t rank = heap.back();
-    owner[item] = rank;
-    deal.loads[rank] += costs[item];
-    ++deal.counts[rank];
-    std::push_heap(heap.begin(), heap.end(), lighter);
-  }
-  // Rank by rank, each rank's items in increasing index.
-  std::vector<std::size_t> next(n, 0);
-  for (std::size_t r = 1; r < n; ++r) next[r] = next[r - 1] + static_cast<std::size_t>(deal.counts[r - 1]);
-  deal.order.resize(costs.size());
-  for (std::size_t i = 0; i < costs.size(); ++i) deal.order[next[owner[i]]++] = i;
-  return deal;
 }
 
 MarketData broadcast_market_data(const Session& session, MarketData data, BroadcastStats* stats) {
@@ -340,8 +310,6 @@ MpiEvaluator::~MpiEvaluator() {
   // An evaluator left without finish() (an exception on rank 0) still releases the workers.
   if (!finished_) finish(static_cast<int>(ExitCode::failure));
 }
-
-int MpiEvaluator::ranks() const { return session_.size(); }
 
 void MpiEvaluator::evaluate(std::span<const Genome> genomes, std::span<Evaluation> results) {
   const auto start = Clock::now();

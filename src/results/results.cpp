@@ -21,9 +21,9 @@
 #include "genepool/ga/fitness.hpp"
 #include "genepool/ga/ga.hpp"
 #include "genepool/backtest/metrics.hpp"
+#include "genepool/io/hdf5.hpp"
 #include "genepool/io/output_file.hpp"
 #include "genepool/strategies/strategy.hpp"
-#include "genepool/io/hdf5_types.hpp"
 #include "genepool/version.hpp"
 
 namespace genepool {
@@ -39,15 +39,6 @@ constexpr hsize_t kGenerationChunkRows = 256;
 // chunk cache until it is full: a compressed chunk is then written once, not once per generation.
 hsize_t individual_chunk_rows(std::size_t population) { return std::clamp<hsize_t>(population, 256, 4096); }
 constexpr std::size_t kStatusCount = static_cast<std::size_t>(EvalStatus::invalid_genome) + 1;
-
-// The C++ API prints an error stack on every exception unless told once not to.
-void quiet_hdf5() {
-  static const bool quiet = [] {
-    H5::Exception::dontPrint();
-    return true;
-  }();
-  (void)quiet;
-}
 
 // "2024-05-01T12:34:56Z"
 std::string iso8601(std::int64_t seconds) {
@@ -71,165 +62,14 @@ std::int32_t to_i32(std::size_t value, const char* what) {
 
 std::int64_t to_i64(std::size_t value) { return static_cast<std::int64_t>(value); }
 
-using hdf5::file_type;
-using hdf5::memory_type;
-using hdf5::text_type;
-
-// NOTE: the enum {FALSE = 0, TRUE = 1} over int8 is how h5py stores numpy bools, so it reads back as bool.
-H5::EnumType bool_type() {
-  H5::EnumType type(sizeof(std::int8_t));
-  std::int8_t no = 0;
-  std::int8_t yes = 1;
-  type.insert("FALSE", &no);
-  type.insert("TRUE", &yes);
-  return type;
-}
-
-std::string object_path(const H5::H5Object& object) {
-  std::string path = object.getObjName();
-  return path.empty() ? "/" : path;
-}
-
-std::string child_path(const H5::Group& group, const std::string& name) {
-  const std::string parent = object_path(group);
-  return parent == "/" ? "/" + name : parent + "/" + name;
-}
-
-std::vector<const char*> c_strings(const std::vector<std::string>& texts) {
-  std::vector<const char*> pointers;
-  pointers.reserve(texts.size());
-  for (const auto& text : texts) pointers.push_back(text.c_str());
-  return pointers;
-}
-
-// Creates attributes and fixed-size datasets, keeping `where` on the object at hand for error messages.
-class Out {
- public:
-  explicit Out(std::string& where) : where_(where) {}
-
-  void text(const H5::H5Object& object, const char* name, const std::string& value) {
-    const H5::StrType type = text_type();
-    attribute(object, name, type, H5::DataSpace(H5S_SCALAR)).write(type, value);
-  }
-
-  void texts(const H5::H5Object& object, const char* name, const std::vector<std::string>& values) {
-    const H5::StrType type = text_type();
-    const hsize_t n = values.size();
-    const auto pointers = c_strings(values);
-    H5::Attribute a = attribute(object, name, type, H5::DataSpace(1, &n));
-    if (n > 0) a.write(type, pointers.data());
-  }
-
-  template <class T>
-  void number(const H5::H5Object& object, const char* name, T value) {
-    attribute(object, name, file_type<T>(), H5::DataSpace(H5S_SCALAR)).write(memory_type<T>(), &value);
-  }
-
-  void flag(const H5::H5Object& object, const char* name, bool value) {
-    const H5::EnumType type = bool_type();
-    const std::int8_t v = value ? 1 : 0;
-    attribute(object, name, type, H5::DataSpace(H5S_SCALAR)).write(type, &v);
-  }
-
-  H5::Group group(const H5::Group& parent, const std::string& name, const std::string& description) {
-    where_ = "group '" + child_path(parent, name) + "'";
-    H5::Group g = parent.createGroup(name);
-    text(g, "description", description);
-    return g;
-  }
-
-  // A dataset of `dims` (row-major) from `values`, which holds their product (nullptr: written later).
-  template <class T>
-  H5::DataSet array(const H5::Group& group, const std::string& name, const T* values, std::vector<hsize_t> dims,
-                    const std::string& description) {
-    where_ = "dataset '" + child_path(group, name) + "'";
-    const H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
-    H5::DataSet set = group.createDataSet(name, file_type<T>(), space);
-    if (values != nullptr && space.getSimpleExtentNpoints() > 0) set.write(values, memory_type<T>());
-    text(set, "description", description);
-    return set;
-  }
-
-  H5::DataSet strings(const H5::Group& group, const std::string& name, const std::vector<std::string>& values,
-                      std::vector<hsize_t> dims, const std::string& description) {
-    where_ = "dataset '" + child_path(group, name) + "'";
-    const H5::StrType type = text_type();
-    const H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
-    H5::DataSet set = group.createDataSet(name, type, space);
-    const auto pointers = c_strings(values);
-    if (!values.empty()) set.write(pointers.data(), type);
-    text(set, "description", description);
-    return set;
-  }
-
-  H5::DataSet scalar_text(const H5::Group& group, const std::string& name, const std::string& value,
-                          const std::string& description) {
-    where_ = "dataset '" + child_path(group, name) + "'";
-    const H5::StrType type = text_type();
-    H5::DataSet set = group.createDataSet(name, type, H5::DataSpace(H5S_SCALAR));
-    set.write(value, type);
-    text(set, "description", description);
-    return set;
-  }
-
-  std::string& where() { return where_; }
-
- private:
-  H5::Attribute attribute(const H5::H5Object& object, const char* name, const H5::DataType& type,
-                          const H5::DataSpace& space) {
-    where_ = "attribute '" + std::string(name) + "' of '" + object_path(object) + "'";
-    if (object.attrExists(name)) object.removeAttr(name);
-    return object.createAttribute(name, type, space);
-  }
-
-  std::string& where_;
-};
+using Out = hdf5::Writer;
 
 // An extendible dataset, [rows] or [rows][width], that grows by appending rows at its end.
 template <class T>
-class Column {
- public:
+struct Column : hdf5::Appender<T> {
   Column(Out& out, const H5::Group& group, const std::string& name, hsize_t width, hsize_t chunk_rows, bool compress,
          const std::string& description)
-      : out_(&out), path_(child_path(group, name)), width_(width) {
-    out.where() = "dataset '" + path_ + "'";
-    const int rank = width == 0 ? 1 : 2;
-    const std::array<hsize_t, 2> dims = {0, width};
-    const std::array<hsize_t, 2> max = {H5S_UNLIMITED, width};
-    const std::array<hsize_t, 2> chunk = {chunk_rows, width};
-    H5::DSetCreatPropList create;
-    create.setChunk(rank, chunk.data());
-    if (compress && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
-      create.setShuffle();
-      create.setDeflate(1);
-    }
-    set_ = group.createDataSet(name, file_type<T>(), H5::DataSpace(rank, dims.data(), max.data()), create);
-    out.text(set_, "description", description);
-  }
-
-  void append(const T* values, hsize_t rows) {
-    if (rows == 0) return;
-    out_->where() = "dataset '" + path_ + "'";
-    const int rank = width_ == 0 ? 1 : 2;
-    const std::array<hsize_t, 2> size = {rows_ + rows, width_};
-    set_.extend(size.data());
-    H5::DataSpace file_space = set_.getSpace();
-    const std::array<hsize_t, 2> start = {rows_, 0};
-    const std::array<hsize_t, 2> block = {rows, width_};
-    file_space.selectHyperslab(H5S_SELECT_SET, block.data(), start.data());
-    const H5::DataSpace memory_space(rank, block.data());
-    set_.write(values, memory_type<T>(), memory_space, file_space);
-    rows_ += rows;
-  }
-
-  const H5::DataSet& set() const { return set_; }
-
- private:
-  Out* out_;
-  std::string path_;
-  H5::DataSet set_;
-  hsize_t width_;
-  hsize_t rows_ = 0;
+      : hdf5::Appender<T>(out, out.extendible<T>(group, name, width, chunk_rows, compress, description), width) {}
 };
 
 std::vector<std::string> strategy_names() {
@@ -658,27 +498,14 @@ void write_best(Out& out, const H5::H5File& file, std::span<const HallOfFameEntr
     throw H5::GroupIException("H5Lcreate_soft", "cannot link /best/timestamps to /data/timestamps");
 }
 
-IoError hdf5_error(const H5::Exception& e, const fs::path& path, const fs::path& partial, const std::string& where) {
-  std::error_code ignored;
-  return IoError(path.string() + ": " + where + ": cannot write " + partial.string() + " (disk full or I/O error?): " +
-                 "HDF5 error in " + e.getFuncName() + ": " + e.getDetailMsg() + "; " +
-                 (fs::exists(path, ignored) ? "the existing " + path.string() + " is unchanged"
-                                            : "no results file was written"));
-}
-
 }  // namespace
 
 // The open partial file and the tables that grow with each generation.
 struct ResultsWriter::File {
-  File(const fs::path& partial, std::size_t population, std::string& where) : out(where), h5(create(partial, where)) {
+  File(const fs::path& partial, std::size_t population) : h5(hdf5::create(partial)) {
     generations.emplace(out, out.group(h5, "generations", "one row per generation: fitness statistics and timings"));
     individuals.emplace(out, out.group(h5, "individuals", "one row per individual of every generation, in order"),
                         individual_chunk_rows(population), true);
-  }
-
-  static H5::H5File create(const fs::path& partial, std::string& where) {
-    where = "file";
-    return H5::H5File(partial.string(), H5F_ACC_TRUNC);
   }
 
   // Closes the datasets, then the file, so that HDF5's last writes happen here and report their errors.
@@ -698,18 +525,14 @@ struct ResultsWriter::File {
 
 ResultsWriter::ResultsWriter(std::filesystem::path path, bool force, const RunInfo& run, const MarketData& data,
                              const EvolutionSettings& evolution, const ExecutionSettings& execution)
-    : path_(std::move(path)),
-      partial_(path_.string() + ".partial"),
-      force_(force),
-      bars_(data.timestamps.size()),
-      started_(std::chrono::steady_clock::now()) {
-  quiet_hdf5();
-  check_results_path(path_, force_);
+    : output_(std::move(path)), force_(force), bars_(data.timestamps.size()), started_(std::chrono::steady_clock::now()) {
+  hdf5::quiet();
+  check_results_path(output_.path(), force_);
   if (run.seed != evolution.seed)
     throw Error("results: the run's seed " + std::to_string(run.seed) + " differs from the evolution's seed " +
                 std::to_string(evolution.seed) + "; the file would not say how to reproduce the run");
   try {
-    file_ = std::make_unique<File>(partial_, evolution.ga.population, where_);
+    file_ = std::make_unique<File>(output_.partial(), evolution.ga.population);
     multi_ = evolution.multi;
     file_->search.emplace(file_->out, file_->h5.openGroup("generations"), file_->h5.openGroup("individuals"),
                           individual_chunk_rows(evolution.ga.population), multi_.enabled);
@@ -734,34 +557,31 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, bool force, const RunIn
     write_data(out, h5, run, data);
     write_strategies(out, h5);
   } catch (const H5::Exception& e) {
-    abandon();
-    throw hdf5_error(e, path_, partial_, where_);
+    throw failed(e);
   } catch (...) {
     file_.reset();
-    std::error_code ignored;
-    if (fs::is_regular_file(partial_, ignored)) fs::remove(partial_, ignored);
     throw;
   }
 }
 
-void ResultsWriter::abandon() {
+IoError ResultsWriter::failed(const H5::Exception& e) {
+  IoError error = hdf5::write_error(e, output_.path(), output_.partial(), file_ ? file_->out.where() : "file",
+                                    "results file");
   (void)file_.release();  // NOTE: leaked on purpose (see results.hpp)
-  std::error_code ignored;
-  if (fs::is_regular_file(partial_, ignored)) fs::remove(partial_, ignored);
+  output_.discard();
+  return error;
 }
 
 ResultsWriter::~ResultsWriter() {
   try {
     file_.reset();
   } catch (...) {
-    // A destructor must not throw; the partial file goes below either way.
+    // A destructor must not throw; output_ removes the partial file either way.
   }
-  std::error_code ignored;
-  if (remove_partial_ && fs::is_regular_file(partial_, ignored)) fs::remove(partial_, ignored);
 }
 
 void ResultsWriter::on_generation(const GenerationView& generation) {
-  if (!file_) throw Error("results: " + path_.string() + ": on_generation after finish()");
+  if (!file_) throw Error("results: " + output_.path().string() + ": on_generation after finish()");
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   try {
     file_->individuals->append(generation.stats.generation, generation.population, generation.evaluations,
@@ -769,8 +589,7 @@ void ResultsWriter::on_generation(const GenerationView& generation) {
     file_->generations->append(generation.stats, generation.evaluations.size(), elapsed);
     file_->search->append(generation);
   } catch (const H5::Exception& e) {
-    abandon();
-    throw hdf5_error(e, path_, partial_, where_);
+    throw failed(e);
   }
   ++generations_;
   elapsed_ = elapsed;
@@ -783,9 +602,10 @@ void ResultsWriter::set_elapsed_seconds(double seconds) {
 
 void ResultsWriter::finish(const EvolutionResult& result, std::span<const HallOfFameEntry> best,
                            const CurveOf& curve_of, const ExtraContent& extra) {
-  if (!file_) throw Error("results: " + path_.string() + ": finish() called twice");
+  const fs::path& path = output_.path();
+  if (!file_) throw Error("results: " + path.string() + ": finish() called twice");
   if (result.history.size() != generations_)
-    throw Error("results: " + path_.string() + ": the writer recorded " + std::to_string(generations_) +
+    throw Error("results: " + path.string() + ": the writer recorded " + std::to_string(generations_) +
                 " generations but the run has " + std::to_string(result.history.size()) +
                 "; pass the writer to evolve() as an observer");
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
@@ -807,7 +627,7 @@ void ResultsWriter::finish(const EvolutionResult& result, std::span<const HallOf
         crowding->append(result.crowding.data(), result.crowding.size());
       }
     }
-    write_best(out, h5, best, curve_of, bars_, path_, !multi_.enabled);
+    write_best(out, h5, best, curve_of, bars_, path, !multi_.enabled);
     EvolutionSettings settings;
     settings.multi = multi_;
     if (multi_.enabled) write_pareto(out, h5, settings, result);
@@ -818,27 +638,21 @@ void ResultsWriter::finish(const EvolutionResult& result, std::span<const HallOf
     out.number(summary, "cache_hits_total", to_i64(result.cache_hits_total));
     out.number(summary, "failed_total", to_i64(result.failed_total));
     out.number(summary, "wall_seconds", wall);
-    if (extra) extra(h5.getId());
+    if (extra) extra(out, h5);
     out.text(h5, "end_time", iso8601(now_seconds()));
     out.text(h5, "status", "complete");
     file_->close();
     file_.reset();
   } catch (const H5::Exception& e) {
-    abandon();
-    throw hdf5_error(e, path_, partial_, where_);
+    throw failed(e);
   }
   // The results are complete from here on: a failure keeps them in the partial file for the user.
+  output_.keep();
   std::error_code ec;
-  if (!force_ && fs::exists(path_, ec)) {
-    remove_partial_ = false;
-    throw IoError(path_.string() + ": appeared while the run was writing; its results are in " + partial_.string() +
-                  " (rename it yourself, or pass --force to replace an existing file)");
-  }
-  fs::rename(partial_, path_, ec);
-  remove_partial_ = false;
-  if (ec)
-    throw IoError(path_.string() + ": cannot rename " + partial_.string() + " into place: " + ec.message() +
-                  "; the results are in " + partial_.string());
+  if (!force_ && fs::exists(path, ec))
+    throw IoError(path.string() + ": appeared while the run was writing; its results are in " +
+                  output_.partial().string() + " (rename it yourself, or pass --force to replace an existing file)");
+  output_.commit();
 }
 
 void check_results_path(const std::filesystem::path& path, bool force) {

@@ -94,24 +94,7 @@ ExecutionSettings settings_for(int combination) {
   return s;
 }
 
-std::string describe(const ExecutionSettings& s) {
-  std::ostringstream out;
-  out << to_string(s.execution) << (s.allow_short ? " long/short" : " long/flat") << " cost " << s.cost;
-  return out.str();
-}
-
 }  // namespace
-
-TEST_CASE("execution names round-trip and unknown names are config errors naming the key", "[backtest]") {
-  CHECK(parse_execution("close", "--execution") == Execution::close);
-  CHECK(parse_execution("next_open", "--execution") == Execution::next_open);
-  CHECK(parse_execution(to_string(Execution::next_open), "x") == Execution::next_open);
-  CHECK(to_string(Execution::close) == "close");
-  CHECK_THROWS_AS(parse_execution("open", "--execution"), ConfigError);
-  CHECK_THROWS_WITH(parse_execution("foo", "--execution"),
-                    Catch::Matchers::Equals("--execution: 'foo' is not one of close, next_open"));
-  CHECK_THROWS_WITH(parse_execution("Close", "backtest.execution"), Contains("backtest.execution: 'Close'"));
-}
 
 TEST_CASE("Backtester agrees with the reference backtest on random genomes of every type on real data",
           "[backtest]") {

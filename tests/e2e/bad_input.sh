@@ -82,7 +82,7 @@ $GEN/huge.csv${T}3${T}huge.csv:200002: column 'close': expected a price > 0, got
 $GEN/huge-line.csv${T}3${T}huge-line.csv:2: 1 field\(s\), the header has 5${T}$E
 $GEN/no-best-metrics.h5${T}4${T}no-best-metrics.h5: missing dataset '/best/metrics'${T}report @CASE
 $GEN/no-best-metrics.h5${T}4${T}no-best-metrics.h5: missing dataset '/best/metrics'${T}export @CASE --top 1 --out @OUT
-$GEN/generations-best-2d.h5${T}4${T}generations-best-2d.h5: dataset '/generations/best' has shape \([0-9]+, 2\); expected 1 dimension${T}report @CASE --json
+$GEN/generations-best-2d.h5${T}4${T}generations-best-2d.h5: dataset '/generations/best' has shape \\[[0-9]+\\]\\[2\\]; expected 1 dimension${T}report @CASE --json
 $GEN/half.h5${T}4${T}half.h5: cannot open: damaged or truncated${T}report @CASE
 $GEN/half.h5${T}4${T}half.h5: cannot open: damaged or truncated${T}collect @CASE --out @OUT
 EOF
@@ -90,10 +90,10 @@ R="evolve ${CHECKPOINTED[*]} --out @OUT @FORCE --resume @CASE"
 cat >>"$CASES" <<EOF
 $GEN/half.checkpoint${T}4${T}half.checkpoint: invalid checkpoint: (not an HDF5 file|cannot open: damaged or truncated)${T}$R
 $GEN/empty.checkpoint${T}4${T}empty.checkpoint: invalid checkpoint: not an HDF5 file${T}$R
-$GEN/no-params.checkpoint${T}4${T}no-params.checkpoint: invalid checkpoint: dataset '/log/params': missing${T}$R
+$GEN/no-params.checkpoint${T}4${T}no-params.checkpoint: invalid checkpoint: missing dataset '/log/params'${T}$R
 $GEN/newer-version.checkpoint${T}4${T}newer-version.checkpoint: invalid checkpoint: checkpoint format version 99${T}$R
-$GEN/batch-sizes-short.checkpoint${T}4${T}batch-sizes-short.checkpoint: invalid checkpoint: dataset '/log/[a-z_]+': has shape \\[2\\], expected \\[1\\]${T}$R
-$GEN/best-2d.checkpoint${T}4${T}best-2d.checkpoint: invalid checkpoint: dataset '/history/best': has shape \\[[0-9]+\\]\\[2\\]${T}$R
+$GEN/batch-sizes-short.checkpoint${T}4${T}batch-sizes-short.checkpoint: invalid checkpoint: dataset '/log/[a-z_]+' has shape \\[2\\]; expected \\[1\\]${T}$R
+$GEN/best-2d.checkpoint${T}4${T}best-2d.checkpoint: invalid checkpoint: dataset '/history/best' has shape \\[[0-9]+\\]\\[2\\]${T}$R
 $SCRATCH/results.h5${T}4${T}results.h5: invalid checkpoint: not a genepool checkpoint${T}$R
 EOF
 

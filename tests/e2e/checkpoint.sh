@@ -56,7 +56,7 @@ checkpoint_generations() {
 }
 # stopped RUN: a stopped run left a readable checkpoint, and neither results nor a partial file.
 stopped() {
-  [[ -e $1.checkpoint && ! -e $1 && ! -e $1.partial && ! -e $1.checkpoint.tmp ]] ||
+  [[ -e $1.checkpoint && ! -e $1 && ! -e $1.partial && ! -e $1.checkpoint.partial ]] ||
     fail "after the stop: $(ls "$1"*)"
   grep -q "checkpoint $1.checkpoint" run.log.err || fail "no word of the checkpoint: $(cat run.log.err)"
 }

@@ -61,6 +61,17 @@ expect_failure 4 "n1.h5.*--force" mpi 2 evolve "${small[@]}" --out n1.h5
 mpi 2 evolve "${small[@]}" --out n1.h5 --force --seed 43
 $PYTHON "$SOURCE_DIR/tests/e2e/compare_runs.py" other-seed.h5 n1.h5 || fail "--force did not replace n1.h5"
 
+# TOML as TOML reads it: a '#' inside a string, a multi-line string, digit separators, a byte-order mark.
+printf '\xEF\xBB\xBFdata = ["data/sample.csv"]\nout = "x#y.h5"\npopulation = 1_0\ngenerations = 1\nquiet = true\n' > toml.toml
+"$GENEPOOL" evolve --config toml.toml || fail "toml.toml was refused"
+printf 'data = ["data/sample.csv"]\nout = """m.h5"""\npopulation = 4\ngenerations = 1\nquiet = true\n' > multiline.toml
+"$GENEPOOL" evolve --config multiline.toml || fail "multiline.toml was refused"
+[[ -f 'x#y.h5' && -f m.h5 ]] || fail "out = \"x#y.h5\" and out = \"\"\"m.h5\"\"\" did not write x#y.h5 and m.h5: $(ls)"
+$PYTHON - <<'EOF2' || fail "population = 1_0 was not read as 10"
+import h5py
+assert int(h5py.File("x#y.h5")["config"].attrs["population"]) == 10
+EOF2
+
 # Bad configs: one line naming the file, line and key; status 2; on 3 ranks, printed once.
 printf 'data = ["data/sample.csv"]\npopulaton = 10\n' > typo.toml
 expect_failure 2 "typo.toml:2: key 'populaton': unknown key" mpi 3 evolve --config typo.toml --out x.h5

@@ -14,7 +14,7 @@ GENEPOOL_HANG_RANK=2 GENEPOOL_HANG_BATCH=5 expect_failure 5 \
   mpi 3 evolve "${small[@]}" --out h.h5 --checkpoint-every 2 --generation-timeout 3
 (( SECONDS - start < 60 )) || fail "the hung job took $((SECONDS - start)) s to end"
 [[ $(grep -c "^genepool:" err.txt) -eq 1 ]] || fail "not one line: $(cat err.txt)"
-[[ ! -e h.h5 && ! -e h.h5.partial && ! -e h.h5.checkpoint.tmp ]] || fail "the hung job left $(ls h.h5*)"
+[[ ! -e h.h5 && ! -e h.h5.partial && ! -e h.h5.checkpoint.partial ]] || fail "the hung job left $(ls h.h5*)"
 pgrep -f -- "--out h.h5" >/dev/null && fail "processes of the hung job are still running: $(pgrep -af -- '--out h.h5')"
 $PYTHON - h.h5.checkpoint <<'PY' || fail "the checkpoint after the hang"
 import sys, h5py

@@ -30,7 +30,6 @@ class RecordingEvaluator final : public Evaluator {
     serial_.evaluate(genomes, results);
   }
   EvaluationTiming last_timing() const override { return serial_.last_timing(); }
-  int ranks() const override { return 1; }
   std::vector<Genome> seen;
 
  private:

@@ -164,7 +164,7 @@ TEST_CASE("hdf5 reader names a dataset of the wrong type", "[hdf5]") {
     std::vector<int> ones(2 * 10, 1);
     replace_close(h5, 2, 10, H5::PredType::STD_I32LE).write(ones.data(), H5::PredType::NATIVE_INT);
   });
-  CHECK_THROWS_WITH(read_hdf5_market_data(file), file.string() + ": dataset '/close' is not float64; expected float64");
+  CHECK_THROWS_WITH(read_hdf5_market_data(file), file.string() + ": dataset '/close' is an integer; expected a floating-point number");
 }
 
 TEST_CASE("hdf5 reader checks the format tag and version", "[hdf5]") {

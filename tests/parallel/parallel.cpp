@@ -36,61 +36,6 @@ std::vector<Genome> mixed_genomes(std::size_t count, std::uint64_t seed) {
 
 }  // namespace
 
-TEST_CASE("shares cover a batch exactly, in order, for any rank count", "[mpi][share]") {
-  for (std::size_t count : {0u, 1u, 2u, 5u, 7u, 100u, 1001u}) {
-    for (int ranks : {1, 2, 3, 8, 16}) {
-      std::size_t next = 0;
-      for (int rank = 0; rank < ranks; ++rank) {
-        const auto share = parallel::share_of(count, rank, ranks);
-        CHECK(share.first == next);
-        CHECK(share.last >= share.first);
-        CHECK(share.last - share.first <= count / static_cast<std::size_t>(ranks) + 1);
-        next = share.last;
-      }
-      CHECK(next == count);
-    }
-  }
-}
-
-TEST_CASE("a batch dealt by cost covers every item once and balances the ranks", "[mpi][share]") {
-  Rng rng(5);
-  for (std::size_t count : {0u, 1u, 3u, 7u, 100u, 1000u}) {
-    std::vector<double> costs(count);
-    std::vector<Genome> genomes;
-    for (std::size_t i = 0; i < count; ++i) {
-      genomes.push_back(random_genome(static_cast<std::uint32_t>(rng.uniform_int(0, 6)), rng));
-      costs[i] = estimated_cost(genomes.back());
-    }
-    for (int ranks : {1, 2, 3, 8, 16}) {
-      const parallel::Deal deal = parallel::deal_by_cost(costs, ranks);
-      REQUIRE(deal.counts.size() == static_cast<std::size_t>(ranks));
-      REQUIRE(deal.order.size() == count);
-      std::vector<std::size_t> sorted = deal.order;
-      std::sort(sorted.begin(), sorted.end());
-      for (std::size_t i = 0; i < count; ++i) CHECK(sorted[i] == i);  // a permutation: each item once
-      std::size_t next = 0;
-      double most = 0, least = 1e300, largest = 0;
-      for (int r = 0; r < ranks; ++r) {
-        const auto n = static_cast<std::size_t>(deal.counts[static_cast<std::size_t>(r)]);
-        double load = 0;
-        for (std::size_t i = next; i < next + n; ++i) {
-          load += costs[deal.order[i]];
-          if (i > next) CHECK(deal.order[i] > deal.order[i - 1]);  // a rank's items in population order
-        }
-        CHECK(load == Approx(deal.loads[static_cast<std::size_t>(r)]));
-        most = std::max(most, load);
-        least = std::min(least, load);
-        next += n;
-      }
-      CHECK(next == count);
-      for (double c : costs) largest = std::max(largest, c);
-      if (count > 0) CHECK(most - least <= largest + 1e-9);
-      // the same costs deal the same way
-      CHECK(parallel::deal_by_cost(costs, ranks).order == deal.order);
-    }
-  }
-}
-
 TEST_CASE("every rank holds rank 0's market data after the broadcast", "[mpi][broadcast]") {
   auto& session = test::mpi_session();
   const MarketData expected = test_data();
@@ -145,6 +90,28 @@ TEST_CASE("distributed evaluation equals serial evaluation for any batch size", 
           static_cast<long>((count + 5) / 11));
   }
   CHECK(distributed.last_timing().imbalance >= 1.0);
+  distributed.finish(0);
+}
+
+TEST_CASE("each rank's seconds and stop request reach rank 0 with its evaluations", "[mpi][evaluate]") {
+  auto& session = test::mpi_session();
+  const MarketData data = test_data();
+  const ExecutionSettings settings = test_execution();
+  if (session.rank() != 0) {
+    // Only the last rank is asked to stop, and only from its second batch on.
+    std::size_t asked = 0;
+    const bool last = session.rank() == session.size() - 1;
+    CHECK(parallel::serve_evaluations(session, data, settings, [&] { return last && asked++ > 0; }) == 0);
+    return;
+  }
+  parallel::MpiEvaluator distributed(session, data, settings);
+  const auto genomes = mixed_genomes(40, 9);
+  std::vector<Evaluation> got(genomes.size());
+  distributed.evaluate(genomes, got);
+  CHECK_FALSE(distributed.stop_requested());
+  CHECK(distributed.last_timing().evaluate_seconds > 0);
+  distributed.evaluate(genomes, got);
+  CHECK(distributed.stop_requested() == (session.size() > 1));
   distributed.finish(0);
 }
 

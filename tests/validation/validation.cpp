@@ -34,31 +34,7 @@ MarketData perturbed_after(MarketData data, std::size_t from) {
   return data;
 }
 
-// A serial evaluator whose bar window can move, as MpiEvaluator::set_window does.
-class WindowedEvaluator final : public Evaluator {
- public:
-  WindowedEvaluator(const MarketData& data, const ExecutionSettings& settings) : data_(data), settings_(settings) {
-    set_window({0, static_cast<std::size_t>(data.bars())});
-  }
-  void set_window(BarWindow window) {
-    serial_.reset();
-    window_ = slice(data_, window);
-    serial_ = std::make_unique<SerialEvaluator>(window_, settings_);
-    windows.push_back(window);
-  }
-  void evaluate(std::span<const Genome> genomes, std::span<Evaluation> results) override {
-    serial_->evaluate(genomes, results);
-  }
-  EvaluationTiming last_timing() const override { return {}; }
-  int ranks() const override { return 1; }
-  std::vector<BarWindow> windows;
-
- private:
-  const MarketData& data_;
-  ExecutionSettings settings_;
-  MarketData window_;
-  std::unique_ptr<SerialEvaluator> serial_;
-};
+using test::WindowedEvaluator;
 
 EvolutionSettings small_run() {
   EvolutionSettings settings;

@@ -21,4 +21,7 @@ std::string_view to_string(Execution execution);
 // Throws ConfigError naming `key` and the allowed values.
 Execution parse_execution(std::string_view text, std::string_view key);
 
+// "close execution, cost 0.0005, long/flat, 252 bars/year" (bars/year only when set)
+std::string describe(const ExecutionSettings& settings);
+
 }  // namespace genepool

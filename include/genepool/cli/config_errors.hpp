@@ -1,6 +1,6 @@
 #pragma once
 // One clear line for a command-line or config-file error: for a value that came from the
-// config file, the file, line and key; for an unknown key, which one.
+// config file, the file, line and key (config_file.hpp).
 #include <CLI/CLI.hpp>
 #include <string>
 

@@ -1,11 +1,55 @@
 #pragma once
-// `genepool evolve --config FILE`: a flat TOML file whose keys are evolve's long option names.
-// NOTE: CLI11 2.1.2 reads config files only on the top-level app, so --config lives there and a
-// formatter files every top-level key under the subcommand; unknown keys are errors.
+// `genepool evolve --config FILE`: a TOML file (read by toml++) whose keys are the command's long
+// option names, at the top level or under [COMMAND]. Each value is checked against its option's type
+// and handed to CLI11 as text, so the option's own checks and the command line's precedence apply.
+// NOTE: CLI11 2.1.2 reads config files only on the top-level app, so --config lives there.
 #include <CLI/CLI.hpp>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <toml++/toml.h>
+#include <vector>
 
 namespace genepool::app {
 
+// A parsed config file of one command.
+class ConfigFile {
+ public:
+  // Parses `text`, the contents of `path`; a syntax error or a key given twice (in any spelling:
+  // `population`, `evolve.population`, `population` under [evolve]) is a ConfigError naming the
+  // file and line.
+  ConfigFile(std::string path, std::string_view text, std::string command);
+  ConfigFile(const ConfigFile&) = delete;  // entries_ point into document_
+  ConfigFile& operator=(const ConfigFile&) = delete;
+
+  const std::string& path() const { return path_; }
+  // The whole document, for readers of nested tables and arrays of tables.
+  const toml::table& document() const { return document_; }
+  // The 1-based line where `key` is set at the top level or under [COMMAND], or 0.
+  std::size_t line_of(std::string_view key) const;
+  // The values for `command`'s options, as CLI11 takes them. Throws ConfigError "PATH:LINE: key 'K': ..."
+  // for an unknown key or section, or a value whose TOML type the option does not take.
+  std::vector<CLI::ConfigItem> items(const CLI::App& command) const;
+
+ private:
+  struct Entry {
+    std::string key;  // without the command's table
+    std::size_t line;
+    const toml::node* value;
+    bool in_table;  // under [COMMAND] (or `COMMAND.key`)
+  };
+
+  std::string path_;
+  std::string text_;  // without a byte-order mark: numbers are handed on as written
+  std::string command_;
+  toml::table document_;
+  std::vector<Entry> entries_;  // in the order of their lines
+};
+
+// Adds `--config FILE` for `command` to the program `app`.
 void attach_config_file(CLI::App& app, CLI::App& command);
+
+// The config file read for `app` (the program or one of its commands), or nullptr.
+const ConfigFile* config_file_of(const CLI::App& app);
 
 }  // namespace genepool::app

@@ -9,7 +9,4 @@ namespace genepool::app {
 // Adds --execution, --cost, --allow-short and --bars-per-year to `command`, bound to `settings`.
 void add_execution_options(CLI::App& command, ExecutionSettings& settings);
 
-// "close execution, cost 0.0005, long/flat, 252 bars/year"
-std::string describe(const ExecutionSettings& settings);
-
 }  // namespace genepool::app

@@ -16,7 +16,7 @@ namespace genepool {
 struct Evaluation {
   Metrics metrics;
   EvalStatus status = EvalStatus::ok;
-  std::int32_t reserved = 0;
+  std::int32_t reserved = 0;  // fills the tail, so the bytes hold no padding; always 0
 };
 static_assert(std::is_trivially_copyable_v<Evaluation>);
 
@@ -32,7 +32,6 @@ class Evaluator {
   // results[i] is genomes[i]'s outcome. Never throws for a bad genome: failures are statuses.
   virtual void evaluate(std::span<const Genome> genomes, std::span<Evaluation> results) = 0;
   virtual EvaluationTiming last_timing() const = 0;
-  virtual int ranks() const = 0;
 };
 
 // One evaluation with failures turned into data: an exception becomes status exception
@@ -54,7 +53,6 @@ class SerialEvaluator final : public Evaluator {
   SerialEvaluator(const MarketData& data, const ExecutionSettings& settings) : backtester_(data, settings) {}
   void evaluate(std::span<const Genome> genomes, std::span<Evaluation> results) override;
   EvaluationTiming last_timing() const override { return timing_; }
-  int ranks() const override { return 1; }
 
  private:
   Backtester backtester_;

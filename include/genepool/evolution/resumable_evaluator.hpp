@@ -30,7 +30,6 @@ class ResumableEvaluator final : public Evaluator {
   // configuration.
   void evaluate(std::span<const Genome> genomes, std::span<Evaluation> results) override;
   EvaluationTiming last_timing() const override { return timing_; }
-  int ranks() const override { return live_.ranks(); }
 
   // True while recorded batches remain to be replayed.
   bool replaying() const { return next_batch_ < log_.batch_sizes.size(); }

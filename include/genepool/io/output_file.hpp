@@ -1,34 +1,63 @@
 #pragma once
-// Output files other than the results file (strategy specs, CSV exports, equity curves): checked
-// before any work, written to `path` + ".partial" and renamed onto `path` only when complete, so
-// that a failure (disk full, I/O error) never leaves a half-written file nor touches an existing one.
+// Every output file genepool writes (results, checkpoints, market data, strategy specs, CSV tables,
+// equity curves) is written to `path` + ".partial" in the same folder and committed only when
+// complete: fsync of the file, rename onto `path`, fsync of the folder. So a file at `path` is
+// always complete, an existing one stays intact until that instant, and a failed write (disk full,
+// I/O error) leaves neither a partial file nor a changed `path`.
 #include <filesystem>
 #include <fstream>
 #include <string>
 
 namespace genepool {
 
+// The one temporary suffix: RUN.h5 -> RUN.h5.partial.
+std::filesystem::path partial_path(const std::filesystem::path& path);
+
 // Throws IoError naming `path` if it is a directory, if its directory is missing, or if nothing can
 // be created there. `example` completes "expected a file name such as ...".
 void check_output_path(const std::filesystem::path& path, const std::string& example);
 
-class OutputFile {
+// The partial file of one output: the writer creates partial() (any way it likes: a stream, HDF5),
+// closes it, then calls commit().
+class AtomicFile {
  public:
-  // Checks `path` (check_output_path) and opens the partial file.
-  OutputFile(std::filesystem::path path, const std::string& example);
-  ~OutputFile();  // removes the partial file unless commit() succeeded
-  OutputFile(const OutputFile&) = delete;
-  OutputFile& operator=(const OutputFile&) = delete;
+  explicit AtomicFile(std::filesystem::path path);
+  ~AtomicFile();  // removes the partial file unless committed or kept
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
 
-  std::ostream& stream() { return out_; }
-  // Flushes, closes and renames onto `path`; throws IoError (the partial file removed) on failure.
+  const std::filesystem::path& path() const { return path_; }
+  const std::filesystem::path& partial() const { return partial_; }
+
+  // fsync, rename onto path(), fsync of the folder. Throws IoError naming the file on failure; the
+  // partial file is then removed, unless keep() was called.
   void commit();
+  // From now on the partial file stays when commit() fails or nothing commits (complete results
+  // that could not be put in place).
+  void keep() { keep_ = true; }
+  // Removes the partial file now.
+  void discard();
 
  private:
   std::filesystem::path path_;
   std::filesystem::path partial_;
-  std::ofstream out_;
+  bool keep_ = false;
   bool committed_ = false;
+};
+
+// An output file written as a stream.
+class OutputFile {
+ public:
+  // Checks `path` (check_output_path) and opens the partial file.
+  OutputFile(std::filesystem::path path, const std::string& example);
+
+  std::ostream& stream() { return out_; }
+  // Flushes, closes and commits; throws IoError (the partial file removed) on failure.
+  void commit();
+
+ private:
+  AtomicFile file_;
+  std::ofstream out_;
 };
 
 }  // namespace genepool

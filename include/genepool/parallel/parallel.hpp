@@ -78,7 +78,6 @@ class MpiEvaluator final : public Evaluator {
   ~MpiEvaluator() override;
   void evaluate(std::span<const Genome> genomes, std::span<Evaluation> results) override;
   EvaluationTiming last_timing() const override { return timing_; }
-  int ranks() const override;
   // Evaluates on bars [window.begin, window.end) of the data from now on, on every rank (each slices
   // its copy of the broadcast data: indicators start at window.begin, nothing at or after window.end
   // is read). The whole data until the first call. Throws Error for a window outside the data.
@@ -116,25 +115,5 @@ class MpiEvaluator final : public Evaluator {
 // Set GENEPOOL_FAIL_RANK=r to make rank r throw here (a test of failure handling).
 int serve_evaluations(const Session& session, const MarketData& data, const ExecutionSettings& settings,
                       const std::function<bool()>& stop_requested = {});
-
-// Half-open range [first, last) of a batch of `count` items that `rank` of `ranks` evaluates:
-// contiguous blocks, the first count % ranks ranks taking one more.
-struct Share {
-  std::size_t first;
-  std::size_t last;
-};
-Share share_of(std::size_t count, int rank, int ranks);
-
-// A batch dealt out by estimated cost, for the messages of one generation: the items in
-// decreasing cost (ties by index) each go to the rank with the least cost so far (ties: the lowest
-// rank), so every rank gets a like mix of strategy types. `order` lists the items rank by rank (each
-// rank's in increasing index), `counts[r]` is how many rank r takes, `loads[r]` their total cost.
-// The most loaded rank exceeds the least loaded by at most one item's cost.
-struct Deal {
-  std::vector<std::size_t> order;
-  std::vector<int> counts;
-  std::vector<double> loads;
-};
-Deal deal_by_cost(std::span<const double> costs, int ranks);
 
 }  // namespace genepool::parallel

@@ -29,7 +29,7 @@ struct Checkpoint {
 // RUN.h5 -> RUN.h5.checkpoint
 std::filesystem::path checkpoint_path(const std::filesystem::path& results);
 
-// Writes `path` atomically: into `path`.tmp, fsync, rename onto `path`, fsync of the directory; a
+// Writes `path` atomically (AtomicFile: `path`.partial, fsync, rename, fsync of the folder); a
 // crash at any point leaves the previous checkpoint intact. Throws IoError naming the file.
 void write_checkpoint(const std::filesystem::path& path, const Checkpoint& checkpoint);
 

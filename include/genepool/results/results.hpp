@@ -14,6 +14,17 @@
 #include "genepool/evolution/evolution.hpp"
 #include "genepool/backtest/execution.hpp"
 #include "genepool/data/market_data.hpp"
+#include "genepool/error.hpp"
+#include "genepool/io/output_file.hpp"
+
+namespace H5 {
+class Exception;
+class Group;
+}  // namespace H5
+
+namespace genepool::hdf5 {
+class Writer;
+}  // namespace genepool::hdf5
 
 namespace genepool {
 
@@ -40,8 +51,8 @@ struct RunInfo {
 using CurveOf = std::function<void(const HallOfFameEntry& entry, BacktestCurve& curve)>;
 
 // Writes a results file as the run goes: one generation at a time, then the final population and the
-// best strategies. Everything goes to `path` + ".partial"; finish() renames it onto `path`, so a file at
-// `path` is always complete. Every HDF5 failure is an IoError naming the file and the object.
+// best strategies. Everything goes to `path` + ".partial"; finish() commits it onto `path` (AtomicFile),
+// so a file at `path` is always complete. Every HDF5 failure is an IoError naming the file and the object.
 class ResultsWriter final : public EvolutionObserver {
  public:
   // Refuses an existing `path` unless `force` (see check_results_path), then creates the partial file
@@ -58,9 +69,9 @@ class ResultsWriter final : public EvolutionObserver {
 
   // Writes the final population, `best` (sorted by fitness, best first; in NSGA-II mode in the given
   // order, the knee first) with the curves `curve_of` computes, the end time and totals, then calls
-  // `extra` (if set) with the open file's HDF5 id to add more groups (e.g. /validation), closes the
-  // file and renames it onto `path`. Call at most once.
-  using ExtraContent = std::function<void(std::int64_t file_id)>;
+  // `extra` (if set) with the writer and the open file's root to add more groups (e.g. /validation),
+  // closes the file and commits it onto `path`. Call at most once.
+  using ExtraContent = std::function<void(hdf5::Writer& out, const H5::Group& root)>;
   void finish(const EvolutionResult& result, std::span<const HallOfFameEntry> best, const CurveOf& curve_of,
               const ExtraContent& extra = {});
 
@@ -69,24 +80,22 @@ class ResultsWriter final : public EvolutionObserver {
   // Sets the run-time clock to `seconds` now: a resumed run continues the time of the runs before it.
   void set_elapsed_seconds(double seconds);
 
-  const std::filesystem::path& path() const { return path_; }
-  const std::filesystem::path& partial_path() const { return partial_; }
+  const std::filesystem::path& path() const { return output_.path(); }
+  const std::filesystem::path& partial_path() const { return output_.partial(); }
 
  private:
   struct File;  // the open HDF5 file and its appendable datasets (results.cpp)
 
-  std::filesystem::path path_;
-  std::filesystem::path partial_;
+  AtomicFile output_;
   bool force_;
-  bool remove_partial_ = true;  // false once renamed, or when finish() had to leave it for the user
   // After a failed HDF5 write (disk full, I/O error) the open objects are abandoned, never closed:
-  // closing them would retry the writes, print an error per object and can crash HDF5 at exit.
-  void abandon();
+  // closing them would retry the writes, print an error per object and can crash HDF5 at exit. The
+  // partial file is removed; returns the error to throw.
+  IoError failed(const H5::Exception& e);
   std::size_t bars_;
   std::size_t generations_ = 0;  // written so far
   std::chrono::steady_clock::time_point started_;
   double elapsed_ = 0;
-  std::string where_;  // the object being written, for error messages
   std::unique_ptr<File> file_;
   MultiObjectiveSettings multi_;  // NSGA-II: the front's columns and /pareto
 };

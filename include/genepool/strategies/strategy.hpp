@@ -21,8 +21,8 @@ struct SymbolSeries {
   std::size_t bars = 0;
   // Optional, shared by every evaluation on the same data (the Backtester computes them once):
   // exclusive prefix sums of close as double-double numbers, close_sum_hi[t] + close_sum_lo[t] =
-  // close[0] + ... + close[t - 1] (bars + 1 entries each; see make_close_sums). A kernel that uses
-  // them computes its own into its scratch when they are absent.
+  // close[0] + ... + close[t - 1] (bars + 1 entries each; see make_close_sums). A chunk kernel needs
+  // them; run_whole_series makes them into its scratch when they are absent.
   const double* close_sum_hi = nullptr;
   const double* close_sum_lo = nullptr;
 };

@@ -1,0 +1,44 @@
+#pragma once
+// The MPI job of `evolve` and `grid`, written once: set-up on rank 0, its status on every rank,
+// the data and execution settings broadcast once, then rank 0 runs the command while the other
+// ranks serve its evaluations (docs/architecture.md: a run, failure handling).
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+
+#include "genepool/backtest/execution.hpp"
+#include "genepool/data/market_data.hpp"
+#include "genepool/error.hpp"
+#include "genepool/parallel/parallel.hpp"
+#include "genepool/results/results.hpp"
+
+namespace genepool::app {
+
+struct MpiJob {
+  // Rank 0: checks the settings and loads the data; returns it for every rank. An Error is printed
+  // ("genepool: error: ...") and its status ends every rank.
+  std::function<MarketData(const parallel::Session&)> set_up;
+  // Rank 0 once every rank holds the data: the command's work on `data` with the execution settings
+  // resolved against it (bars per year); returns the job's status.
+  std::function<int(const parallel::Session&, MarketData data, const ExecutionSettings& execution,
+                    const parallel::BroadcastStats& broadcast)>
+      run;
+  // The line printed for a ConfigError of the set-up (unset: its message).
+  std::function<std::string(const ConfigError&)> locate;
+  // Stop signals (stop_signals.hpp) are caught, and a worker's goes back to rank 0 with its results.
+  bool stops_on_signal = false;
+};
+
+// Runs `job` on this rank of the MPI session made from argc/argv, with `execution` as given on the
+// command line; returns this rank's exit status. A worker returns 0 once rank 0 releases it; an
+// error on a worker, or a hung rank (ExitCode::hung) on rank 0, ends every rank (MPI_Abort).
+int run_mpi_job(int& argc, char**& argv, const ExecutionSettings& execution, const MpiJob& job);
+
+// The run's description for the results file: the resolved config of `command`, the command line,
+// `seed`, the session's ranks and host, and each data file's SHA-256 and size.
+RunInfo run_info(const CLI::App& command, int argc, char** argv, std::span<const std::string> data_files,
+                 std::uint64_t seed, const parallel::Session& session);
+
+}  // namespace genepool::app

@@ -1,0 +1,54 @@
+#pragma once
+// The validation of a run (docs/validation.md): what it found out about the best strategies, and
+// the driver that works it out on rank 0 after the evolution.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "genepool/validation/validation.hpp"
+#include "genepool/validation/walk_forward.hpp"
+
+namespace genepool {
+
+// One of the best strategies (/best rank `rank`).
+struct ValidationRow {
+  std::int32_t rank = 0;
+  Genome genome{};
+  Metrics in_sample;               // over the training window (the whole data without a split)
+  bool has_out_of_sample = false;  // a split was set
+  Evaluation out_of_sample;
+  Metrics degradation;             // out_of_sample / in_sample per metric
+  StrategyStatistics statistics;   // over the in-sample returns
+  std::uint64_t bootstrap_seed = 0;
+};
+
+struct ValidationReport {
+  ValidationSettings settings;
+  Objective objective = Objective::sharpe;
+  double bars_per_year = 0;
+  Split split;
+  std::span<const std::int64_t> timestamps;  // of the whole data (not copied: the data outlives the report)
+  TrialStatistics trials;
+  std::vector<ValidationRow> best;
+  PopulationPbo pbo;
+  std::optional<WalkForwardResult> walk_forward;
+};
+
+// Checks the split and the walk-forward folds against the data (ConfigError naming the key) and
+// returns the split.
+Split check_validation(const ValidationSettings& settings, const MarketData& data);
+
+// After the main evolution: out-of-sample metrics of the best strategies, their PSR, DSR and
+// bootstrap percentiles, the PBO of the final population, and the walk-forward folds (evolutions
+// through `evaluator`, whose window `set_window` moves; back on split.train at the end).
+// `backtester` runs on the bars the evolution saw (the evaluator's own, so rank 0 holds no second
+// one); it is used before the folds move the window. `on_fold` (if set) is called after each fold.
+ValidationReport validate(const ValidationSettings& settings, const EvolutionSettings& evolution,
+                          const EvolutionResult& result, const TrialRecorder& trials, const Split& split,
+                          const MarketData& data, const ExecutionSettings& execution, Backtester& backtester,
+                          Evaluator& evaluator, const std::function<void(BarWindow)>& set_window,
+                          const std::function<void(const WalkForwardFoldResult&)>& on_fold = {});
+
+}  // namespace genepool

@@ -1,0 +1,72 @@
+#include "genepool/cli/mpi_job.hpp"
+
+#include <filesystem>
+
+#include "genepool/backtest/backtest.hpp"
+#include "genepool/cli/error_line.hpp"
+#include "genepool/cli/stop_signals.hpp"
+#include "genepool/io/sha256.hpp"
+
+namespace genepool::app {
+
+int run_mpi_job(int& argc, char**& argv, const ExecutionSettings& given, const MpiJob& job) {
+  parallel::Session session(argc, argv);
+  if (job.stops_on_signal) install_stop_handlers();
+  const bool root = session.rank() == 0;
+  try {
+    // Set-up on rank 0; its outcome is broadcast so that no rank waits on a rank that failed.
+    MarketData data;
+    ExecutionSettings execution = given;
+    int status = 0;
+    if (root) {
+      try {
+        data = job.set_up(session);
+        execution = Backtester(data, execution).settings();  // resolves bars_per_year, checks the data
+      } catch (const ConfigError& error) {
+        print_error_line("error: ", job.locate ? job.locate(error) : std::string(error.what()));
+        status = static_cast<int>(error.code());
+      } catch (const Error& error) {
+        print_error_line("error: ", error.what());
+        status = static_cast<int>(error.code());
+      }
+    }
+    if (const int shared = parallel::broadcast_status(session, status); shared != 0) return shared;
+
+    parallel::BroadcastStats broadcast;
+    data = parallel::broadcast_market_data(session, std::move(data), &broadcast);
+    execution = parallel::broadcast_settings(session, execution);
+    // The job's status is rank 0's (an interrupt, a failure): a released worker exits 0, so that the
+    // launcher does not end rank 0 before it has printed its error or written its checkpoint.
+    if (!root) {
+      std::function<bool()> stop_requested;
+      if (job.stops_on_signal) stop_requested = [] { return stop_signal() != 0; };
+      parallel::serve_evaluations(session, data, execution, stop_requested);
+      return 0;
+    }
+    return job.run(session, std::move(data), execution, broadcast);
+  } catch (const Error& error) {
+    print_error_line("error on rank " + std::to_string(session.rank()) + ": ", error.what());
+    // A hung rank cannot be released: rank 0 (its results file removed on the way here) ends the job.
+    if (!root || error.code() == ExitCode::hung) session.abort(static_cast<int>(error.code()));
+    return static_cast<int>(error.code());
+  } catch (const std::exception& error) {
+    print_error_line("internal error on rank " + std::to_string(session.rank()) + ": ", error.what());
+    if (!root) session.abort(static_cast<int>(ExitCode::failure));
+    return static_cast<int>(ExitCode::failure);
+  }
+}
+
+RunInfo run_info(const CLI::App& command, int argc, char** argv, std::span<const std::string> data_files,
+                 std::uint64_t seed, const parallel::Session& session) {
+  RunInfo run;
+  run.config_text = command.config_to_str(true, false);
+  for (int i = 0; i < argc; ++i) run.command_line += (i ? " " : "") + std::string(argv[i]);
+  run.seed = seed;
+  run.ranks = session.size();
+  run.host = session.host();
+  for (const auto& file : data_files)
+    run.inputs.push_back({file, sha256_file(file), static_cast<std::uint64_t>(std::filesystem::file_size(file))});
+  return run;
+}
+
+}  // namespace genepool::app

@@ -1,0 +1,58 @@
+#include "genepool/validation/report.hpp"
+
+#include <optional>
+
+namespace genepool {
+
+Split check_validation(const ValidationSettings& settings, const MarketData& data) {
+  const Split split = resolve_split(settings.split, data.timestamps);
+  walk_forward_folds(settings.walk_forward, split.train.end);  // throws for folds that do not fit
+  return split;
+}
+
+ValidationReport validate(const ValidationSettings& settings, const EvolutionSettings& evolution,
+                          const EvolutionResult& result, const TrialRecorder& trials, const Split& split,
+                          const MarketData& data, const ExecutionSettings& execution, Backtester& backtester,
+                          Evaluator& evaluator, const std::function<void(BarWindow)>& set_window,
+                          const std::function<void(const WalkForwardFoldResult&)>& on_fold) {
+  ValidationReport report;
+  report.settings = settings;
+  report.objective = evolution.fitness.objective;
+  report.bars_per_year = execution.bars_per_year;
+  report.split = split;
+  report.timestamps = data.timestamps;
+  report.trials = trial_statistics(trials, execution.bars_per_year);
+
+  std::optional<BacktestCurve> curve(std::in_place);  // NOTE: freed before the PBO's, which needs one of its own
+  for (std::size_t i = 0; i < result.hall_of_fame.size(); ++i) {
+    const HallOfFameEntry& entry = result.hall_of_fame[i];
+    ValidationRow row;
+    row.rank = static_cast<std::int32_t>(i + 1);
+    row.genome = entry.genome;
+    row.in_sample = entry.evaluation.metrics;
+    backtester.evaluate(entry.genome, *curve);
+    const std::span<const double> returns(curve->returns.data() + 1, curve->returns.size() - 1);
+    row.bootstrap_seed = derive_seed(evolution.seed, kBootstrapStream, static_cast<std::uint64_t>(row.rank));
+    row.statistics = strategy_statistics(returns, report.trials, settings, report.objective, execution.bars_per_year,
+                                         row.bootstrap_seed);
+    if (split.enabled) {
+      row.has_out_of_sample = true;
+      row.out_of_sample = out_of_sample(data, execution, entry.genome, 0, split.test).evaluation;
+      row.degradation = degradation(row.in_sample, row.out_of_sample.metrics);
+    }
+    report.best.push_back(row);
+  }
+  curve.reset();
+  report.pbo = population_pbo(backtester, result.population, result.evaluations, settings.pbo_partitions);
+
+  if (settings.walk_forward.folds > 0) {
+    EvolutionSettings base = evolution;
+    if (settings.walk_forward_generations > 0) base.ga.generations = settings.walk_forward_generations;
+    report.walk_forward = run_walk_forward(settings.walk_forward, base, evaluator, set_window, data, execution,
+                                           split.train.end, on_fold);
+    set_window(split.train);
+  }
+  return report;
+}
+
+}  // namespace genepool

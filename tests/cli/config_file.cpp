@@ -1,0 +1,191 @@
+#include "genepool/cli/config_file.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "genepool/app/commands.hpp"
+#include "genepool/cli/config_errors.hpp"
+#include "genepool/error.hpp"
+#include "helpers.hpp"
+
+using Catch::Matchers::Contains;
+using Catch::Matchers::Equals;
+using genepool::app::ConfigFile;
+namespace fs = std::filesystem;
+
+namespace {
+
+// `genepool --config FILE evolve ARGS...` with the real option definitions (check-only: no MPI, no data),
+// the file holding `text`.
+class Evolve {
+ public:
+  explicit Evolve(const std::string& text, std::vector<std::string> args = {},
+                  std::shared_ptr<CLI::Config> reader = nullptr)
+      : dir_(genepool::test::scratch_dir("config-file")) {
+    std::ofstream(dir_ / "c.toml", std::ios::binary) << text;
+    words_ = {"genepool", "--config", (dir_ / "c.toml").string(), "evolve"};
+    words_.insert(words_.end(), args.begin(), args.end());
+    for (std::string& word : words_) pointers_.push_back(word.data());
+    argc_ = static_cast<int>(pointers_.size());
+    argv_ = pointers_.data();
+    app_.require_subcommand(1, 1);
+    genepool::app::add_evolve_command(app_, argc_, argv_, /*check_only=*/true);
+    if (reader) app_.config_formatter(reader);
+  }
+  Evolve(const Evolve&) = delete;
+  Evolve& operator=(const Evolve&) = delete;
+
+  // Parses; the error line's message when it fails, as `genepool` prints it.
+  std::string parse() {
+    try {
+      app_.parse(argc_, argv_);
+    } catch (const CLI::ParseError& error) {
+      return genepool::app::describe_parse_error(app_, error, argc_, argv_);
+    } catch (const genepool::ConfigError& error) {
+      return genepool::app::locate_config_error(command(), error.what(), argc_, argv_);
+    }
+    return "";
+  }
+  template <typename T>
+  T value(const std::string& option) {
+    return command().get_option(option)->as<T>();
+  }
+  CLI::App& command() { return *app_.get_subcommand("evolve"); }
+  std::string file() const { return (dir_ / "c.toml").string(); }
+
+ private:
+  genepool::test::ScratchDir dir_;
+  std::vector<std::string> words_;
+  std::vector<char*> pointers_;
+  int argc_ = 0;
+  char** argv_ = nullptr;
+  CLI::App app_{"genepool", "genepool"};
+};
+
+}  // namespace
+
+TEST_CASE("config file: strings are read as TOML strings", "[cli][config]") {
+  const auto [toml, out] = GENERATE(table<std::string, std::string>({
+      {"out = \"x#y.h5\"  # a comment\n", "x#y.h5"},
+      {"out = \"\"\"m.h5\"\"\"\n", "m.h5"},
+      {"out = 'a\\b.h5'\n", "a\\b.h5"},
+      {"out = \"tab\\there.h5\"\n", "tab\there.h5"},
+  }));
+  Evolve evolve(toml);
+  REQUIRE(evolve.parse().empty());
+  CHECK(evolve.value<std::string>("--out") == out);
+}
+
+TEST_CASE("config file: numbers are read as TOML numbers", "[cli][config]") {
+  Evolve evolve("\xEF\xBB\xBFpopulation = 1_0\ngenerations = 0x10\ncost = 5e-4\nmax-drawdown = 1\n");
+  REQUIRE(evolve.parse().empty());
+  CHECK(evolve.value<std::size_t>("--population") == 10);  // the first key, after a byte-order mark
+  CHECK(evolve.value<std::size_t>("--generations") == 16);
+  CHECK(evolve.value<double>("--cost") == 5e-4);
+  CHECK(evolve.value<double>("--max-drawdown") == 1.0);  // an integer where a number is expected
+}
+
+TEST_CASE("config file: a value of the wrong TOML type names the file, line, key and both types", "[cli][config]") {
+  const auto [value, found] = GENERATE(table<std::string, std::string>({
+      {"\"8\"", "expected an integer, found a string \"8\""},
+      {"[8]", "expected an integer, found an array"},
+      {"8.0", "expected an integer, found a floating-point number 8.0"},
+      {"true", "expected an integer, found a boolean true"},
+      {"{ n = 8 }", "expected an integer, found a table"},
+      {"2024-01-01", "expected an integer, found a date"},
+  }));
+  Evolve evolve("# population\n\npopulation = " + value + "\n");
+  CHECK_THAT(evolve.parse(), Equals(evolve.file() + ":3: key 'population': " + found));
+}
+
+TEST_CASE("config file: an array's elements are checked", "[cli][config]") {
+  Evolve evolve("data = [\n  \"a.csv\",\n  2,\n]\n");
+  CHECK_THAT(evolve.parse(), Equals(evolve.file() +
+                                    ":1: key 'data': expected a string or an array of strings, found an integer 2 "
+                                    "at index 1"));
+  Evolve flag("allow-short = \"yes\"\n");
+  CHECK_THAT(flag.parse(), Contains(":1: key 'allow-short': expected a boolean (true or false), found a string \"yes\""));
+}
+
+TEST_CASE("config file: a key given twice, in any spelling, names both lines", "[cli][config]") {
+  const auto [toml, line, first] = GENERATE(table<std::string, int, int>({
+      {"population = 8\nevolve.population = 12\n", 2, 1},
+      {"population = 8\n\n[evolve]\npopulation = 12\n", 4, 1},
+      {"[evolve]\npopulation = 8\n\"population\" = 12\n", 3, 2},
+      {"seed = 1\npopulation = 8\npopulation = 12\n", 3, 2},
+      {"evolve.population = 8\nseed = 2\nevolve.population = 12\n", 3, 1},
+  }));
+  Evolve evolve(toml);
+  CHECK_THAT(evolve.parse(), Equals(evolve.file() + ":" + std::to_string(line) +
+                                    ": key 'population': given again (first on line " + std::to_string(first) +
+                                    "); expected each key once"));
+}
+
+TEST_CASE("config file: keys under [evolve] and dotted keys are the command's", "[cli][config]") {
+  Evolve dotted("seed = 3\nevolve.population = 12\n");
+  REQUIRE(dotted.parse().empty());
+  CHECK(dotted.value<std::size_t>("--seed") == 3);
+  CHECK(dotted.value<std::size_t>("--population") == 12);
+  Evolve section("seed = 3\n[evolve]\ngenerations = 2\n");
+  REQUIRE(section.parse().empty());
+  CHECK(section.value<std::size_t>("--seed") == 3);
+  CHECK(section.value<std::size_t>("--generations") == 2);
+}
+
+TEST_CASE("config file: the command line overrides the file", "[cli][config]") {
+  Evolve evolve("population = 8\n", {"--population", "30"});
+  REQUIRE(evolve.parse().empty());
+  CHECK(evolve.value<std::size_t>("--population") == 30);
+}
+
+TEST_CASE("config file: a TOML syntax error names the file, line, column and toml++'s description", "[cli][config]") {
+  Evolve evolve("seed = 1\nmutation-rate = = 0.3\n");
+  CHECK_THAT(evolve.parse(), Equals(evolve.file() + ":2:17: not valid TOML: Error while parsing value: could not "
+                                                    "determine value type"));
+}
+
+TEST_CASE("config file: unknown keys and tables are refused with their line", "[cli][config]") {
+  const auto [toml, message] = GENERATE(table<std::string, std::string>({
+      {"seed = 1\npopulaton = 10\n", ":2: key 'populaton': unknown key"},
+      {"help = true\n", ":1: key 'help': unknown key"},
+      {"seed = 1\n\n[backtest]\ncost = 0.1\n", ":3: section '[backtest]': unknown section"},
+      {"[[ranges]]\nfast = 2\n", ":1: section '[[ranges]]': unknown section"},
+      {"[evolve.ranges]\nfast = 2\n", ":1: section '[evolve.ranges]': unknown section"},
+  }));
+  Evolve evolve(toml);
+  CHECK_THAT(evolve.parse(), Contains(evolve.file() + message));
+}
+
+TEST_CASE("config file: a later check names the line of the key it is about", "[cli][config]") {
+  Evolve range("seed = 1\npopulation = 1\n");  // CLI11's range check of --population
+  CHECK_THAT(range.parse(), Equals(range.file() + ":2: key 'population': --population: Value 1 not in range 2 to "
+                                                  "10000000"));
+  Evolve elitism("population = 4\n\n[evolve]\nelitism = 4\n");  // the GA's check of the settings
+  CHECK_THAT(elitism.parse(), Equals(elitism.file() + ":4: key 'elitism': elitism = 4 is outside [0, 3]"));
+  Evolve given("population = 1\n", {"--population", "1"});  // from the command line: no file line
+  CHECK_THAT(given.parse(), Equals("--population: Value 1 not in range 2 to 10000000 (see --help)"));
+}
+
+TEST_CASE("config file: the settings text is the one CLI11's own reader gave", "[cli][config]") {
+  // The checkpoint compares it on --resume (settings_of): a file that CLI11's reader read alike must
+  // give the same text, numbers as written.
+  const std::string toml = "[evolve]\npopulation = 8\nseed = 42\ncost = 5e-4\nmax-drawdown = 1.0\nmin-trades = 0\n"
+                           "objective = \"sortino\"\nallow-short = true\nno-cache = true\n"
+                           "strategies = [\"sma_crossover\", \"macd\"]\npsr-benchmark = -0.5\n";
+  Evolve ours(toml);
+  REQUIRE(ours.parse().empty());
+  Evolve cli11(toml, {}, std::make_shared<CLI::ConfigTOML>());
+  REQUIRE(cli11.parse().empty());
+  const std::string text = ours.command().config_to_str(true, false);
+  CHECK(text == cli11.command().config_to_str(true, false));
+  CHECK_THAT(text, Contains("max-drawdown=1.0\n") && Contains("cost=5e-4\n") && Contains("objective=\"sortino\"\n"));
+}
+
+TEST_CASE("config file: the parsed document keeps nested tables for later readers", "[cli][config]") {
+  const ConfigFile file("c.toml", "seed = 1\n[ranges.sma]\nfast = [2, 100]\n[[strategy]]\ntype = \"macd\"\n", "evolve");
+  CHECK(file.document()["ranges"]["sma"]["fast"][1].value<std::int64_t>() == 100);
+  CHECK(file.document()["strategy"][0]["type"].value<std::string>() == "macd");
+  CHECK(file.line_of("seed") == 1);
+  CHECK(file.line_of("population") == 0);
+}
