@@ -19,7 +19,7 @@ struct SymbolSeries {
   const double* low = nullptr;
   const double* close = nullptr;
   std::size_t bars = 0;
-  // Optional, shared by every evaluation on the same data (the Backtester computes them once):
+  // Shared by every evaluation on the same data (the Backtester computes them once):
   // exclusive prefix sums of close as double-double numbers, close_sum_hi[t] + close_sum_lo[t] =
   // close[0] + ... + close[t - 1] (bars + 1 entries each; see make_close_sums). A chunk kernel needs
   // them; run_whole_series makes them into its scratch when they are absent.
