@@ -34,7 +34,7 @@ if [[ " ${targets[*]} " == *" results "* || " ${targets[*]} " == *" checkpoint "
 fi
 
 declare -A seeds=([csv]="tests/bad-input/market-data" [config]="tests/bad-input/config configs" [results]="" [checkpoint]="")
-declare -A options=([csv]="-max_len=65536" [config]="-max_len=4096 -dict=fuzz/config.dict" [results]="-max_len=256"
+declare -A options=([csv]="-max_len=65536" [config]="-max_len=4096 -dict=build/fuzz/fuzz/config.dict" [results]="-max_len=256"
                     [checkpoint]="-max_len=256")
 declare -A template=([results]="$templates/results.h5" [checkpoint]="$templates/checkpoint.h5")
 status=0

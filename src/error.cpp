@@ -1,5 +1,5 @@
 #include "genepool/error.hpp"
-// The hierarchy is header-only; this file anchors it in the core library.
+// printable(): the one escaping of control bytes for error messages (the exception classes are header-only).
 
 namespace genepool {
 

@@ -2,6 +2,7 @@
 // Shared fixtures for the unit tests.
 #include <filesystem>
 #include <string>
+#include <system_error>
 
 #include <unistd.h>
 
@@ -13,12 +14,26 @@ inline std::filesystem::path shared_data(const std::string& file) {
 }
 
 // A fresh, empty scratch directory for one test, unique to this process (so that test runs of
-// several checkouts, or a test's MPI ranks, never share one).
-inline std::filesystem::path scratch_dir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / ("genepool-test-" + name + "-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
+// several checkouts, or a test's MPI ranks, never share one), removed with all it holds when it goes
+// out of scope: at the end of the test, also when the test fails or throws.
+class ScratchDir : public std::filesystem::path {
+ public:
+  explicit ScratchDir(const std::string& name)
+      : path(std::filesystem::temp_directory_path() /
+             ("genepool-test-" + name + "-" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(*this);
+    std::filesystem::create_directories(*this);
+  }
+  ~ScratchDir() {
+    std::error_code ignored;  // NOTE: a destructor must not throw; a leftover folder is harmless
+    std::filesystem::remove_all(*this, ignored);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+};
+
+// `const auto dir = scratch_dir("name");` keeps the directory for the rest of the scope. NOTE: not
+// `scratch_dir("name") / "file"`: that temporary, and the directory with it, is gone at the `;`.
+inline ScratchDir scratch_dir(const std::string& name) { return ScratchDir(name); }
 
 }  // namespace genepool::test

@@ -225,7 +225,8 @@ SymbolSeries Backtester::series_of(std::size_t symbol) const {
 }
 
 void Backtester::run_kernel(const StrategyType& type, const Genome& genome, std::size_t symbol) {
-  type.kernel(series_of(symbol), genome.params.data(), settings_.allow_short, positions_.data() + 1, scratch_);
+  run_whole_series(type, series_of(symbol), genome.params.data(), settings_.allow_short, positions_.data() + 1,
+                   scratch_);
 }
 
 Metrics Backtester::evaluate_into(const Genome& genome, BacktestCurve* curve) {

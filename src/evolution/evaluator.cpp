@@ -1,7 +1,6 @@
 #include "genepool/evolution/evaluator.hpp"
 
 #include <chrono>
-#include <iterator>
 #include <vector>
 
 #include "genepool/error.hpp"
@@ -54,10 +53,8 @@ void evaluate_batch_safely(Backtester& backtester, std::span<const Genome> genom
 }
 
 double estimated_cost(const Genome& genome) {
-  // ns per bar and symbol of each type in a batch of Backtester::kLanes (bench/kernels.cpp,
-  // BatchW2/<type>, native preset; docs/benchmarks.md): kernel plus the shared walks.
-  static constexpr double kCost[] = {2.0, 4.8, 8.6, 14.0, 8.0, 4.1, 2.0};
-  return genome.strategy < std::size(kCost) ? kCost[genome.strategy] : 1.0;
+  const auto& registry = strategy_registry();
+  return genome.strategy < registry.size() ? registry[genome.strategy].cost : 1.0;
 }
 
 void SerialEvaluator::evaluate(std::span<const Genome> genomes, std::span<Evaluation> results) {

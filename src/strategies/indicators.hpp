@@ -97,23 +97,6 @@ inline double window_sum_from(const double* hi, const double* lo, std::size_t t,
   return (hi[t] - hi[t - n]) + (lo[t] - lo[t - n]);
 }
 
-// A type's PositionKernel: its chunk kernel over the whole series in one call, with the prefix
-// sums made into scratch when the series does not carry them.
-inline void run_whole_series(ChunkKernel chunk, const SymbolSeries& series, const double* params, bool allow_short,
-                             std::int8_t* positions, KernelScratch& scratch) {
-  SymbolSeries with_sums = series;
-  double* buffer = scratch.values.data();
-  if (series.close_sum_hi == nullptr || series.close_sum_lo == nullptr) {
-    double* hi = buffer + kKernelBufferSize;
-    make_close_sums(series.close, series.bars, hi, hi + series.bars + 1);
-    with_sums.close_sum_hi = hi;
-    with_sums.close_sum_lo = hi + series.bars + 1;
-  }
-  KernelState state;
-  state.buffer = buffer;
-  chunk(with_sums, params, allow_short, state, 0, series.bars, positions);
-}
-
 // A window length or lookback held in a (validated, integral) parameter.
 inline std::size_t length_of(double param) { return static_cast<std::size_t>(param); }
 

@@ -33,7 +33,6 @@ class Evolve {
     genepool::app::add_evolve_command(app_, argc_, argv_, /*check_only=*/true);
     if (reader) app_.config_formatter(reader);
   }
-  ~Evolve() { fs::remove_all(dir_); }
   Evolve(const Evolve&) = delete;
   Evolve& operator=(const Evolve&) = delete;
 
@@ -56,7 +55,7 @@ class Evolve {
   std::string file() const { return (dir_ / "c.toml").string(); }
 
  private:
-  fs::path dir_;
+  genepool::test::ScratchDir dir_;
   std::vector<std::string> words_;
   std::vector<char*> pointers_;
   int argc_ = 0;

@@ -4,16 +4,18 @@ source "$(dirname "$0")/common.bash"
 "$GENEPOOL" --help | grep -q "evolve" || fail "--help does not list evolve"
 "$GENEPOOL" --version | grep -Eq "^genepool [0-9]+\.[0-9]+\.[0-9]+ \(git [0-9a-f]+|unknown\)" || fail "--version: $("$GENEPOOL" --version)"
 
-# Every registered type, with its parameter space, as a table and as JSON.
+# Every registered type, with its parameter space, as a table and as JSON: the same types, in order.
 "$GENEPOOL" strategies > list.txt
-for type in sma_crossover ema_crossover rsi_reversion bollinger_reversion donchian_breakout macd ts_momentum; do
-  grep -q "^$type" list.txt || fail "strategies lacks $type"
-done
 "$GENEPOOL" strategies --json > list.json
-$PYTHON - list.json <<'PY'
+$PYTHON - list.json list.txt <<'PY'
 import json, sys
 types = json.load(open(sys.argv[1]))
-assert len(types) == 7, types
+names = [t["name"] for t in types]
+assert names and len(set(names)) == len(names), names
+table = [line.split(" — ")[0] for line in open(sys.argv[2]) if not line.startswith(" ")]
+assert table == names, (table, names)
+for t in types:
+    assert t["description"] and t["params"], t
 sma = next(t for t in types if t["name"] == "sma_crossover")
 assert [p["name"] for p in sma["params"]] == ["fast", "slow"], sma
 assert sma["params"][0]["kind"] == "integer" and sma["params"][0]["lower"] == 2

@@ -7,6 +7,10 @@ SCRATCH=$3
 SHARED_DATA="$SOURCE_DIR/../shared/data"
 PYTHON=/usr/bin/python3
 rm -rf "$SCRATCH" && mkdir -p "$SCRATCH" && cd "$SCRATCH"
+# The scratch directory goes when the test ends, passed or failed (GENEPOOL_KEEP_SCRATCH=1 keeps it
+# for a look). A test with its own EXIT trap calls remove_scratch from it.
+remove_scratch() { [[ -n ${GENEPOOL_KEEP_SCRATCH:-} ]] || { cd / && rm -rf "$SCRATCH"; }; }
+trap remove_scratch EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 

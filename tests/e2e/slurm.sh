@@ -15,7 +15,7 @@ fi
 source "$SOURCE_DIR/tests/e2e/slurm_local.bash"
 cp -r "$SOURCE_DIR/configs" "$SOURCE_DIR/data" .
 SLURM_DIR=$(mktemp -d /tmp/genepool-slurm.XXXXXX)  # short: munged's socket path is limited
-trap 'slurm_stop; rm -rf "$SLURM_DIR"' EXIT
+trap 'slurm_stop; rm -rf "$SLURM_DIR"; remove_scratch' EXIT
 slurm_start "$SLURM_DIR" || fail "could not start Slurm"
 SECONDS=0
 export GENEPOOL  # the job scripts run this genepool

@@ -51,7 +51,7 @@ std::string layout_error(const std::function<void()>& read) {
 }  // namespace
 
 TEST_CASE("hdf5: what the writer writes the reader reads back, with the file types of the format", "[hdf5]") {
-  const fs::path dir = genepool::test::scratch_dir("hdf5-roundtrip");
+  const auto dir = genepool::test::scratch_dir("hdf5-roundtrip");
   const H5::H5File file = genepool::hdf5::open_read(sample_file(dir));
   Reader r(file);
   CHECK(r.text(file, "format") == "sample");
@@ -81,7 +81,7 @@ TEST_CASE("hdf5: what the writer writes the reader reads back, with the file typ
 
 TEST_CASE("hdf5: the reader names a missing object, a wrong type class, a wrong shape and a list for one value",
           "[hdf5]") {
-  const fs::path dir = genepool::test::scratch_dir("hdf5-layout");
+  const auto dir = genepool::test::scratch_dir("hdf5-layout");
   const H5::H5File file = genepool::hdf5::open_read(sample_file(dir));
   Reader r(file);
   CHECK(layout_error([&] { r.numbers<double>("/g/none", 1); }) == "missing dataset '/g/none'");
@@ -107,7 +107,7 @@ TEST_CASE("hdf5: the reader names a missing object, a wrong type class, a wrong 
 }
 
 TEST_CASE("hdf5: an HDF5 failure becomes one IoError naming the file, the object and the outcome", "[hdf5]") {
-  const fs::path dir = genepool::test::scratch_dir("hdf5-errors");
+  const auto dir = genepool::test::scratch_dir("hdf5-errors");
   genepool::hdf5::quiet();
   const fs::path path = dir / "out.h5";
   fs::create_directory(path.string() + ".partial");  // HDF5 cannot create a file there

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <H5Cpp.h>  // the broken-file cases edit a good file with the HDF5 API
+
 #include <fstream>
 #include <random>
 
@@ -8,12 +10,6 @@
 #include "genepool/io/market_data_hdf5.hpp"
 #include "helpers.hpp"
 
-// The broken-file cases edit a good file with the HDF5 API; they build when the test target
-// sees HDF5's headers (link it to HDF5::HDF5).
-#if __has_include(<H5Cpp.h>)
-#include <H5Cpp.h>
-#define GENEPOOL_TEST_HDF5_API 1
-#endif
 
 using Catch::Matchers::Contains;
 using genepool::MarketData;
@@ -111,14 +107,18 @@ TEST_CASE("hdf5 reader names a missing file, a non-HDF5 file and a truncated fil
   CHECK_THROWS_WITH(read_hdf5_market_data(dir / "cut.h5"), Contains("cut.h5: ") && Contains("HDF5 error in"));
 }
 
-#ifdef GENEPOOL_TEST_HDF5_API
-
 namespace {
+
+// The broken files' folder, for the whole run.
+const fs::path& broken_files_dir() {
+  static const auto dir = genepool::test::scratch_dir("hdf5-broken");
+  return dir;
+}
 
 // Writes a good 2-symbol, 10-bar file, then lets `edit` break it.
 template <class Edit>
 fs::path broken_file(const std::string& name, Edit edit) {
-  const auto file = genepool::test::scratch_dir("hdf5-" + name) / "p.h5";
+  const auto file = broken_files_dir() / (name + ".h5");
   write_hdf5_market_data(random_panel(10, 2, 9), file);
   H5::H5File h5(file.string(), H5F_ACC_RDWR);
   edit(h5);
@@ -208,11 +208,3 @@ TEST_CASE("hdf5 reader accepts fixed-length symbol strings and validates what it
                     Contains(": bar 3 (2004-08-19 03:00:00), symbol SYM1, field 'close': -1; expected a price > 0"));
 }
 
-#else
-
-TEST_CASE("hdf5 broken-file cases need HDF5's headers in the test target", "[hdf5]") {
-  WARN("tests/io/market_data_hdf5.cpp: H5Cpp.h not found; link genepool_unit_tests to HDF5::HDF5 to run the "
-       "missing-dataset, wrong-shape, wrong-type and format-tag cases");
-}
-
-#endif

@@ -33,7 +33,7 @@ TEST_CASE("output file: the one temporary is PATH.partial in the same folder", "
 }
 
 TEST_CASE("output file: nothing appears at the path until commit, which replaces an existing file", "[output_file]") {
-  const fs::path dir = genepool::test::scratch_dir("output-file-commit");
+  const auto dir = genepool::test::scratch_dir("output-file-commit");
   const fs::path path = dir / "out.csv";
   { std::ofstream(path) << "old"; }
   {
@@ -49,7 +49,7 @@ TEST_CASE("output file: nothing appears at the path until commit, which replaces
 }
 
 TEST_CASE("output file: without commit the partial file goes and an existing file stays", "[output_file]") {
-  const fs::path dir = genepool::test::scratch_dir("output-file-abandon");
+  const auto dir = genepool::test::scratch_dir("output-file-abandon");
   const fs::path path = dir / "out.csv";
   { std::ofstream(path) << "old"; }
   {
@@ -68,7 +68,7 @@ TEST_CASE("output file: without commit the partial file goes and an existing fil
 }
 
 TEST_CASE("output file: a failed commit is one IoError and leaves no partial file unless kept", "[output_file]") {
-  const fs::path dir = genepool::test::scratch_dir("output-file-fail");
+  const auto dir = genepool::test::scratch_dir("output-file-fail");
   const fs::path target = dir / "target";
   fs::create_directories(target / "inside");  // rename cannot replace a non-empty directory
   {

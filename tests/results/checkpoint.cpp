@@ -46,7 +46,7 @@ Checkpoint sample_checkpoint() {
 }  // namespace
 
 TEST_CASE("a checkpoint reads back exactly what was written", "[checkpoint]") {
-  const fs::path dir = test::scratch_dir("checkpoint-roundtrip");
+  const auto dir = test::scratch_dir("checkpoint-roundtrip");
   const fs::path path = checkpoint_path(dir / "run.h5");
   CHECK(path.filename() == "run.h5.checkpoint");
   const Checkpoint written = sample_checkpoint();
@@ -83,7 +83,7 @@ TEST_CASE("a checkpoint reads back exactly what was written", "[checkpoint]") {
 }
 
 TEST_CASE("a missing, truncated or foreign checkpoint is an IoError naming the file", "[checkpoint]") {
-  const fs::path dir = test::scratch_dir("checkpoint-bad");
+  const auto dir = test::scratch_dir("checkpoint-bad");
   const fs::path good = dir / "good.checkpoint";
   write_checkpoint(good, sample_checkpoint());
   const auto fails_with = [](const fs::path& path, const std::string& text) {

@@ -34,9 +34,10 @@ struct SmallRun {
   RunInfo run;
   EvolutionResult result;
   std::vector<BacktestCurve> curves;  // the best strategies' curves, best first
+  test::ScratchDir dir;
   fs::path path;
 
-  explicit SmallRun(const std::string& name) {
+  explicit SmallRun(const std::string& name) : dir(test::scratch_dir(name)) {
     SyntheticSpec spec;
     spec.symbols = 2;
     spec.bars = 400;
@@ -54,7 +55,7 @@ struct SmallRun {
     run.ranks = 1;
     run.host = "testhost";
     run.inputs = {{"a.h5", std::string(64, 'b'), 99}};
-    path = test::scratch_dir(name) / "run.h5";
+    path = dir / "run.h5";
 
     SerialEvaluator evaluator(data, execution);
     ResultsWriter writer(path, false, run, data, evolution, execution);

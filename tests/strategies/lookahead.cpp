@@ -16,7 +16,7 @@ std::vector<std::int8_t> run(const StrategyType& type, bool optimised, const tes
   if (optimised) {
     KernelScratch scratch;
     scratch.reserve(series.bars());
-    type.kernel(series.view(), params.data(), allow_short, positions.data(), scratch);
+    run_whole_series(type, series.view(), params.data(), allow_short, positions.data(), scratch);
   } else {
     type.reference_kernel(series.view(), params.data(), allow_short, positions.data());
   }

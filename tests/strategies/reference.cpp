@@ -20,7 +20,7 @@ std::string compare_kernels(const StrategyType& type, const test::OwnedSeries& s
                             const std::vector<double>& params, bool allow_short, KernelScratch& scratch) {
   std::vector<std::int8_t> fast(series.bars(), 9);
   std::vector<std::int8_t> reference(series.bars(), 7);
-  type.kernel(series.view(), params.data(), allow_short, fast.data(), scratch);
+  run_whole_series(type, series.view(), params.data(), allow_short, fast.data(), scratch);
   type.reference_kernel(series.view(), params.data(), allow_short, reference.data());
   for (std::size_t t = 0; t < series.bars(); ++t) {
     const bool valid = fast[t] == 0 || fast[t] == 1 || (allow_short && fast[t] == -1);
@@ -131,7 +131,7 @@ TEST_CASE("resumable kernels give the whole-series positions however the bars ar
       const std::vector<double> params = test::random_params(type, rng);
       for (const bool allow_short : {false, true}) {
         std::vector<std::int8_t> whole(owned.bars(), 9);
-        type.kernel(owned.view(), params.data(), allow_short, whole.data(), scratch);
+        run_whole_series(type, owned.view(), params.data(), allow_short, whole.data(), scratch);
         std::vector<std::int8_t> pieces(owned.bars(), 7);
         KernelState state;
         state.buffer = buffer.data();

@@ -30,7 +30,7 @@ std::vector<int> positions_of(const char* name, const test::OwnedSeries& series,
   std::vector<std::int8_t> reference(series.bars(), 9);
   KernelScratch scratch;
   scratch.reserve(series.bars());
-  type.kernel(series.view(), params.data(), allow_short, fast.data(), scratch);
+  run_whole_series(type, series.view(), params.data(), allow_short, fast.data(), scratch);
   type.reference_kernel(series.view(), params.data(), allow_short, reference.data());
   CHECK(fast == reference);
   return {reference.begin(), reference.end()};
@@ -125,7 +125,7 @@ TEST_CASE("every strategy is flat on a series shorter than its warm-up", "[strat
       std::vector<std::int8_t> reference(bars, 9);
       KernelScratch scratch;
       scratch.reserve(bars);
-      type.kernel(series.view(), params.data(), true, fast.data(), scratch);
+      run_whole_series(type, series.view(), params.data(), true, fast.data(), scratch);
       type.reference_kernel(series.view(), params.data(), true, reference.data());
       CHECK(fast == std::vector<std::int8_t>(bars, 0));
       CHECK(reference == std::vector<std::int8_t>(bars, 0));

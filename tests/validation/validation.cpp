@@ -139,7 +139,7 @@ TEST_CASE("out-of-sample metrics: warm positions, test bars only, nothing after 
           "[validation][lookahead]") {
   const MarketData data = test_data(600);
   ExecutionSettings execution = test_execution();
-  const Genome genome{0, 0, {10, 40, 0, 0}};  // sma_crossover fast 10, slow 40
+  const Genome genome = make_genome("sma_crossover", {{"fast", 10}, {"slow", 40}});
   const BarWindow test{400, 500};
   const OutOfSample oos = out_of_sample(data, execution, genome, 0, test);
   REQUIRE(oos.evaluation.status == EvalStatus::ok);
@@ -245,7 +245,8 @@ TEST_CASE("trials: one per distinct successful strategy; derived seeds differ", 
   CHECK(t.expected_max_sharpe == Approx(expected_max_sharpe(1.125 / 4.0, 2.0)));
   CHECK(derive_seed(1, kWalkForwardStream, 0) != derive_seed(1, kWalkForwardStream, 1));
   CHECK(derive_seed(1, kWalkForwardStream, 0) != derive_seed(1, kBootstrapStream, 0));
-  CHECK(derive_seed(7, 2, 3) == derive_seed(7, 2, 3));
+  // Pinned: results files store the seeds derived from a run's seed, which must not change.
+  CHECK(derive_seed(7, 2, 3) == 0xab03565edcb53bcfULL);
 }
 
 TEST_CASE("strategy statistics: PSR, DSR and bootstrap from the selected returns", "[validation]") {

@@ -35,8 +35,8 @@ Evaluation evaluate_safely(Backtester& backtester, const Genome& genome);
 // the results are those of evaluate_safely, bit for bit, whatever the batch.
 void evaluate_batch_safely(Backtester& backtester, std::span<const Genome> genomes, std::span<Evaluation> results);
 
-// Relative cost of backtesting a genome (a static estimate per strategy type, measured with
-// bench/kernels.cpp: ns per bar and symbol in a batch), for sharing a batch out evenly.
+// Relative cost of backtesting a genome (its type's StrategyType::cost; 1 for an id outside the
+// registry), for sharing a batch out evenly.
 double estimated_cost(const Genome& genome);
 
 // Evaluates on the calling process, a batch at a time.

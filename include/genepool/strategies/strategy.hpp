@@ -1,5 +1,5 @@
 #pragma once
-// The strategy registry: each type's name, parameter space and position kernels.
+// The strategy registry: each type's name, parameter space, cost and position kernels.
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -19,10 +19,10 @@ struct SymbolSeries {
   const double* low = nullptr;
   const double* close = nullptr;
   std::size_t bars = 0;
-  // Optional, shared by every evaluation on the same data (the Backtester computes them once):
+  // Shared by every evaluation on the same data (the Backtester computes them once):
   // exclusive prefix sums of close as double-double numbers, close_sum_hi[t] + close_sum_lo[t] =
-  // close[0] + ... + close[t - 1] (bars + 1 entries each; see make_close_sums). A kernel that uses
-  // them computes its own into its scratch when they are absent.
+  // close[0] + ... + close[t - 1] (bars + 1 entries each; see make_close_sums). A chunk kernel needs
+  // them; run_whole_series makes them into its scratch when they are absent.
   const double* close_sum_hi = nullptr;
   const double* close_sum_lo = nullptr;
 };
@@ -34,12 +34,12 @@ void make_close_sums(const double* close, std::size_t bars, double* hi, double* 
 // Working memory a resumable kernel may use (Donchian's channel blocks: 2 * (entry + exit) values).
 inline constexpr std::size_t kKernelBufferSize = 600;
 
-// Scratch memory for the optimised kernels, owned by the caller and reused across
-// evaluations so that a kernel never allocates.
+// Scratch memory for run_whole_series, owned by the caller and reused across evaluations so that
+// a kernel never allocates.
 struct KernelScratch {
   std::vector<double> values;
   // Sizes the buffers for series of `bars` bars: kKernelBufferSize values plus room for the prefix
-  // sums a kernel makes when the series does not carry them; with shared_sums (it does) no room.
+  // sums run_whole_series makes when the series does not carry them; with shared_sums (it does) none.
   void reserve(std::size_t bars, bool shared_sums = false) {
     values.resize(kKernelBufferSize + (shared_sums ? 0 : 2 * (bars + 1)));
   }
@@ -54,18 +54,16 @@ struct KernelState {
   double* buffer = nullptr;   // kKernelBufferSize doubles owned by the caller
 };
 
-// The optimised kernel over a range of bars: writes positions[t - begin] for t in [begin, end),
-// continuing from `state` (begin == 0 starts afresh and sets it up). Calls over consecutive ranges
-// give exactly the positions of one call over [0, bars), however the bars are split. The series
-// must carry its shared prefix sums (SymbolSeries::close_sum_*).
+// The optimised kernel over a range of bars: writes the target position (-1, 0 or +1) of every bar t
+// in [begin, end) to positions[t - begin], decided only from data up to and including bar t's close;
+// 0 while an indicator is undefined (warm-up), -1 only when allow_short. It continues from `state`
+// (begin == 0 starts afresh and sets it up): calls over consecutive ranges give exactly the positions
+// of one call over [0, bars), however the bars are split. O(bars), no allocation. It expects
+// parameters that pass check_params, positive prices (validated data) and a series that carries its
+// shared prefix sums (SymbolSeries::close_sum_*).
 using ChunkKernel = void (*)(const SymbolSeries& series, const double* params, bool allow_short, KernelState& state,
                              std::size_t begin, std::size_t end, std::int8_t* positions);
 
-// Writes the target position (-1, 0 or +1) for every bar t in [0, bars), decided only from
-// data up to and including bar t's close. 0 while an indicator is undefined (warm-up).
-// Short positions only when allow_short is true.
-using PositionKernel = void (*)(const SymbolSeries& series, const double* params, bool allow_short,
-                                std::int8_t* positions, KernelScratch& scratch);
 // The plain reference: the same positions from direct, obviously correct loops (may allocate).
 using ReferenceKernel = void (*)(const SymbolSeries& series, const double* params, bool allow_short,
                                  std::int8_t* positions);
@@ -81,16 +79,28 @@ struct ParamSpec {
   std::string description;
 };
 
+// A type's registry entry. Each built-in type defines its own in src/strategies/types/NAME.cpp
+// (docs/strategies.md, "Adding a strategy type").
 struct StrategyType {
-  std::string name;
+  std::string name;         // the file's name: src/strategies/types/NAME.cpp
   std::string description;  // one line
   std::vector<ParamSpec> params;
   // Pairs (i, j) meaning params[i] < params[j] (e.g. fast < slow); repaired, never rejected, by the GA.
   std::vector<std::pair<std::size_t, std::size_t>> less_than;
-  PositionKernel kernel;
-  ReferenceKernel reference_kernel;
-  ChunkKernel chunk_kernel = nullptr;  // the optimised kernel, resumable (what `kernel` runs over the whole series)
+  // The registry lists the types by ascending `order`, and a genome's `strategy` is its position
+  // there, which checkpoints store: a new type takes the next unused number; no number changes.
+  std::uint32_t order = 0;
+  // Relative cost of a backtest, for dealing a batch out evenly across ranks: ns per bar and symbol
+  // in a batch of Backtester::kLanes (bench/kernels.cpp, BatchW2/<type>; docs/benchmarks.md).
+  double cost = 1.0;
+  ChunkKernel chunk_kernel = nullptr;          // the optimised kernel (what the Backtester runs)
+  ReferenceKernel reference_kernel = nullptr;  // the plain loops it must agree with
 };
+
+// The type's chunk kernel over the whole series in one call, with the prefix sums made into
+// `scratch` (sized by KernelScratch::reserve) when the series does not carry them.
+void run_whole_series(const StrategyType& type, const SymbolSeries& series, const double* params, bool allow_short,
+                      std::int8_t* positions, KernelScratch& scratch);
 
 // Comparisons of price-scaled quantities use a relative tie band, so rounding noise between
 // two correct implementations never flips a signal (exact ties, e.g. on flat prices, are no signal).

@@ -4,24 +4,12 @@
 
 #include <cstring>
 
-#include "../simd/vector4.hpp"
-#include "indicators.hpp"
-#include "kernels.hpp"
+#include "../../simd/vector4.hpp"
+#include "../indicators.hpp"
 
 namespace genepool::strategies {
 
 using namespace indicators;
-
-StrategyType sma_crossover_type() {
-  return {"sma_crossover",
-          "long while the fast simple moving average is above the slow one (short while below)",
-          {{"fast", ParamKind::integer, 2, 100, 10, "bars in the fast moving average"},
-           {"slow", ParamKind::integer, 10, 400, 40, "bars in the slow moving average"}},
-          {{0, 1}},
-          sma_crossover_kernel,
-          sma_crossover_reference,
-          sma_crossover_chunk};
-}
 
 namespace {
 
@@ -81,8 +69,6 @@ bool sma_block(const double* hi, const double* lo, std::size_t fast, std::size_t
   return unsure != 0;
 }
 
-}  // namespace
-
 // NOTE: the averages come from double-double prefix sums of close (shared by every evaluation on
 // the data), accurate to a few ulps; the reference's fresh window sums carry up to `slow` roundings.
 // Decisions within kMeanRecheckBand are recomputed as the reference does.
@@ -117,11 +103,6 @@ void sma_crossover_chunk(const SymbolSeries& series, const double* params, bool 
   }
 }
 
-void sma_crossover_kernel(const SymbolSeries& series, const double* params, bool allow_short,
-                          std::int8_t* positions, KernelScratch& scratch) {
-  run_whole_series(sma_crossover_chunk, series, params, allow_short, positions, scratch);
-}
-
 void sma_crossover_reference(const SymbolSeries& series, const double* params, bool allow_short,
                              std::int8_t* positions) {
   const std::size_t fast = length_of(params[0]);
@@ -135,6 +116,20 @@ void sma_crossover_reference(const SymbolSeries& series, const double* params, b
     const double sma_slow = window_sum(series.close, t + 1 - slow, slow) / static_cast<double>(slow);
     positions[t] = crossover_position(sma_fast, sma_slow, allow_short);
   }
+}
+
+}  // namespace
+
+StrategyType sma_crossover_type() {
+  return {.name = "sma_crossover",
+          .description = "long while the fast simple moving average is above the slow one (short while below)",
+          .params = {{"fast", ParamKind::integer, 2, 100, 10, "bars in the fast moving average"},
+                     {"slow", ParamKind::integer, 10, 400, 40, "bars in the slow moving average"}},
+          .less_than = {{0, 1}},
+          .order = 0,
+          .cost = 2.0,
+          .chunk_kernel = sma_crossover_chunk,
+          .reference_kernel = sma_crossover_reference};
 }
 
 }  // namespace genepool::strategies

@@ -2,23 +2,13 @@
 #include <algorithm>
 #include <vector>
 
-#include "indicators.hpp"
-#include "kernels.hpp"
+#include "../indicators.hpp"
 
 namespace genepool::strategies {
 
 using namespace indicators;
 
-StrategyType ema_crossover_type() {
-  return {"ema_crossover",
-          "long while the fast exponential moving average is above the slow one (short while below)",
-          {{"fast", ParamKind::integer, 2, 100, 12, "span of the fast moving average, alpha = 2 / (fast + 1)"},
-           {"slow", ParamKind::integer, 5, 400, 26, "span of the slow moving average, alpha = 2 / (slow + 1)"}},
-          {{0, 1}},
-          ema_crossover_kernel,
-          ema_crossover_reference,
-          ema_crossover_chunk};
-}
+namespace {
 
 void ema_crossover_chunk(const SymbolSeries& series, const double* params, bool allow_short, KernelState& state,
                          std::size_t begin, std::size_t end, std::int8_t* positions) {
@@ -51,13 +41,6 @@ void ema_crossover_chunk(const SymbolSeries& series, const double* params, bool 
   state.value[1] = ema_slow;
 }
 
-void ema_crossover_kernel(const SymbolSeries& series, const double* params, bool allow_short,
-                          std::int8_t* positions, KernelScratch& scratch) {
-  run_whole_series(ema_crossover_chunk, series, params, allow_short, positions, scratch);
-}
-
-namespace {
-
 // EMA of close with span n: undefined (0) before bar n - 1, the SMA of the first n closes at n - 1.
 std::vector<double> ema_series(const SymbolSeries& series, std::size_t n) {
   std::vector<double> ema(series.bars, 0.0);
@@ -66,8 +49,6 @@ std::vector<double> ema_series(const SymbolSeries& series, std::size_t n) {
   for (std::size_t t = n; t < series.bars; ++t) ema[t] = ema_step(ema[t - 1], series.close[t], ema_alpha(n));
   return ema;
 }
-
-}  // namespace
 
 void ema_crossover_reference(const SymbolSeries& series, const double* params, bool allow_short,
                              std::int8_t* positions) {
@@ -78,6 +59,22 @@ void ema_crossover_reference(const SymbolSeries& series, const double* params, b
   for (std::size_t t = 0; t < series.bars; ++t) {
     positions[t] = t + 1 < slow ? std::int8_t{0} : crossover_position(ema_fast[t], ema_slow[t], allow_short);
   }
+}
+
+}  // namespace
+
+StrategyType ema_crossover_type() {
+  return {.name = "ema_crossover",
+          .description = "long while the fast exponential moving average is above the slow one (short while below)",
+          .params = {{"fast", ParamKind::integer, 2, 100, 12,
+                      "span of the fast moving average, alpha = 2 / (fast + 1)"},
+                     {"slow", ParamKind::integer, 5, 400, 26,
+                      "span of the slow moving average, alpha = 2 / (slow + 1)"}},
+          .less_than = {{0, 1}},
+          .order = 1,
+          .cost = 4.8,
+          .chunk_kernel = ema_crossover_chunk,
+          .reference_kernel = ema_crossover_reference};
 }
 
 }  // namespace genepool::strategies

@@ -2,24 +2,11 @@
 #include <algorithm>
 #include <limits>
 
-#include "indicators.hpp"
-#include "kernels.hpp"
+#include "../indicators.hpp"
 
 namespace genepool::strategies {
 
 using namespace indicators;
-
-StrategyType donchian_breakout_type() {
-  return {"donchian_breakout",
-          "long when the close breaks above the prior 'entry'-bar high until it breaks below the prior "
-          "'exit'-bar low (short on the mirror image)",
-          {{"entry", ParamKind::integer, 5, 200, 20, "bars in the entry channel (before the current bar)"},
-           {"exit", ParamKind::integer, 2, 100, 10, "bars in the exit channel (before the current bar)"}},
-          {{1, 0}},
-          donchian_breakout_kernel,
-          donchian_breakout_reference,
-          donchian_breakout_chunk};
-}
 
 namespace {
 
@@ -69,8 +56,6 @@ struct ChannelPair {
     prefix_low = std::numeric_limits<double>::infinity();
   }
 };
-
-}  // namespace
 
 void donchian_breakout_chunk(const SymbolSeries& series, const double* params, bool allow_short, KernelState& state,
                              std::size_t begin, std::size_t end, std::int8_t* positions) {
@@ -144,11 +129,6 @@ void donchian_breakout_chunk(const SymbolSeries& series, const double* params, b
   state.position = static_cast<std::int8_t>(static_cast<int>(is_long) - static_cast<int>(is_short));
 }
 
-void donchian_breakout_kernel(const SymbolSeries& series, const double* params, bool allow_short,
-                              std::int8_t* positions, KernelScratch& scratch) {
-  run_whole_series(donchian_breakout_chunk, series, params, allow_short, positions, scratch);
-}
-
 void donchian_breakout_reference(const SymbolSeries& series, const double* params, bool allow_short,
                                  std::int8_t* positions) {
   const std::size_t entry = length_of(params[0]);
@@ -169,6 +149,21 @@ void donchian_breakout_reference(const SymbolSeries& series, const double* param
     }
     positions[t] = position;
   }
+}
+
+}  // namespace
+
+StrategyType donchian_breakout_type() {
+  return {.name = "donchian_breakout",
+          .description = "long when the close breaks above the prior 'entry'-bar high until it breaks below the prior "
+                         "'exit'-bar low (short on the mirror image)",
+          .params = {{"entry", ParamKind::integer, 5, 200, 20, "bars in the entry channel (before the current bar)"},
+                     {"exit", ParamKind::integer, 2, 100, 10, "bars in the exit channel (before the current bar)"}},
+          .less_than = {{1, 0}},
+          .order = 4,
+          .cost = 8.0,
+          .chunk_kernel = donchian_breakout_chunk,
+          .reference_kernel = donchian_breakout_reference};
 }
 
 }  // namespace genepool::strategies

@@ -2,24 +2,11 @@
 #include <algorithm>
 #include <vector>
 
-#include "indicators.hpp"
-#include "kernels.hpp"
+#include "../indicators.hpp"
 
 namespace genepool::strategies {
 
 using namespace indicators;
-
-StrategyType rsi_reversion_type() {
-  return {"rsi_reversion",
-          "long from RSI below 'lower' until RSI above 'upper' (short from above 'upper' until below 'lower')",
-          {{"period", ParamKind::integer, 2, 50, 14, "bars in Wilder's RSI"},
-           {"lower", ParamKind::real, 5, 45, 30, "oversold level: RSI below it goes long"},
-           {"upper", ParamKind::real, 55, 95, 70, "overbought level: RSI above it exits a long (or goes short)"}},
-          {},
-          rsi_reversion_kernel,
-          rsi_reversion_reference,
-          rsi_reversion_chunk};
-}
 
 namespace {
 
@@ -29,8 +16,6 @@ std::int8_t rsi_next(std::int8_t previous, double rsi, double lower, double uppe
   if (rsi > upper) return allow_short ? std::int8_t{-1} : std::int8_t{0};
   return previous;
 }
-
-}  // namespace
 
 void rsi_reversion_chunk(const SymbolSeries& series, const double* params, bool allow_short, KernelState& state,
                          std::size_t begin, std::size_t end, std::int8_t* positions) {
@@ -72,11 +57,6 @@ void rsi_reversion_chunk(const SymbolSeries& series, const double* params, bool 
   state.position = position;
 }
 
-void rsi_reversion_kernel(const SymbolSeries& series, const double* params, bool allow_short,
-                          std::int8_t* positions, KernelScratch& scratch) {
-  run_whole_series(rsi_reversion_chunk, series, params, allow_short, positions, scratch);
-}
-
 void rsi_reversion_reference(const SymbolSeries& series, const double* params, bool allow_short,
                              std::int8_t* positions) {
   const std::size_t period = length_of(params[0]);
@@ -109,6 +89,23 @@ void rsi_reversion_reference(const SymbolSeries& series, const double* params, b
     if (t >= period) position = rsi_next(position, rsi_of(average_gain[t], average_loss[t]), lower, upper, allow_short);
     positions[t] = position;
   }
+}
+
+}  // namespace
+
+StrategyType rsi_reversion_type() {
+  return {.name = "rsi_reversion",
+          .description = "long from RSI below 'lower' until RSI above 'upper' (short from above 'upper' until below "
+                         "'lower')",
+          .params = {{"period", ParamKind::integer, 2, 50, 14, "bars in Wilder's RSI"},
+                     {"lower", ParamKind::real, 5, 45, 30, "oversold level: RSI below it goes long"},
+                     {"upper", ParamKind::real, 55, 95, 70,
+                      "overbought level: RSI above it exits a long (or goes short)"}},
+          .less_than = {},
+          .order = 2,
+          .cost = 8.6,
+          .chunk_kernel = rsi_reversion_chunk,
+          .reference_kernel = rsi_reversion_reference};
 }
 
 }  // namespace genepool::strategies

@@ -2,23 +2,11 @@
 #include <algorithm>
 #include <cmath>
 
-#include "indicators.hpp"
-#include "kernels.hpp"
+#include "../indicators.hpp"
 
 namespace genepool::strategies {
 
 using namespace indicators;
-
-StrategyType bollinger_reversion_type() {
-  return {"bollinger_reversion",
-          "long from a close below the lower Bollinger band until the middle band (short above the upper band)",
-          {{"period", ParamKind::integer, 5, 200, 20, "bars in the moving average and standard deviation"},
-           {"k", ParamKind::real, 0.5, 4, 2, "band half-width in standard deviations"}},
-          {},
-          bollinger_reversion_kernel,
-          bollinger_reversion_reference,
-          bollinger_reversion_chunk};
-}
 
 namespace {
 
@@ -59,8 +47,6 @@ struct ExactSums {
   const WindowStats exact = window_stats(close, t + 1 - period, period);
   return band_signals(close[t], exact.mean, exact.sd, k, allow_short);
 }
-
-}  // namespace
 
 void bollinger_reversion_chunk(const SymbolSeries& series, const double* params, bool allow_short, KernelState& state,
                                std::size_t begin, std::size_t end, std::int8_t* positions) {
@@ -155,11 +141,6 @@ void bollinger_reversion_chunk(const SymbolSeries& series, const double* params,
   state.position = position;
 }
 
-void bollinger_reversion_kernel(const SymbolSeries& series, const double* params, bool allow_short,
-                                std::int8_t* positions, KernelScratch& scratch) {
-  run_whole_series(bollinger_reversion_chunk, series, params, allow_short, positions, scratch);
-}
-
 void bollinger_reversion_reference(const SymbolSeries& series, const double* params, bool allow_short,
                                    std::int8_t* positions) {
   const std::size_t period = length_of(params[0]);
@@ -172,6 +153,21 @@ void bollinger_reversion_reference(const SymbolSeries& series, const double* par
     }
     positions[t] = position;
   }
+}
+
+}  // namespace
+
+StrategyType bollinger_reversion_type() {
+  return {.name = "bollinger_reversion",
+          .description = "long from a close below the lower Bollinger band until the middle band (short above the "
+                         "upper band)",
+          .params = {{"period", ParamKind::integer, 5, 200, 20, "bars in the moving average and standard deviation"},
+                     {"k", ParamKind::real, 0.5, 4, 2, "band half-width in standard deviations"}},
+          .less_than = {},
+          .order = 3,
+          .cost = 14.0,
+          .chunk_kernel = bollinger_reversion_chunk,
+          .reference_kernel = bollinger_reversion_reference};
 }
 
 }  // namespace genepool::strategies

@@ -2,23 +2,13 @@
 #include <algorithm>
 #include <limits>
 
-#include "indicators.hpp"
-#include "kernels.hpp"
+#include "../indicators.hpp"
 
 namespace genepool::strategies {
 
 using namespace indicators;
 
-StrategyType ts_momentum_type() {
-  return {"ts_momentum",
-          "long while the return over the last 'lookback' bars is above 'threshold' (short while below -threshold)",
-          {{"lookback", ParamKind::integer, 5, 400, 126, "bars in the momentum return"},
-           {"threshold", ParamKind::real, 0, 0.2, 0, "return the momentum must beat to take a position"}},
-          {},
-          ts_momentum_kernel,
-          ts_momentum_reference,
-          ts_momentum_chunk};
-}
+namespace {
 
 void ts_momentum_chunk(const SymbolSeries& series, const double* params, bool allow_short, KernelState& /*state*/,
                        std::size_t begin, std::size_t end, std::int8_t* positions) {
@@ -39,11 +29,6 @@ void ts_momentum_chunk(const SymbolSeries& series, const double* params, bool al
   }
 }
 
-void ts_momentum_kernel(const SymbolSeries& series, const double* params, bool allow_short,
-                        std::int8_t* positions, KernelScratch& scratch) {
-  run_whole_series(ts_momentum_chunk, series, params, allow_short, positions, scratch);
-}
-
 void ts_momentum_reference(const SymbolSeries& series, const double* params, bool allow_short,
                            std::int8_t* positions) {
   const std::size_t lookback = length_of(params[0]);
@@ -55,6 +40,21 @@ void ts_momentum_reference(const SymbolSeries& series, const double* params, boo
     if (momentum > threshold) positions[t] = 1;
     if (allow_short && momentum < -threshold) positions[t] = -1;
   }
+}
+
+}  // namespace
+
+StrategyType ts_momentum_type() {
+  return {.name = "ts_momentum",
+          .description = "long while the return over the last 'lookback' bars is above 'threshold' (short while below "
+                         "-threshold)",
+          .params = {{"lookback", ParamKind::integer, 5, 400, 126, "bars in the momentum return"},
+                     {"threshold", ParamKind::real, 0, 0.2, 0, "return the momentum must beat to take a position"}},
+          .less_than = {},
+          .order = 6,
+          .cost = 2.0,
+          .chunk_kernel = ts_momentum_chunk,
+          .reference_kernel = ts_momentum_reference};
 }
 
 }  // namespace genepool::strategies

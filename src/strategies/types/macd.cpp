@@ -3,24 +3,11 @@
 #include <cmath>
 #include <vector>
 
-#include "indicators.hpp"
-#include "kernels.hpp"
+#include "../indicators.hpp"
 
 namespace genepool::strategies {
 
 using namespace indicators;
-
-StrategyType macd_type() {
-  return {"macd",
-          "long while the MACD line (fast EMA - slow EMA) is above its signal line (short while below)",
-          {{"fast", ParamKind::integer, 2, 50, 12, "span of the fast EMA of close"},
-           {"slow", ParamKind::integer, 5, 200, 26, "span of the slow EMA of close"},
-           {"signal", ParamKind::integer, 2, 50, 9, "span of the signal line, an EMA of the MACD line"}},
-          {{0, 1}},
-          macd_kernel,
-          macd_reference,
-          macd_chunk};
-}
 
 namespace {
 
@@ -31,8 +18,6 @@ std::int8_t macd_position(double macd, double signal, double close, bool allow_s
   return static_cast<std::int8_t>(static_cast<int>(difference > band) -
                                   static_cast<int>(allow_short && -difference > band));
 }
-
-}  // namespace
 
 void macd_chunk(const SymbolSeries& series, const double* params, bool allow_short, KernelState& state,
                 std::size_t begin, std::size_t end, std::int8_t* positions) {
@@ -83,13 +68,6 @@ void macd_chunk(const SymbolSeries& series, const double* params, bool allow_sho
   state.value[3] = signal;
 }
 
-void macd_kernel(const SymbolSeries& series, const double* params, bool allow_short, std::int8_t* positions,
-                 KernelScratch& scratch) {
-  run_whole_series(macd_chunk, series, params, allow_short, positions, scratch);
-}
-
-namespace {
-
 // EMA with span n of x[first ..]: seeded at first + n - 1 with the mean of its first n values.
 std::vector<double> ema_from(const std::vector<double>& x, std::size_t first, std::size_t n) {
   std::vector<double> ema(x.size(), 0.0);
@@ -99,8 +77,6 @@ std::vector<double> ema_from(const std::vector<double>& x, std::size_t first, st
   for (std::size_t t = seed + 1; t < x.size(); ++t) ema[t] = ema_step(ema[t - 1], x[t], ema_alpha(n));
   return ema;
 }
-
-}  // namespace
 
 void macd_reference(const SymbolSeries& series, const double* params, bool allow_short, std::int8_t* positions) {
   const std::size_t fast = length_of(params[0]);
@@ -115,6 +91,21 @@ void macd_reference(const SymbolSeries& series, const double* params, bool allow
   for (std::size_t t = 0; t < series.bars; ++t) {
     positions[t] = t + 2 < slow + span ? std::int8_t{0} : macd_position(macd[t], signal[t], close[t], allow_short);
   }
+}
+
+}  // namespace
+
+StrategyType macd_type() {
+  return {.name = "macd",
+          .description = "long while the MACD line (fast EMA - slow EMA) is above its signal line (short while below)",
+          .params = {{"fast", ParamKind::integer, 2, 50, 12, "span of the fast EMA of close"},
+                     {"slow", ParamKind::integer, 5, 200, 26, "span of the slow EMA of close"},
+                     {"signal", ParamKind::integer, 2, 50, 9, "span of the signal line, an EMA of the MACD line"}},
+          .less_than = {{0, 1}},
+          .order = 5,
+          .cost = 4.1,
+          .chunk_kernel = macd_chunk,
+          .reference_kernel = macd_reference};
 }
 
 }  // namespace genepool::strategies
