@@ -485,12 +485,7 @@ void write_best(Out& out, const H5::H5File& file, std::span<const HallOfFameEntr
       throw Error("results: " + path.string() + ": best strategy " + std::to_string(r + 1) + " has an equity curve of " +
                   std::to_string(curve.equity.size()) + " values; expected one per bar (" + std::to_string(bars) + ")");
     out.where() = "dataset '/best/equity' row " + std::to_string(r);
-    const hsize_t start[2] = {r, 0};
-    const hsize_t count[2] = {1, width};
-    H5::DataSpace file_space = equity_set.getSpace();
-    file_space.selectHyperslab(H5S_SELECT_SET, count, start);
-    const H5::DataSpace memory_space(1, &width);
-    if (width > 0) equity_set.write(curve.equity.data(), H5::PredType::NATIVE_DOUBLE, memory_space, file_space);
+    if (width > 0) hdf5::write_rows(equity_set, r, curve.equity.data(), 1, width);
   }
 
   out.where() = "soft link '/best/timestamps'";

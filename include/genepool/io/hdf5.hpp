@@ -122,6 +122,18 @@ class Writer {
   std::string where_ = "file";
 };
 
+// Writes rows [first_row, first_row + rows) of a [N] (width 0) or [N][width] dataset from `values`.
+template <class T>
+void write_rows(const H5::DataSet& set, hsize_t first_row, const T* values, hsize_t rows, hsize_t width) {
+  if (rows == 0) return;
+  const int rank = width == 0 ? 1 : 2;
+  H5::DataSpace file_space = set.getSpace();
+  const hsize_t start[2] = {first_row, 0};
+  const hsize_t block[2] = {rows, width};
+  file_space.selectHyperslab(H5S_SELECT_SET, block, start);
+  set.write(values, memory_type<T>(), H5::DataSpace(rank, block), file_space);
+}
+
 // Appends rows to an extendible dataset (Writer::extendible), naming it in `where` while it writes.
 template <class T>
 class Appender {
@@ -132,14 +144,9 @@ class Appender {
   void append(const T* values, hsize_t rows) {
     if (rows == 0) return;
     out_->where() = "dataset '" + path_ + "'";
-    const int rank = width_ == 0 ? 1 : 2;
     const hsize_t size[2] = {rows_ + rows, width_};
     set_.extend(size);
-    H5::DataSpace file_space = set_.getSpace();
-    const hsize_t start[2] = {rows_, 0};
-    const hsize_t block[2] = {rows, width_};
-    file_space.selectHyperslab(H5S_SELECT_SET, block, start);
-    set_.write(values, memory_type<T>(), H5::DataSpace(rank, block), file_space);
+    write_rows(set_, rows_, values, rows, width_);
     rows_ += rows;
   }
 
