@@ -1,8 +1,14 @@
 #pragma once
 // Shared fixtures for the unit tests.
+#include <bit>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <random>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include <unistd.h>
 
@@ -35,5 +41,20 @@ class ScratchDir : public std::filesystem::path {
 // `const auto dir = scratch_dir("name");` keeps the directory for the rest of the scope. NOTE: not
 // `scratch_dir("name") / "file"`: that temporary, and the directory with it, is gone at the `;`.
 inline ScratchDir scratch_dir(const std::string& name) { return ScratchDir(name); }
+
+// The bits of a double, to compare values exactly (signed zeros and NaN payloads included).
+inline std::uint64_t bits_of(double value) { return std::bit_cast<std::uint64_t>(value); }
+
+// `count` finite doubles from uniformly random bit patterns (every exponent and sign), seeded.
+inline std::vector<double> random_finite_doubles(std::size_t count, std::uint64_t seed) {
+  std::mt19937_64 random(seed);
+  std::vector<double> values;
+  values.reserve(count);
+  while (values.size() < count) {
+    const double value = std::bit_cast<double>(static_cast<std::uint64_t>(random()));
+    if (std::isfinite(value)) values.push_back(value);
+  }
+  return values;
+}
 
 }  // namespace genepool::test

@@ -5,12 +5,14 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
-#include <random>
 #include <string>
 
+#include "helpers.hpp"
+
+namespace test = genepool::test;
 using genepool::plain_shortest;
+using genepool::test::bits_of;
 using genepool::shortest;
 
 namespace {
@@ -21,12 +23,6 @@ double read_back(const std::string& text) {
   REQUIRE(ec == std::errc());
   REQUIRE(end == text.data() + text.size());
   return value;
-}
-
-std::uint64_t bits_of(double value) {
-  std::uint64_t bits = 0;
-  std::memcpy(&bits, &value, sizeof bits);
-  return bits;
 }
 
 }  // namespace
@@ -63,16 +59,10 @@ TEST_CASE("number_text: plain_shortest writes plain digits in the usual range", 
 }
 
 TEST_CASE("number_text: every finite double comes back bit for bit", "[number_text]") {
-  std::mt19937_64 random(7);
-  int checked = 0;
-  while (checked < 20000) {
-    const std::uint64_t pattern = random();
-    double value = 0;
-    std::memcpy(&value, &pattern, sizeof value);
-    if (!std::isfinite(value)) continue;
+  for (const double value : test::random_finite_doubles(20000, 7)) {
+    const std::uint64_t pattern = bits_of(value);
     REQUIRE(bits_of(read_back(shortest(value))) == pattern);
     REQUIRE(bits_of(read_back(plain_shortest(value))) == pattern);
-    ++checked;
   }
   // The longest texts of both forms.
   for (const double value : {-2.2250738585072014e-308, -1.2345678901234567e-300, -0.00012345678901234567,
