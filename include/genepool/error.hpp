@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace genepool {
 
@@ -50,5 +51,9 @@ class IoError : public Error {
 // `text` with control bytes, DEL and line breaks written as \xNN, so that text quoted from any input
 // (binary files included) can neither cut a message at a NUL nor break it across lines.
 std::string printable(std::string_view text);
+
+// " (did you mean 'NAME'?)" for the entry of `known` closest to `name` (edit distance at most a
+// third of the longer name, at least 1), or "" when none is that close: the suffix of an "unknown name" message.
+std::string did_you_mean(std::string_view name, const std::vector<std::string>& known);
 
 }  // namespace genepool

@@ -26,6 +26,7 @@
 #include "genepool/strategies/strategy.hpp"
 #include "genepool/version.hpp"
 #include "genepool/cli/progress.hpp"
+#include "genepool/cli/ranges.hpp"
 #include "genepool/cli/search_options.hpp"
 #include "genepool/cli/stop_signals.hpp"
 #include "genepool/cli/validation_options.hpp"
@@ -71,13 +72,15 @@ EvolutionSettings resolve_evolution(const EvolveOptions& options) {
   settings.ga.mutation = parse_mutation(options.mutation, "mutation");
   settings.ga.strategies.clear();
   for (const auto& name : options.strategies) settings.ga.strategies.push_back(strategy_id(name));
+  if (const ConfigFile* file = config_file_of(*options.command)) settings.ga.space = read_ranges(*file);
   check(settings.ga);
   settings.multi = resolve_multi_objective(options.mode, options.objectives,
                                            options.command->get_option("--objectives")->count() > 0);
   return settings;
 }
 
-Prepared prepare_on_root(const EvolveOptions& options, const parallel::Session& session) {
+Prepared prepare_on_root(const EvolveOptions& options, const parallel::Session& session,
+                         const EvolutionSettings& evolution) {
   check_results_path(options.out, options.force);
   if (options.data_files.empty()) throw ConfigError("no market data: give --data FILE or `data = [...]` in the config");
   const std::filesystem::path own_checkpoint = checkpoint_path(options.out);
@@ -95,6 +98,7 @@ Prepared prepare_on_root(const EvolveOptions& options, const parallel::Session& 
   prepared.split = check_validation(prepared.validation, prepared.data);
   prepared.run = run_info(*options.command, *options.argc, *options.argv, options.data_files, options.evolution.seed,
                           session);
+  prepared.run.config_text += ranges_text(evolution.ga.space);
   const RunInfo& run = prepared.run;
   const Settings settings = settings_of(run.config_text);
   if (!options.resume.empty()) {
@@ -132,6 +136,7 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
               << " generations on " << prepared.data.symbol_count() << " symbol(s) x " << prepared.data.bars()
               << " bars, " << session.size() << " rank(s), seed " << evolution.seed << ", objective "
               << to_string(evolution.fitness.objective) << ", " << describe(execution) << '\n';
+    if (!evolution.ga.space.empty()) std::cout << "search ranges: " << describe(evolution.ga.space) << '\n';
     if (resumed > 0)
       std::cout << "resuming " << options.resume << ": generations 0.." << resumed - 1
                 << " replayed from its evaluations\n";
@@ -198,7 +203,7 @@ int run_evolve(const EvolveOptions& options) {
   job.stops_on_signal = true;
   job.set_up = [&](const parallel::Session& session) {
     evolution = resolve_evolution(options);
-    prepared = prepare_on_root(options, session);
+    prepared = prepare_on_root(options, session, evolution);
     return std::move(prepared.data);
   };
   job.locate = [&](const ConfigError& error) {
@@ -231,7 +236,7 @@ void add_evolve_command(CLI::App& app, int& argc, char**& argv, bool check_only)
   auto& ga = options->evolution.ga;
   auto& fitness = options->evolution.fitness;
 
-  attach_config_file(app, *command);
+  attach_config_file(app, *command, true);
 
   command->add_option("--data", options->data_files, "Market data files (CSV or HDF5); several are aligned on timestamps")
       ->check(CLI::ExistingFile);

@@ -380,7 +380,7 @@ void write_data(Out& out, const H5::H5File& file, const RunInfo& run, const Mark
   out.number(group, "broadcast_seconds", run.broadcast_seconds);
 }
 
-void write_strategies(Out& out, const H5::H5File& file) {
+void write_strategies(Out& out, const H5::H5File& file, const SearchSpace& space) {
   const H5::Group group = out.group(file, "strategies", "the strategy registry: types and their parameter spaces");
   const auto& registry = strategy_registry();
   const std::size_t types = registry.size();
@@ -389,8 +389,10 @@ void write_strategies(Out& out, const H5::H5File& file) {
   std::vector<std::int32_t> counts;
   std::vector<double> lower(types * kMaxParams, none), upper(types * kMaxParams, none);
   std::vector<double> defaults(types * kMaxParams, none);
+  std::vector<double> search_lower(types * kMaxParams, none), search_upper(types * kMaxParams, none);
   for (std::size_t t = 0; t < types; ++t) {
     const StrategyType& type = registry[t];
+    const StrategyType& searched = space.type(static_cast<std::uint32_t>(t));
     names.push_back(type.name);
     descriptions.push_back(type.description);
     counts.push_back(to_i32(type.params.size(), "parameter count"));
@@ -402,6 +404,8 @@ void write_strategies(Out& out, const H5::H5File& file) {
       lower[at] = spec.lower;
       upper[at] = spec.upper;
       defaults[at] = spec.default_value;
+      search_lower[at] = searched.params[p].lower;
+      search_upper[at] = searched.params[p].upper;
     }
   }
   const hsize_t n = types;
@@ -415,6 +419,10 @@ void write_strategies(Out& out, const H5::H5File& file) {
   out.array(group, "lower", lower.data(), {n, w}, "lower bound per slot (inclusive); NaN for unused slots");
   out.array(group, "upper", upper.data(), {n, w}, "upper bound per slot (inclusive); NaN for unused slots");
   out.array(group, "default", defaults.data(), {n, w}, "default value per slot; NaN for unused slots");
+  out.array(group, "search_lower", search_lower.data(), {n, w},
+            "lower bound the search used per slot: lower, or the config's [ranges.NAME]; NaN for unused slots");
+  out.array(group, "search_upper", search_upper.data(), {n, w},
+            "upper bound the search used per slot (equal to search_lower: fixed); NaN for unused slots");
 }
 
 // `by_fitness`: sorted best first; otherwise kept in the given order (NSGA-II: the knee first).
@@ -550,7 +558,7 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, bool force, const RunIn
     write_config(out, h5, run, data, evolution, execution);
     write_inputs(out, h5, run);
     write_data(out, h5, run, data);
-    write_strategies(out, h5);
+    write_strategies(out, h5, evolution.ga.space);
   } catch (const H5::Exception& e) {
     throw failed(e);
   } catch (...) {

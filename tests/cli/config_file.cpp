@@ -150,11 +150,19 @@ TEST_CASE("config file: unknown keys and tables are refused with their line", "[
       {"seed = 1\npopulaton = 10\n", ":2: key 'populaton': unknown key"},
       {"help = true\n", ":1: key 'help': unknown key"},
       {"seed = 1\n\n[backtest]\ncost = 0.1\n", ":3: section '[backtest]': unknown section"},
-      {"[[ranges]]\nfast = 2\n", ":1: section '[[ranges]]': unknown section"},
+      {"[[ranges]]\nfast = 2\n", ":1: key 'ranges': expected tables [ranges.NAME] of a strategy type's parameters"},
       {"[evolve.ranges]\nfast = 2\n", ":1: section '[evolve.ranges]': unknown section"},
   }));
   Evolve evolve(toml);
   CHECK_THAT(evolve.parse(), Contains(evolve.file() + message));
+}
+
+TEST_CASE("config file: evolve reads [ranges.NAME] and names the line of a bad one", "[cli][config][ranges]") {
+  Evolve good("population = 8\n[ranges.sma_crossover]\nfast = [5, 50]\n");
+  CHECK(good.parse().empty());
+  Evolve bad("population = 8\n[ranges.sma_crossover]\nfast = [5, 500]\n");
+  CHECK_THAT(bad.parse(), Equals(bad.file() + ":3: key 'ranges.sma_crossover.fast': sma_crossover.fast = [5, 500] is "
+                                              "outside the type's range [2, 100]"));
 }
 
 TEST_CASE("config file: a later check names the line of the key it is about", "[cli][config]") {
