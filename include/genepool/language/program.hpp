@@ -1,6 +1,6 @@
 #pragma once
 // A file strategy's rules lowered to a program: a list of nodes in evaluation order (each node's
-// arguments come before it), shared sub-expressions merged. The front end (parser.hpp) makes it; the
+// arguments come before it), shared sub-expressions merged. The front end (strategy_file.hpp) makes it; the
 // plain interpreter (interpreter.hpp, bar by bar) and the compiled evaluator (compiled.hpp, chunks of
 // bars for several genomes at once) both run it and must agree exactly. docs/strategy-language.md
 // defines every operation; the comments here are the short form.

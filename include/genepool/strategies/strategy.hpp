@@ -25,6 +25,8 @@ struct SymbolSeries {
   // them; run_whole_series makes them into its scratch when they are absent.
   const double* close_sum_hi = nullptr;
   const double* close_sum_lo = nullptr;
+  // The bars' volume: read only by file strategies (`volume` in docs/strategy-language.md).
+  const double* volume = nullptr;
 };
 
 // Fills hi[0 .. bars] and lo[0 .. bars] with the exclusive prefix sums of close[0 .. bars) as
