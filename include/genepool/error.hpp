@@ -17,6 +17,7 @@ enum class ExitCode : int {
   io = 4,              // results file cannot be written or read
   hung = 5,            // a rank did not answer within --generation-timeout; the job was aborted
                        // (the last checkpoint stays valid: resume from it)
+  look_ahead = 6,      // check-strategy: a strategy's positions moved when later bars changed
   interrupted = 75,    // stopped by a signal after a checkpoint (EX_TEMPFAIL: requeue me)
 };
 

@@ -29,6 +29,7 @@
 #include "genepool/cli/ranges.hpp"
 #include "genepool/cli/search_options.hpp"
 #include "genepool/cli/stop_signals.hpp"
+#include "genepool/cli/strategy_files.hpp"
 #include "genepool/cli/validation_options.hpp"
 
 namespace genepool::app {
@@ -43,6 +44,7 @@ struct EvolveOptions {
   std::size_t checkpoint_every = 10;  // generations between checkpoints (0: only when stopped)
   double generation_timeout = 0;      // seconds a generation may wait for a rank (0: for ever)
   std::vector<std::string> strategies;
+  std::vector<std::string> strategy_files;
   std::string objective = "sharpe";
   std::string crossover = "sbx";
   std::string mutation = "gaussian";
@@ -80,7 +82,8 @@ EvolutionSettings resolve_evolution(const EvolveOptions& options) {
 }
 
 Prepared prepare_on_root(const EvolveOptions& options, const parallel::Session& session,
-                         const EvolutionSettings& evolution) {
+                         const EvolutionSettings& evolution,
+                         const std::vector<language::FileStrategy>& file_strategies) {
   check_results_path(options.out, options.force);
   if (options.data_files.empty()) throw ConfigError("no market data: give --data FILE or `data = [...]` in the config");
   const std::filesystem::path own_checkpoint = checkpoint_path(options.out);
@@ -94,11 +97,13 @@ Prepared prepare_on_root(const EvolveOptions& options, const parallel::Session& 
   LoadReport report;
   Prepared prepared{load_market_data({options.data_files.begin(), options.data_files.end()}, &report), {}, {}, {}, {}};
   if (!options.quiet) std::cout << "genepool: " << report.summary() << '\n';
+  refuse_look_ahead(file_strategies, prepared.data);
   prepared.validation = resolve_validation(options.validation);
   prepared.split = check_validation(prepared.validation, prepared.data);
   prepared.run = run_info(*options.command, *options.argc, *options.argv, options.data_files, options.evolution.seed,
                           session);
   prepared.run.config_text += ranges_text(evolution.ga.space);
+  prepared.run.strategy_sources = sources_of(file_strategies);
   const RunInfo& run = prepared.run;
   const Settings settings = settings_of(run.config_text);
   if (!options.resume.empty()) {
@@ -202,10 +207,12 @@ int run_evolve(const EvolveOptions& options) {
   MpiJob job;
   job.stops_on_signal = true;
   job.set_up = [&](const parallel::Session& session) {
+    const std::vector<language::FileStrategy> file_strategies = load_strategy_files(options.strategy_files);
     evolution = resolve_evolution(options);
-    prepared = prepare_on_root(options, session, evolution);
+    prepared = prepare_on_root(options, session, evolution, file_strategies);
     return std::move(prepared.data);
   };
+  job.file_strategies = &prepared.run.strategy_sources;
   job.locate = [&](const ConfigError& error) {
     return locate_config_error(*options.command, error.what(), *options.argc, *options.argv);
   };
@@ -260,6 +267,7 @@ void add_evolve_command(CLI::App& app, int& argc, char**& argv, bool check_only)
       ->check(CLI::Range(std::size_t{0}, std::size_t{1'000'000}))->capture_default_str();
   command->add_option("--strategies", options->strategies, "Strategy types in play, comma-separated (all when absent)")
       ->delimiter(',');
+  add_strategy_file_option(*command, options->strategy_files);
   add_execution_options(*command, options->execution);
 
   command->add_option("--objective", options->objective, "Fitness: sharpe, sortino, calmar, cagr or total_return")

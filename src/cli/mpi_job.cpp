@@ -5,6 +5,7 @@
 #include "genepool/backtest/backtest.hpp"
 #include "genepool/cli/error_line.hpp"
 #include "genepool/cli/stop_signals.hpp"
+#include "genepool/cli/strategy_files.hpp"
 #include "genepool/io/fingerprint.hpp"
 
 namespace genepool::app {
@@ -31,6 +32,9 @@ int run_mpi_job(int& argc, char**& argv, const ExecutionSettings& given, const M
       }
     }
     if (const int shared = parallel::broadcast_status(session, status); shared != 0) return shared;
+
+    share_file_strategies(session, root && job.file_strategies != nullptr ? *job.file_strategies
+                                                                          : std::vector<StrategySource>{});
 
     parallel::BroadcastStats broadcast;
     data = parallel::broadcast_market_data(session, std::move(data), &broadcast);

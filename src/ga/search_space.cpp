@@ -11,7 +11,10 @@ namespace genepool {
 namespace {
 
 std::string interval(double lower, double upper) {
-  return "[" + plain_shortest(lower) + ", " + plain_shortest(upper) + "]";
+  // NOTE: appended, not `"[" + ...`, which trips GCC 12's false -Wrestrict.
+  std::string text = "[";
+  text.append(plain_shortest(lower)).append(", ").append(plain_shortest(upper)).append("]");
+  return text;
 }
 
 }  // namespace

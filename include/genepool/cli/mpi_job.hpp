@@ -7,6 +7,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "genepool/backtest/execution.hpp"
 #include "genepool/data/market_data.hpp"
@@ -27,6 +28,9 @@ struct MpiJob {
       run;
   // The line printed for a ConfigError of the set-up (unset: its message).
   std::function<std::string(const ConfigError&)> locate;
+  // Rank 0's file strategies, registered there by set_up: after the set-up status their sources go to
+  // every rank (one broadcast), and each other rank registers them before it evaluates anything.
+  const std::vector<StrategySource>* file_strategies = nullptr;
   // Stop signals (stop_signals.hpp) are caught, and a worker's goes back to rank 0 with its results.
   bool stops_on_signal = false;
 };

@@ -34,6 +34,14 @@ struct InputFile {
   std::uint64_t bytes = 0;
 };
 
+// A file strategy the run used (docs/strategy-language.md), stored with its source text so that its
+// results replay without the file.
+struct StrategySource {
+  std::string name;
+  std::string file;    // the path it was read from
+  std::string source;  // its own TOML table, reproducible on its own (FileStrategy::source)
+};
+
 struct RunInfo {
   std::string config_text;  // the resolved configuration (TOML), as the run used it
   std::string command_line;
@@ -41,6 +49,7 @@ struct RunInfo {
   int ranks = 1;
   std::string host;
   std::vector<InputFile> inputs;
+  std::vector<StrategySource> strategy_sources;  // the file strategies registered for the run
   std::size_t data_bytes = 0;      // market data broadcast once: bytes
   double broadcast_seconds = 0;    // and the time it took
 };
