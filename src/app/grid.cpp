@@ -7,6 +7,7 @@
 #include <map>
 
 #include "genepool/app/commands.hpp"
+#include "genepool/cli/config_file.hpp"
 #include "genepool/cli/execution_options.hpp"
 #include "genepool/cli/exit_request.hpp"
 #include "genepool/cli/mpi_job.hpp"
@@ -19,6 +20,8 @@
 #include "genepool/results/results.hpp"
 #include "genepool/strategies/strategy.hpp"
 #include "genepool/cli/progress.hpp"
+#include "genepool/cli/ranges.hpp"
+#include "genepool/cli/strategy_files.hpp"
 
 namespace genepool::app {
 namespace {
@@ -32,6 +35,7 @@ struct GridOptions {
   bool force = false;
   bool quiet = false;
   std::vector<std::string> strategies;
+  std::vector<std::string> strategy_files;
   std::vector<std::string> steps;
   std::size_t max_points = 200'000;
   std::string objective = "sharpe";
@@ -81,7 +85,9 @@ Prepared prepare_on_root(const GridOptions& options, const parallel::Session& se
   settings.evaluation_cache = false;
   if (options.strategies.empty())
     throw ConfigError("no strategy types: give --strategies NAME[,NAME...] (see genepool strategies)");
-  Grid grid = enumerate_grid(options.strategies, parse_steps(options.steps), options.max_points);
+  const std::vector<language::FileStrategy> file_strategies = load_strategy_files(options.strategy_files);
+  if (const ConfigFile* file = config_file_of(*options.command)) settings.ga.space = read_ranges(*file);
+  Grid grid = enumerate_grid(options.strategies, parse_steps(options.steps), options.max_points, settings.ga.space);
   if (!options.quiet)
     for (std::size_t t = 0; t < grid.types.size(); ++t)
       std::cout << "genepool grid: " << strategy_registry()[grid.types[t]].name << ": " << grid.counts[t] << " points\n";
@@ -93,7 +99,10 @@ Prepared prepare_on_root(const GridOptions& options, const parallel::Session& se
   LoadReport report;
   prepared.data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report);
   if (!options.quiet) std::cout << "genepool: " << report.summary() << '\n';
+  refuse_look_ahead(file_strategies, prepared.data);
   prepared.run = run_info(*options.command, *options.argc, *options.argv, options.data_files, 0, session);
+  prepared.run.config_text += ranges_text(settings.ga.space);
+  prepared.run.strategy_sources = sources_of(file_strategies);
   return prepared;
 }
 
@@ -108,6 +117,8 @@ void run_root(const parallel::Session& session, const GridOptions& options, Prep
     std::cout << "genepool grid: " << grid.size() << " points on " << prepared.data.symbol_count() << " symbol(s) x "
               << prepared.data.bars() << " bars, " << session.size() << " rank(s), objective "
               << to_string(settings.fitness.objective) << ", " << describe(execution) << '\n';
+  if (!options.quiet && !settings.ga.space.empty())
+    std::cout << "search ranges: " << describe(settings.ga.space) << '\n';
 
   EvolutionResult result;
   result.population = grid;
@@ -157,6 +168,7 @@ int run_grid(const GridOptions& options) {
     prepared = prepare_on_root(options, session);
     return std::move(prepared.data);
   };
+  job.file_strategies = &prepared.run.strategy_sources;
   job.run = [&](const parallel::Session& session, MarketData data, const ExecutionSettings& execution,
                 const parallel::BroadcastStats& broadcast) {
     prepared.data = std::move(data);
@@ -177,6 +189,7 @@ void add_grid_command(CLI::App& app, int& argc, char**& argv) {
   options->command = command;
   options->argc = &argc;
   options->argv = &argv;
+  attach_config_file(app, *command, true);
   command->add_option("--data", options->data_files, "Market data files (CSV or HDF5); several are aligned on timestamps")
       ->check(CLI::ExistingFile);
   command->add_option("--out", options->out, "Results file (HDF5, the layout of evolve)")->capture_default_str();
@@ -184,6 +197,7 @@ void add_grid_command(CLI::App& app, int& argc, char**& argv) {
   command->add_flag("--quiet", options->quiet, "No progress lines or summary");
   command->add_option("--strategies", options->strategies, "Strategy types to grid, comma-separated")
       ->delimiter(',')->required();
+  add_strategy_file_option(*command, options->strategy_files);
   command->add_option("--step", options->steps,
                       "Grid step of a parameter, NAME=STEP or TYPE.NAME=STEP (integers default to 1; reals need one)")
       ->delimiter(',');

@@ -235,19 +235,30 @@ std::vector<CLI::ConfigItem> ConfigFile::items(const CLI::App& command) const {
 
 namespace {
 
-// CLI11's config reader for the program: the file's values for `command`.
+// CLI11's config reader for the program: the file's values for the command being run, one of
+// those the file may configure.
 class TomlConfig final : public CLI::ConfigBase {
  public:
-  TomlConfig(const CLI::App& app, const CLI::App& command, bool with_ranges)
-      : app_(app), command_(command), with_ranges_(with_ranges) {}
+  explicit TomlConfig(const CLI::App& app) : app_(app) {}
+
+  void add(const CLI::App& command, bool with_ranges) { commands_.push_back({&command, with_ranges}); }
+  std::string names() const {
+    std::string names;
+    for (const auto& entry : commands_) names += (names.empty() ? "`" : "` or `") + entry.command->get_name();
+    return names + "`";
+  }
 
   std::vector<CLI::ConfigItem> from_config(std::istream& input) const override {
     std::string text;
     char chunk[4096];
     while (input.read(chunk, sizeof chunk) || input.gcount() > 0) text.append(chunk, static_cast<std::size_t>(input.gcount()));
+    const Entry* chosen = &commands_.front();
+    for (const CLI::App* running : app_.get_subcommands())
+      for (const Entry& entry : commands_)
+        if (entry.command == running) chosen = &entry;
     try {
-      read_.emplace(app_.get_config_ptr()->results().back(), text, command_.get_name(), with_ranges_);
-      return read_->items(command_);
+      read_.emplace(app_.get_config_ptr()->results().back(), text, chosen->command->get_name(), chosen->with_ranges);
+      return read_->items(*chosen->command);
     } catch (const ConfigError& error) {
       throw CLI::ConfigError(error.what(), CLI::ExitCodes::ConfigError);
     }
@@ -256,9 +267,12 @@ class TomlConfig final : public CLI::ConfigBase {
   const ConfigFile* read() const { return read_ ? &*read_ : nullptr; }
 
  private:
+  struct Entry {
+    const CLI::App* command;
+    bool with_ranges;
+  };
   const CLI::App& app_;
-  const CLI::App& command_;
-  bool with_ranges_;
+  std::vector<Entry> commands_;
   // NOTE: CLI11 reads through a const formatter; the file is kept for locating later errors.
   mutable std::optional<ConfigFile> read_;
 };
@@ -266,8 +280,13 @@ class TomlConfig final : public CLI::ConfigBase {
 }  // namespace
 
 void attach_config_file(CLI::App& app, CLI::App& command, bool with_ranges) {
-  app.set_config("--config", "", "TOML file of `" + command.get_name() + "` settings (docs/configuration.md)");
-  app.config_formatter(std::make_shared<TomlConfig>(app, command, with_ranges));
+  auto config = std::dynamic_pointer_cast<TomlConfig>(app.get_config_formatter());
+  if (!config) {
+    config = std::make_shared<TomlConfig>(app);
+    app.config_formatter(config);
+  }
+  config->add(command, with_ranges);
+  app.set_config("--config", "", "TOML file of " + config->names() + " settings (docs/configuration.md)");
   command.fallthrough();
   command.footer("--config FILE  TOML file of these options: each key is an option's long name without '--'\n"
                  "               (docs/configuration.md); the command line overrides the file.");

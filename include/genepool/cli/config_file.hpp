@@ -1,5 +1,5 @@
 #pragma once
-// `genepool evolve --config FILE`: a TOML file (read by toml++) whose keys are the command's long
+// `genepool evolve --config FILE` (or grid): a TOML file (read by toml++) whose keys are the command's long
 // option names, at the top level or under [COMMAND]. Each value is checked against its option's type
 // and handed to CLI11 as text, so the option's own checks and the command line's precedence apply.
 // NOTE: CLI11 2.1.2 reads config files only on the top-level app, so --config lives there.
@@ -49,7 +49,8 @@ class ConfigFile {
   std::vector<Entry> entries_;  // in the order of their lines
 };
 
-// Adds `--config FILE` for `command` to the program `app`; `with_ranges`: the file may hold [ranges.NAME].
+// Adds `--config FILE` for `command` to the program `app` (several commands may share it: the file
+// configures the one being run); `with_ranges`: the file may hold [ranges.NAME].
 void attach_config_file(CLI::App& app, CLI::App& command, bool with_ranges = false);
 
 // The config file read for `app` (the program or one of its commands), or nullptr.
