@@ -253,9 +253,15 @@ class TomlConfig final : public CLI::ConfigBase {
     char chunk[4096];
     while (input.read(chunk, sizeof chunk) || input.gcount() > 0) text.append(chunk, static_cast<std::size_t>(input.gcount()));
     const Entry* chosen = &commands_.front();
-    for (const CLI::App* running : app_.get_subcommands())
-      for (const Entry& entry : commands_)
-        if (entry.command == running) chosen = &entry;
+    for (const CLI::App* running : app_.get_subcommands()) {
+      const auto it = std::find_if(commands_.begin(), commands_.end(),
+                                   [running](const Entry& entry) { return entry.command == running; });
+      if (it == commands_.end())
+        throw CLI::ConfigError("--config: `" + running->get_name() + "` reads no config file; " + names() +
+                                   " do (docs/configuration.md)",
+                               CLI::ExitCodes::ConfigError);
+      chosen = &*it;
+    }
     try {
       read_.emplace(app_.get_config_ptr()->results().back(), text, chosen->command->get_name(), chosen->with_ranges);
       return read_->items(*chosen->command);
