@@ -175,6 +175,7 @@ Values leaf(const double* x, std::size_t bars) {
 std::vector<Values> node_series(const Program& program, const SymbolSeries& series, const double* params) {
   const std::size_t bars = series.bars;
   std::vector<Values> values(program.nodes.size());
+  if (bars == 0) return values;
   for (std::size_t i = 0; i < program.nodes.size(); ++i) {
     const Node& node = program.nodes[i];
     const Values none;

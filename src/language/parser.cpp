@@ -116,6 +116,9 @@ struct Ast {
 
 inline constexpr int kMaxDepth = 200;
 
+// The offset of an expression's first token.
+std::uint32_t start_of(const Ast& ast) { return ast.kind == Ast::Kind::binary ? start_of(ast.args[0]) : ast.offset; }
+
 // Where a message points: one expression (by index into the strategy's expressions) and an offset.
 struct Site {
   std::size_t source;
@@ -498,16 +501,17 @@ class Lowerer {
       if (series_argument) node.a = lower(ast.args[0], source);
       const Ast& length = ast.args[series_argument ? 1 : 0];
       node.length = lower(length, source);
-      const Interval range = length_range(node.length, {source, length.offset}, ast.name);
+      const Site at{source, start_of(length)};
+      const Interval range = length_range(node.length, at, ast.name);
       const double least = f->op == Op::shift ? 0.0 : 1.0;
       if (range.lower < least) {
-        reporter_.fail({source, length.offset},
+        reporter_.fail(at,
                        "the length of '" + ast.name + "' can be " + plain_shortest(range.lower) + " (it ranges over [" +
                            plain_shortest(range.lower) + ", " + plain_shortest(range.upper) +
                            "] over the parameters' bounds); it must be at least " + plain_shortest(least));
       }
       if (range.upper > kMaxLength) {
-        reporter_.fail({source, length.offset}, "the length of '" + ast.name + "' can be " +
+        reporter_.fail(at, "the length of '" + ast.name + "' can be " +
                                                     plain_shortest(range.upper) + "; it must be at most " +
                                                     plain_shortest(kMaxLength));
       }
