@@ -104,6 +104,7 @@ Prepared prepare_on_root(const EvolveOptions& options, const parallel::Session& 
                           session);
   prepared.run.config_text += ranges_text(evolution.ga.space);
   prepared.run.strategy_sources = sources_of(file_strategies);
+  prepared.run.config_text += sources_text(prepared.run.strategy_sources);
   const RunInfo& run = prepared.run;
   const Settings settings = settings_of(run.config_text);
   if (!options.resume.empty()) {

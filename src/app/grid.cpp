@@ -103,6 +103,7 @@ Prepared prepare_on_root(const GridOptions& options, const parallel::Session& se
   prepared.run = run_info(*options.command, *options.argc, *options.argv, options.data_files, 0, session);
   prepared.run.config_text += ranges_text(settings.ga.space);
   prepared.run.strategy_sources = sources_of(file_strategies);
+  prepared.run.config_text += sources_text(prepared.run.strategy_sources);
   return prepared;
 }
 

@@ -4,6 +4,7 @@
 
 #include "genepool/data/bar_window.hpp"
 #include "genepool/error.hpp"
+#include "genepool/io/fingerprint.hpp"
 #include "genepool/language/interpreter.hpp"
 #include "genepool/language/strategy_file.hpp"
 
@@ -34,6 +35,14 @@ std::vector<StrategySource> sources_of(const std::vector<language::FileStrategy>
   std::vector<StrategySource> sources;
   for (const auto& strategy : strategies) sources.push_back({strategy.name, strategy.file, strategy.source});
   return sources;
+}
+
+std::string sources_text(const std::vector<StrategySource>& sources) {
+  std::string text;
+  for (const StrategySource& source : sources)
+    text += "strategy-sources." + source.name + "=\"" +
+            sha256_hex(std::as_bytes(std::span(source.source.data(), source.source.size()))) + "\"\n";
+  return text;
 }
 
 language::FileStrategy register_source(const std::string& file, const std::string& source) {

@@ -24,6 +24,10 @@ std::vector<language::FileStrategy> load_strategy_files(const std::vector<std::s
 // Each strategy's name, file and source text.
 std::vector<StrategySource> sources_of(const std::vector<language::FileStrategy>& strategies);
 
+// The sources' SHA-256s as TOML lines `strategy-sources.NAME="HEX"`, one per line, each ending in a
+// newline: part of the run's recorded configuration, so that a resume refuses an edited strategy.
+std::string sources_text(const std::vector<StrategySource>& sources);
+
 // Parses `source` (one strategy's own TOML table, as stored in results files and specs) as if read
 // from `file` and registers it; returns it. A ConfigError when it is no single valid strategy or its
 // name is registered with another definition.
