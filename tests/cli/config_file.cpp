@@ -165,6 +165,22 @@ TEST_CASE("config file: evolve reads [ranges.NAME] and names the line of a bad o
                                               "outside the type's range [2, 100]"));
 }
 
+TEST_CASE("config file: strategy-files are taken relative to the config file's folder", "[cli][config]") {
+  Evolve evolve("strategy-files = [\"s.toml\"]\n");
+  const fs::path beside = fs::path(evolve.file()).parent_path() / "s.toml";
+  std::ofstream(beside) << "[x]\nposition = \"close > 1\"\n";
+  REQUIRE(evolve.parse().empty());
+  CHECK(evolve.value<std::vector<std::string>>("--strategy-file") == std::vector<std::string>{beside.string()});
+  // An absolute path stays as it is (the helper's folder is made afresh: the file is written again);
+  // a missing file is refused with the key's line.
+  Evolve absolute("population = 8\nstrategy-files = [\"" + beside.string() + "\"]\n");
+  std::ofstream(beside) << "[x]\nposition = \"close > 1\"\n";
+  REQUIRE(absolute.parse().empty());
+  CHECK(absolute.value<std::vector<std::string>>("--strategy-file") == std::vector<std::string>{beside.string()});
+  Evolve missing("\nstrategy-files = \"gone.toml\"\n");
+  CHECK_THAT(missing.parse(), Contains(":2: key 'strategy-files'") && Contains("gone.toml"));
+}
+
 TEST_CASE("config file: a later check names the line of the key it is about", "[cli][config]") {
   Evolve range("seed = 1\npopulation = 1\n");  // CLI11's range check of --population
   CHECK_THAT(range.parse(), Equals(range.file() + ":2: key 'population': --population: Value 1 not in range 2 to "
