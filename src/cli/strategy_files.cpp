@@ -53,19 +53,13 @@ language::FileStrategy register_source(const std::string& file, const std::strin
   return std::move(parsed.front());
 }
 
-std::vector<StrategySource> share_file_strategies(const parallel::Session& session,
-                                                  const std::vector<StrategySource>& on_root) {
+void share_file_strategies(const parallel::Session& session, const std::vector<StrategySource>& on_root) {
   std::vector<std::string> texts;
   if (session.rank() == 0)
-    for (const StrategySource& source : on_root) texts.insert(texts.end(), {source.name, source.file, source.source});
+    for (const StrategySource& source : on_root) texts.insert(texts.end(), {source.file, source.source});
   texts = parallel::broadcast_texts(session, std::move(texts));
-  if (session.rank() == 0) return on_root;
-  std::vector<StrategySource> sources;
-  for (std::size_t i = 0; i + 2 < texts.size(); i += 3) {
-    register_source(texts[i + 1], texts[i + 2]);
-    sources.push_back({texts[i], texts[i + 1], texts[i + 2]});
-  }
-  return sources;
+  if (session.rank() == 0) return;
+  for (std::size_t i = 0; i + 1 < texts.size(); i += 2) register_source(texts[i], texts[i + 1]);
 }
 
 language::LookAheadVerdict check_look_ahead(const language::FileStrategy& strategy, const MarketData& data,

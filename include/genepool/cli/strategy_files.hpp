@@ -33,10 +33,10 @@ std::string sources_text(const std::vector<StrategySource>& sources);
 // name is registered with another definition.
 language::FileStrategy register_source(const std::string& file, const std::string& source);
 
-// Rank 0's file strategies on every rank: rank 0 broadcasts their sources (one broadcast, before
-// any evaluation), every other rank registers them from the sources; the same list on every rank.
-std::vector<StrategySource> share_file_strategies(const parallel::Session& session,
-                                                  const std::vector<StrategySource>& on_root);
+// Rank 0's file strategies on every rank: rank 0 broadcasts their files and sources (one broadcast,
+// before any evaluation), every other rank registers them from the sources: the same registry on
+// every rank. `on_root` is read on rank 0 only.
+void share_file_strategies(const parallel::Session& session, const std::vector<StrategySource>& on_root);
 
 // The look-ahead check (language/look_ahead.hpp) of the plain interpreter of `strategy` on `data`.
 language::LookAheadVerdict check_look_ahead(const language::FileStrategy& strategy, const MarketData& data,
