@@ -6,22 +6,8 @@
 #include "genepool/error.hpp"
 #include "genepool/io/fingerprint.hpp"
 #include "genepool/language/interpreter.hpp"
-#include "genepool/language/strategy_file.hpp"
-
-// TEMPORARY until branch `compiled` (the dynamic registry) is merged: then the header exists and
-// the #else branch goes.
-#if __has_include("genepool/language/registration.hpp")
 #include "genepool/language/registration.hpp"
-#else
-namespace genepool::language {
-void register_file_strategies(const std::vector<FileStrategy>& strategies);
-void register_file_strategies(const std::vector<FileStrategy>& strategies) {
-  if (!strategies.empty())
-    throw ConfigError("file strategies cannot be registered in this build: the dynamic registry (branch compiled) "
-                      "is not merged yet");
-}
-}  // namespace genepool::language
-#endif
+#include "genepool/language/strategy_file.hpp"
 
 namespace genepool::app {
 
