@@ -234,8 +234,9 @@ class Engine {
       double* v = values_region(i, slot);
       std::fill(v, v + n.history + count_, info[2]);
     } else if (!n.leaf) {
-      const auto slot_a = static_cast<std::size_t>(info[0]);
-      const auto slot_b = static_cast<std::size_t>(info[1]);
+      // NOTE: an absent operand's slot is recorded as -1, so it is converted only when present.
+      const std::size_t slot_a = node.a == kNoNode ? 0 : static_cast<std::size_t>(info[0]);
+      const std::size_t slot_b = node.b == kNoNode ? 0 : static_cast<std::size_t>(info[1]);
       const double* a = node.a == kNoNode ? nullptr : values(node.a, slot_a);
       const double* b = node.b == kNoNode ? nullptr : values(node.b, slot_b);
       const auto length = static_cast<std::size_t>(info[2]);
