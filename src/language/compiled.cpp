@@ -107,6 +107,12 @@ class Engine {
     }
   }
 
+  // Genome g's values of node i in the work area (not for open .. volume).
+  const double* chunk_values(std::size_t g, std::size_t i) {
+    if (info_[i].leaf) throw std::logic_error("compiled evaluator: the series are not in its buffers");
+    return values_region(i, slot_of(g, i)) + info_[i].history;
+  }
+
   // Instances of series nodes (not scalars, not the series themselves) after start().
   std::size_t instances() {
     std::size_t n = 0;
@@ -228,8 +234,9 @@ class Engine {
       double* v = values_region(i, slot);
       std::fill(v, v + n.history + count_, info[2]);
     } else if (!n.leaf) {
-      const auto slot_a = static_cast<std::size_t>(info[0]);
-      const auto slot_b = static_cast<std::size_t>(info[1]);
+      // NOTE: an absent operand's slot is recorded as -1, so it is converted only when present.
+      const std::size_t slot_a = node.a == kNoNode ? 0 : static_cast<std::size_t>(info[0]);
+      const std::size_t slot_b = node.b == kNoNode ? 0 : static_cast<std::size_t>(info[1]);
       const double* a = node.a == kNoNode ? nullptr : values(node.a, slot_a);
       const double* b = node.b == kNoNode ? nullptr : values(node.b, slot_b);
       const auto length = static_cast<std::size_t>(info[2]);
@@ -543,6 +550,12 @@ CompiledProgram::CompiledProgram(FileStrategy strategy) : strategy_(std::move(st
     for (const std::uint32_t j : {node.a, node.b, node.length}) {
       if (argument(j, i)) self.varies = self.varies || info_[j].varies;
     }
+    const bool scalar_arguments = (node.a == kNoNode || program.nodes[node.a].scalar) &&
+                                  (node.b == kNoNode || program.nodes[node.b].scalar);
+    if (node.scalar && !(node.op == Op::number || node.op == Op::param ||
+                         (operations::is_pointwise(node.op) && scalar_arguments))) {
+      malformed("marks node " + std::to_string(i) + " scalar, which varies from bar to bar");
+    }
     if (operations::has_length(node.op) && (node.length == kNoNode || !program.nodes[node.length].scalar)) {
       malformed("has a series function whose length is not a scalar");
     }
@@ -631,6 +644,12 @@ void BatchEvaluator::start(std::span<const double* const> params, bool allow_sho
 void BatchEvaluator::run(std::size_t symbol, const SymbolSeries& series, std::size_t begin, std::size_t end,
                          std::int8_t* const* positions) {
   Engine(*program_, layout_, memory_.data()).run(genomes_, symbol, series, begin, end, allow_short_, positions);
+  last_count_ = end - begin;
+}
+
+std::span<const double> BatchEvaluator::values(std::size_t genome, std::uint32_t node) const {
+  Engine engine(*program_, layout_, const_cast<double*>(memory_.data()));  // NOTE: reads only
+  return {engine.chunk_values(genome, node), last_count_};
 }
 
 }  // namespace genepool::language

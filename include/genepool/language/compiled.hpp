@@ -78,6 +78,8 @@ class BatchEvaluator final : public BatchKernel {
            std::int8_t* const* positions) override;
   // Instances of series functions and operations in the current batch (after sharing), for tests.
   std::size_t instances() const { return instances_; }
+  // Genome g's values of `node` over the last range run() computed (a node other than open .. volume).
+  std::span<const double> values(std::size_t genome, std::uint32_t node) const;
 
  private:
   std::shared_ptr<const CompiledProgram> program_;
@@ -85,6 +87,7 @@ class BatchEvaluator final : public BatchKernel {
   std::vector<double> memory_;
   std::size_t genomes_ = 0;
   std::size_t instances_ = 0;
+  std::size_t last_count_ = 0;
   bool allow_short_ = false;
 };
 
