@@ -83,7 +83,7 @@ EvolutionSettings resolve_evolution(const EvolveOptions& options) {
 
 Prepared prepare_on_root(const EvolveOptions& options, const parallel::Session& session,
                          const EvolutionSettings& evolution,
-                         const std::vector<language::FileStrategy>& file_strategies) {
+                         const std::vector<language::FileStrategy>& file_strategies, PhaseClock& clock) {
   check_results_path(options.out, options.force);
   if (options.data_files.empty()) throw ConfigError("no market data: give --data FILE or `data = [...]` in the config");
   const std::filesystem::path own_checkpoint = checkpoint_path(options.out);
@@ -96,6 +96,7 @@ Prepared prepare_on_root(const EvolveOptions& options, const parallel::Session& 
   if (!options.resume.empty()) checkpoint = read_checkpoint(options.resume);
   LoadReport report;
   Prepared prepared{load_market_data({options.data_files.begin(), options.data_files.end()}, &report), {}, {}, {}, {}};
+  clock.lap("load");
   if (!options.quiet) std::cout << "genepool: " << report.summary() << '\n';
   refuse_look_ahead(file_strategies, prepared.data);
   prepared.validation = resolve_validation(options.validation);
@@ -105,6 +106,7 @@ Prepared prepare_on_root(const EvolveOptions& options, const parallel::Session& 
   prepared.run.config_text += ranges_text(evolution.ga.space);
   prepared.run.strategy_sources = sources_of(file_strategies);
   prepared.run.config_text += sources_text(prepared.run.strategy_sources);
+  clock.lap("fingerprint");
   const RunInfo& run = prepared.run;
   const Settings settings = settings_of(run.config_text);
   if (!options.resume.empty()) {
@@ -120,7 +122,7 @@ Prepared prepare_on_root(const EvolveOptions& options, const parallel::Session& 
 
 // Rank 0 after set-up: the evolution, its results file and its report; returns the exit status.
 int run_root(const parallel::Session& session, const EvolveOptions& options, const EvolutionSettings& evolution,
-              Prepared& prepared, const ExecutionSettings& execution) {
+              Prepared& prepared, const ExecutionSettings& execution, PhaseClock& clock) {
   const auto start = std::chrono::steady_clock::now();
   parallel::MpiEvaluator evaluator(session, prepared.data, execution);
   evaluator.set_timeout(options.generation_timeout);
@@ -128,6 +130,7 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
   ResumableEvaluator resumable(evaluator, std::move(prepared.checkpoint.log));
   // The writer gets the settings as given, so it can record whether bars per year was inferred.
   ResultsWriter writer(options.out, options.force, prepared.run, prepared.data, evolution, options.execution);
+  clock.lap("results_open");
   ProgressPrinter progress(std::cout, evolution.ga.generations, evolution.ga.population);
   TrialRecorder trials;  // every generation, replayed ones too: the validation's count of distinct trials
   std::vector<EvolutionObserver*> live;
@@ -152,6 +155,7 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
   EvolutionResult result;
   try {
     result = evolve(evolution, resumable, observers);
+    clock.lap("evolution");
   } catch (const StopRun& stop) {
     evaluator.finish(static_cast<int>(ExitCode::interrupted));
     std::cerr << "genepool: stopped by " + std::string(stop.signal != 0 ? signal_name(stop.signal) : "a signal on another rank") +
@@ -178,11 +182,22 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
   // The best strategies' curves cover every bar: the evaluator's backtester back on the whole data.
   if (prepared.split.enabled) set_window({0, static_cast<std::size_t>(prepared.data.bars())});
   evaluator.finish(0);
+  clock.lap("validation");
   // The curves, one at a time, with the evaluator's own backtester.
+  bool first_curve = true;
   writer.finish(
       result, result.hall_of_fame,
-      [&](const HallOfFameEntry& entry, BacktestCurve& curve) { evaluator.backtester().evaluate(entry.genome, curve); },
-      [&validation](hdf5::Writer& out, const H5::Group& root) { write_validation(out, root, validation); });
+      [&](const HallOfFameEntry& entry, BacktestCurve& curve) {
+        if (first_curve) clock.lap("results_population");
+        first_curve = false;
+        evaluator.backtester().evaluate(entry.genome, curve);
+      },
+      [&](hdf5::Writer& out, const H5::Group& root) {
+        clock.lap("results_best");
+        write_validation(out, root, validation);
+        clock.lap("results_validation");
+        write_timing(out, root, clock.phases());
+      });
   // The results are in place: the checkpoint has served.
   std::error_code ignored;
   std::filesystem::remove(checkpointer.path(), ignored);
@@ -207,10 +222,10 @@ int run_evolve(const EvolveOptions& options) {
   EvolutionSettings evolution;
   MpiJob job;
   job.stops_on_signal = true;
-  job.set_up = [&](const parallel::Session& session) {
+  job.set_up = [&](const parallel::Session& session, PhaseClock& clock) {
     const std::vector<language::FileStrategy> file_strategies = load_strategy_files(options.strategy_files);
     evolution = resolve_evolution(options);
-    prepared = prepare_on_root(options, session, evolution, file_strategies);
+    prepared = prepare_on_root(options, session, evolution, file_strategies, clock);
     return std::move(prepared.data);
   };
   job.file_strategies = &prepared.run.strategy_sources;
@@ -218,11 +233,11 @@ int run_evolve(const EvolveOptions& options) {
     return locate_config_error(*options.command, error.what(), *options.argc, *options.argv);
   };
   job.run = [&](const parallel::Session& session, MarketData data, const ExecutionSettings& execution,
-                const parallel::BroadcastStats& broadcast) {
+                const parallel::BroadcastStats& broadcast, PhaseClock& clock) {
     prepared.data = std::move(data);
     prepared.run.data_bytes = broadcast.bytes;
     prepared.run.broadcast_seconds = broadcast.seconds;
-    return run_root(session, options, evolution, prepared, execution);
+    return run_root(session, options, evolution, prepared, execution, clock);
   };
   return run_mpi_job(*options.argc, *options.argv, options.execution, job);
 }

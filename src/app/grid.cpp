@@ -73,7 +73,7 @@ struct Prepared {
   EvolutionSettings settings;  // population = the grid, generations = 0: the results layout of evolve
 };
 
-Prepared prepare_on_root(const GridOptions& options, const parallel::Session& session) {
+Prepared prepare_on_root(const GridOptions& options, const parallel::Session& session, PhaseClock& clock) {
   check_results_path(options.out, options.force);
   Prepared prepared;
   EvolutionSettings& settings = prepared.settings;
@@ -98,22 +98,25 @@ Prepared prepare_on_root(const GridOptions& options, const parallel::Session& se
   if (options.data_files.empty()) throw ConfigError("no market data: give --data FILE");
   LoadReport report;
   prepared.data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report);
+  clock.lap("load");
   if (!options.quiet) std::cout << "genepool: " << report.summary() << '\n';
   refuse_look_ahead(file_strategies, prepared.data);
   prepared.run = run_info(*options.command, *options.argc, *options.argv, options.data_files, 0, session);
   prepared.run.config_text += ranges_text(settings.ga.space);
   prepared.run.strategy_sources = sources_of(file_strategies);
   prepared.run.config_text += sources_text(prepared.run.strategy_sources);
+  clock.lap("fingerprint");
   return prepared;
 }
 
 void run_root(const parallel::Session& session, const GridOptions& options, Prepared& prepared,
-              const ExecutionSettings& execution) {
+              const ExecutionSettings& execution, PhaseClock& clock) {
   const auto start = std::chrono::steady_clock::now();
   const std::vector<Genome>& grid = prepared.grid;
   const EvolutionSettings& settings = prepared.settings;
   parallel::MpiEvaluator evaluator(session, prepared.data, execution);
   ResultsWriter writer(options.out, options.force, prepared.run, prepared.data, settings, options.execution);
+  clock.lap("results_open");
   if (!options.quiet)
     std::cout << "genepool grid: " << grid.size() << " points on " << prepared.data.symbol_count() << " symbol(s) x "
               << prepared.data.bars() << " bars, " << session.size() << " rank(s), objective "
@@ -137,6 +140,7 @@ void run_root(const parallel::Session& session, const GridOptions& options, Prep
       std::cout << "evaluated " << first + count << " / " << grid.size() << '\n';
   }
   evaluator.finish(0);
+  clock.lap("evaluation");
   for (std::size_t i = 0; i < grid.size(); ++i)
     result.fitness[i] = fitness(result.evaluations[i].metrics, result.evaluations[i].status, settings.fitness);
   GenerationStats stats = summarise_generation(0, result.evaluations, result.fitness, settings.fitness);
@@ -151,9 +155,13 @@ void run_root(const parallel::Session& session, const GridOptions& options, Prep
                       result.fitness);
   writer.on_generation({result.history.back(), result.population, result.evaluations, result.fitness});
 
-  writer.finish(result, result.hall_of_fame, [&](const HallOfFameEntry& entry, BacktestCurve& curve) {
-    evaluator.backtester().evaluate(entry.genome, curve);
-  });
+  writer.finish(
+      result, result.hall_of_fame,
+      [&](const HallOfFameEntry& entry, BacktestCurve& curve) { evaluator.backtester().evaluate(entry.genome, curve); },
+      [&clock](hdf5::Writer& out, const H5::Group& root) {
+        clock.lap("results_best");
+        write_timing(out, root, clock.phases());
+      });
   if (!options.quiet) {
     print_summary(std::cout, result, std::min<std::size_t>(10, settings.hall_of_fame));
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -165,17 +173,17 @@ void run_root(const parallel::Session& session, const GridOptions& options, Prep
 int run_grid(const GridOptions& options) {
   Prepared prepared;
   MpiJob job;
-  job.set_up = [&](const parallel::Session& session) {
-    prepared = prepare_on_root(options, session);
+  job.set_up = [&](const parallel::Session& session, PhaseClock& clock) {
+    prepared = prepare_on_root(options, session, clock);
     return std::move(prepared.data);
   };
   job.file_strategies = &prepared.run.strategy_sources;
   job.run = [&](const parallel::Session& session, MarketData data, const ExecutionSettings& execution,
-                const parallel::BroadcastStats& broadcast) {
+                const parallel::BroadcastStats& broadcast, PhaseClock& clock) {
     prepared.data = std::move(data);
     prepared.run.data_bytes = broadcast.bytes;
     prepared.run.broadcast_seconds = broadcast.seconds;
-    run_root(session, options, prepared, execution);
+    run_root(session, options, prepared, execution, clock);
     return 0;
   };
   return run_mpi_job(*options.argc, *options.argv, options.execution, job);

@@ -671,6 +671,19 @@ void ResultsWriter::finish(const EvolutionResult& result, std::span<const HallOf
   output_.commit();
 }
 
+void write_timing(hdf5::Writer& out, const H5::Group& root, std::span<const PhaseSeconds> phases) {
+  const H5::Group group = out.group(root, "timing", "rank 0's wall seconds in each phase of the run, in order");
+  std::vector<std::string> names;
+  std::vector<double> seconds;
+  for (const auto& phase : phases) {
+    names.push_back(phase.name);
+    seconds.push_back(phase.seconds);
+  }
+  const hsize_t n = phases.size();
+  out.strings(group, "phase", names, {n}, "phase name (docs/results-format.md)");
+  out.array(group, "seconds", seconds.data(), {n}, "wall seconds of the phase on rank 0");
+}
+
 void check_results_path(const std::filesystem::path& path, bool force) {
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);

@@ -54,6 +54,12 @@ struct RunInfo {
   double broadcast_seconds = 0;    // and the time it took
 };
 
+// Wall seconds of one phase of a run on rank 0 (/timing).
+struct PhaseSeconds {
+  std::string name;
+  double seconds = 0;
+};
+
 // Fills `curve` with the backtest of one of the best strategies over the whole data (equity must
 // have one value per bar). The writer asks for one curve at a time and reuses `curve`, so only one
 // strategy's curves are in memory however many best strategies the file keeps.
@@ -108,6 +114,9 @@ class ResultsWriter final : public EvolutionObserver {
   std::unique_ptr<File> file_;
   MultiObjectiveSettings multi_;  // NSGA-II: the front's columns and /pareto
 };
+
+// Writes /timing: one row per phase, in order (docs/results-format.md); an ExtraContent of finish().
+void write_timing(hdf5::Writer& out, const H5::Group& root, std::span<const PhaseSeconds> phases);
 
 // Checks before a run starts, so that a run never finishes only to fail at writing: throws IoError
 // naming `path` if it exists and `force` is false (suggesting --force), if it is a directory, or if
