@@ -434,18 +434,21 @@ class Engine {
     state[1] = average;
   }
 
+  // The index of the value k bars before chunk bar u: negative reaches into the history kept before the chunk.
+  static std::ptrdiff_t back(std::size_t u, std::size_t k) {
+    return static_cast<std::ptrdiff_t>(u) - static_cast<std::ptrdiff_t>(k);
+  }
+
   void roc(const double* x, std::size_t k, double* out) {
     const std::size_t u0 = from_bar(k);
-    const double* past = x - static_cast<ptrdiff_t>(k);
     std::fill(out, out + u0, kUndefined);
-    for (std::size_t u = u0; u < count_; ++u) out[u] = operations::finite(x[u] / past[u] - 1.0);
+    for (std::size_t u = u0; u < count_; ++u) out[u] = operations::finite(x[u] / x[back(u, k)] - 1.0);
   }
 
   void shift(const double* x, std::size_t k, double* out) {
     const std::size_t u0 = from_bar(k);
-    const double* past = x - static_cast<ptrdiff_t>(k);
     std::fill(out, out + u0, kUndefined);
-    std::copy(past + u0, past + count_, out + u0);
+    for (std::size_t u = u0; u < count_; ++u) out[u] = x[back(u, k)];
   }
 
   template <Op kCompare>
@@ -454,7 +457,7 @@ class Engine {
     std::fill(out, out + u0, kUndefined);
     for (std::size_t u = u0; u < count_; ++u) {
       const double now = operations::apply(kCompare, a[u], b[u]);
-      const double before = operations::apply(kCompare, a[u - 1], b[u - 1]);
+      const double before = operations::apply(kCompare, a[back(u, 1)], b[back(u, 1)]);
       out[u] = defined(now) && defined(before) ? operations::truth(now != 0.0 && before == 0.0) : kUndefined;
     }
   }
