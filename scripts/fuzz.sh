@@ -4,6 +4,9 @@
 # (add it to tests/bad-input/fuzz-regressions/TARGET/ once fixed).
 #   csv, config          raw bytes, seeded with the bad-input corpus (tests/bad-input/) and, for the
 #                        config, configs/*.toml
+#   strategy             raw bytes, seeded with strategies/*.toml and tests/bad-input/strategy-files; a
+#                        file that parses is also run by the compiled evaluator and the interpreter,
+#                        which must agree
 #   results, checkpoint  edits of a valid file (fuzz/hdf5_damage.hpp) that genepool writes here first
 #                        with build/release (built when missing)
 # Usage: scripts/fuzz.sh [SECONDS per target, default 25] [TARGET...]
@@ -12,7 +15,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-25}
 shift || true
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(csv config results checkpoint)
+[[ ${#targets[@]} -gt 0 ]] || targets=(csv config strategy results checkpoint)
 
 [[ -f build/fuzz/CMakeCache.txt ]] || cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$(nproc)" --target "${targets[@]/#/genepool_fuzz_}" >/dev/null
@@ -33,8 +36,10 @@ if [[ " ${targets[*]} " == *" results "* || " ${targets[*]} " == *" checkpoint "
   rm -f "$templates/run.h5.partial"
 fi
 
-declare -A seeds=([csv]="tests/bad-input/market-data" [config]="tests/bad-input/config configs" [results]="" [checkpoint]="")
-declare -A options=([csv]="-max_len=65536" [config]="-max_len=4096 -dict=build/fuzz/fuzz/config.dict" [results]="-max_len=256"
+declare -A seeds=([csv]="tests/bad-input/market-data" [config]="tests/bad-input/config configs"
+                [strategy]="strategies tests/bad-input/strategy-files" [results]="" [checkpoint]="")
+declare -A options=([csv]="-max_len=65536" [config]="-max_len=4096 -dict=build/fuzz/fuzz/config.dict"
+                  [strategy]="-max_len=4096" [results]="-max_len=256"
                     [checkpoint]="-max_len=256")
 declare -A template=([results]="$templates/results.h5" [checkpoint]="$templates/checkpoint.h5")
 status=0
