@@ -6,6 +6,7 @@
 #include <optional>
 #include <string_view>
 
+#include "genepool/cli/execution_options.hpp"
 #include "genepool/error.hpp"
 
 namespace genepool::app {
@@ -212,6 +213,10 @@ std::vector<CLI::ConfigItem> ConfigFile::items(const CLI::App& command) const {
         item.inputs.push_back(input_of(element, text_));
       }
     } else {
+      if (entry.value->is_array() && is_exit_key(entry.key))
+        throw ConfigError(where + ": key '" + entry.key +
+                          "': evolved exits and sizing (a range [low, high]) are not supported yet; expected " +
+                          name_of(kind, false));
       if (!fits(*entry.value, kind)) throw wrong(*entry.value, "");
       item.inputs.push_back(input_of(*entry.value, text_));
     }
