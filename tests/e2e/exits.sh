@@ -102,6 +102,12 @@ done
 $PYTHON -c 'import h5py; a = h5py.File("run.h5")["config"].attrs
 assert a["stop_loss"] == 0.04 and a["trailing_stop"] == 0.06 and a["sizing"] == "vol-target" and a["leverage_cap"] == 1.5, dict(a)' \
   || fail "the results file lacks the exits"
+"$GENEPOOL" report run.h5 > report.txt || fail "report"
+grep -q '^exits      stop-loss 0.04 trailing-stop 0.06 vol-target 0.1 over 20 bars (cap 1.5)$' report.txt \
+  || fail "report lacks the exits: $(grep -n exits report.txt)"
+"$GENEPOOL" report run.h5 --json | $PYTHON -c 'import json,sys; x = json.load(sys.stdin)["settings"]
+assert x["stop_loss"] == 0.04 and x["take_profit"] == 0 and x["sizing"] == "vol-target" and x["leverage_cap"] == 1.5, x' \
+  || fail "report --json lacks the exits"
 "$GENEPOOL" export run.h5 --top 2 --out spec.json > /dev/null || fail "export"
 "$GENEPOOL" backtest --spec spec.json --data "$SOURCE_DIR/data/sample.csv" --json > replay.json 2> /dev/null || fail "replay"
 $PYTHON -c 'import json; s = json.load(open("spec.json")); r = json.load(open("replay.json"))
