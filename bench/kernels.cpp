@@ -13,6 +13,8 @@
 
 #include "genepool/backtest/backtest.hpp"
 #include "genepool/backtest/backtest_reference.hpp"
+#include "genepool/language/registration.hpp"
+#include "genepool/language/strategy_file.hpp"
 #include "genepool/strategies/strategy.hpp"
 #include "genepool/data/synthetic.hpp"
 
@@ -88,7 +90,7 @@ void kernel(benchmark::State& state, std::uint32_t type) {
   series.close_sum_hi = sums.data();
   series.close_sum_lo = sums.data() + series.bars + 1;
   const Genome genome = default_genome(type);
-  std::vector<double> buffer(kKernelBufferSize);
+  std::vector<double> buffer(strategy_registry()[type].buffer_size);
   std::vector<std::int8_t> positions(series.bars);
   for (auto _ : state) {
     KernelState kernel_state;
@@ -160,14 +162,30 @@ void evaluate_w1_evolved(benchmark::State& state, std::uint32_t type) {
   set_rate(state, static_cast<double>(w1_data().bars()));
 }
 
-// A batch of kLanes genomes evaluated together (one pass over the data for all of them).
-std::vector<Genome> batch_genomes(bool mixed) {
+// The file strategy equal to sma_crossover (docs/strategy-language.md), registered beside the built-ins.
+std::uint32_t file_sma_crossover() {
+  static const std::uint32_t id = [] {
+    language::register_file_strategies(language::parse_strategy_text(
+        "[file_sma]\n"
+        "params.fast = { type = \"int\", min = 2, max = 100, default = 10 }\n"
+        "params.slow = { type = \"int\", min = 10, max = 400, default = 40 }\n"
+        "less_than = [[\"fast\", \"slow\"]]\n"
+        "position = \"sma(close, fast) > sma(close, slow)\"\n",
+        "bench"));
+    return strategy_id("file_sma");
+  }();
+  return id;
+}
+
+// A batch of kLanes genomes evaluated together (one pass over the data for all of them): mixed
+// types, or W1-like parameters of sma_crossover (type 0) or of the file strategy equal to it.
+std::vector<Genome> batch_genomes(bool mixed, std::uint32_t type = 0) {
   std::vector<Genome> genomes;
   for (std::size_t i = 0; i < Backtester::kLanes; ++i) {
     if (mixed) {
-      genomes.push_back(default_genome(static_cast<std::uint32_t>(i % strategy_registry().size())));
+      genomes.push_back(default_genome(static_cast<std::uint32_t>(i % file_sma_crossover())));
     } else {
-      Genome genome = default_genome(0);
+      Genome genome = default_genome(type);
       genome.params = {static_cast<double>(20 + 4 * i), static_cast<double>(360 + 2 * i), 0, 0};  // W1-like
       genomes.push_back(genome);
     }
@@ -175,12 +193,12 @@ std::vector<Genome> batch_genomes(bool mixed) {
   return genomes;
 }
 
-void batch_w1(benchmark::State& state) {
+void batch_w1(benchmark::State& state, std::uint32_t type) {
   ExecutionSettings settings;
   settings.cost = 0.0005;
   settings.bars_per_year = 252;
   Backtester backtester(w1_data(), settings);
-  const std::vector<Genome> genomes = batch_genomes(false);
+  const std::vector<Genome> genomes = batch_genomes(false, type);
   std::vector<Metrics> metrics(genomes.size());
   for (auto _ : state) {
     backtester.evaluate(genomes, metrics);
@@ -215,6 +233,7 @@ void reference_backtest_w1(benchmark::State& state, std::uint32_t type) {
 }
 
 const bool registered = [] {
+  const std::uint32_t file_sma = file_sma_crossover();  // registered before any Backtester is made
   for (std::uint32_t type = 0; type < strategy_registry().size(); ++type) {
     const std::string& name = strategy_registry()[type].name;
     benchmark::RegisterBenchmark(("Kernel/" + name).c_str(), kernel, type)->Unit(benchmark::kMillisecond);
@@ -228,7 +247,8 @@ const bool registered = [] {
   benchmark::RegisterBenchmark("EvaluateShort/sma_crossover_43_397", evaluate_short, 0u)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("EvaluateShort/ts_momentum", evaluate_short, 6u)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("EvaluateW1/sma_crossover_43_397", evaluate_w1_evolved, 0u)->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("BatchW1/sma_crossover", batch_w1)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BatchW1/sma_crossover", batch_w1, 0u)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BatchW1/file_sma", batch_w1, file_sma)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BatchW2/mixed", batch_w2, -1)->Unit(benchmark::kMillisecond);
   for (std::uint32_t type = 0; type < strategy_registry().size(); ++type) {
     benchmark::RegisterBenchmark(("BatchW2/" + strategy_registry()[type].name).c_str(), batch_w2, static_cast<int>(type))

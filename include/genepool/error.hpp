@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace genepool {
 
@@ -16,6 +17,7 @@ enum class ExitCode : int {
   io = 4,              // results file cannot be written or read
   hung = 5,            // a rank did not answer within --generation-timeout; the job was aborted
                        // (the last checkpoint stays valid: resume from it)
+  look_ahead = 6,      // check-strategy: a strategy's positions moved when later bars changed
   interrupted = 75,    // stopped by a signal after a checkpoint (EX_TEMPFAIL: requeue me)
 };
 
@@ -50,5 +52,9 @@ class IoError : public Error {
 // `text` with control bytes, DEL and line breaks written as \xNN, so that text quoted from any input
 // (binary files included) can neither cut a message at a NUL nor break it across lines.
 std::string printable(std::string_view text);
+
+// " (did you mean 'NAME'?)" for the entry of `known` closest to `name` (edit distance at most a
+// third of the longer name, at least 1), or "" when none is that close: the suffix of an "unknown name" message.
+std::string did_you_mean(std::string_view name, const std::vector<std::string>& known);
 
 }  // namespace genepool

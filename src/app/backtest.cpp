@@ -12,6 +12,7 @@
 #include "genepool/app/commands.hpp"
 #include "genepool/cli/error_line.hpp"
 #include "genepool/cli/execution_options.hpp"
+#include "genepool/cli/strategy_files.hpp"
 #include "genepool/backtest/backtest.hpp"
 #include "genepool/error.hpp"
 #include "genepool/io/output_file.hpp"
@@ -29,6 +30,7 @@ struct BacktestOptions {
   std::string strategy;
   std::vector<std::string> params;  // NAME=VALUE
   std::string spec;
+  std::vector<std::string> strategy_files;
   ExecutionSettings settings;
   CLI::App* command = nullptr;  // to tell which execution flags were given
   bool json = false;
@@ -172,7 +174,21 @@ ExecutionSettings replay_settings(const BacktestOptions& options, const Executio
 }
 
 void run_spec(const BacktestOptions& options) {
-  const std::vector<SpecStrategy> strategies = read_strategy_spec(options.spec);
+  const std::vector<language::FileStrategy> given = load_strategy_files(options.strategy_files);
+  // A file strategy of the spec is made from its stored source; one given with --strategy-file
+  // must define it identically.
+  const auto define = [&](const std::string& name, const std::string& source) {
+    const auto same_name = std::find_if(given.begin(), given.end(), [&](const auto& g) { return g.name == name; });
+    if (same_name == given.end()) {
+      if (register_source(options.spec, source).name != name)
+        throw ConfigError("the source defines another strategy than '" + name + "'");
+    } else if (same_name->source != source) {
+      throw ConfigError("strategy '" + name + "' is defined differently in " + same_name->file + ":" +
+                        std::to_string(same_name->line) +
+                        " (given with --strategy-file); replay without that file to use the spec's own source");
+    }
+  };
+  const std::vector<SpecStrategy> strategies = read_strategy_spec(options.spec, define);
   LoadReport report;
   const MarketData data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report);
   if (!options.json && launcher_rank() == 0) std::cerr << "genepool: " << report.summary() << '\n';
@@ -227,6 +243,7 @@ void run_spec(const BacktestOptions& options) {
 }
 
 void run_backtest(const BacktestOptions& options) {
+  load_strategy_files(options.strategy_files);
   const Genome genome = make_genome(options.strategy, parse_params(options.params));
   if (!options.equity_out.empty()) check_output_path(options.equity_out, "equity.csv");
   LoadReport report;
@@ -263,6 +280,7 @@ void add_backtest_command(CLI::App& app) {
   auto* spec = command->add_option("--spec", options->spec,
                                    "Replay every strategy of a strategy spec (genepool export --out) instead of "
                                    "--strategy; its execution settings apply unless given here");
+  add_strategy_file_option(*command, options->strategy_files);
   add_execution_options(*command, options->settings);
   command->add_flag("--json", options->json, "Print the result as JSON");
   auto* equity = command->add_option("--equity-out", options->equity_out,

@@ -26,8 +26,10 @@
 #include "genepool/strategies/strategy.hpp"
 #include "genepool/version.hpp"
 #include "genepool/cli/progress.hpp"
+#include "genepool/cli/ranges.hpp"
 #include "genepool/cli/search_options.hpp"
 #include "genepool/cli/stop_signals.hpp"
+#include "genepool/cli/strategy_files.hpp"
 #include "genepool/cli/validation_options.hpp"
 
 namespace genepool::app {
@@ -42,6 +44,7 @@ struct EvolveOptions {
   std::size_t checkpoint_every = 10;  // generations between checkpoints (0: only when stopped)
   double generation_timeout = 0;      // seconds a generation may wait for a rank (0: for ever)
   std::vector<std::string> strategies;
+  std::vector<std::string> strategy_files;
   std::string objective = "sharpe";
   std::string crossover = "sbx";
   std::string mutation = "gaussian";
@@ -71,13 +74,16 @@ EvolutionSettings resolve_evolution(const EvolveOptions& options) {
   settings.ga.mutation = parse_mutation(options.mutation, "mutation");
   settings.ga.strategies.clear();
   for (const auto& name : options.strategies) settings.ga.strategies.push_back(strategy_id(name));
+  if (const ConfigFile* file = config_file_of(*options.command)) settings.ga.space = read_ranges(*file);
   check(settings.ga);
   settings.multi = resolve_multi_objective(options.mode, options.objectives,
                                            options.command->get_option("--objectives")->count() > 0);
   return settings;
 }
 
-Prepared prepare_on_root(const EvolveOptions& options, const parallel::Session& session) {
+Prepared prepare_on_root(const EvolveOptions& options, const parallel::Session& session,
+                         const EvolutionSettings& evolution,
+                         const std::vector<language::FileStrategy>& file_strategies, PhaseClock& clock) {
   check_results_path(options.out, options.force);
   if (options.data_files.empty()) throw ConfigError("no market data: give --data FILE or `data = [...]` in the config");
   const std::filesystem::path own_checkpoint = checkpoint_path(options.out);
@@ -90,11 +96,17 @@ Prepared prepare_on_root(const EvolveOptions& options, const parallel::Session& 
   if (!options.resume.empty()) checkpoint = read_checkpoint(options.resume);
   LoadReport report;
   Prepared prepared{load_market_data({options.data_files.begin(), options.data_files.end()}, &report), {}, {}, {}, {}};
+  clock.lap("load");
   if (!options.quiet) std::cout << "genepool: " << report.summary() << '\n';
+  refuse_look_ahead(file_strategies, prepared.data);
   prepared.validation = resolve_validation(options.validation);
   prepared.split = check_validation(prepared.validation, prepared.data);
   prepared.run = run_info(*options.command, *options.argc, *options.argv, options.data_files, options.evolution.seed,
                           session);
+  prepared.run.config_text += ranges_text(evolution.ga.space);
+  prepared.run.strategy_sources = sources_of(file_strategies);
+  prepared.run.config_text += sources_text(prepared.run.strategy_sources);
+  clock.lap("fingerprint");
   const RunInfo& run = prepared.run;
   const Settings settings = settings_of(run.config_text);
   if (!options.resume.empty()) {
@@ -110,7 +122,7 @@ Prepared prepare_on_root(const EvolveOptions& options, const parallel::Session& 
 
 // Rank 0 after set-up: the evolution, its results file and its report; returns the exit status.
 int run_root(const parallel::Session& session, const EvolveOptions& options, const EvolutionSettings& evolution,
-              Prepared& prepared, const ExecutionSettings& execution) {
+              Prepared& prepared, const ExecutionSettings& execution, PhaseClock& clock) {
   const auto start = std::chrono::steady_clock::now();
   parallel::MpiEvaluator evaluator(session, prepared.data, execution);
   evaluator.set_timeout(options.generation_timeout);
@@ -118,6 +130,7 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
   ResumableEvaluator resumable(evaluator, std::move(prepared.checkpoint.log));
   // The writer gets the settings as given, so it can record whether bars per year was inferred.
   ResultsWriter writer(options.out, options.force, prepared.run, prepared.data, evolution, options.execution);
+  clock.lap("results_open");
   ProgressPrinter progress(std::cout, evolution.ga.generations, evolution.ga.population);
   TrialRecorder trials;  // every generation, replayed ones too: the validation's count of distinct trials
   std::vector<EvolutionObserver*> live;
@@ -132,6 +145,7 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
               << " generations on " << prepared.data.symbol_count() << " symbol(s) x " << prepared.data.bars()
               << " bars, " << session.size() << " rank(s), seed " << evolution.seed << ", objective "
               << to_string(evolution.fitness.objective) << ", " << describe(execution) << '\n';
+    if (!evolution.ga.space.empty()) std::cout << "search ranges: " << describe(evolution.ga.space) << '\n';
     if (resumed > 0)
       std::cout << "resuming " << options.resume << ": generations 0.." << resumed - 1
                 << " replayed from its evaluations\n";
@@ -141,6 +155,7 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
   EvolutionResult result;
   try {
     result = evolve(evolution, resumable, observers);
+    clock.lap("evolution");
   } catch (const StopRun& stop) {
     evaluator.finish(static_cast<int>(ExitCode::interrupted));
     std::cerr << "genepool: stopped by " + std::string(stop.signal != 0 ? signal_name(stop.signal) : "a signal on another rank") +
@@ -167,11 +182,22 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
   // The best strategies' curves cover every bar: the evaluator's backtester back on the whole data.
   if (prepared.split.enabled) set_window({0, static_cast<std::size_t>(prepared.data.bars())});
   evaluator.finish(0);
+  clock.lap("validation");
   // The curves, one at a time, with the evaluator's own backtester.
+  bool first_curve = true;
   writer.finish(
       result, result.hall_of_fame,
-      [&](const HallOfFameEntry& entry, BacktestCurve& curve) { evaluator.backtester().evaluate(entry.genome, curve); },
-      [&validation](hdf5::Writer& out, const H5::Group& root) { write_validation(out, root, validation); });
+      [&](const HallOfFameEntry& entry, BacktestCurve& curve) {
+        if (first_curve) clock.lap("results_population");
+        first_curve = false;
+        evaluator.backtester().evaluate(entry.genome, curve);
+      },
+      [&](hdf5::Writer& out, const H5::Group& root) {
+        clock.lap("results_best");
+        write_validation(out, root, validation);
+        clock.lap("results_validation");
+        write_timing(out, root, clock.phases());
+      });
   // The results are in place: the checkpoint has served.
   std::error_code ignored;
   std::filesystem::remove(checkpointer.path(), ignored);
@@ -196,20 +222,22 @@ int run_evolve(const EvolveOptions& options) {
   EvolutionSettings evolution;
   MpiJob job;
   job.stops_on_signal = true;
-  job.set_up = [&](const parallel::Session& session) {
+  job.set_up = [&](const parallel::Session& session, PhaseClock& clock) {
+    const std::vector<language::FileStrategy> file_strategies = load_strategy_files(options.strategy_files);
     evolution = resolve_evolution(options);
-    prepared = prepare_on_root(options, session);
+    prepared = prepare_on_root(options, session, evolution, file_strategies, clock);
     return std::move(prepared.data);
   };
+  job.file_strategies = &prepared.run.strategy_sources;
   job.locate = [&](const ConfigError& error) {
     return locate_config_error(*options.command, error.what(), *options.argc, *options.argv);
   };
   job.run = [&](const parallel::Session& session, MarketData data, const ExecutionSettings& execution,
-                const parallel::BroadcastStats& broadcast) {
+                const parallel::BroadcastStats& broadcast, PhaseClock& clock) {
     prepared.data = std::move(data);
     prepared.run.data_bytes = broadcast.bytes;
     prepared.run.broadcast_seconds = broadcast.seconds;
-    return run_root(session, options, evolution, prepared, execution);
+    return run_root(session, options, evolution, prepared, execution, clock);
   };
   return run_mpi_job(*options.argc, *options.argv, options.execution, job);
 }
@@ -231,7 +259,7 @@ void add_evolve_command(CLI::App& app, int& argc, char**& argv, bool check_only)
   auto& ga = options->evolution.ga;
   auto& fitness = options->evolution.fitness;
 
-  attach_config_file(app, *command);
+  attach_config_file(app, *command, true);
 
   command->add_option("--data", options->data_files, "Market data files (CSV or HDF5); several are aligned on timestamps")
       ->check(CLI::ExistingFile);
@@ -255,6 +283,7 @@ void add_evolve_command(CLI::App& app, int& argc, char**& argv, bool check_only)
       ->check(CLI::Range(std::size_t{0}, std::size_t{1'000'000}))->capture_default_str();
   command->add_option("--strategies", options->strategies, "Strategy types in play, comma-separated (all when absent)")
       ->delimiter(',');
+  add_strategy_file_option(*command, options->strategy_files);
   add_execution_options(*command, options->execution);
 
   command->add_option("--objective", options->objective, "Fitness: sharpe, sortino, calmar, cagr or total_return")

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "genepool/app/commands.hpp"
+#include "genepool/cli/config_file.hpp"
 #include "genepool/cli/execution_options.hpp"
 #include "genepool/cli/exit_request.hpp"
 #include "genepool/cli/mpi_job.hpp"
@@ -19,6 +20,8 @@
 #include "genepool/results/results.hpp"
 #include "genepool/strategies/strategy.hpp"
 #include "genepool/cli/progress.hpp"
+#include "genepool/cli/ranges.hpp"
+#include "genepool/cli/strategy_files.hpp"
 
 namespace genepool::app {
 namespace {
@@ -32,6 +35,7 @@ struct GridOptions {
   bool force = false;
   bool quiet = false;
   std::vector<std::string> strategies;
+  std::vector<std::string> strategy_files;
   std::vector<std::string> steps;
   std::size_t max_points = 200'000;
   std::string objective = "sharpe";
@@ -69,7 +73,7 @@ struct Prepared {
   EvolutionSettings settings;  // population = the grid, generations = 0: the results layout of evolve
 };
 
-Prepared prepare_on_root(const GridOptions& options, const parallel::Session& session) {
+Prepared prepare_on_root(const GridOptions& options, const parallel::Session& session, PhaseClock& clock) {
   check_results_path(options.out, options.force);
   Prepared prepared;
   EvolutionSettings& settings = prepared.settings;
@@ -81,7 +85,9 @@ Prepared prepare_on_root(const GridOptions& options, const parallel::Session& se
   settings.evaluation_cache = false;
   if (options.strategies.empty())
     throw ConfigError("no strategy types: give --strategies NAME[,NAME...] (see genepool strategies)");
-  Grid grid = enumerate_grid(options.strategies, parse_steps(options.steps), options.max_points);
+  const std::vector<language::FileStrategy> file_strategies = load_strategy_files(options.strategy_files);
+  if (const ConfigFile* file = config_file_of(*options.command)) settings.ga.space = read_ranges(*file);
+  Grid grid = enumerate_grid(options.strategies, parse_steps(options.steps), options.max_points, settings.ga.space);
   if (!options.quiet)
     for (std::size_t t = 0; t < grid.types.size(); ++t)
       std::cout << "genepool grid: " << strategy_registry()[grid.types[t]].name << ": " << grid.counts[t] << " points\n";
@@ -92,22 +98,31 @@ Prepared prepare_on_root(const GridOptions& options, const parallel::Session& se
   if (options.data_files.empty()) throw ConfigError("no market data: give --data FILE");
   LoadReport report;
   prepared.data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report);
+  clock.lap("load");
   if (!options.quiet) std::cout << "genepool: " << report.summary() << '\n';
+  refuse_look_ahead(file_strategies, prepared.data);
   prepared.run = run_info(*options.command, *options.argc, *options.argv, options.data_files, 0, session);
+  prepared.run.config_text += ranges_text(settings.ga.space);
+  prepared.run.strategy_sources = sources_of(file_strategies);
+  prepared.run.config_text += sources_text(prepared.run.strategy_sources);
+  clock.lap("fingerprint");
   return prepared;
 }
 
 void run_root(const parallel::Session& session, const GridOptions& options, Prepared& prepared,
-              const ExecutionSettings& execution) {
+              const ExecutionSettings& execution, PhaseClock& clock) {
   const auto start = std::chrono::steady_clock::now();
   const std::vector<Genome>& grid = prepared.grid;
   const EvolutionSettings& settings = prepared.settings;
   parallel::MpiEvaluator evaluator(session, prepared.data, execution);
   ResultsWriter writer(options.out, options.force, prepared.run, prepared.data, settings, options.execution);
+  clock.lap("results_open");
   if (!options.quiet)
     std::cout << "genepool grid: " << grid.size() << " points on " << prepared.data.symbol_count() << " symbol(s) x "
               << prepared.data.bars() << " bars, " << session.size() << " rank(s), objective "
               << to_string(settings.fitness.objective) << ", " << describe(execution) << '\n';
+  if (!options.quiet && !settings.ga.space.empty())
+    std::cout << "search ranges: " << describe(settings.ga.space) << '\n';
 
   EvolutionResult result;
   result.population = grid;
@@ -125,6 +140,7 @@ void run_root(const parallel::Session& session, const GridOptions& options, Prep
       std::cout << "evaluated " << first + count << " / " << grid.size() << '\n';
   }
   evaluator.finish(0);
+  clock.lap("evaluation");
   for (std::size_t i = 0; i < grid.size(); ++i)
     result.fitness[i] = fitness(result.evaluations[i].metrics, result.evaluations[i].status, settings.fitness);
   GenerationStats stats = summarise_generation(0, result.evaluations, result.fitness, settings.fitness);
@@ -139,9 +155,13 @@ void run_root(const parallel::Session& session, const GridOptions& options, Prep
                       result.fitness);
   writer.on_generation({result.history.back(), result.population, result.evaluations, result.fitness});
 
-  writer.finish(result, result.hall_of_fame, [&](const HallOfFameEntry& entry, BacktestCurve& curve) {
-    evaluator.backtester().evaluate(entry.genome, curve);
-  });
+  writer.finish(
+      result, result.hall_of_fame,
+      [&](const HallOfFameEntry& entry, BacktestCurve& curve) { evaluator.backtester().evaluate(entry.genome, curve); },
+      [&clock](hdf5::Writer& out, const H5::Group& root) {
+        clock.lap("results_best");
+        write_timing(out, root, clock.phases());
+      });
   if (!options.quiet) {
     print_summary(std::cout, result, std::min<std::size_t>(10, settings.hall_of_fame));
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -153,16 +173,17 @@ void run_root(const parallel::Session& session, const GridOptions& options, Prep
 int run_grid(const GridOptions& options) {
   Prepared prepared;
   MpiJob job;
-  job.set_up = [&](const parallel::Session& session) {
-    prepared = prepare_on_root(options, session);
+  job.set_up = [&](const parallel::Session& session, PhaseClock& clock) {
+    prepared = prepare_on_root(options, session, clock);
     return std::move(prepared.data);
   };
+  job.file_strategies = &prepared.run.strategy_sources;
   job.run = [&](const parallel::Session& session, MarketData data, const ExecutionSettings& execution,
-                const parallel::BroadcastStats& broadcast) {
+                const parallel::BroadcastStats& broadcast, PhaseClock& clock) {
     prepared.data = std::move(data);
     prepared.run.data_bytes = broadcast.bytes;
     prepared.run.broadcast_seconds = broadcast.seconds;
-    run_root(session, options, prepared, execution);
+    run_root(session, options, prepared, execution, clock);
     return 0;
   };
   return run_mpi_job(*options.argc, *options.argv, options.execution, job);
@@ -177,6 +198,7 @@ void add_grid_command(CLI::App& app, int& argc, char**& argv) {
   options->command = command;
   options->argc = &argc;
   options->argv = &argv;
+  attach_config_file(app, *command, true);
   command->add_option("--data", options->data_files, "Market data files (CSV or HDF5); several are aligned on timestamps")
       ->check(CLI::ExistingFile);
   command->add_option("--out", options->out, "Results file (HDF5, the layout of evolve)")->capture_default_str();
@@ -184,6 +206,7 @@ void add_grid_command(CLI::App& app, int& argc, char**& argv) {
   command->add_flag("--quiet", options->quiet, "No progress lines or summary");
   command->add_option("--strategies", options->strategies, "Strategy types to grid, comma-separated")
       ->delimiter(',')->required();
+  add_strategy_file_option(*command, options->strategy_files);
   command->add_option("--step", options->steps,
                       "Grid step of a parameter, NAME=STEP or TYPE.NAME=STEP (integers default to 1; reals need one)")
       ->delimiter(',');

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
                                         std::string(git_revision()) + ")");
   app.require_subcommand(1, 1);
   app::add_strategies_command(app);
+  app::add_check_strategy_command(app);
   app::add_synth_command(app);
   app::add_backtest_command(app);
   app::add_evolve_command(app, argc, argv);  // see uses_every_rank()

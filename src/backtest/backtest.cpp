@@ -13,6 +13,7 @@
 #include <cstring>
 #include <limits>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "genepool/error.hpp"
@@ -214,6 +215,9 @@ Backtester::Backtester(const MarketData& data, const ExecutionSettings& settings
     kernel_buffers_.assign(kLanes * symbols_ * kKernelBufferSize, 0.0);
     lanes_.resize(kLanes);
     lane_symbols_.resize(kLanes * symbols_);
+    for (const StrategyType& type : strategy_registry()) {
+      batch_kernels_.push_back(type.batch_kernel ? type.batch_kernel(kLanes, symbols_, kChunk) : nullptr);
+    }
   } else {
     positions_.assign(bars_ + 1, 0);
     portfolio_.assign(bars_, 0.0);
@@ -243,8 +247,9 @@ void Backtester::evaluate(std::span<const Genome> genomes, std::span<Metrics> me
 SymbolSeries Backtester::series_of(std::size_t symbol) const {
   const auto k = static_cast<Eigen::Index>(symbol);
   const double* sums = close_sums_.data() + 2 * (bars_ + 1) * symbol;
-  return {data_.open.col(k).data(), data_.high.col(k).data(), data_.low.col(k).data(),
-          data_.close.col(k).data(), bars_, sums, sums + bars_ + 1};
+  const bool volume = static_cast<std::size_t>(data_.volume.rows()) == bars_ && static_cast<std::size_t>(data_.volume.cols()) == symbols_;
+  return {data_.open.col(k).data(), data_.high.col(k).data(),  data_.low.col(k).data(),
+          data_.close.col(k).data(), bars_, sums, sums + bars_ + 1, volume ? data_.volume.col(k).data() : nullptr};
 }
 
 void Backtester::run_kernel(const StrategyType& type, const Genome& genome, std::size_t symbol) {
@@ -600,6 +605,30 @@ void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> me
   constexpr std::size_t kEventWords = (kChunk + 63) / 64;
   std::uint64_t events[kEventWords];
 
+  // The lanes of each type with a batch kernel, evaluated together: batch b is type batch_type[b]'s
+  // lanes batch_lanes[b][0 .. batch_size[b]).
+  std::size_t batches = 0;
+  std::uint32_t batch_type[kLanes] = {};
+  std::size_t batch_size[kLanes] = {};
+  const double* batch_params[kLanes][kLanes];
+  std::int8_t* batch_out[kLanes][kLanes];
+  for (std::size_t j = 0; j < lanes; ++j) {
+    const std::uint32_t id = genomes[j].strategy;
+    if (batch_kernels_.size() <= id && !lanes_[j].type->built_in()) {
+      throw std::logic_error("Backtester: strategy '" + lanes_[j].type->name + "' was registered after it was made");
+    }
+    if (batch_kernels_.size() <= id || batch_kernels_[id] == nullptr) continue;
+    std::size_t b = 0;
+    while (b < batches && batch_type[b] != id) ++b;
+    if (b == batches) batch_type[batches++] = id;
+    batch_params[b][batch_size[b]] = genomes[j].params.data();
+    batch_out[b][batch_size[b]++] = lane_positions_.data() + j * kPositionStride + 1;
+  }
+  for (std::size_t b = 0; b < batches; ++b) {
+    batch_kernels_[batch_type[b]]->start(std::span<const double* const>(batch_params[b], batch_size[b]),
+                                         settings_.allow_short);
+  }
+
   for (std::size_t begin = 0; begin < n; begin += kChunk) {
     const std::size_t end = std::min(n, begin + kChunk);
     WalkInput in{};
@@ -613,6 +642,7 @@ void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> me
     for (std::size_t k = 0; k < symbols_; ++k) {
       const SymbolSeries series = series_of(k);
       in.h = hold_.data() + k * bars_ + begin + 1;  // h[u]: the interval after decision begin + u
+      for (std::size_t b = 0; b < batches; ++b) batch_kernels_[batch_type[b]]->run(k, series, begin, end, batch_out[b]);
       for (std::size_t g = 0; g < groups; ++g) {
         const std::int8_t* decisions[kGroup];
         SymbolState* symbols[kGroup];
@@ -631,8 +661,10 @@ void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> me
           SymbolState& symbol = lane_symbols_[j * symbols_ + k];
           std::int8_t* out = lane_positions_.data() + j * kPositionStride + 1;
           out[-1] = symbol.position;  // the decision before the chunk
-          lanes_[j].type->chunk_kernel(series, lanes_[j].genome->params.data(), settings_.allow_short, symbol.kernel,
-                                       begin, end, out);
+          if (batch_kernels_.size() <= genomes[j].strategy || batch_kernels_[genomes[j].strategy] == nullptr) {
+            lanes_[j].type->chunk_kernel(series, lanes_[j].genome->params.data(), settings_.allow_short,
+                                         symbol.kernel, begin, end, out);
+          }
           if (curve != nullptr) {
             std::copy(out, out + in.count, curve->positions.col(static_cast<Eigen::Index>(k)).data() + begin);
           }

@@ -26,8 +26,9 @@ Settings settings_of(const std::string& config_text) {
 const std::vector<std::string>& keys_a_resume_may_change() {
   // NOTE: `top` only sizes the hall of fame, which the replay rebuilds from every generation;
   // `generations` is checked on its own; data files may move, their SHA-256s are compared.
+  // The strategy files may move too: their sources' SHA-256s are settings (strategy-sources.NAME).
   static const std::vector<std::string> keys = {"data", "out", "force", "quiet", "generations", "top",
-                                                "checkpoint-every", "generation-timeout", "resume"};
+                                                "checkpoint-every", "generation-timeout", "resume", "strategy-file"};
   return keys;
 }
 
@@ -38,7 +39,7 @@ void check_resumable(const Checkpoint& checkpoint, const std::filesystem::path& 
   const auto fixed = [&](const std::string& key) { return std::find(free.begin(), free.end(), key) == free.end(); };
   const std::string advice = "; resume with the settings the run started with (only generations (more or "
                              "fewer), top, out, force, quiet, checkpoint-every, generation-timeout and the data "
-                             "files' paths may change)";
+                             "and strategy files' paths may change)";
   std::map<std::string, std::string> recorded(checkpoint.settings.begin(), checkpoint.settings.end());
   std::map<std::string, std::string> current(settings.begin(), settings.end());
   for (const auto& [key, value] : current) {

@@ -1,6 +1,7 @@
 #include "genepool/cli/config_errors.hpp"
 
 #include <regex>
+#include <vector>
 
 #include "genepool/cli/config_file.hpp"
 
@@ -15,12 +16,22 @@ bool on_command_line(const std::string& option, int argc, char** argv) {
   return false;
 }
 
-// "FILE:LINE: key 'KEY': " when the value of `key` came from the config file, or "".
-std::string where(const CLI::App& app, const std::string& key, int argc, char** argv) {
+// "FILE:LINE: key 'KEY': " when the value of option `--name` came from the config file under this
+// or another of the option's long names (`strategy-files` for --strategy-file), or "".
+std::string where(const CLI::App& app, const std::string& name, int argc, char** argv) {
   const ConfigFile* file = config_file_of(app);
-  if (file == nullptr || on_command_line("--" + key, argc, argv)) return "";
-  const std::size_t line = file->line_of(key);
-  return line > 0 ? file->path() + ":" + std::to_string(line) + ": key '" + key + "': " : "";
+  if (file == nullptr || on_command_line("--" + name, argc, argv)) return "";
+  std::vector<std::string> keys{name};
+  const auto add_names = [&](const CLI::App& command) {
+    if (const CLI::Option* option = command.get_option_no_throw("--" + name))
+      keys.insert(keys.end(), option->get_lnames().begin(), option->get_lnames().end());
+  };
+  add_names(app);
+  for (const CLI::App* command : app.get_subcommands()) add_names(*command);
+  for (const std::string& key : keys)
+    if (const std::size_t line = file->line_of(key); line > 0)
+      return file->path() + ":" + std::to_string(line) + ": key '" + key + "': ";
+  return "";
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "genepool/cli/config_file.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -135,10 +136,11 @@ std::string section_of(const toml::node& value, const std::string& name) {
 
 }  // namespace
 
-ConfigFile::ConfigFile(std::string path, std::string_view text, std::string command)
+ConfigFile::ConfigFile(std::string path, std::string_view text, std::string command, bool with_ranges)
     : path_(std::move(path)),
       text_(text.substr(text.substr(0, byte_order_mark.size()) == byte_order_mark ? byte_order_mark.size() : 0)),
-      command_(std::move(command)) {
+      command_(std::move(command)),
+      with_ranges_(with_ranges) {
   try {
     document_ = toml::parse(text_, path_);
   } catch (const toml::parse_error& error) {
@@ -151,7 +153,9 @@ ConfigFile::ConfigFile(std::string path, std::string_view text, std::string comm
       const std::string key = key_set_by(std::string_view(text_).substr(begin, text_.find('\n', begin) - begin), command_);
       std::size_t first = 0;
       try {
-        first = key.empty() ? 0 : ConfigFile(path_, std::string_view(text_).substr(0, begin), command_).line_of(key);
+        first = key.empty() ? 0
+                            : ConfigFile(path_, std::string_view(text_).substr(0, begin), command_, with_ranges_)
+                                  .line_of(key);
       } catch (const ConfigError&) {  // the lines before hold another mistake: toml++'s message then
       }
       if (first > 0)
@@ -166,6 +170,7 @@ ConfigFile::ConfigFile(std::string path, std::string_view text, std::string comm
   };
   for (const auto& [key, value] : document_) {
     if (key.str() == command_ && value.is_table()) add(*value.as_table(), true);
+    else if (with_ranges_ && key.str() == "ranges") continue;
     else entries_.push_back({std::string(key.str()), key.source().begin.line, &value, false});
   }
   std::stable_sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) { return a.line < b.line; });
@@ -206,11 +211,19 @@ std::vector<CLI::ConfigItem> ConfigFile::items(const CLI::App& command) const {
     CLI::ConfigItem item;
     item.parents = {command_};
     item.name = entry.key;
+    // NOTE: strategy files sit beside the config that names them; the other paths are the working directory's.
+    const bool beside_file = entry.key == "strategy-files";
+    const auto input = [&](const toml::node& value) {
+      std::string text = input_of(value, text_);
+      if (beside_file && std::filesystem::path(text).is_relative())
+        text = (std::filesystem::path(path_).parent_path() / text).lexically_normal().string();
+      return text;
+    };
     if (const toml::array* array = entry.value->as_array(); array != nullptr && several) {
       for (std::size_t i = 0; i < array->size(); ++i) {
         const toml::node& element = *array->get(i);
         if (!fits(element, kind)) throw wrong(element, " at index " + std::to_string(i));
-        item.inputs.push_back(input_of(element, text_));
+        item.inputs.push_back(input(element));
       }
     } else {
       if (entry.value->is_array() && is_exit_key(entry.key))
@@ -218,7 +231,7 @@ std::vector<CLI::ConfigItem> ConfigFile::items(const CLI::App& command) const {
                           "': evolved exits and sizing (a range [low, high]) are not supported yet; expected " +
                           name_of(kind, false));
       if (!fits(*entry.value, kind)) throw wrong(*entry.value, "");
-      item.inputs.push_back(input_of(*entry.value, text_));
+      item.inputs.push_back(input(*entry.value));
     }
     items.push_back(std::move(item));
   }
@@ -227,18 +240,36 @@ std::vector<CLI::ConfigItem> ConfigFile::items(const CLI::App& command) const {
 
 namespace {
 
-// CLI11's config reader for the program: the file's values for `command`.
+// CLI11's config reader for the program: the file's values for the command being run, one of
+// those the file may configure.
 class TomlConfig final : public CLI::ConfigBase {
  public:
-  TomlConfig(const CLI::App& app, const CLI::App& command) : app_(app), command_(command) {}
+  explicit TomlConfig(const CLI::App& app) : app_(app) {}
+
+  void add(const CLI::App& command, bool with_ranges) { commands_.push_back({&command, with_ranges}); }
+  std::string names() const {
+    std::string names;
+    for (const auto& entry : commands_) names += (names.empty() ? "`" : "` or `") + entry.command->get_name();
+    return names + "`";
+  }
 
   std::vector<CLI::ConfigItem> from_config(std::istream& input) const override {
     std::string text;
     char chunk[4096];
     while (input.read(chunk, sizeof chunk) || input.gcount() > 0) text.append(chunk, static_cast<std::size_t>(input.gcount()));
+    const Entry* chosen = &commands_.front();
+    for (const CLI::App* running : app_.get_subcommands()) {
+      const auto it = std::find_if(commands_.begin(), commands_.end(),
+                                   [running](const Entry& entry) { return entry.command == running; });
+      if (it == commands_.end())
+        throw CLI::ConfigError("--config: `" + running->get_name() + "` reads no config file; " + names() +
+                                   " do (docs/configuration.md)",
+                               CLI::ExitCodes::ConfigError);
+      chosen = &*it;
+    }
     try {
-      read_.emplace(app_.get_config_ptr()->results().back(), text, command_.get_name());
-      return read_->items(command_);
+      read_.emplace(app_.get_config_ptr()->results().back(), text, chosen->command->get_name(), chosen->with_ranges);
+      return read_->items(*chosen->command);
     } catch (const ConfigError& error) {
       throw CLI::ConfigError(error.what(), CLI::ExitCodes::ConfigError);
     }
@@ -247,17 +278,26 @@ class TomlConfig final : public CLI::ConfigBase {
   const ConfigFile* read() const { return read_ ? &*read_ : nullptr; }
 
  private:
+  struct Entry {
+    const CLI::App* command;
+    bool with_ranges;
+  };
   const CLI::App& app_;
-  const CLI::App& command_;
+  std::vector<Entry> commands_;
   // NOTE: CLI11 reads through a const formatter; the file is kept for locating later errors.
   mutable std::optional<ConfigFile> read_;
 };
 
 }  // namespace
 
-void attach_config_file(CLI::App& app, CLI::App& command) {
-  app.set_config("--config", "", "TOML file of `" + command.get_name() + "` settings (docs/configuration.md)");
-  app.config_formatter(std::make_shared<TomlConfig>(app, command));
+void attach_config_file(CLI::App& app, CLI::App& command, bool with_ranges) {
+  auto config = std::dynamic_pointer_cast<TomlConfig>(app.get_config_formatter());
+  if (!config) {
+    config = std::make_shared<TomlConfig>(app);
+    app.config_formatter(config);
+  }
+  config->add(command, with_ranges);
+  app.set_config("--config", "", "TOML file of " + config->names() + " settings (docs/configuration.md)");
   command.fallthrough();
   command.footer("--config FILE  TOML file of these options: each key is an option's long name without '--'\n"
                  "               (docs/configuration.md); the command line overrides the file.");

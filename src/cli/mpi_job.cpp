@@ -5,12 +5,15 @@
 #include "genepool/backtest/backtest.hpp"
 #include "genepool/cli/error_line.hpp"
 #include "genepool/cli/stop_signals.hpp"
+#include "genepool/cli/strategy_files.hpp"
 #include "genepool/io/fingerprint.hpp"
 
 namespace genepool::app {
 
 int run_mpi_job(int& argc, char**& argv, const ExecutionSettings& given, const MpiJob& job) {
+  PhaseClock clock;
   parallel::Session session(argc, argv);
+  clock.lap("mpi_init");
   if (job.stops_on_signal) install_stop_handlers();
   const bool root = session.rank() == 0;
   try {
@@ -20,8 +23,9 @@ int run_mpi_job(int& argc, char**& argv, const ExecutionSettings& given, const M
     int status = 0;
     if (root) {
       try {
-        data = job.set_up(session);
+        data = job.set_up(session, clock);
         execution = Backtester(data, execution).settings();  // resolves bars_per_year, checks the data
+        clock.lap("check");
       } catch (const ConfigError& error) {
         print_error_line("error: ", job.locate ? job.locate(error) : std::string(error.what()));
         status = static_cast<int>(error.code());
@@ -32,9 +36,13 @@ int run_mpi_job(int& argc, char**& argv, const ExecutionSettings& given, const M
     }
     if (const int shared = parallel::broadcast_status(session, status); shared != 0) return shared;
 
+    share_file_strategies(session, root && job.file_strategies != nullptr ? *job.file_strategies
+                                                                          : std::vector<StrategySource>{});
+
     parallel::BroadcastStats broadcast;
     data = parallel::broadcast_market_data(session, std::move(data), &broadcast);
     execution = parallel::broadcast_settings(session, execution);
+    clock.lap("broadcast");
     // The job's status is rank 0's (an interrupt, a failure): a released worker exits 0, so that the
     // launcher does not end rank 0 before it has printed its error or written its checkpoint.
     if (!root) {
@@ -43,7 +51,7 @@ int run_mpi_job(int& argc, char**& argv, const ExecutionSettings& given, const M
       parallel::serve_evaluations(session, data, execution, stop_requested);
       return 0;
     }
-    return job.run(session, std::move(data), execution, broadcast);
+    return job.run(session, std::move(data), execution, broadcast, clock);
   } catch (const Error& error) {
     print_error_line("error on rank " + std::to_string(session.rank()) + ": ", error.what());
     // A hung rank cannot be released: rank 0 (its results file removed on the way here) ends the job.

@@ -40,12 +40,6 @@ std::vector<std::uint32_t> types_in_play(const GaSettings& settings) {
   return all;
 }
 
-const StrategyType& type_at(std::uint32_t strategy) {
-  Genome probe;
-  probe.strategy = strategy;
-  return strategy_of(probe);
-}
-
 // Integer parameters draw over their integral values, real ones over [lower, upper).
 double random_value(const ParamSpec& spec, Rng& rng) {
   if (spec.kind == ParamKind::real) return rng.uniform(spec.lower, spec.upper);
@@ -174,8 +168,8 @@ MutationKind parse_mutation(std::string_view text, std::string_view key) {
   throw ConfigError(std::string(key) + " = '" + std::string(text) + "' is not one of gaussian, reset");
 }
 
-Genome random_genome(std::uint32_t strategy, Rng& rng) {
-  const StrategyType& type = type_at(strategy);
+Genome random_genome(std::uint32_t strategy, Rng& rng, const SearchSpace& space) {
+  const StrategyType& type = space.type(strategy);
   Genome genome;
   genome.strategy = strategy;
   for (std::size_t i = 0; i < type.params.size(); ++i) genome.params[i] = random_value(type.params[i], rng);
@@ -188,7 +182,7 @@ std::vector<Genome> initial_population(const GaSettings& settings, Rng& rng) {
   std::vector<Genome> population;
   population.reserve(settings.population);
   for (std::size_t i = 0; i < settings.population; ++i)
-    population.push_back(random_genome(types[i % types.size()], rng));
+    population.push_back(random_genome(types[i % types.size()], rng, settings.space));
   return population;
 }
 
@@ -218,10 +212,10 @@ Genome crossover(const Genome& a, const Genome& b, const GaSettings& settings, R
   // NOTE: types compete rather than mix: their parameters mean different things.
   if (a.strategy != b.strategy) {
     Genome child = rng.bernoulli(0.5) ? a : b;
-    repair(strategy_of(child), child.params.data());
+    repair(settings.space.type(child.strategy), child.params.data());
     return child;
   }
-  const StrategyType& type = strategy_of(a);
+  const StrategyType& type = settings.space.type(a.strategy);
   Genome child;
   child.strategy = a.strategy;
   for (std::size_t i = 0; i < type.params.size(); ++i)
@@ -231,7 +225,7 @@ Genome crossover(const Genome& a, const Genome& b, const GaSettings& settings, R
 }
 
 void mutate(Genome& genome, const GaSettings& settings, Rng& rng) {
-  const StrategyType& type = strategy_of(genome);
+  const StrategyType& type = settings.space.type(genome.strategy);
   for (std::size_t i = 0; i < type.params.size(); ++i)
     if (rng.bernoulli(settings.mutation_rate))
       genome.params[i] = mutated_value(type.params[i], genome.params[i], settings, rng);
@@ -243,7 +237,7 @@ void mutate(Genome& genome, const GaSettings& settings, Rng& rng) {
   for (auto t : types)
     if (t != genome.strategy) others.push_back(t);
   const auto pick = rng.uniform_int(0, static_cast<std::int64_t>(others.size()) - 1);
-  genome = random_genome(others[static_cast<std::size_t>(pick)], rng);
+  genome = random_genome(others[static_cast<std::size_t>(pick)], rng, settings.space);
 }
 
 std::vector<Genome> next_generation(std::span<const Genome> population, std::span<const double> fitness,
@@ -289,7 +283,7 @@ std::vector<Genome> next_generation(std::span<const Genome> population, std::spa
           std::count_if(next.begin(), next.end(), [type](const Genome& g) { return g.strategy == type; }));
       for (; have < quota && next.size() < settings.population; ++have) {
         if (members.empty()) {
-          next.push_back(random_genome(type, rng));
+          next.push_back(random_genome(type, rng, settings.space));
           continue;
         }
         const std::size_t p1 = members[tournament_select(member_fitness, settings.tournament_size, rng)];

@@ -21,7 +21,7 @@ Axes axes_of(const StrategyType& type, const std::map<std::string, double>& step
   Axes axes;
   for (const ParamSpec& spec : type.params) {
     const std::string qualified = type.name + "." + spec.name;
-    double step = spec.kind == ParamKind::integer ? 1.0 : 0.0;
+    double step = spec.kind == ParamKind::integer || spec.lower == spec.upper ? 1.0 : 0.0;
     for (const std::string& key : {spec.name, qualified}) {  // the qualified name wins
       if (const auto it = steps.find(key); it != steps.end()) {
         step = it->second;
@@ -67,7 +67,7 @@ void for_each_point(const StrategyType& type, const Axes& axes, Visit visit) {
 }  // namespace
 
 Grid enumerate_grid(const std::vector<std::string>& strategies, const std::map<std::string, double>& steps,
-                    std::size_t max_points) {
+                    std::size_t max_points, const SearchSpace& space) {
   Grid grid;
   std::map<std::string, bool> used;
   std::vector<Axes> plan;
@@ -77,7 +77,7 @@ Grid enumerate_grid(const std::vector<std::string>& strategies, const std::map<s
     if (std::find(grid.types.begin(), grid.types.end(), id) != grid.types.end())
       throw ConfigError("strategies lists " + name + " twice; expected each type at most once");
     grid.types.push_back(id);
-    Axes axes = axes_of(strategy_registry()[id], steps, used);
+    Axes axes = axes_of(space.type(id), steps, used);
     double combinations = 1;
     for (const auto& axis : axes) combinations *= static_cast<double>(axis.size());
     raw += combinations;
@@ -91,7 +91,7 @@ Grid enumerate_grid(const std::vector<std::string>& strategies, const std::map<s
                       " combinations; choose larger --step values or fewer types");
   std::size_t points = 0;
   for (std::size_t t = 0; t < plan.size(); ++t)
-    for_each_point(strategy_registry()[grid.types[t]], plan[t], [&](const auto&) { ++points; });
+    for_each_point(space.type(grid.types[t]), plan[t], [&](const auto&) { ++points; });
   if (points > max_points)
     throw ConfigError("the grid has " + std::to_string(points) + " points, more than max-points = " +
                       std::to_string(max_points) + "; raise --max-points to evaluate it anyway");
@@ -100,7 +100,7 @@ Grid enumerate_grid(const std::vector<std::string>& strategies, const std::map<s
   for (std::size_t t = 0; t < plan.size(); ++t) {
     const std::uint32_t id = grid.types[t];
     const std::size_t before = grid.points.size();
-    for_each_point(strategy_registry()[id], plan[t], [&](const auto& params) {
+    for_each_point(space.type(id), plan[t], [&](const auto& params) {
       Genome genome;
       genome.strategy = id;
       genome.params = params;

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <cerrno>
 #include <cstdio>
@@ -149,14 +151,30 @@ class LineCursor {
   long number_ = 0;
 };
 
+// The first ',' in [p, end), or end. Eight bytes at a time on little-endian machines (a field is
+// short, so memchr's call costs more than it saves): a byte of `word ^ commas` is 0 where a comma
+// is, and the lowest set bit of `(x - ones) & ~x & highs` marks exactly the first such byte.
+const char* find_comma(const char* p, const char* end) {
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr std::uint64_t ones = 0x0101010101010101, highs = ones * 0x80, commas = ones * ',';
+    for (; end - p >= 8; p += 8) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, p, sizeof word);
+      const std::uint64_t x = word ^ commas;
+      if (const std::uint64_t found = (x - ones) & ~x & highs; found != 0) return p + std::countr_zero(found) / 8;
+    }
+  }
+  while (p != end && *p != ',') ++p;
+  return p;
+}
+
 // Splits a line at commas into `fields`; returns the count, which may exceed fields.size().
 std::size_t split(std::string_view line, std::vector<std::string_view>& fields) {
   std::size_t count = 0;
   const char* p = line.data();
   const char* end = p + line.size();
   while (true) {
-    const char* stop = p;
-    while (stop != end && *stop != ',') ++stop;  // fields are short: a plain loop beats memchr
+    const char* stop = find_comma(p, end);
     if (count < fields.size()) fields[count] = std::string_view(p, static_cast<std::size_t>(stop - p));
     ++count;
     if (stop == end) return count;

@@ -368,7 +368,7 @@ std::vector<FileStrategy> parse_strategy_text(std::string_view text, const std::
                         "': a strategy's name is a lower-case letter followed by lower-case letters, digits and '_'");
     }
     for (const StrategyType& type : strategy_registry()) {
-      if (type.name == name) {
+      if (type.built_in() && type.name == name) {
         throw ConfigError(where + "strategy '" + name + "': the name of a built-in strategy type; choose another name");
       }
     }

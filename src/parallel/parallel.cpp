@@ -291,6 +291,31 @@ ExecutionSettings broadcast_settings(const Session& session, const ExecutionSett
   return copy;
 }
 
+std::vector<std::string> broadcast_texts(const Session& session, std::vector<std::string> texts) {
+  const MPI_Comm comm = session.impl().comm();
+  const bool root = session.rank() == 0;
+  std::uint64_t count = root ? texts.size() : 0;
+  broadcast_bytes(comm, &count, sizeof count);
+  if (!root) texts.clear();
+  std::vector<std::uint64_t> sizes(static_cast<std::size_t>(count));
+  if (root)
+    for (std::size_t i = 0; i < sizes.size(); ++i) sizes[i] = texts[i].size();
+  broadcast_bytes(comm, sizes.data(), sizes.size() * sizeof(std::uint64_t));
+  std::string joined;
+  if (root)
+    for (const std::string& text : texts) joined += text;
+  else
+    for (const std::uint64_t size : sizes) joined.resize(joined.size() + static_cast<std::size_t>(size));
+  broadcast_bytes(comm, joined.data(), joined.size());
+  if (root) return texts;
+  std::size_t begin = 0;
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    texts.push_back(joined.substr(begin, static_cast<std::size_t>(sizes[i])));
+    begin += static_cast<std::size_t>(sizes[i]);
+  }
+  return texts;
+}
+
 MpiEvaluator::MpiEvaluator(const Session& session, const MarketData& data, const ExecutionSettings& settings)
     : session_(session), data_(data), settings_(settings), backtester_(std::make_unique<Backtester>(data, settings)) {}
 

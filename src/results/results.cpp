@@ -21,6 +21,7 @@
 #include "genepool/ga/fitness.hpp"
 #include "genepool/ga/ga.hpp"
 #include "genepool/backtest/metrics.hpp"
+#include "genepool/io/fingerprint.hpp"
 #include "genepool/io/hdf5.hpp"
 #include "genepool/io/output_file.hpp"
 #include "genepool/strategies/strategy.hpp"
@@ -389,7 +390,8 @@ void write_data(Out& out, const H5::H5File& file, const RunInfo& run, const Mark
   out.number(group, "broadcast_seconds", run.broadcast_seconds);
 }
 
-void write_strategies(Out& out, const H5::H5File& file) {
+void write_strategies(Out& out, const H5::H5File& file, const SearchSpace& space,
+                      const std::vector<StrategySource>& sources) {
   const H5::Group group = out.group(file, "strategies", "the strategy registry: types and their parameter spaces");
   const auto& registry = strategy_registry();
   const std::size_t types = registry.size();
@@ -398,8 +400,17 @@ void write_strategies(Out& out, const H5::H5File& file) {
   std::vector<std::int32_t> counts;
   std::vector<double> lower(types * kMaxParams, none), upper(types * kMaxParams, none);
   std::vector<double> defaults(types * kMaxParams, none);
+  std::vector<double> search_lower(types * kMaxParams, none), search_upper(types * kMaxParams, none);
+  std::vector<std::string> source_texts(types), source_hashes(types), source_files(types);
   for (std::size_t t = 0; t < types; ++t) {
     const StrategyType& type = registry[t];
+    for (const StrategySource& source : sources)
+      if (source.name == type.name) {
+        source_texts[t] = source.source;
+        source_hashes[t] = sha256_hex(std::as_bytes(std::span(source.source.data(), source.source.size())));
+        source_files[t] = source.file;
+      }
+    const StrategyType& searched = space.type(static_cast<std::uint32_t>(t));
     names.push_back(type.name);
     descriptions.push_back(type.description);
     counts.push_back(to_i32(type.params.size(), "parameter count"));
@@ -411,6 +422,8 @@ void write_strategies(Out& out, const H5::H5File& file) {
       lower[at] = spec.lower;
       upper[at] = spec.upper;
       defaults[at] = spec.default_value;
+      search_lower[at] = searched.params[p].lower;
+      search_upper[at] = searched.params[p].upper;
     }
   }
   const hsize_t n = types;
@@ -424,6 +437,14 @@ void write_strategies(Out& out, const H5::H5File& file) {
   out.array(group, "lower", lower.data(), {n, w}, "lower bound per slot (inclusive); NaN for unused slots");
   out.array(group, "upper", upper.data(), {n, w}, "upper bound per slot (inclusive); NaN for unused slots");
   out.array(group, "default", defaults.data(), {n, w}, "default value per slot; NaN for unused slots");
+  out.array(group, "search_lower", search_lower.data(), {n, w},
+            "lower bound the search used per slot: lower, or the config's [ranges.NAME]; NaN for unused slots");
+  out.array(group, "search_upper", search_upper.data(), {n, w},
+            "upper bound the search used per slot (equal to search_lower: fixed); NaN for unused slots");
+  out.strings(group, "source", source_texts, {n},
+              "a file strategy's own TOML table (docs/strategy-language.md), reproducible on its own; \"\" for built-ins");
+  out.strings(group, "source_sha256", source_hashes, {n}, "SHA-256 of source, 64 lowercase hex digits; \"\" for built-ins");
+  out.strings(group, "source_file", source_files, {n}, "the strategy file it was read from; \"\" for built-ins");
 }
 
 // `by_fitness`: sorted best first; otherwise kept in the given order (NSGA-II: the knee first).
@@ -559,7 +580,7 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, bool force, const RunIn
     write_config(out, h5, run, data, evolution, execution);
     write_inputs(out, h5, run);
     write_data(out, h5, run, data);
-    write_strategies(out, h5);
+    write_strategies(out, h5, evolution.ga.space, run.strategy_sources);
   } catch (const H5::Exception& e) {
     throw failed(e);
   } catch (...) {
@@ -657,6 +678,19 @@ void ResultsWriter::finish(const EvolutionResult& result, std::span<const HallOf
     throw IoError(path.string() + ": appeared while the run was writing; its results are in " +
                   output_.partial().string() + " (rename it yourself, or pass --force to replace an existing file)");
   output_.commit();
+}
+
+void write_timing(hdf5::Writer& out, const H5::Group& root, std::span<const PhaseSeconds> phases) {
+  const H5::Group group = out.group(root, "timing", "rank 0's wall seconds in each phase of the run, in order");
+  std::vector<std::string> names;
+  std::vector<double> seconds;
+  for (const auto& phase : phases) {
+    names.push_back(phase.name);
+    seconds.push_back(phase.seconds);
+  }
+  const hsize_t n = phases.size();
+  out.strings(group, "phase", names, {n}, "phase name (docs/results-format.md)");
+  out.array(group, "seconds", seconds.data(), {n}, "wall seconds of the phase on rank 0");
 }
 
 void check_results_path(const std::filesystem::path& path, bool force) {

@@ -128,9 +128,17 @@ std::vector<StoredStrategyType> read_strategies(In& in) {
   const auto param_names = in.strings("/strategies/param_names", 2, &d);
   const auto param_kinds = in.strings("/strategies/param_kind", 2);
   const auto width = static_cast<std::size_t>(d[1]);
+  // Files written before file strategies have no sources.
+  const auto optional = [&](const char* name) {
+    const std::string path = std::string("/strategies/") + name;
+    return in.exists(path) ? in.strings(path, 1) : std::vector<std::string>{};
+  };
+  const auto sources = optional("source"), hashes = optional("source_sha256"), files = optional("source_file");
+  const auto at = [](const std::vector<std::string>& texts, std::size_t t) { return t < texts.size() ? texts[t] : ""; };
   std::vector<StoredStrategyType> types;
   for (std::size_t t = 0; t < names.size(); ++t) {
-    StoredStrategyType type{names[t], t < descriptions.size() ? descriptions[t] : "", {}, {}};
+    StoredStrategyType type{names[t], t < descriptions.size() ? descriptions[t] : "", {}, {},
+                            at(sources, t), at(hashes, t), at(files, t)};
     const std::int32_t stored = t < counts.size() ? std::max(counts[t], 0) : 0;
     const auto count = std::min(static_cast<std::size_t>(stored), width);
     for (std::size_t p = 0; p < count && (t * width + p) < param_names.size(); ++p) {

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "genepool/error.hpp"
+#include "genepool/io/fingerprint.hpp"
 #include "genepool/strategies/strategy.hpp"
 
 namespace genepool::app {
@@ -76,10 +77,22 @@ class SpecReader {
   std::string file_;
 };
 
-SpecStrategy read_strategy(const SpecReader& in, const Json& item, const std::string& where) {
+SpecStrategy read_strategy(const SpecReader& in, const Json& item, const std::string& where,
+                           const DefineFileStrategy& define) {
   SpecStrategy s;
   s.rank = in.integer(item, where, "rank");
   const std::string name = in.text(item, where, "strategy");
+  if (item.is_object() && item.contains("source")) {
+    const std::string source = in.text(item, where, "source");
+    const std::string sha256 = in.text(item, where, "source_sha256");
+    if (sha256 != sha256_hex(std::as_bytes(std::span(source.data(), source.size()))))
+      in.fail(SpecReader::join(where, "source_sha256"), "does not match the SHA-256 of source (the spec was edited?)");
+    try {
+      define(name, source);
+    } catch (const ConfigError& error) {
+      in.fail(SpecReader::join(where, "source"), error.what());
+    }
+  }
   const std::string params_at = SpecReader::join(where, "params");
   const Json& params = in.object(item, where, "params");
   std::map<std::string, double> values;
@@ -180,6 +193,13 @@ Json strategy_entry(const RunResults& r, std::size_t i, std::int64_t rank) {
   Json params = Json::object();
   for (std::size_t k = 0; k < s.param_names.size() && k < kMaxParams; ++k) params[s.param_names[k]] = s.params[k];
   entry["params"] = std::move(params);
+  if (s.strategy >= 0 && static_cast<std::size_t>(s.strategy) < r.strategies.size()) {
+    const StoredStrategyType& type = r.strategies[static_cast<std::size_t>(s.strategy)];
+    if (!type.source.empty()) {
+      entry["source"] = type.source;
+      entry["source_sha256"] = type.source_sha256;
+    }
+  }
   entry["execution"] = {{"execution", to_string(e.execution)},
                         {"cost", e.cost},
                         {"allow_short", e.allow_short},
@@ -229,7 +249,7 @@ void write_strategy_spec(std::ostream& out, const RunResults& r, std::size_t cou
   out << spec_text(spec);
 }
 
-std::vector<SpecStrategy> read_strategy_spec(const std::filesystem::path& path) {
+std::vector<SpecStrategy> read_strategy_spec(const std::filesystem::path& path, const DefineFileStrategy& define) {
   const Json root = read_json_file(path);
   const SpecReader in(path.string());
   const std::string format = in.text(root, "", "format");
@@ -244,7 +264,7 @@ std::vector<SpecStrategy> read_strategy_spec(const std::filesystem::path& path) 
   if (items.empty()) in.fail("strategies", "the spec lists no strategy");
   std::vector<SpecStrategy> strategies;
   for (std::size_t i = 0; i < items.size(); ++i)
-    strategies.push_back(read_strategy(in, items[i], "strategies[" + std::to_string(i) + "]"));
+    strategies.push_back(read_strategy(in, items[i], "strategies[" + std::to_string(i) + "]", define));
   return strategies;
 }
 

@@ -34,8 +34,10 @@ double step_down(const ParamSpec& spec, double value) {
 
 }  // namespace
 
-const std::vector<StrategyType>& strategy_registry() {
-  static const std::vector<StrategyType> registry = [] {
+namespace {
+
+std::vector<StrategyType>& registry_entries() {
+  static std::vector<StrategyType> registry = [] {
     std::vector<StrategyType> types;
     for (auto& [file, type] : strategies::built_in_types()) {
       if (type.name != file) {
@@ -56,12 +58,40 @@ const std::vector<StrategyType>& strategy_registry() {
   return registry;
 }
 
+}  // namespace
+
+const std::vector<StrategyType>& strategy_registry() { return registry_entries(); }
+
+void add_file_strategy_type(StrategyType type) {
+  std::vector<StrategyType>& registry = registry_entries();
+  if (type.definition == nullptr || !type.chunk_kernel || !type.reference_kernel || !type.batch_kernel) {
+    throw std::logic_error("strategy type '" + type.name + "': a file strategy needs its definition and kernels");
+  }
+  for (const StrategyType& known : registry) {
+    if (known.name == type.name) throw std::logic_error("strategy type '" + type.name + "' is already registered");
+  }
+  type.order = registry.back().order + 1;
+  registry.push_back(std::move(type));
+}
+
+std::size_t kernel_buffer_size() {
+  std::size_t size = 0;
+  for (const StrategyType& type : strategy_registry()) size = std::max(size, type.buffer_size);
+  return size;
+}
+
 void run_whole_series(const StrategyType& type, const SymbolSeries& series, const double* params, bool allow_short,
                       std::int8_t* positions, KernelScratch& scratch) {
   SymbolSeries with_sums = series;
   double* buffer = scratch.values.data();
-  if (series.close_sum_hi == nullptr || series.close_sum_lo == nullptr) {
-    double* hi = buffer + kKernelBufferSize;
+  const bool make_sums = series.close_sum_hi == nullptr || series.close_sum_lo == nullptr;
+  const std::size_t room = scratch.values.size() - (make_sums ? 2 * (series.bars + 1) : 0);
+  if (scratch.values.size() < (make_sums ? 2 * (series.bars + 1) : 0) || room < type.buffer_size) {
+    throw std::logic_error("run_whole_series: the scratch is too small for '" + type.name +
+                           "' (KernelScratch::reserve after registering the file strategies)");
+  }
+  if (make_sums) {
+    double* hi = buffer + room;
     make_close_sums(series.close, series.bars, hi, hi + series.bars + 1);
     with_sums.close_sum_hi = hi;
     with_sums.close_sum_lo = hi + series.bars + 1;

@@ -150,11 +150,35 @@ TEST_CASE("config file: unknown keys and tables are refused with their line", "[
       {"seed = 1\npopulaton = 10\n", ":2: key 'populaton': unknown key"},
       {"help = true\n", ":1: key 'help': unknown key"},
       {"seed = 1\n\n[backtest]\ncost = 0.1\n", ":3: section '[backtest]': unknown section"},
-      {"[[ranges]]\nfast = 2\n", ":1: section '[[ranges]]': unknown section"},
+      {"[[ranges]]\nfast = 2\n", ":1: key 'ranges': expected tables [ranges.NAME] of a strategy type's parameters"},
       {"[evolve.ranges]\nfast = 2\n", ":1: section '[evolve.ranges]': unknown section"},
   }));
   Evolve evolve(toml);
   CHECK_THAT(evolve.parse(), Contains(evolve.file() + message));
+}
+
+TEST_CASE("config file: evolve reads [ranges.NAME] and names the line of a bad one", "[cli][config][ranges]") {
+  Evolve good("population = 8\n[ranges.sma_crossover]\nfast = [5, 50]\n");
+  CHECK(good.parse().empty());
+  Evolve bad("population = 8\n[ranges.sma_crossover]\nfast = [5, 500]\n");
+  CHECK_THAT(bad.parse(), Equals(bad.file() + ":3: key 'ranges.sma_crossover.fast': sma_crossover.fast = [5, 500] is "
+                                              "outside the type's range [2, 100]"));
+}
+
+TEST_CASE("config file: strategy-files are taken relative to the config file's folder", "[cli][config]") {
+  Evolve evolve("strategy-files = [\"s.toml\"]\n");
+  const fs::path beside = fs::path(evolve.file()).parent_path() / "s.toml";
+  std::ofstream(beside) << "[x]\nposition = \"close > 1\"\n";
+  REQUIRE(evolve.parse().empty());
+  CHECK(evolve.value<std::vector<std::string>>("--strategy-file") == std::vector<std::string>{beside.string()});
+  // An absolute path stays as it is (the helper's folder is made afresh: the file is written again);
+  // a missing file is refused with the key's line.
+  Evolve absolute("population = 8\nstrategy-files = [\"" + beside.string() + "\"]\n");
+  std::ofstream(beside) << "[x]\nposition = \"close > 1\"\n";
+  REQUIRE(absolute.parse().empty());
+  CHECK(absolute.value<std::vector<std::string>>("--strategy-file") == std::vector<std::string>{beside.string()});
+  Evolve missing("\nstrategy-files = \"gone.toml\"\n");
+  CHECK_THAT(missing.parse(), Contains(":2: key 'strategy-files'") && Contains("gone.toml"));
 }
 
 TEST_CASE("config file: a later check names the line of the key it is about", "[cli][config]") {

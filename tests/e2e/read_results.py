@@ -55,6 +55,8 @@ DATASETS = {
     "/strategies/param_count": ("int32", "T"), "/strategies/param_names": ("str", "T4"),
     "/strategies/param_kind": ("str", "T4"), "/strategies/lower": ("float64", "T4"),
     "/strategies/upper": ("float64", "T4"), "/strategies/default": ("float64", "T4"),
+    "/strategies/search_lower": ("float64", "T4"), "/strategies/search_upper": ("float64", "T4"),
+    "/strategies/source": ("str", "T"), "/strategies/source_sha256": ("str", "T"), "/strategies/source_file": ("str", "T"),
     **{f"/generations/{name}": ("int32", "G") for name in
        ("generation", "failed", "infeasible", "best_index", "evaluations", "evaluated", "cache_hits")},
     **{f"/generations/{name}": ("float64", "G") for name in

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <array>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <limits>
@@ -8,6 +10,7 @@
 #include "genepool/error.hpp"
 #include "genepool/io/market_data_csv.hpp"
 #include "genepool/data/timestamp.hpp"
+#include "genepool/number_text.hpp"
 #include "helpers.hpp"
 
 using Catch::Matchers::Contains;
@@ -176,6 +179,94 @@ TEST_CASE("csv numbers read exactly as strtod reads them, short decimals and lon
     INFO(texts[i]);
     CHECK(d.volume(static_cast<Eigen::Index>(i), 0) == std::strtod(texts[i].c_str(), nullptr));
   }
+}
+
+namespace {
+
+// The plain reference: each line by std::getline, each field by std::string::find and strtod.
+// Returns open, high, low, close and volume (0 without the column) of every row, row by row.
+std::vector<std::array<double, 5>> read_with_strtod(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::string line;
+  std::getline(in, line);
+  const auto cells = [](std::string text) {
+    if (!text.empty() && text.back() == '\r') text.pop_back();
+    std::vector<std::string> out;
+    for (std::size_t from = 0;;) {
+      const std::size_t comma = text.find(',', from);
+      out.push_back(text.substr(from, comma == std::string::npos ? std::string::npos : comma - from));
+      if (comma == std::string::npos) return out;
+      from = comma + 1;
+    }
+  };
+  const char* names[] = {"open", "high", "low", "close", "volume"};
+  std::array<std::size_t, 5> column{};
+  column.fill(std::string::npos);
+  const auto names_in_file = cells(line);
+  for (std::size_t c = 0; c < names_in_file.size(); ++c) {
+    std::string name = names_in_file[c];
+    for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    for (std::size_t r = 0; r < 5; ++r)
+      if (name == names[r]) column[r] = c;
+  }
+  std::vector<std::array<double, 5>> rows;
+  while (std::getline(in, line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const auto fields = cells(line);
+    std::array<double, 5> row{};
+    for (std::size_t r = 0; r < 5; ++r)
+      if (column[r] != std::string::npos) row[r] = std::strtod(fields[column[r]].c_str(), nullptr);
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+// Every value of `file` as read_csv reads it equals strtod's, bit for bit.
+void check_against_strtod(const fs::path& file) {
+  INFO(file.string());
+  const MarketData d = read_csv(file);
+  const auto expected = read_with_strtod(file);
+  REQUIRE(d.bars() == static_cast<Eigen::Index>(expected.size()));
+  const genepool::PriceMatrix* fields[] = {&d.open, &d.high, &d.low, &d.close, &d.volume};
+  std::size_t differing = 0;
+  for (std::size_t t = 0; t < expected.size(); ++t)
+    for (std::size_t r = 0; r < 5; ++r)
+      differing += genepool::test::bits_of((*fields[r])(static_cast<Eigen::Index>(t), 0)) !=
+                           genepool::test::bits_of(expected[t][r])
+                       ? 1
+                       : 0;
+  CHECK(differing == 0);
+}
+
+}  // namespace
+
+TEST_CASE("csv values equal a plain strtod reading of every real data file, bit for bit", "[csv]") {
+  for (const char* file : {"GOOG.csv", "EURUSD.csv", "BTCUSD.csv", "orcl-1995-2014.txt", "nvda-1999-2014.txt",
+                           "yhoo-1996-2014.txt", "2006-day-001.txt"})
+    check_against_strtod(genepool::test::shared_data(file));
+}
+
+TEST_CASE("csv values equal a plain strtod reading of a long random file with every kind of number", "[csv]") {
+  // A price path over many orders of magnitude, written as shortest round-trip text (exponent
+  // notation above 1e21, as W1's closes), long enough to cross the reader's 1 MiB blocks.
+  const auto dir = genepool::test::scratch_dir("csv-strtod");
+  std::mt19937_64 rng(11);
+  std::normal_distribution<double> step(0.002, 0.05);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  std::string csv = "timestamp,open,high,low,close,volume\r\n";
+  double close = 100;
+  for (int t = 0; t < 40000; ++t) {
+    const double open = close * (1 + 0.01 * (unit(rng) - 0.5));
+    close = open * std::exp(step(rng));
+    const double high = std::max(open, close) * (1 + 0.01 * unit(rng));
+    const double low = std::min(open, close) * (1 - 0.01 * unit(rng));
+    // Volumes: whole numbers, short decimals, long decimals and exponents.
+    const double volume = t % 4 == 0 ? std::floor(1e7 * unit(rng)) : t % 4 == 1 ? std::round(1e4 * unit(rng)) / 100
+                                                                 : t % 4 == 2 ? unit(rng) : 1e30 * unit(rng);
+    csv += std::to_string(std::int64_t{86400} * (t + 1)) + ',' + genepool::shortest(open) + ',' + genepool::shortest(high) + ',' +
+           genepool::shortest(low) + ',' + genepool::shortest(close) + ',' + genepool::shortest(volume) + "\r\n";
+  }
+  check_against_strtod(write_text(dir, "path.csv", csv));
 }
 
 TEST_CASE("csv reader rejects files without data, naming the file", "[csv]") {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,9 @@
 #include "genepool/evolution/evaluator.hpp"
 #include "genepool/evolution/evolution.hpp"
 #include "genepool/backtest/metrics.hpp"
+#include "genepool/io/fingerprint.hpp"
 #include "genepool/results/results.hpp"
+#include "genepool/results/strategy_spec.hpp"
 #include "genepool/strategies/strategy.hpp"
 #include "genepool/data/synthetic.hpp"
 #include "helpers.hpp"
@@ -37,7 +40,9 @@ struct SmallRun {
   test::ScratchDir dir;
   fs::path path;
 
-  explicit SmallRun(const std::string& name) : dir(test::scratch_dir(name)) {
+  explicit SmallRun(const std::string& name, std::vector<StrategySource> sources = {}, SearchSpace space = {},
+                    std::vector<std::uint32_t> strategies = {})
+      : dir(test::scratch_dir(name)) {
     SyntheticSpec spec;
     spec.symbols = 2;
     spec.bars = 400;
@@ -55,6 +60,9 @@ struct SmallRun {
     run.ranks = 1;
     run.host = "testhost";
     run.inputs = {{"a.h5", std::string(64, 'b'), 99}};
+    run.strategy_sources = std::move(sources);
+    evolution.ga.space = std::move(space);
+    evolution.ga.strategies = std::move(strategies);
     path = dir / "run.h5";
 
     SerialEvaluator evaluator(data, execution);
@@ -143,6 +151,64 @@ TEST_CASE("results_reader: a run reads back as written", "[results_reader]") {
   REQUIRE(r.summary.has_value());
   CHECK(r.summary->evaluations_total == 36);
   CHECK_FALSE(r.validation.has_value());
+}
+
+TEST_CASE("results_reader: a file strategy's source and its SHA-256 are stored, read back and exported into the spec",
+          "[results_reader][spec]") {
+  // NOTE: the plumbing is by type name: a source recorded for a registered type (here a built-in's name).
+  const std::string source = "[macd]\ndescription = \"stand-in\"\n";
+  const SmallRun small("results_reader_sources", {{"macd", "strategies/x.toml", source}}, {},
+                       {strategy_id("macd"), strategy_id("sma_crossover")});
+  const RunResults r = ResultsReader(small.path).read();
+  const std::size_t macd = strategy_id("macd");
+  CHECK(r.strategies[macd].source == source);
+  CHECK(r.strategies[macd].source_sha256 == sha256_hex(std::as_bytes(std::span(source.data(), source.size()))));
+  CHECK(r.strategies[macd].source_file == "strategies/x.toml");
+  CHECK(r.strategies[0].source.empty());
+  CHECK(r.strategies[0].source_sha256.empty());
+
+  // The spec of the best strategies carries the source of each file strategy among them, and reading
+  // it hands each source to `define` before the genome is resolved.
+  std::ostringstream text;
+  app::write_strategy_spec(text, r, r.best.size());
+  const fs::path spec = small.dir / "best.json";
+  write_text(spec, text.str());
+  const auto macd_rows = std::count_if(r.best.begin(), r.best.end(), [&](const auto& b) { return b.name == "macd"; });
+  std::vector<std::pair<std::string, std::string>> defined;
+  const auto strategies =
+      app::read_strategy_spec(spec, [&](const std::string& name, const std::string& text_of) { defined.emplace_back(name, text_of); });
+  CHECK(strategies.size() == r.best.size());
+  REQUIRE(macd_rows > 0);
+  CHECK(static_cast<std::ptrdiff_t>(defined.size()) == macd_rows);
+  for (const auto& [name, text_of] : defined) CHECK((name == "macd" && text_of == source));
+
+  // A spec whose source was edited is refused, naming the member.
+  std::string edited = text.str();
+  edited.replace(edited.find("stand-in"), 8, "stand-by");
+  write_text(spec, edited);
+  CHECK_THROWS_WITH(app::read_strategy_spec(spec, [](const std::string&, const std::string&) {}),
+                    Contains("source_sha256: does not match the SHA-256 of source"));
+}
+
+TEST_CASE("results_reader: the search bounds of [ranges] are stored beside the registry's", "[results_reader][ranges]") {
+  SearchSpace space;
+  space.narrow(strategy_id("sma_crossover"), "fast", 5, 12);
+  const SmallRun small("results_reader_ranges", {}, space);
+  H5::H5File file(small.path.string(), H5F_ACC_RDONLY);
+  std::vector<double> lower(strategy_registry().size() * kMaxParams), upper(lower.size());
+  file.openDataSet("/strategies/search_lower").read(lower.data(), H5::PredType::NATIVE_DOUBLE);
+  file.openDataSet("/strategies/search_upper").read(upper.data(), H5::PredType::NATIVE_DOUBLE);
+  const std::size_t sma = strategy_id("sma_crossover") * kMaxParams;
+  CHECK(lower[sma] == 5);
+  CHECK(upper[sma] == 12);
+  CHECK(lower[sma + 1] == strategy_registry()[strategy_id("sma_crossover")].params[1].lower);
+  CHECK(std::isnan(lower[sma + 2]));
+}
+
+TEST_CASE("results_reader: a file written before file strategies reads with no sources", "[results_reader]") {
+  const RunResults r = ResultsReader(fs::path(GENEPOOL_SOURCE_DIR) / "tests/strategies/saved_run.h5").read();
+  REQUIRE_FALSE(r.strategies.empty());
+  for (const auto& type : r.strategies) CHECK((type.source.empty() && type.source_sha256.empty()));
 }
 
 TEST_CASE("results_reader: individuals read in blocks equal the whole table", "[results_reader]") {

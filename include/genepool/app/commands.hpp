@@ -5,6 +5,7 @@
 namespace genepool::app {
 
 void add_strategies_command(CLI::App& app);
+void add_check_strategy_command(CLI::App& app);
 void add_synth_command(CLI::App& app);
 void add_backtest_command(CLI::App& app);
 void add_report_command(CLI::App& app);

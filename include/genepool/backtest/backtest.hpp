@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -165,6 +166,9 @@ class Backtester {
   std::vector<double> kernel_buffers_;
   std::vector<LaneState> lanes_;
   std::vector<SymbolState> lane_symbols_;
+  // Per registered type: its batch kernel (file strategies: the lanes of the type in a pass are
+  // evaluated together), else null.
+  std::vector<std::unique_ptr<BatchKernel>> batch_kernels_;
   // Next-open execution, and exits or sizing (one genome at a time over the whole series).
   std::vector<std::int8_t> positions_; // bars + 1: positions_[0] = 0 (pos[-1]), positions_[t + 1] = pos[t]
   std::vector<double> portfolio_;      // bars: sum over symbols of r_{k,i}

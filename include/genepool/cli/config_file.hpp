@@ -1,5 +1,5 @@
 #pragma once
-// `genepool evolve --config FILE`: a TOML file (read by toml++) whose keys are the command's long
+// `genepool evolve --config FILE` (or grid): a TOML file (read by toml++) whose keys are the command's long
 // option names, at the top level or under [COMMAND]. Each value is checked against its option's type
 // and handed to CLI11 as text, so the option's own checks and the command line's precedence apply.
 // NOTE: CLI11 2.1.2 reads config files only on the top-level app, so --config lives there.
@@ -17,8 +17,9 @@ class ConfigFile {
  public:
   // Parses `text`, the contents of `path`; a syntax error or a key given twice (in any spelling:
   // `population`, `evolve.population`, `population` under [evolve]) is a ConfigError naming the
-  // file and line.
-  ConfigFile(std::string path, std::string_view text, std::string command);
+  // file and line. With `with_ranges` the top-level table `ranges` ([ranges.NAME], read by
+  // read_ranges) is no option's key; without, it is an unknown section.
+  ConfigFile(std::string path, std::string_view text, std::string command, bool with_ranges = false);
   ConfigFile(const ConfigFile&) = delete;  // entries_ point into document_
   ConfigFile& operator=(const ConfigFile&) = delete;
 
@@ -28,7 +29,8 @@ class ConfigFile {
   // The 1-based line where `key` is set at the top level or under [COMMAND], or 0.
   std::size_t line_of(std::string_view key) const;
   // The values for `command`'s options, as CLI11 takes them. Throws ConfigError "PATH:LINE: key 'K': ..."
-  // for an unknown key or section, or a value whose TOML type the option does not take.
+  // for an unknown key or section, or a value whose TOML type the option does not take. The paths of
+  // `strategy-files` are taken relative to the file's folder.
   std::vector<CLI::ConfigItem> items(const CLI::App& command) const;
 
  private:
@@ -42,12 +44,14 @@ class ConfigFile {
   std::string path_;
   std::string text_;  // without a byte-order mark: numbers are handed on as written
   std::string command_;
+  bool with_ranges_;
   toml::table document_;
   std::vector<Entry> entries_;  // in the order of their lines
 };
 
-// Adds `--config FILE` for `command` to the program `app`.
-void attach_config_file(CLI::App& app, CLI::App& command);
+// Adds `--config FILE` for `command` to the program `app` (several commands may share it: the file
+// configures the one being run); `with_ranges`: the file may hold [ranges.NAME].
+void attach_config_file(CLI::App& app, CLI::App& command, bool with_ranges = false);
 
 // The config file read for `app` (the program or one of its commands), or nullptr.
 const ConfigFile* config_file_of(const CLI::App& app);

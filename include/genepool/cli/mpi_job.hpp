@@ -7,8 +7,10 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "genepool/backtest/execution.hpp"
+#include "genepool/cli/phase_clock.hpp"
 #include "genepool/data/market_data.hpp"
 #include "genepool/error.hpp"
 #include "genepool/parallel/parallel.hpp"
@@ -18,15 +20,20 @@ namespace genepool::app {
 
 struct MpiJob {
   // Rank 0: checks the settings and loads the data; returns it for every rank. An Error is printed
-  // ("genepool: error: ...") and its status ends every rank.
-  std::function<MarketData(const parallel::Session&)> set_up;
+  // ("genepool: error: ...") and its status ends every rank. `clock` has timed "start" and
+  // "mpi_init"; set_up ends its own phases on it.
+  std::function<MarketData(const parallel::Session&, PhaseClock& clock)> set_up;
   // Rank 0 once every rank holds the data: the command's work on `data` with the execution settings
-  // resolved against it (bars per year); returns the job's status.
+  // resolved against it (bars per year); returns the job's status. `clock` has timed set_up's
+  // phases, "check" (the settings against the data) and "broadcast"; run ends its own on it.
   std::function<int(const parallel::Session&, MarketData data, const ExecutionSettings& execution,
-                    const parallel::BroadcastStats& broadcast)>
+                    const parallel::BroadcastStats& broadcast, PhaseClock& clock)>
       run;
   // The line printed for a ConfigError of the set-up (unset: its message).
   std::function<std::string(const ConfigError&)> locate;
+  // Rank 0's file strategies, registered there by set_up: after the set-up status their sources go to
+  // every rank (one broadcast), and each other rank registers them before it evaluates anything.
+  const std::vector<StrategySource>* file_strategies = nullptr;
   // Stop signals (stop_signals.hpp) are caught, and a worker's goes back to rank 0 with its results.
   bool stops_on_signal = false;
 };

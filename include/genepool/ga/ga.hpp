@@ -9,6 +9,7 @@
 
 #include "genepool/strategies/genome.hpp"
 #include "genepool/ga/rng.hpp"
+#include "genepool/ga/search_space.hpp"
 
 namespace genepool {
 
@@ -19,6 +20,9 @@ struct GaSettings {
   std::size_t population = 200;
   std::size_t generations = 20;        // generations after the initial one
   std::vector<std::uint32_t> strategies;  // the types in play (registry indices); all when empty
+  // The parameters' bounds: every draw, crossover, mutation and repair stays inside them (the
+  // registry's unless the config narrows them).
+  SearchSpace space;
   std::size_t tournament_size = 3;
   std::size_t elitism = 2;             // best individuals copied unchanged into the next generation
   double crossover_rate = 0.9;         // probability that a child comes from crossover
@@ -45,9 +49,9 @@ std::string_view to_string(MutationKind kind);
 CrossoverKind parse_crossover(std::string_view text, std::string_view key);
 MutationKind parse_mutation(std::string_view text, std::string_view key);
 
-// A random genome of `strategy` (uniform over each parameter's range; integers uniform over their values;
-// unused slots 0), repaired. Throws ConfigError for an index outside the registry.
-Genome random_genome(std::uint32_t strategy, Rng& rng);
+// A random genome of `strategy` (uniform over each parameter's range in `space`; integers uniform over
+// their values; unused slots 0), repaired. Throws ConfigError for an index outside the registry.
+Genome random_genome(std::uint32_t strategy, Rng& rng, const SearchSpace& space = {});
 
 // The first generation: types assigned round-robin over settings.strategies so every type is equally present.
 std::vector<Genome> initial_population(const GaSettings& settings, Rng& rng);
@@ -60,11 +64,11 @@ std::size_t tournament_select(std::span<const double> fitness, std::size_t size,
 std::size_t type_quota_size(const GaSettings& settings);
 
 // One child. Same type: the configured crossover per parameter. Different types: a copy of one
-// parent chosen at random (types compete rather than mix). The child is repaired.
+// parent chosen at random (types compete rather than mix). The child is repaired within settings.space.
 Genome crossover(const Genome& a, const Genome& b, const GaSettings& settings, Rng& rng);
 
 // Mutates each parameter with settings.mutation_rate, then switches type with settings.type_switch_rate.
-// The result is repaired: in bounds, integers integral, constraints (e.g. fast < slow) restored.
+// The result is repaired: in settings.space's bounds, integers integral, constraints (e.g. fast < slow) restored.
 void mutate(Genome& genome, const GaSettings& settings, Rng& rng);
 
 // The next generation from the evaluated one, exactly settings.population genomes: elites first (best

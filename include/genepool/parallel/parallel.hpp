@@ -56,6 +56,9 @@ MarketData broadcast_market_data(const Session& session, MarketData data, Broadc
 // Rank 0's `value` on every rank.
 ExecutionSettings broadcast_settings(const Session& session, const ExecutionSettings& value);
 
+// Rank 0's `texts` on every rank (any bytes; the other ranks' argument is ignored).
+std::vector<std::string> broadcast_texts(const Session& session, std::vector<std::string> texts);
+
 // Thrown on rank 0 when the workers did not all answer a batch in time (ExitCode::hung): one or
 // more is stuck, and only MPI_Abort (Session::abort) can end the job. The batch is one collective
 // gather, which cannot tell which rank is missing.

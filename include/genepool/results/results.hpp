@@ -34,6 +34,14 @@ struct InputFile {
   std::uint64_t bytes = 0;
 };
 
+// A file strategy the run used (docs/strategy-language.md), stored with its source text so that its
+// results replay without the file.
+struct StrategySource {
+  std::string name;
+  std::string file;    // the path it was read from
+  std::string source;  // its own TOML table, reproducible on its own (FileStrategy::source)
+};
+
 struct RunInfo {
   std::string config_text;  // the resolved configuration (TOML), as the run used it
   std::string command_line;
@@ -41,8 +49,15 @@ struct RunInfo {
   int ranks = 1;
   std::string host;
   std::vector<InputFile> inputs;
+  std::vector<StrategySource> strategy_sources;  // the file strategies registered for the run
   std::size_t data_bytes = 0;      // market data broadcast once: bytes
   double broadcast_seconds = 0;    // and the time it took
+};
+
+// Wall seconds of one phase of a run on rank 0 (/timing).
+struct PhaseSeconds {
+  std::string name;
+  double seconds = 0;
 };
 
 // Fills `curve` with the backtest of one of the best strategies over the whole data (equity must
@@ -99,6 +114,9 @@ class ResultsWriter final : public EvolutionObserver {
   std::unique_ptr<File> file_;
   MultiObjectiveSettings multi_;  // NSGA-II: the front's columns and /pareto
 };
+
+// Writes /timing: one row per phase, in order (docs/results-format.md); an ExtraContent of finish().
+void write_timing(hdf5::Writer& out, const H5::Group& root, std::span<const PhaseSeconds> phases);
 
 // Checks before a run starts, so that a run never finishes only to fail at writing: throws IoError
 // naming `path` if it exists and `force` is false (suggesting --force), if it is a directory, or if

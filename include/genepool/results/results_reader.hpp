@@ -84,6 +84,10 @@ struct StoredStrategyType {
   std::string description;
   std::vector<std::string> param_names;  // param_count names
   std::vector<std::string> param_kinds;  // "integer" or "real"
+  // A file strategy's source text, its SHA-256 and file; empty for built-ins and in older files.
+  std::string source;
+  std::string source_sha256;
+  std::string source_file;
 };
 
 // /generations, column by column: one entry per generation.

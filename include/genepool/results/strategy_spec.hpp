@@ -3,6 +3,7 @@
 // `genepool export` writes and `genepool backtest --spec` replays. Format: docs/reading-results.md.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -47,10 +48,15 @@ Json strategy_entry(const RunResults& results, std::size_t row, std::int64_t ran
 // The text of a spec document: one member or element per line, indented by two spaces, then a newline.
 std::string spec_text(const Json& spec);
 
+// Makes the file strategy `name` from its `source` text (parses and registers it) so that the entry's
+// genome can be resolved; throws ConfigError when it cannot (e.g. a different definition of the name).
+using DefineFileStrategy = std::function<void(const std::string& name, const std::string& source)>;
+
 // Reads a spec. Unknown members are ignored (later versions may add some); malformed JSON, a key
 // given twice, a missing or mistyped member, an unknown strategy or parameter, or a newer
 // format_version is a ConfigError naming the file and the line or member, e.g.
-// "spec.json: strategies[0].params.fast: expected a number".
-std::vector<SpecStrategy> read_strategy_spec(const std::filesystem::path& path);
+// "spec.json: strategies[0].params.fast: expected a number". An entry of a file strategy carries its
+// `source` and `source_sha256`: `define` is called with them before its genome is resolved.
+std::vector<SpecStrategy> read_strategy_spec(const std::filesystem::path& path, const DefineFileStrategy& define);
 
 }  // namespace genepool::app

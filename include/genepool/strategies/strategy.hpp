@@ -2,7 +2,10 @@
 // The strategy registry: each type's name, parameter space, cost and position kernels.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -11,6 +14,10 @@
 #include "genepool/strategies/genome.hpp"
 
 namespace genepool {
+
+namespace language {
+struct FileStrategy;  // a strategy read from a strategy file (language/program.hpp)
+}
 
 // What a kernel sees of one symbol: its contiguous series of `bars` values.
 struct SymbolSeries {
@@ -36,14 +43,18 @@ void make_close_sums(const double* close, std::size_t bars, double* hi, double* 
 // Working memory a resumable kernel may use (Donchian's channel blocks: 2 * (entry + exit) values).
 inline constexpr std::size_t kKernelBufferSize = 600;
 
+// The largest kernel buffer of the registered types (StrategyType::buffer_size).
+std::size_t kernel_buffer_size();
+
 // Scratch memory for run_whole_series, owned by the caller and reused across evaluations so that
 // a kernel never allocates.
 struct KernelScratch {
   std::vector<double> values;
-  // Sizes the buffers for series of `bars` bars: kKernelBufferSize values plus room for the prefix
+  // Sizes the buffers for series of `bars` bars: kernel_buffer_size() values plus room for the prefix
   // sums run_whole_series makes when the series does not carry them; with shared_sums (it does) none.
+  // Reserve after every file strategy is registered.
   void reserve(std::size_t bars, bool shared_sums = false) {
-    values.resize(kKernelBufferSize + (shared_sums ? 0 : 2 * (bars + 1)));
+    values.resize(kernel_buffer_size() + (shared_sums ? 0 : 2 * (bars + 1)));
   }
 };
 
@@ -53,7 +64,7 @@ struct KernelState {
   double value[8] = {};       // the type's running values (moving averages, sums, ...)
   std::size_t index[4] = {};  // and counters
   std::int8_t position = 0;   // the last position written
-  double* buffer = nullptr;   // kKernelBufferSize doubles owned by the caller
+  double* buffer = nullptr;   // the type's buffer_size doubles, owned by the caller
 };
 
 // The optimised kernel over a range of bars: writes the target position (-1, 0 or +1) of every bar t
@@ -63,12 +74,30 @@ struct KernelState {
 // of one call over [0, bars), however the bars are split. O(bars), no allocation. It expects
 // parameters that pass check_params, positive prices (validated data) and a series that carries its
 // shared prefix sums (SymbolSeries::close_sum_*).
-using ChunkKernel = void (*)(const SymbolSeries& series, const double* params, bool allow_short, KernelState& state,
-                             std::size_t begin, std::size_t end, std::int8_t* positions);
+// (A function object: a file strategy's kernels hold its compiled program.)
+using ChunkKernel = std::function<void(const SymbolSeries& series, const double* params, bool allow_short,
+                                       KernelState& state, std::size_t begin, std::size_t end, std::int8_t* positions)>;
 
 // The plain reference: the same positions from direct, obviously correct loops (may allocate).
-using ReferenceKernel = void (*)(const SymbolSeries& series, const double* params, bool allow_short,
-                                 std::int8_t* positions);
+using ReferenceKernel =
+    std::function<void(const SymbolSeries& series, const double* params, bool allow_short, std::int8_t* positions)>;
+
+// Several genomes of one type evaluated together over chunks of bars, sharing what they have in
+// common (a file strategy's compiled evaluator, language/compiled.hpp): the positions of the
+// type's chunk_kernel for each genome, bit for bit. Sized once; no allocation in start or run.
+class BatchKernel {
+ public:
+  virtual ~BatchKernel() = default;
+  // Starts a batch of params.size() genomes (each passing check_params); every symbol starts afresh.
+  virtual void start(std::span<const double* const> params, bool allow_short) = 0;
+  // Genome g's positions of bars [begin, end) of `symbol` into positions[g][0 .. end - begin):
+  // each symbol's ranges in order from bar 0, each at most the chunk it was made for.
+  virtual void run(std::size_t symbol, const SymbolSeries& series, std::size_t begin, std::size_t end,
+                   std::int8_t* const* positions) = 0;
+};
+// Makes a BatchKernel for up to `genomes` genomes, `symbols` symbols and ranges of `chunk` bars.
+using BatchKernelMaker =
+    std::function<std::unique_ptr<BatchKernel>(std::size_t genomes, std::size_t symbols, std::size_t chunk)>;
 
 enum class ParamKind : std::uint8_t { integer, real };
 
@@ -82,7 +111,8 @@ struct ParamSpec {
 };
 
 // A type's registry entry. Each built-in type defines its own in src/strategies/types/NAME.cpp
-// (docs/strategies.md, "Adding a strategy type").
+// (docs/strategies.md, "Adding a strategy type"); a file strategy's is made by
+// language::register_file_strategies (language/registration.hpp).
 struct StrategyType {
   std::string name;         // the file's name: src/strategies/types/NAME.cpp
   std::string description;  // one line
@@ -97,6 +127,12 @@ struct StrategyType {
   double cost = 1.0;
   ChunkKernel chunk_kernel = nullptr;          // the optimised kernel (what the Backtester runs)
   ReferenceKernel reference_kernel = nullptr;  // the plain loops it must agree with
+  std::size_t buffer_size = kKernelBufferSize;  // doubles chunk_kernel needs in KernelState::buffer
+  // File strategies only (null for a built-in): its definition, and the maker of its batch
+  // evaluator, which the Backtester runs for the genomes of the type in a pass.
+  std::shared_ptr<const language::FileStrategy> definition = nullptr;
+  BatchKernelMaker batch_kernel = nullptr;
+  bool built_in() const { return definition == nullptr; }
 };
 
 // The type's chunk kernel over the whole series in one call, with the prefix sums made into
@@ -110,8 +146,14 @@ inline constexpr double kTieTolerance = 1e-10;
 // a exceeds b: a - b > kTieTolerance * |b|.
 inline bool exceeds(double a, double b) { return a - b > kTieTolerance * (b < 0 ? -b : b); }
 
-// Every registered type, in a fixed order: a Genome's `strategy` is an index into it.
+// Every registered type, in a fixed order: a Genome's `strategy` is an index into it. The built-ins
+// by their `order`, then the file strategies in the order they were registered.
 const std::vector<StrategyType>& strategy_registry();
+// Appends a file strategy's type (type.definition set) with the next order after the registry's last:
+// the one home of the registry's growth, called by language::register_file_strategies, which
+// checks names first (a name already registered is a logic_error here). Registration happens
+// before any evaluation, identically on every rank; it invalidates references into the registry.
+void add_file_strategy_type(StrategyType type);
 // Index of the type called `name`; throws ConfigError listing the known names.
 std::uint32_t strategy_id(std::string_view name);
 // The type of `genome`; throws ConfigError for an index outside the registry.
