@@ -6,9 +6,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "genepool/data/bar_window.hpp"
 #include "genepool/error.hpp"
 
 namespace genepool {
@@ -64,7 +66,8 @@ int sign_of(double x) { return (x > 0) - (x < 0); }
 
 // The fill rules of docs/metrics.md ("Exits and sizing"), bar by bar.
 Managed manage(const MarketData& data, const ExecutionSettings& settings, const PositionMatrix& decisions,
-               Eigen::Index k, double bars_per_year) {
+               Eigen::Index k, double bars_per_year, const MarketData& history, const AccountStart& start) {
+  const std::span<const Eigen::Index> restarts = start.restarts;
   const ExitRules& rules = settings.exits;
   const bool next_open = settings.execution == Execution::next_open;
   const Eigen::Index n = data.bars();
@@ -74,9 +77,11 @@ Managed manage(const MarketData& data, const ExecutionSettings& settings, const 
   double extreme = 0;   // its highest high (long) or lowest low (short) of the bars ended since entry
   double bars_held = 0; // closes it has been held through
   int lock = 0;         // after an exit of direction s: decisions s are ignored until one is not s
+  bool fresh = false;   // the decision being filled restarts the exits
+  std::size_t next_restart = 0;
   const auto fill = [&](Eigen::Index bar, Fill::Phase phase, double price, double position) {
     out.fills.push_back({bar, phase, price, position});
-    if (sign_of(position) != 0 && sign_of(position) != sign_of(x)) {  // a new trade
+    if (sign_of(position) != 0 && (fresh || sign_of(position) != sign_of(x))) {  // a new trade
       entry = price;
       extreme = price;
       bars_held = 0;
@@ -85,6 +90,9 @@ Managed manage(const MarketData& data, const ExecutionSettings& settings, const 
   };
   const auto decide = [&](Eigen::Index t, Eigen::Index bar, Fill::Phase phase, double price) {
     int d = decisions(t, k);
+    while (next_restart < restarts.size() && restarts[next_restart] < t) ++next_restart;
+    fresh = next_restart < restarts.size() && restarts[next_restart] == t;
+    if (fresh) lock = 0;
     if (lock != 0) {
       if (d == lock) {
         d = 0;
@@ -92,7 +100,8 @@ Managed manage(const MarketData& data, const ExecutionSettings& settings, const 
         lock = 0;
       }
     }
-    fill(bar, phase, price, d * reference_size(data, k, t, rules, bars_per_year));
+    fill(bar, phase, price, d * reference_size(history, k, start.first + t, rules, bars_per_year));
+    fresh = false;
   };
   const auto exit = [&](Eigen::Index bar, Fill::Phase phase, double price) {
     lock = sign_of(x);
@@ -135,10 +144,9 @@ Managed manage(const MarketData& data, const ExecutionSettings& settings, const 
   return out;
 }
 
-}  // namespace
-
-Metrics reference_backtest_positions(const MarketData& data, const ExecutionSettings& settings,
-                                     const PositionMatrix& positions, BacktestCurve* curve) {
+// The account over `data` (bars start.first.. of `history`).
+Metrics account(const MarketData& data, const MarketData& history, const ExecutionSettings& settings,
+                const PositionMatrix& positions, BacktestCurve* curve, const AccountStart& start) {
   const Eigen::Index n = data.bars();
   const Eigen::Index symbols = data.symbol_count();
   if (n < 2 || symbols < 1) throw DataError("reference backtest needs at least 2 bars and 1 symbol");
@@ -179,7 +187,7 @@ Metrics reference_backtest_positions(const MarketData& data, const ExecutionSett
   Eigen::MatrixXd held_positions(n, symbols);
   if (settings.exits.active()) {
     for (Eigen::Index k = 0; k < symbols; ++k) {
-      const Managed managed = manage(data, settings, positions, k, bars_per_year);
+      const Managed managed = manage(data, settings, positions, k, bars_per_year, history, start);
       for (Eigen::Index t = 0; t < n; ++t) held_positions(t, k) = managed.at_close[static_cast<std::size_t>(t)];
       // Interval i runs from close i-1 through the fills of bar i (at the open, within it) to close i; each
       // segment earns its position's price return, compounded; fills at close i-1 and within bar i pay here.
@@ -360,6 +368,19 @@ Metrics reference_backtest_positions(const MarketData& data, const ExecutionSett
     curve->equity = equity;
   }
   return m;
+}
+
+}  // namespace
+
+Metrics reference_backtest_positions(const MarketData& data, const ExecutionSettings& settings,
+                                     const PositionMatrix& positions, BacktestCurve* curve, const AccountStart& start) {
+  if (start.first == 0) return account(data, data, settings, positions, curve, start);
+  if (start.first < 0 || start.first >= data.bars()) {
+    throw ConfigError("account start: bar " + std::to_string(start.first) + " is outside the data's " +
+                      std::to_string(data.bars()) + " bars");
+  }
+  const MarketData window = slice(data, {static_cast<std::size_t>(start.first), static_cast<std::size_t>(data.bars())});
+  return account(window, data, settings, positions, curve, start);
 }
 
 Metrics reference_backtest(const MarketData& data, const ExecutionSettings& settings, const Genome& genome,

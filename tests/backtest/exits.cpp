@@ -13,6 +13,7 @@
 #include "allocation_counter.hpp"
 #include "genepool/backtest/backtest.hpp"
 #include "genepool/backtest/backtest_reference.hpp"
+#include "genepool/data/bar_window.hpp"
 #include "genepool/data/synthetic.hpp"
 #include "genepool/error.hpp"
 #include "genepool/io/market_data_csv.hpp"
@@ -406,4 +407,37 @@ TEST_CASE("with exits and sizing, batches equal single evaluations bit for bit a
       CHECK(std::memcmp(returns[i].data(), curve.returns.data(), bars * sizeof(double)) == 0);
     }
   }
+}
+
+TEST_CASE("an account opening within the data: history read by sizing only; restarts clear the exits",
+          "[backtest][exits]") {
+  // Stop-loss 5 %: long from bar 0, stopped at bar 2 (low 94 <= 95), locked out while the rule stays long.
+  const MarketData data = bars_of({{100, 100, 100, 100}, {100, 101, 99, 100}, {100, 100, 94, 96},
+                                   {96, 97, 95, 96}, {96, 98, 95, 97}, {97, 99, 96, 98}});
+  ExecutionSettings s = plain();
+  s.exits.stop_loss = 0.05;
+  const std::vector<int> rule{1, 1, 1, 1, 1, 1};
+  CHECK(held_of(run(data, s, rule).curve) == std::vector<double>{1, 1, 0, 0, 0, 0});
+  // A restart at bar 3 ends the lock: the decision there enters at its close, as an account opening there.
+  const std::array<Eigen::Index, 1> restart{3};
+  BacktestCurve restarted;
+  reference_backtest_positions(data, s, decisions(rule), &restarted, {.first = 0, .restarts = restart});
+  CHECK(held_of(restarted) == std::vector<double>{1, 1, 0, 1, 1, 1});
+  // Opening at bar 3 with unit sizing is the backtest of bars 3.. alone, bit for bit.
+  BacktestCurve opened;
+  const Metrics m = reference_backtest_positions(data, s, decisions({1, 1, 1}), &opened, {.first = 3, .restarts = {}});
+  const Run alone = run(slice(data, {3, 6}), s, {1, 1, 1});
+  CHECK(opened.returns == alone.curve.returns);
+  CHECK(m.total_return == alone.metrics.total_return);
+  CHECK(held_of(opened) == held_of(alone.curve));
+  // Vol-target sizing reads the history: sized from the account's first bar, not after a warm-up.
+  s.exits = ExitRules{};
+  s.exits.sizing = Sizing::vol_target;
+  s.exits.vol_window = 2;
+  BacktestCurve sized;
+  reference_backtest_positions(data, s, decisions({1, 1, 1}), &sized, {.first = 3, .restarts = {}});
+  CHECK(sized.held(0, 0) > 0);
+  CHECK(run(slice(data, {3, 6}), s, {1, 1, 1}).curve.held(0, 0) == 0);
+  CHECK_THROWS_WITH(reference_backtest_positions(data, s, decisions({1}), nullptr, {.first = 6, .restarts = {}}),
+                    "account start: bar 6 is outside the data's 6 bars");
 }
