@@ -63,7 +63,7 @@ replayed = json.load(open(sys.argv[1]))["strategies"]
 assert len(replayed) == 3 and all(r["matches_spec"] for r in replayed), replayed
 PY
 # A --strategy-file defining a spec's strategy differently is refused with one line.
-sed 's/default = 20/default = 21/' moved-away/examples.toml >other.toml
+sed 's/^description = "/description = "edited: /' moved-away/examples.toml >other.toml  # both strategies differ
 name=$($PYTHON -c 'import json; print(json.load(open("best.json"))["strategies"][0]["strategy"])')
 expect_failure 2 "best.json: strategies\[0\]\.source: strategy '$name' is defined differently in other.toml:[0-9]+ \(given with --strategy-file\)" \
   "$GENEPOOL" backtest --spec best.json --data data/sample.csv --strategy-file other.toml
