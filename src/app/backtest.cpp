@@ -55,11 +55,15 @@ std::map<std::string, double> parse_params(const std::vector<std::string>& items
   return values;
 }
 
-void write_equity_csv(const std::string& path, const MarketData& data, const BacktestCurve& curve) {
+// With exits or sizing (`held`), the held positions follow the rule's (docs/metrics.md).
+void write_equity_csv(const std::string& path, const MarketData& data, const BacktestCurve& curve, bool held) {
   OutputFile file(path, "equity.csv");
   std::ostream& out = file.stream();
   out << "timestamp";
   for (const auto& symbol : data.symbols) out << (data.symbol_count() == 1 ? ",position" : ",position_" + symbol);
+  if (held) {
+    for (const auto& symbol : data.symbols) out << (data.symbol_count() == 1 ? ",held" : ",held_" + symbol);
+  }
   out << ",return,equity\n" << std::setprecision(17);
   // One timestamp form for every row: dates when every bar is at midnight, else date-times.
   const bool daily = std::all_of(data.timestamps.begin(), data.timestamps.end(),
@@ -68,6 +72,9 @@ void write_equity_csv(const std::string& path, const MarketData& data, const Bac
   for (Eigen::Index t = 0; t < data.bars(); ++t) {
     out << format_timestamp(data.timestamps[static_cast<std::size_t>(t)], form);
     for (Eigen::Index k = 0; k < data.symbol_count(); ++k) out << ',' << int{curve.positions(t, k)};
+    if (held) {
+      for (Eigen::Index k = 0; k < data.symbol_count(); ++k) out << ',' << curve.held(t, k);
+    }
     out << ',' << curve.returns[static_cast<std::size_t>(t)] << ',' << curve.equity[static_cast<std::size_t>(t)]
         << '\n';
   }
@@ -79,6 +86,13 @@ void print_metrics(std::ostream& out, const Metrics& metrics) {
     out << "  " << std::left << std::setw(18) << field.name << std::right << std::setw(14) << std::setprecision(6)
         << metrics.*field.member << "   " << field.description << '\n';
   }
+}
+
+// The exits and sizing, keyed as their options.
+Json exits_json(const ExitRules& exits) {
+  return {{"stop-loss", exits.stop_loss},   {"take-profit", exits.take_profit}, {"trailing-stop", exits.trailing_stop},
+          {"max-bars", exits.max_bars},     {"sizing", to_string(exits.sizing)}, {"target-vol", exits.target_vol},
+          {"vol-window", exits.vol_window}, {"leverage-cap", exits.leverage_cap}};
 }
 
 // The result of one backtest as a JSON object.
@@ -99,6 +113,7 @@ Json backtest_json(const Genome& genome, const MarketData& data, const Execution
           {"cost", settings.cost},
           {"allow_short", settings.allow_short},
           {"bars_per_year", settings.bars_per_year},
+          {"exits", exits_json(settings.exits)},
           {"metrics", std::move(values)}};
 }
 
@@ -154,6 +169,7 @@ ExecutionSettings replay_settings(const BacktestOptions& options, const Executio
   if (command.count("--cost") > 0) settings.cost = options.settings.cost;
   if (command.count("--allow-short") > 0) settings.allow_short = true;
   if (command.count("--bars-per-year") > 0) settings.bars_per_year = options.settings.bars_per_year;
+  if (exit_options_given(command)) settings.exits = options.settings.exits;
   return settings;
 }
 
@@ -237,7 +253,7 @@ void run_backtest(const BacktestOptions& options) {
   Backtester backtester(data, options.settings);
   BacktestCurve curve;
   const Metrics metrics = options.equity_out.empty() ? backtester.evaluate(genome) : backtester.evaluate(genome, curve);
-  if (!options.equity_out.empty()) write_equity_csv(options.equity_out, data, curve);
+  if (!options.equity_out.empty()) write_equity_csv(options.equity_out, data, curve, options.settings.exits.active());
 
   const ExecutionSettings& settings = backtester.settings();
   if (options.json) {
@@ -268,7 +284,7 @@ void add_backtest_command(CLI::App& app) {
   add_execution_options(*command, options->settings);
   command->add_flag("--json", options->json, "Print the result as JSON");
   auto* equity = command->add_option("--equity-out", options->equity_out,
-                                     "Write timestamp, position, return and equity per bar (CSV)");
+                                     "Write timestamp, position (and, with exits or sizing, held), return and equity per bar (CSV)");
   spec->excludes(strategy)->excludes(param)->excludes(equity);
   options->command = command;
   command->callback([options] {

@@ -190,6 +190,17 @@ void print_run(std::ostream& out, const RunResults& r) {
   out << "execution  " << to_string(c.execution.execution) << ", cost " << number_text(c.execution.cost) << ", "
       << (c.execution.allow_short ? "long/short" : "long/flat") << ", " << number_text(c.execution.bars_per_year)
       << " bars/year" << (c.bars_per_year_inferred ? " (inferred from the data)" : "") << '\n';
+  if (const ExitRules& e = c.execution.exits; e.active()) {
+    out << "exits     ";
+    if (e.stop_loss > 0) out << " stop-loss " << number_text(e.stop_loss);
+    if (e.take_profit > 0) out << " take-profit " << number_text(e.take_profit);
+    if (e.trailing_stop > 0) out << " trailing-stop " << number_text(e.trailing_stop);
+    if (e.max_bars > 0) out << " max-bars " << number_text(e.max_bars);
+    if (e.sizing == Sizing::vol_target)
+      out << " vol-target " << number_text(e.target_vol) << " over " << number_text(e.vol_window) << " bars (cap "
+          << number_text(e.leverage_cap) << ")";
+    out << '\n';
+  }
   const StoredData& d = r.data;
   out << "data       " << d.symbols.size() << (d.symbols.size() == 1 ? " symbol (" : " symbols (");
   for (std::size_t i = 0; i < d.symbols.size() && i < 8; ++i) out << (i ? ", " : "") << d.symbols[i];
@@ -424,7 +435,15 @@ void print_json(std::ostream& out, const RunResults& r, std::size_t top) {
                       {"cost", c.execution.cost},
                       {"allow_short", c.execution.allow_short},
                       {"bars_per_year", c.execution.bars_per_year},
-                      {"bars_per_year_inferred", c.bars_per_year_inferred}};
+                      {"bars_per_year_inferred", c.bars_per_year_inferred},
+                      {"stop_loss", c.execution.exits.stop_loss},
+                      {"take_profit", c.execution.exits.take_profit},
+                      {"trailing_stop", c.execution.exits.trailing_stop},
+                      {"max_bars", c.execution.exits.max_bars},
+                      {"sizing", to_string(c.execution.exits.sizing)},
+                      {"target_vol", c.execution.exits.target_vol},
+                      {"vol_window", c.execution.exits.vol_window},
+                      {"leverage_cap", c.execution.exits.leverage_cap}};
 
   json["data"] = {{"symbols", r.data.symbols},
                   {"bars", static_cast<std::int64_t>(r.data.timestamps.size())},

@@ -1,6 +1,7 @@
 // The optimised backtest. Close execution: passes of up to kLanes genomes over the data, chunk by
 // chunk, four genomes side by side in vector lanes (run_pass). Next-open execution: one genome at
-// a time, kernel into a reused buffer, a pass per symbol and one over the portfolio.
+// a time, kernel into a reused buffer, a pass per symbol and one over the portfolio. Exits or sizing:
+// likewise, each symbol's decisions through the fill rules (manage_symbol).
 // Definitions: docs/metrics.md. The plain twin is backtest_reference.cpp.
 #include "genepool/backtest/backtest.hpp"
 
@@ -109,7 +110,7 @@ class ReturnStats {
 struct Backtester::Tally {
   TradeStats trades;
   std::int64_t held = 0;     // (interval, symbol) pairs with a non-zero position
-  std::int64_t changes = 0;  // sum of |pos[t] - pos[t-1]| over bars and symbols
+  double changes = 0;        // sum of |position change| over bars and symbols (whole numbers with unit positions)
 };
 
 namespace {
@@ -156,6 +157,7 @@ Backtester::Backtester(const MarketData& data, const ExecutionSettings& settings
     msg << "bars_per_year: " << settings.bars_per_year << " must be finite and >= 0 (0 = infer from timestamps)";
     throw ConfigError(msg.str());
   }
+  check_exit_rules(settings.exits);
   if (settings_.bars_per_year == 0) settings_.bars_per_year = infer_bars_per_year(data);
 
   double buy_and_hold = 0;
@@ -185,7 +187,28 @@ Backtester::Backtester(const MarketData& data, const ExecutionSettings& settings
       }
     }
   }
-  if (settings_.execution == Execution::close) {
+  const ExitRules& exits = settings_.exits;
+  if (exits.sizing == Sizing::vol_target) {
+    // Population standard deviation of the vol_window close-to-close returns up to bar t, annualised.
+    const auto window = static_cast<std::size_t>(exits.vol_window);
+    sizes_.assign(bars_ * symbols_, 0.0);
+    for (std::size_t k = 0; k < symbols_; ++k) {
+      const double* close = data.close.col(static_cast<Eigen::Index>(k)).data();
+      for (std::size_t t = window; t < bars_; ++t) {
+        double mean = 0;
+        for (std::size_t j = t + 1 - window; j <= t; ++j) mean += close[j] / close[j - 1] - 1.0;
+        mean /= static_cast<double>(window);
+        double squares = 0;
+        for (std::size_t j = t + 1 - window; j <= t; ++j) {
+          const double d = close[j] / close[j - 1] - 1.0 - mean;
+          squares += d * d;
+        }
+        const double vol = std::sqrt(squares / static_cast<double>(window) * settings_.bars_per_year);
+        sizes_[k * bars_ + t] = vol > 0 ? std::min(exits.leverage_cap, exits.target_vol / vol) : exits.leverage_cap;
+      }
+    }
+  }
+  if (settings_.execution == Execution::close && !exits.active()) {
     lane_positions_.assign((kLanes + 1) * kPositionStride, 0);  // the last one stays 0: padding lanes
     lane_decisions_.assign(kLanes * (kChunk + 1), 0.0);
     lane_returns_.assign(kLanes * kChunk, 0.0);
@@ -213,7 +236,7 @@ void Backtester::evaluate(std::span<const Genome> genomes, std::span<Metrics> me
   for (const Genome& genome : genomes) check_params(strategy_of(genome), genome.params.data());
   for (std::size_t first = 0; first < genomes.size(); first += kLanes) {
     const std::size_t count = std::min(kLanes, genomes.size() - first);
-    if (settings_.execution == Execution::close) {
+    if (settings_.execution == Execution::close && !settings_.exits.active()) {
       run_pass(genomes.subspan(first, count), metrics.subspan(first, count), nullptr);
     } else {
       for (std::size_t j = first; j < first + count; ++j) metrics[j] = evaluate_into(genomes[j], nullptr);
@@ -237,20 +260,37 @@ void Backtester::run_kernel(const StrategyType& type, const Genome& genome, std:
 Metrics Backtester::evaluate_into(const Genome& genome, BacktestCurve* curve) {
   const StrategyType& type = strategy_of(genome);
   check_params(type, genome.params.data());
-  if (curve != nullptr) curve->positions.resize(data_.bars(), data_.symbol_count());
-  if (settings_.execution == Execution::close) {
+  if (curve != nullptr) {
+    curve->positions.resize(data_.bars(), data_.symbol_count());
+    curve->held.resize(data_.bars(), data_.symbol_count());
+  }
+  const ExitRules& exits = exit_rules_of(genome);
+  const bool next_open = settings_.execution == Execution::next_open;
+  if (!next_open && !exits.active()) {
     Metrics m;
     run_pass(std::span<const Genome>(&genome, 1), std::span<Metrics>(&m, 1), curve);
+    if (curve != nullptr) curve->held = curve->positions.cast<double>();
     return m;
   }
   Tally tally;
   std::fill(portfolio_.begin(), portfolio_.end(), 0.0);
   for (std::size_t k = 0; k < symbols_; ++k) {
     run_kernel(type, genome, k);
+    double* held = nullptr;
     if (curve != nullptr) {
-      std::copy(positions_.begin() + 1, positions_.end(), curve->positions.col(static_cast<Eigen::Index>(k)).data());
+      const auto column = static_cast<Eigen::Index>(k);
+      std::copy(positions_.begin() + 1, positions_.end(), curve->positions.col(column).data());
+      held = curve->held.col(column).data();
+      // Next-open without exits: at the close of bar t, the position filled at its open (pos[t-1]).
+      for (std::size_t t = 0; t < bars_; ++t) held[t] = positions_[t];
     }
-    accumulate_symbol<true>(k, tally);
+    if (!exits.active()) {
+      accumulate_symbol<true>(k, tally);
+    } else if (next_open) {
+      manage_symbol<true>(k, exits, tally, held);
+    } else {
+      manage_symbol<false>(k, exits, tally, held);
+    }
   }
   return portfolio_metrics(tally, curve);
 }
@@ -523,7 +563,7 @@ void Backtester::evaluate(std::span<const Genome> genomes, std::span<Metrics> me
   for (const Genome& genome : genomes) check_params(strategy_of(genome), genome.params.data());
   for (std::size_t first = 0; first < genomes.size(); first += kLanes) {
     const std::size_t count = std::min(kLanes, genomes.size() - first);
-    if (settings_.execution == Execution::close) {
+    if (settings_.execution == Execution::close && !settings_.exits.active()) {
       run_pass(genomes.subspan(first, count), metrics.subspan(first, count), nullptr, returns.subspan(first, count));
     } else {
       BacktestCurve curve;
@@ -741,6 +781,134 @@ void Backtester::accumulate_symbol(std::size_t symbol, Tally& tally) {
   }
   close_out(pos[bars_ - 1], pos[bars_], trade_value, cost, changes, tally.trades);
   tally.held += held;
+  tally.changes += static_cast<double>(changes);
+}
+
+namespace {
+
+int sign_of(double x) { return (x > 0) - (x < 0); }
+
+}  // namespace
+
+// One symbol under exits and sizing, bar by bar (the fill rules of docs/metrics.md): the rule's
+// decisions become the held position, with stop and target fills within a bar and max-bars exits at
+// a close. Each interval's return is a + b + ab - costs: a = the gap part (next_open), b = the rest.
+template <bool kNextOpen>
+void Backtester::manage_symbol(std::size_t symbol, const ExitRules& rules, Tally& tally, double* held) {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  const std::int8_t* decision = positions_.data() + 1;
+  const auto column = static_cast<Eigen::Index>(symbol);
+  const double* open = data_.open.col(column).data();
+  const double* high = data_.high.col(column).data();
+  const double* low = data_.low.col(column).data();
+  const double* close = data_.close.col(column).data();
+  const double* h = hold_.data() + symbol * bars_;
+  const double* g = kNextOpen ? gap_.data() + symbol * bars_ : nullptr;
+  const double* size = sizes_.empty() ? nullptr : sizes_.data() + symbol * bars_;
+  double* port = portfolio_.data();
+  const double cost = settings_.cost;
+  const double max_bars = rules.max_bars > 0 ? rules.max_bars : kInf;
+  const bool priced_exits = rules.stop_loss > 0 || rules.take_profit > 0 || rules.trailing_stop > 0;
+
+  double x = 0;          // the position now
+  double entry = 0;      // the running trade's entry fill
+  double extreme = 0;    // its highest high (long) or lowest low (short) of the bars ended since entry
+  double bars_held = 0;  // closes it has been held through
+  double value = 1;      // what the running trade's capital has become
+  double pending = 0;    // costs of the fills at the last close, paid in the next interval
+  double changes = 0;
+  std::int64_t exposed = 0;
+  int lock = 0;          // after an exit of direction s: decisions s are ignored until one is not s
+
+  // The position decision t asks for, after the re-entry lock and sizing.
+  const auto wanted = [&](std::size_t t) {
+    int d = decision[t];
+    if (lock != 0) {
+      if (d == lock) {
+        d = 0;
+      } else {
+        lock = 0;
+      }
+    }
+    return size != nullptr ? d * size[t] : static_cast<double>(d);
+  };
+  // A fill from x to y at `price`: turnover and trades; returns its cost.
+  const auto move = [&](double y, double price) {
+    const double delta = std::fabs(y - x);
+    changes += delta;
+    if (sign_of(y) == sign_of(x)) {
+      if (x != 0) value *= 1.0 - cost * delta;  // a resize within the trade
+    } else {
+      if (x != 0) tally.trades.add(value * (1.0 - cost * std::fabs(x)) - 1.0);
+      value = 1.0 - cost * std::fabs(y);
+      entry = price;
+      extreme = price;
+      bars_held = 0;
+    }
+    x = y;
+    return cost * delta;
+  };
+  const auto exit = [&](double price) {
+    lock = sign_of(x);
+    return move(0.0, price);
+  };
+
+  for (std::size_t t = 0; t < bars_; ++t) {
+    if (t > 0) {
+      double paid = pending;
+      pending = 0;
+      double a = 0;
+      if constexpr (kNextOpen) {
+        a = x * g[t];
+        if (x != 0) value *= 1.0 + a;
+        paid += move(wanted(t - 1), open[t]);
+      }
+      exposed += x != 0;
+      double b = 0;
+      if (x != 0) {
+        const double base = kNextOpen ? open[t] : close[t - 1];  // where the rest of the interval starts
+        double fill = kInf;  // an exit's price, if any
+        if (priced_exits) {
+          const double s = x > 0 ? 1.0 : -1.0;
+          double stop = -s * kInf;
+          if (rules.stop_loss > 0) stop = entry * (1 - s * rules.stop_loss);
+          if (rules.trailing_stop > 0) {
+            const double trail = extreme * (1 - s * rules.trailing_stop);
+            stop = s > 0 ? std::max(stop, trail) : std::min(stop, trail);
+          }
+          const double target = rules.take_profit > 0 ? entry * (1 + s * rules.take_profit) : s * kInf;
+          const double worst = s > 0 ? low[t] : high[t];
+          const double best = s > 0 ? high[t] : low[t];
+          if (s * open[t] <= s * stop || s * open[t] >= s * target) {
+            fill = open[t];
+          } else if (s * worst <= s * stop) {
+            fill = stop;
+          } else if (s * best >= s * target) {
+            fill = target;
+          }
+        }
+        if (fill != kInf) {
+          b = x * (fill / base - 1.0);
+          value *= 1.0 + b;
+          paid += exit(fill);
+        } else {
+          b = x * h[t];
+          value *= 1.0 + b;
+        }
+      }
+      port[t] += (a + b + a * b) - paid;
+    }
+    if (x != 0) {  // the bar ends with the position on: the trailing extreme and the count move
+      extreme = x > 0 ? std::max(extreme, high[t]) : std::min(extreme, low[t]);
+      bars_held += 1;
+      if (bars_held >= max_bars) pending += exit(close[t]);
+    }
+    if constexpr (!kNextOpen) pending += move(wanted(t), close[t]);
+    if (held != nullptr) held[t] = x;
+  }
+  if constexpr (kNextOpen) move(wanted(bars_ - 1), 0.0);  // the last decision: no fill price, but a change
+  if (x != 0) tally.trades.add(value - 1.0);               // still open at the end: no exit fill
+  tally.held += exposed;
   tally.changes += changes;
 }
 
@@ -773,7 +941,7 @@ Metrics Backtester::portfolio_metrics(const Tally& tally, BacktestCurve* curve) 
   stats.finish(m, n, settings_.bars_per_year);
   tally.trades.finish(m);
   m.exposure = static_cast<double>(tally.held) / (n * symbols);
-  m.turnover = static_cast<double>(tally.changes) / symbols / (n / settings_.bars_per_year);
+  m.turnover = tally.changes / symbols / (n / settings_.bars_per_year);
   m.buy_and_hold = buy_and_hold_;
   m.bars = n;
   return m;

@@ -6,9 +6,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "genepool/data/bar_window.hpp"
 #include "genepool/error.hpp"
 
 namespace genepool {
@@ -28,10 +30,123 @@ double accurate_sum(const std::vector<double>& values) {
   return sum + compensation;
 }
 
-}  // namespace
+// Population standard deviation of the `window` close-to-close returns up to bar t, annualised;
+// the vol-target position size min(cap, target / vol) (cap when vol is 0), or 0 before t >= window.
+double reference_size(const MarketData& data, Eigen::Index k, Eigen::Index t, const ExitRules& rules,
+                      double bars_per_year) {
+  if (rules.sizing == Sizing::unit) return 1.0;
+  const auto window = static_cast<Eigen::Index>(rules.vol_window);
+  if (t < window) return 0.0;
+  double mean = 0;
+  for (Eigen::Index j = t - window + 1; j <= t; ++j) mean += data.close(j, k) / data.close(j - 1, k) - 1.0;
+  mean /= static_cast<double>(window);
+  double squares = 0;
+  for (Eigen::Index j = t - window + 1; j <= t; ++j) {
+    const double d = data.close(j, k) / data.close(j - 1, k) - 1.0 - mean;
+    squares += d * d;
+  }
+  const double vol = std::sqrt(squares / static_cast<double>(window) * bars_per_year);
+  return vol > 0 ? std::min(rules.leverage_cap, rules.target_vol / vol) : rules.leverage_cap;
+}
 
-Metrics reference_backtest_positions(const MarketData& data, const ExecutionSettings& settings,
-                                     const PositionMatrix& positions, BacktestCurve* curve) {
+// One symbol's history under exits and sizing: every fill in time order, and the position held at each close.
+struct Fill {
+  Eigen::Index bar;
+  enum Phase { open, intrabar, close, end } phase;  // `end`: the last decision, which no price fills
+  double price;
+  double position;  // after the fill
+};
+
+struct Managed {
+  std::vector<Fill> fills;
+  std::vector<double> at_close;  // at_close[t]: the position held at the close of bar t
+};
+
+int sign_of(double x) { return (x > 0) - (x < 0); }
+
+// The fill rules of docs/metrics.md ("Exits and sizing"), bar by bar.
+Managed manage(const MarketData& data, const ExecutionSettings& settings, const PositionMatrix& decisions,
+               Eigen::Index k, double bars_per_year, const MarketData& history, const AccountStart& start) {
+  const std::span<const Eigen::Index> restarts = start.restarts;
+  const ExitRules& rules = settings.exits;
+  const bool next_open = settings.execution == Execution::next_open;
+  const Eigen::Index n = data.bars();
+  Managed out;
+  double x = 0;         // the position now
+  double entry = 0;     // the running trade's entry price
+  double extreme = 0;   // its highest high (long) or lowest low (short) of the bars ended since entry
+  double bars_held = 0; // closes it has been held through
+  int lock = 0;         // after an exit of direction s: decisions s are ignored until one is not s
+  bool fresh = false;   // the decision being filled restarts the exits
+  std::size_t next_restart = 0;
+  const auto fill = [&](Eigen::Index bar, Fill::Phase phase, double price, double position) {
+    out.fills.push_back({bar, phase, price, position});
+    if (sign_of(position) != 0 && (fresh || sign_of(position) != sign_of(x))) {  // a new trade
+      entry = price;
+      extreme = price;
+      bars_held = 0;
+    }
+    x = position;
+  };
+  const auto decide = [&](Eigen::Index t, Eigen::Index bar, Fill::Phase phase, double price) {
+    int d = decisions(t, k);
+    while (next_restart < restarts.size() && restarts[next_restart] < t) ++next_restart;
+    fresh = next_restart < restarts.size() && restarts[next_restart] == t;
+    if (fresh) lock = 0;
+    if (lock != 0) {
+      if (d == lock) {
+        d = 0;
+      } else {
+        lock = 0;
+      }
+    }
+    fill(bar, phase, price, d * reference_size(history, k, start.first + t, rules, bars_per_year));
+    fresh = false;
+  };
+  const auto exit = [&](Eigen::Index bar, Fill::Phase phase, double price) {
+    lock = sign_of(x);
+    fill(bar, phase, price, 0.0);
+  };
+  for (Eigen::Index t = 0; t < n; ++t) {
+    if (next_open && t > 0) decide(t - 1, t, Fill::open, data.open(t, k));
+    if (x != 0) {
+      const double s = sign_of(x);
+      // The stop (the tighter of stop-loss and trailing stop) and the target, as prices.
+      double stop = s > 0 ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+      if (rules.stop_loss > 0) stop = entry * (1 - s * rules.stop_loss);
+      if (rules.trailing_stop > 0) {
+        const double trail = extreme * (1 - s * rules.trailing_stop);
+        stop = s > 0 ? std::max(stop, trail) : std::min(stop, trail);
+      }
+      const double target = rules.take_profit > 0 ? entry * (1 + s * rules.take_profit) : s * std::numeric_limits<double>::infinity();
+      const double open = data.open(t, k);
+      const double worst = s > 0 ? data.low(t, k) : data.high(t, k);
+      const double best = s > 0 ? data.high(t, k) : data.low(t, k);
+      if (s * open <= s * stop) {
+        exit(t, Fill::open, open);
+      } else if (s * open >= s * target) {
+        exit(t, Fill::open, open);
+      } else if (s * worst <= s * stop) {
+        exit(t, Fill::intrabar, stop);
+      } else if (s * best >= s * target) {
+        exit(t, Fill::intrabar, target);
+      }
+    }
+    if (x != 0) {  // the bar ends with the position still on: the trailing extreme and the count move
+      extreme = x > 0 ? std::max(extreme, data.high(t, k)) : std::min(extreme, data.low(t, k));
+      bars_held += 1;
+      if (rules.max_bars > 0 && bars_held >= rules.max_bars) exit(t, Fill::close, data.close(t, k));
+    }
+    if (!next_open) decide(t, t, Fill::close, data.close(t, k));
+    out.at_close.push_back(x);
+  }
+  if (next_open) decide(n - 1, n - 1, Fill::end, 0.0);
+  return out;
+}
+
+// The account over `data` (bars start.first.. of `history`).
+Metrics account(const MarketData& data, const MarketData& history, const ExecutionSettings& settings,
+                const PositionMatrix& positions, BacktestCurve* curve, const AccountStart& start) {
   const Eigen::Index n = data.bars();
   const Eigen::Index symbols = data.symbol_count();
   if (n < 2 || symbols < 1) throw DataError("reference backtest needs at least 2 bars and 1 symbol");
@@ -49,6 +164,7 @@ Metrics reference_backtest_positions(const MarketData& data, const ExecutionSett
       }
     }
   }
+  check_exit_rules(settings.exits);
   const double bars_per_year = settings.bars_per_year > 0 ? settings.bars_per_year : infer_bars_per_year(data);
   const double cost = settings.cost;
   const bool next_open = settings.execution == Execution::next_open;
@@ -63,10 +179,71 @@ Metrics reference_backtest_positions(const MarketData& data, const ExecutionSett
     return next_open ? data.close(i, k) / data.open(i, k) - 1.0 : data.close(i, k) / data.close(i - 1, k) - 1.0;
   };
 
-  // Per-symbol returns r_{k,i} = (1 + pos[i-2] g_i)(1 + pos[i-1] h_i) - 1 - cost |pos[i-1] - pos[i-2]|.
   std::vector<std::vector<double>> symbol_returns(static_cast<std::size_t>(symbols),
                                                   std::vector<double>(static_cast<std::size_t>(n), 0.0));
-  for (Eigen::Index k = 0; k < symbols; ++k) {
+  std::vector<double> trades;
+  double held = 0;
+  double changes = 0;
+  Eigen::MatrixXd held_positions(n, symbols);
+  if (settings.exits.active()) {
+    for (Eigen::Index k = 0; k < symbols; ++k) {
+      const Managed managed = manage(data, settings, positions, k, bars_per_year, history, start);
+      for (Eigen::Index t = 0; t < n; ++t) held_positions(t, k) = managed.at_close[static_cast<std::size_t>(t)];
+      // Interval i runs from close i-1 through the fills of bar i (at the open, within it) to close i; each
+      // segment earns its position's price return, compounded; fills at close i-1 and within bar i pay here.
+      std::vector<double>& r = symbol_returns[static_cast<std::size_t>(k)];
+      double x = 0, price = data.close(0, k), value = 1, paid = 0;
+      const auto segment = [&](Eigen::Index i, double to) {
+        const double rho = x * (to / price - 1.0);
+        r[static_cast<std::size_t>(i)] += rho + r[static_cast<std::size_t>(i)] * rho;  // (1 + R)(1 + rho) - 1
+        if (x != 0) value *= 1.0 + rho;
+        price = to;
+      };
+      const auto change = [&](double y) {
+        const double delta = std::fabs(y - x);
+        changes += delta;
+        paid += cost * delta;
+        if (sign_of(y) == sign_of(x)) {
+          if (x != 0) value *= 1.0 - cost * delta;  // a resize within the trade
+        } else {
+          if (x != 0) trades.push_back(value * (1.0 - cost * std::fabs(x)) - 1.0);
+          value = 1.0 - cost * std::fabs(y);
+        }
+        x = y;
+      };
+      std::size_t f = 0;
+      const auto& fills = managed.fills;
+      for (Eigen::Index i = 0; i < n; ++i) {
+        if (i > 0) {
+          // Exposure: the position held from close i-1 (close execution) or from the open of bar i (next_open).
+          if (settings.execution == Execution::close) held += x != 0;
+          for (; f < fills.size() && fills[f].bar == i && (fills[f].phase == Fill::open || fills[f].phase == Fill::intrabar);
+               ++f) {
+            const bool decision_fill = fills[f].phase == Fill::open && (f == 0 || fills[f - 1].bar != i);
+            segment(i, fills[f].price);
+            change(fills[f].position);
+            if (decision_fill) held += x != 0;
+          }
+          segment(i, data.close(i, k));
+          r[static_cast<std::size_t>(i)] -= paid;
+          paid = 0;
+        }
+        for (; f < fills.size() && fills[f].bar == i; ++f) {  // at close i (or the last decision): paid in i + 1
+          price = data.close(i, k);
+          change(fills[f].position);
+        }
+      }
+      if (x != 0) trades.push_back(value - 1.0);  // still open at the end: no exit fill
+    }
+  } else {
+    held_positions = positions.cast<double>();
+    if (settings.execution == Execution::next_open) {  // at the close of bar t, the position filled at open t
+      held_positions.bottomRows(n - 1) = positions.topRows(n - 1).cast<double>();
+      held_positions.row(0).setZero();
+    }
+  }
+  // Per-symbol returns r_{k,i} = (1 + pos[i-2] g_i)(1 + pos[i-1] h_i) - 1 - cost |pos[i-1] - pos[i-2]|.
+  for (Eigen::Index k = 0; k < symbols && !settings.exits.active(); ++k) {
     for (Eigen::Index i = 1; i < n; ++i) {
       const double a = pos(i - 2, k) * gap(i, k);
       const double b = pos(i - 1, k) * hold(i, k);
@@ -119,8 +296,7 @@ Metrics reference_backtest_positions(const MarketData& data, const ExecutionSett
   m.calmar = m.max_drawdown > 0 ? m.cagr / m.max_drawdown : 0.0;
 
   // Trades: maximal runs a..b of one non-zero position p, per symbol.
-  std::vector<double> trades;
-  for (Eigen::Index k = 0; k < symbols; ++k) {
+  for (Eigen::Index k = 0; k < symbols && !settings.exits.active(); ++k) {
     Eigen::Index t = 0;
     while (t < n) {
       const int p = pos(t, k);
@@ -170,14 +346,12 @@ Metrics reference_backtest_positions(const MarketData& data, const ExecutionSett
     }
   }
 
-  double held = 0;
-  for (Eigen::Index k = 0; k < symbols; ++k) {
+  for (Eigen::Index k = 0; k < symbols && !settings.exits.active(); ++k) {
     for (Eigen::Index i = 1; i < n; ++i) held += pos(i - 1, k) != 0 ? 1 : 0;
   }
   m.exposure = held / (count * static_cast<double>(symbols));
 
-  double changes = 0;
-  for (Eigen::Index k = 0; k < symbols; ++k) {
+  for (Eigen::Index k = 0; k < symbols && !settings.exits.active(); ++k) {
     for (Eigen::Index t = 0; t < n; ++t) changes += std::abs(pos(t, k) - pos(t - 1, k));
   }
   m.turnover = changes / static_cast<double>(symbols) / (count / bars_per_year);
@@ -188,11 +362,25 @@ Metrics reference_backtest_positions(const MarketData& data, const ExecutionSett
 
   if (curve != nullptr) {
     curve->positions = positions;
+    curve->held = held_positions;
     curve->returns.assign(1, 0.0);
     curve->returns.insert(curve->returns.end(), returns.begin(), returns.end());
     curve->equity = equity;
   }
   return m;
+}
+
+}  // namespace
+
+Metrics reference_backtest_positions(const MarketData& data, const ExecutionSettings& settings,
+                                     const PositionMatrix& positions, BacktestCurve* curve, const AccountStart& start) {
+  if (start.first == 0) return account(data, data, settings, positions, curve, start);
+  if (start.first < 0 || start.first >= data.bars()) {
+    throw ConfigError("account start: bar " + std::to_string(start.first) + " is outside the data's " +
+                      std::to_string(data.bars()) + " bars");
+  }
+  const MarketData window = slice(data, {static_cast<std::size_t>(start.first), static_cast<std::size_t>(data.bars())});
+  return account(window, data, settings, positions, curve, start);
 }
 
 Metrics reference_backtest(const MarketData& data, const ExecutionSettings& settings, const Genome& genome,

@@ -1,5 +1,6 @@
 #include "genepool/backtest/execution.hpp"
 
+#include <cmath>
 #include <sstream>
 
 #include "genepool/error.hpp"
@@ -22,11 +23,67 @@ Execution parse_execution(std::string_view text, std::string_view key) {
   throw ConfigError(std::string(key) + ": '" + std::string(text) + "' is not one of close, next_open");
 }
 
+std::string_view to_string(Sizing sizing) {
+  switch (sizing) {
+    case Sizing::unit:
+      return "unit";
+    case Sizing::vol_target:
+      return "vol-target";
+  }
+  return "unknown";
+}
+
+Sizing parse_sizing(std::string_view text, std::string_view key) {
+  if (text == "unit") return Sizing::unit;
+  if (text == "vol-target") return Sizing::vol_target;
+  throw ConfigError(std::string(key) + ": '" + std::string(text) + "' is not one of unit, vol-target");
+}
+
+namespace {
+
+void check_range(std::string_view key, double value, double low, bool low_open, double high, bool whole) {
+  const bool inside = std::isfinite(value) && (low_open ? value > low : value >= low) && value <= high &&
+                      (!whole || std::floor(value) == value);
+  if (inside) return;
+  std::ostringstream msg;
+  msg << key << ": " << value << " is outside " << (low_open ? "(" : "[") << low << ", " << high << "]"
+      << (whole ? " (a whole number)" : "");
+  throw ConfigError(msg.str());
+}
+
+void check_fraction(std::string_view key, double value) {
+  if (std::isfinite(value) && value >= 0 && value < 1) return;
+  std::ostringstream msg;
+  msg << key << ": " << value << " is outside [0, 1) (0 = off)";
+  throw ConfigError(msg.str());
+}
+
+}  // namespace
+
+void check_exit_rules(const ExitRules& rules) {
+  check_fraction("stop-loss", rules.stop_loss);
+  check_range("take-profit", rules.take_profit, 0, false, 100, false);
+  check_fraction("trailing-stop", rules.trailing_stop);
+  check_range("max-bars", rules.max_bars, 0, false, 1e9, true);
+  check_range("target-vol", rules.target_vol, 0, true, 10, false);
+  check_range("vol-window", rules.vol_window, 2, false, 100000, true);
+  check_range("leverage-cap", rules.leverage_cap, 0, true, 100, false);
+}
+
 std::string describe(const ExecutionSettings& settings) {
   std::ostringstream text;
   text << to_string(settings.execution) << " execution, cost " << settings.cost << ", "
        << (settings.allow_short ? "long/short" : "long/flat");
   if (settings.bars_per_year > 0) text << ", " << settings.bars_per_year << " bars/year";
+  const ExitRules& exits = settings.exits;
+  if (exits.stop_loss > 0) text << ", stop-loss " << exits.stop_loss;
+  if (exits.take_profit > 0) text << ", take-profit " << exits.take_profit;
+  if (exits.trailing_stop > 0) text << ", trailing-stop " << exits.trailing_stop;
+  if (exits.max_bars > 0) text << ", max-bars " << exits.max_bars;
+  if (exits.sizing == Sizing::vol_target) {
+    text << ", vol-target " << exits.target_vol << " over " << exits.vol_window << " bars (cap "
+         << exits.leverage_cap << ")";
+  }
   return text.str();
 }
 

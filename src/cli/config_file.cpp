@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 
+#include "genepool/cli/execution_options.hpp"
 #include "genepool/error.hpp"
 
 namespace genepool::app {
@@ -225,6 +226,10 @@ std::vector<CLI::ConfigItem> ConfigFile::items(const CLI::App& command) const {
         item.inputs.push_back(input(element));
       }
     } else {
+      if (entry.value->is_array() && is_exit_key(entry.key))
+        throw ConfigError(where + ": key '" + entry.key +
+                          "': evolved exits and sizing (a range [low, high]) are not supported yet; expected " +
+                          name_of(kind, false));
       if (!fits(*entry.value, kind)) throw wrong(*entry.value, "");
       item.inputs.push_back(input(*entry.value));
     }

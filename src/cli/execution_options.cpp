@@ -1,6 +1,16 @@
 #include "genepool/cli/execution_options.hpp"
 
+#include <array>
+#include <cstdint>
+#include <string>
+
 namespace genepool::app {
+namespace {
+
+constexpr std::array<std::string_view, 8> kExitKeys = {"stop-loss",  "take-profit", "trailing-stop", "max-bars",
+                                                       "sizing",     "target-vol",  "vol-window",    "leverage-cap"};
+
+}  // namespace
 
 void add_execution_options(CLI::App& command, ExecutionSettings& settings) {
   command.add_option_function<std::string>(
@@ -17,6 +27,62 @@ void add_execution_options(CLI::App& command, ExecutionSettings& settings) {
                      "Annualisation factor; 0 infers bars per calendar year from the timestamps")
       ->check(CLI::Range(0.0, 1e7))
       ->capture_default_str();
+
+  ExitRules& exits = settings.exits;
+  const std::string group = "Exits and sizing (docs/metrics.md)";
+  command.add_option("--stop-loss", exits.stop_loss, "Exit when the price falls this fraction below the entry (above, short); 0 = off")
+      ->check(CLI::Range(0.0, 0.99))
+      ->capture_default_str()
+      ->group(group);
+  command.add_option("--take-profit", exits.take_profit, "Exit when the price rises this fraction above the entry (below, short); 0 = off")
+      ->check(CLI::Range(0.0, 100.0))
+      ->capture_default_str()
+      ->group(group);
+  command.add_option("--trailing-stop", exits.trailing_stop,
+                     "Exit this fraction below the highest high since entry (above the lowest low, short); 0 = off")
+      ->check(CLI::Range(0.0, 0.99))
+      ->capture_default_str()
+      ->group(group);
+  command.add_option_function<std::int64_t>(
+             "--max-bars", [&exits](std::int64_t bars) { exits.max_bars = static_cast<double>(bars); },
+             "Exit at the close after this many bars held; 0 = off")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1000000000}))
+      ->default_str("0")
+      ->group(group);
+  command.add_option_function<std::string>(
+             "--sizing", [&exits](const std::string& text) { exits.sizing = parse_sizing(text, "--sizing"); },
+             "Position size: unit (the rule's ±1) or vol-target (scaled to --target-vol, at most --leverage-cap)")
+      ->check(CLI::IsMember({"unit", "vol-target"}))
+      ->default_str("unit")
+      ->group(group);
+  command.add_option("--target-vol", exits.target_vol, "vol-target: the annualised volatility aimed at")
+      ->check(CLI::Range(0.001, 10.0))
+      ->capture_default_str()
+      ->group(group);
+  command.add_option_function<std::int64_t>(
+             "--vol-window", [&exits](std::int64_t bars) { exits.vol_window = static_cast<double>(bars); },
+             "vol-target: close-to-close returns in the realised volatility")
+      ->check(CLI::Range(std::int64_t{2}, std::int64_t{100000}))
+      ->default_str("20")
+      ->group(group);
+  command.add_option("--leverage-cap", exits.leverage_cap, "vol-target: the largest |position| per symbol")
+      ->check(CLI::Range(0.01, 100.0))
+      ->capture_default_str()
+      ->group(group);
+}
+
+bool is_exit_key(std::string_view key) {
+  for (const std::string_view exit_key : kExitKeys) {
+    if (key == exit_key) return true;
+  }
+  return false;
+}
+
+bool exit_options_given(const CLI::App& command) {
+  for (const std::string_view key : kExitKeys) {
+    if (command.count("--" + std::string(key)) > 0) return true;
+  }
+  return false;
 }
 
 }  // namespace genepool::app

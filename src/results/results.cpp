@@ -336,6 +336,15 @@ void write_config(Out& out, const H5::H5File& file, const RunInfo& run, const Ma
   const bool inferred = !(execution.bars_per_year > 0);
   out.number(config, "bars_per_year", inferred ? infer_bars_per_year(data) : execution.bars_per_year);
   out.flag(config, "bars_per_year_inferred", inferred);
+  const ExitRules& exits = execution.exits;
+  out.number(config, "stop_loss", exits.stop_loss);
+  out.number(config, "take_profit", exits.take_profit);
+  out.number(config, "trailing_stop", exits.trailing_stop);
+  out.number(config, "max_bars", exits.max_bars);
+  out.text(config, "sizing", std::string(to_string(exits.sizing)));
+  out.number(config, "target_vol", exits.target_vol);
+  out.number(config, "vol_window", exits.vol_window);
+  out.number(config, "leverage_cap", exits.leverage_cap);
 }
 
 void write_inputs(Out& out, const H5::H5File& file, const RunInfo& run) {

@@ -83,6 +83,17 @@ StoredConfig read_config(In& in) {
   c.execution.allow_short = in.flag(set, "allow_short");
   c.execution.bars_per_year = in.number<double>(set, "bars_per_year");
   c.bars_per_year_inferred = in.flag(set, "bars_per_year_inferred");
+  if (in.has_attribute(set, "stop_loss")) {  // files of runs before exits and sizing have none
+    ExitRules& exits = c.execution.exits;
+    exits.stop_loss = in.number<double>(set, "stop_loss");
+    exits.take_profit = in.number<double>(set, "take_profit");
+    exits.trailing_stop = in.number<double>(set, "trailing_stop");
+    exits.max_bars = in.number<double>(set, "max_bars");
+    exits.sizing = parse_sizing(in.text(set, "sizing"), "/config attribute sizing");
+    exits.target_vol = in.number<double>(set, "target_vol");
+    exits.vol_window = in.number<double>(set, "vol_window");
+    exits.leverage_cap = in.number<double>(set, "leverage_cap");
+  }
   return c;
 }
 

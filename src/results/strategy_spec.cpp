@@ -122,6 +122,28 @@ SpecStrategy read_strategy(const SpecReader& in, const Json& item, const std::st
   s.execution.bars_per_year = in.number(execution, execution_at, "bars_per_year");
   if (!(s.execution.cost >= 0 && s.execution.cost < 1)) in.fail(execution_at + ".cost", "expected a cost in [0, 1)");
   if (!(s.execution.bars_per_year >= 0)) in.fail(execution_at + ".bars_per_year", "expected a number >= 0");
+  if (execution.contains("exits")) {  // specs written before exits and sizing have none
+    const std::string exits_at = SpecReader::join(execution_at, "exits");
+    const Json& given = in.object(execution, execution_at, "exits");
+    ExitRules& exits = s.execution.exits;
+    exits.stop_loss = in.number(given, exits_at, "stop-loss");
+    exits.take_profit = in.number(given, exits_at, "take-profit");
+    exits.trailing_stop = in.number(given, exits_at, "trailing-stop");
+    exits.max_bars = in.number(given, exits_at, "max-bars");
+    try {
+      exits.sizing = parse_sizing(in.text(given, exits_at, "sizing"), "sizing");
+    } catch (const ConfigError& error) {
+      in.fail(exits_at, error.what());
+    }
+    exits.target_vol = in.number(given, exits_at, "target-vol");
+    exits.vol_window = in.number(given, exits_at, "vol-window");
+    exits.leverage_cap = in.number(given, exits_at, "leverage-cap");
+    try {
+      check_exit_rules(exits);
+    } catch (const ConfigError& error) {
+      in.fail(exits_at, error.what());
+    }
+  }
 
   const std::string data_at = SpecReader::join(where, "data");
   const Json& data = in.object(item, where, "data");
@@ -181,7 +203,16 @@ Json strategy_entry(const RunResults& r, std::size_t i, std::int64_t rank) {
   entry["execution"] = {{"execution", to_string(e.execution)},
                         {"cost", e.cost},
                         {"allow_short", e.allow_short},
-                        {"bars_per_year", e.bars_per_year}};
+                        {"bars_per_year", e.bars_per_year},
+                        {"exits",
+                         {{"stop-loss", e.exits.stop_loss},
+                          {"take-profit", e.exits.take_profit},
+                          {"trailing-stop", e.exits.trailing_stop},
+                          {"max-bars", e.exits.max_bars},
+                          {"sizing", to_string(e.exits.sizing)},
+                          {"target-vol", e.exits.target_vol},
+                          {"vol-window", e.exits.vol_window},
+                          {"leverage-cap", e.exits.leverage_cap}}}};
   Json inputs = Json::array();
   for (const InputFile& input : r.inputs)
     inputs.push_back(

@@ -39,9 +39,10 @@ OutOfSample out_of_sample(const MarketData& data, const ExecutionSettings& execu
     const auto first = static_cast<Eigen::Index>(test.begin - 1 - history_begin);
     const auto rows = static_cast<Eigen::Index>(test.size() + 1);
     result.positions = full.positions.middleRows(first, rows);
-    const MarketData window = slice(data, {test.begin - 1, test.end});
+    // The account opens at bar test.begin - 1; vol-target sizing reads the history as the indicators do.
     BacktestCurve curve;
-    result.evaluation.metrics = reference_backtest_positions(window, backtester.settings(), result.positions, &curve);
+    result.evaluation.metrics =
+        reference_backtest_positions(history, backtester.settings(), result.positions, &curve, {.first = first, .restarts = {}});
     result.evaluation.status = classify(result.evaluation.metrics);
     result.returns.assign(curve.returns.begin() + 1, curve.returns.end());
   } catch (const ConfigError&) {

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "genepool/backtest/backtest_reference.hpp"
 
@@ -56,16 +57,22 @@ void stitch(WalkForwardResult& result, const MarketData& data, const ExecutionSe
   const std::size_t first = result.folds.front().fold.test.begin - 1;
   const std::size_t end = result.folds.back().fold.test.end;
   PositionMatrix positions(static_cast<Eigen::Index>(end - first), data.symbol_count());
+  std::vector<Eigen::Index> restarts;  // each fold's first decision: its exits start there, as in its own window
   // Row t of fold i's positions is bar test.begin - 1 + t; fold i owns bars [test.begin - 1, test.end - 1),
   // the last fold also its last bar.
   for (std::size_t i = 0; i < result.folds.size(); ++i) {
     const auto& fold = result.folds[i];
     const std::size_t rows = fold.fold.test.size() + (i + 1 == result.folds.size() ? 1 : 0);
+    restarts.push_back(static_cast<Eigen::Index>(fold.fold.test.begin - 1 - first));
     positions.middleRows(static_cast<Eigen::Index>(fold.fold.test.begin - 1 - first), static_cast<Eigen::Index>(rows)) =
         fold.out_of_sample.positions.topRows(static_cast<Eigen::Index>(rows));
   }
+  const bool whole = end == static_cast<std::size_t>(data.bars());
+  const MarketData sliced = whole ? MarketData{} : slice(data, {0, end});
   BacktestCurve curve;
-  result.stitched.metrics = reference_backtest_positions(slice(data, {first, end}), execution, positions, &curve);
+  result.stitched.metrics = reference_backtest_positions(
+      whole ? data : sliced, execution, positions, &curve,
+      {.first = static_cast<Eigen::Index>(first), .restarts = restarts});
   result.stitched.status = classify(result.stitched.metrics);
   result.stitched_returns.assign(curve.returns.begin() + 1, curve.returns.end());
   result.stitched_equity = curve.equity;

@@ -213,3 +213,22 @@ TEST_CASE("config file: the parsed document keeps nested tables for later reader
   CHECK(file.line_of("seed") == 1);
   CHECK(file.line_of("population") == 0);
 }
+
+TEST_CASE("config file: exits and sizing take fixed values; a range is refused until they are evolved", "[cli][config]") {
+  Evolve fixed("stop-loss = 0.05\ntake-profit = 0.1\ntrailing-stop = 0.03\nmax-bars = 20\nsizing = \"vol-target\"\n"
+               "target-vol = 0.15\nvol-window = 30\nleverage-cap = 2\n");
+  REQUIRE(fixed.parse().empty());
+  CHECK(fixed.value<double>("--stop-loss") == 0.05);
+  CHECK(fixed.value<std::int64_t>("--max-bars") == 20);
+  CHECK(fixed.value<std::string>("--sizing") == "vol-target");
+  CHECK(fixed.value<double>("--leverage-cap") == 2.0);
+  Evolve range("seed = 1\nstop-loss = [0.01, 0.2]\n");
+  CHECK_THAT(range.parse(), Equals(range.file() + ":2: key 'stop-loss': evolved exits and sizing (a range [low, high]) "
+                                                  "are not supported yet; expected a number"));
+  Evolve window("vol-window = [10, 50]\n");
+  CHECK_THAT(window.parse(), Contains(":1: key 'vol-window': evolved exits and sizing"));
+  Evolve outside("stop-loss = 1.5\n");
+  CHECK_THAT(outside.parse(), Equals(outside.file() + ":1: key 'stop-loss': --stop-loss: Value 1.5 not in range 0.000000 to 0.990000"));
+  Evolve sizing("sizing = \"kelly\"\n");
+  CHECK_THAT(sizing.parse(), Contains(":1: key 'sizing': --sizing: kelly not in {unit,vol-target}"));
+}

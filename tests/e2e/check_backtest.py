@@ -21,7 +21,8 @@ def main(data_path, curve_path, metrics_path):
     assert header[0] == "timestamp" and header[-2:] == ["return", "equity"], header
     r = np.array([float(row[-2]) for row in rows])[1:]
     equity = np.array([float(row[-1]) for row in rows])
-    pos = np.array([[float(v) for v in row[1:-2]] for row in rows])
+    columns = [i for i, name in enumerate(header) if name.startswith("position")]
+    pos = np.array([[float(row[i]) for i in columns] for row in rows])
     n = len(r)
     checks = {
         "bars": n,

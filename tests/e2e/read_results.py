@@ -30,6 +30,8 @@ CONFIG_ATTRS = {
     "mutation": "str", "mutation_rate": "float", "mutation_scale": "float", "type_switch_rate": "float",
     "top": "int", "seed": "uint", "execution": "str", "cost": "float", "allow_short": "bool", "no_cache": "bool",
     "bars_per_year": "float", "bars_per_year_inferred": "bool",
+    "stop_loss": "float", "take_profit": "float", "trailing_stop": "float", "max_bars": "float", "sizing": "str",
+    "target_vol": "float", "vol_window": "float", "leverage_cap": "float",
     "type_quota": "float", "type_quota_generations": "int", "mode": "str", "objectives": "str[]",
 }
 DATA_ATTRS = {

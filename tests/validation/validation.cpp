@@ -222,6 +222,46 @@ TEST_CASE("walk-forward: independent folds on their windows, stitched account, e
   if (in > 0) CHECK(wf.efficiency == Approx(out / in));
 }
 
+TEST_CASE("walk-forward with exits: the stitched account restarts each fold's exits as its own window does",
+          "[validation][walk-forward][exits]") {
+  const MarketData data = test_data(900);
+  ExecutionSettings execution = test_execution();
+  execution.cost = 0;  // then a fold boundary costs nothing either, and every stitched return is a fold's
+  execution.allow_short = true;
+  execution.exits.stop_loss = 0.01;
+  execution.exits.trailing_stop = 0.02;
+  execution.exits.max_bars = 40;
+  // Vol-target sizing reads the history before each window, so the folds' sizes are the stitched account's.
+  execution.exits.sizing = GENERATE(Sizing::unit, Sizing::vol_target);
+  execution.execution = GENERATE(Execution::close, Execution::next_open);
+  WindowedEvaluator evaluator(data, execution);
+  WalkForwardSettings settings;
+  settings.folds = 3;
+  settings.test_bars = 150;
+  const auto set_window = [&](BarWindow w) { evaluator.set_window(w); };
+  const WalkForwardResult wf = run_walk_forward(settings, small_run(), evaluator, set_window, data, execution, 900);
+  REQUIRE(wf.stitched.status == EvalStatus::ok);
+  REQUIRE(wf.stitched_returns.size() == 450);
+  std::vector<double> joined;
+  PositionMatrix decisions(451, data.symbol_count());
+  for (std::size_t i = 0; i < 3; ++i) {
+    const OutOfSample& fold = wf.folds[i].out_of_sample;
+    REQUIRE(fold.evaluation.status == EvalStatus::ok);
+    joined.insert(joined.end(), fold.returns.begin(), fold.returns.end());
+    decisions.middleRows(static_cast<Eigen::Index>(150 * i), 150 + (i == 2)) = fold.positions.topRows(150 + (i == 2));
+  }
+  for (std::size_t t = 0; t < 450; ++t) CHECK(wf.stitched_returns[t] == Approx(joined[t]).margin(1e-15));
+  double product = 1;
+  for (double r : joined) product *= 1 + r;
+  CHECK(wf.stitched.metrics.total_return == Approx(product - 1).margin(1e-12));
+  // The data carries exits across a boundary: one account's exits run on, and differ from the folds'.
+  BacktestCurve carried;
+  reference_backtest_positions(data, execution, decisions, &carried, {.first = 449, .restarts = {}});
+  bool differs = false;
+  for (std::size_t t = 0; t < 450; ++t) differs = differs || std::fabs(carried.returns[t + 1] - joined[t]) > 1e-12;
+  CHECK(differs);
+}
+
 TEST_CASE("trials: one per distinct successful strategy; derived seeds differ", "[validation]") {
   Metrics m1, m2;
   m1.sharpe = 1.0;

@@ -16,12 +16,14 @@
 namespace genepool {
 
 // Per-bar detail of one backtest, for equity curves and exports. Index t is bar t:
-// positions(t, k) is the position decided at close t for symbol k; returns[t] is the
-// portfolio return of the interval (t-1, t] (returns[0] = 0); equity[t] = prod(1 + returns[0..t]).
+// positions(t, k) is the rule's decision at close t for symbol k; held(t, k) the position held at
+// the close of bar t after exits and sizing (docs/metrics.md); returns[t] is the portfolio return of
+// the interval (t-1, t] (returns[0] = 0); equity[t] = prod(1 + returns[0..t]).
 using PositionMatrix = Eigen::Matrix<std::int8_t, Eigen::Dynamic, Eigen::Dynamic>;  // bars × symbols
 
 struct BacktestCurve {
   PositionMatrix positions;
+  Eigen::MatrixXd held;  // bars × symbols
   std::vector<double> returns;
   std::vector<double> equity;
 };
@@ -137,6 +139,12 @@ class Backtester {
   void run_kernel(const StrategyType& type, const Genome& genome, std::size_t symbol);
   template <bool kNextOpen>
   void accumulate_symbol(std::size_t symbol, Tally& tally);
+  // Exits and sizing (settings_.exits.active()): one symbol's decisions in positions_ through the fill
+  // rules, its returns added into portfolio_; held: the position at each close, or nullptr.
+  template <bool kNextOpen>
+  void manage_symbol(std::size_t symbol, const ExitRules& rules, Tally& tally, double* held);
+  // The exits and sizing of `genome`: today the settings' for every genome.
+  const ExitRules& exit_rules_of(const Genome&) const { return settings_.exits; }
   Metrics portfolio_metrics(const Tally& tally, BacktestCurve* curve);
   SymbolSeries series_of(std::size_t symbol) const;
 
@@ -149,6 +157,7 @@ class Backtester {
   std::vector<double> close_sums_;     // per symbol: hi[bars + 1] then lo[bars + 1] (SymbolSeries::close_sum_*)
   std::vector<double> hold_;           // symbol-major, bars per symbol: h_i of interval i (index 0 unused)
   std::vector<double> gap_;            // likewise g_i; empty for close execution
+  std::vector<double> sizes_;          // symbol-major, bars per symbol: the vol-target size after close t (0 in warm-up); empty for unit sizing
   // Close execution (the chunked passes): per lane, a chunk of positions and of portfolio returns;
   // per lane and symbol, the kernel's buffer.
   std::vector<std::int8_t> lane_positions_;  // per lane: a chunk of its decisions
@@ -160,7 +169,7 @@ class Backtester {
   // Per registered type: its batch kernel (file strategies: the lanes of the type in a pass are
   // evaluated together), else null.
   std::vector<std::unique_ptr<BatchKernel>> batch_kernels_;
-  // Next-open execution (one genome at a time over the whole series).
+  // Next-open execution, and exits or sizing (one genome at a time over the whole series).
   std::vector<std::int8_t> positions_; // bars + 1: positions_[0] = 0 (pos[-1]), positions_[t + 1] = pos[t]
   std::vector<double> portfolio_;      // bars: sum over symbols of r_{k,i}
 };

@@ -1,13 +1,27 @@
 #pragma once
 // The plain reference backtest: reference kernels and direct loops, written for clarity,
 // against which the optimised Backtester is tested.
+#include <span>
+
 #include "genepool/backtest/backtest.hpp"
 
 namespace genepool {
 
-// The execution model and metrics applied to given positions (bars × symbols, values -1/0/+1).
+// Where an account over given positions starts, for out-of-sample windows and walk-forward folds.
+struct AccountStart {
+  // Bars [0, first) of the data are history: the account opens flat at bar `first`, and only
+  // vol-target sizing reads the history (its realised volatility, as indicators are warmed up).
+  Eigen::Index first = 0;
+  // Ascending bars of the account (0 = bar `first`): the decision at each starts the exits afresh,
+  // as an account opening there would (no lock from an earlier exit; a position kept is a new entry).
+  std::span<const Eigen::Index> restarts;
+};
+
+// The execution model and metrics applied to given positions (the account's bars × symbols,
+// values -1/0/+1); curve and metrics cover the account's bars only.
 Metrics reference_backtest_positions(const MarketData& data, const ExecutionSettings& settings,
-                                     const PositionMatrix& positions, BacktestCurve* curve = nullptr);
+                                     const PositionMatrix& positions, BacktestCurve* curve = nullptr,
+                                     const AccountStart& start = {});
 
 // Reference kernels for every symbol, then reference_backtest_positions.
 Metrics reference_backtest(const MarketData& data, const ExecutionSettings& settings, const Genome& genome,
