@@ -18,9 +18,13 @@
 #include "genepool/io/market_data_csv.hpp"
 #include "genepool/io/market_data_io.hpp"
 #include "genepool/data/synthetic.hpp"
+#include "agreement.hpp"
 #include "helpers.hpp"
 
 using namespace genepool;
+using test::agree;
+using test::disagreements;
+using test::random_genome;
 using Catch::Matchers::Contains;
 
 namespace {
@@ -43,37 +47,6 @@ const std::vector<NamedData>& real_data() {
     return v;
   }();
   return sets;
-}
-
-// A genome of `type` with uniformly drawn, repaired parameters.
-Genome random_genome(std::uint32_t type, std::mt19937_64& rng) {
-  const StrategyType& spec = strategy_registry()[type];
-  Genome genome;
-  genome.strategy = type;
-  for (std::size_t i = 0; i < spec.params.size(); ++i) {
-    genome.params[i] = std::uniform_real_distribution<double>(spec.params[i].lower, spec.params[i].upper)(rng);
-  }
-  repair(spec, genome.params.data());
-  return genome;
-}
-
-// Relative 1e-12 with an absolute floor of 1e-12; infinities must match exactly.
-bool agree(double a, double b) {
-  if (a == b) return true;
-  if (std::isinf(a) || std::isinf(b) || std::isnan(a) || std::isnan(b)) return false;
-  return std::fabs(a - b) <= 1e-12 * std::max(std::fabs(a), std::fabs(b)) + 1e-12;
-}
-
-// Names every metric that differs, with both values; empty when all agree.
-std::string disagreements(const Metrics& fast, const Metrics& reference) {
-  std::ostringstream out;
-  out.precision(17);
-  for (const MetricField& field : metric_fields()) {
-    if (!agree(fast.*field.member, reference.*field.member)) {
-      out << field.name << ": " << fast.*field.member << " vs reference " << reference.*field.member << "; ";
-    }
-  }
-  return out.str();
 }
 
 std::string describe(const Genome& genome) {

@@ -18,9 +18,13 @@
 #include "genepool/error.hpp"
 #include "genepool/io/market_data_csv.hpp"
 #include "genepool/io/market_data_io.hpp"
+#include "agreement.hpp"
 #include "helpers.hpp"
 
 using namespace genepool;
+using test::agree;
+using test::disagreements;
+using test::random_genome;
 using Catch::Matchers::Contains;
 
 namespace {
@@ -253,32 +257,6 @@ TEST_CASE("exit rules out of range are config errors naming the key, the value a
 }
 
 namespace {
-
-Genome random_genome(std::uint32_t type, std::mt19937_64& rng) {
-  const StrategyType& spec = strategy_registry()[type];
-  Genome genome;
-  genome.strategy = type;
-  for (std::size_t i = 0; i < spec.params.size(); ++i)
-    genome.params[i] = std::uniform_real_distribution<double>(spec.params[i].lower, spec.params[i].upper)(rng);
-  repair(spec, genome.params.data());
-  return genome;
-}
-
-bool agree(double a, double b) {
-  if (a == b) return true;
-  if (std::isinf(a) || std::isinf(b) || std::isnan(a) || std::isnan(b)) return false;
-  return std::fabs(a - b) <= 1e-12 * std::max(std::fabs(a), std::fabs(b)) + 1e-12;
-}
-
-std::string disagreements(const Metrics& fast, const Metrics& reference) {
-  std::ostringstream out;
-  out.precision(17);
-  for (const MetricField& field : metric_fields()) {
-    if (!agree(fast.*field.member, reference.*field.member))
-      out << field.name << ": " << fast.*field.member << " vs reference " << reference.*field.member << "; ";
-  }
-  return out.str();
-}
 
 // Random exits and sizing: each rule on or off, with every combination reached over the draws.
 ExecutionSettings random_settings(std::mt19937_64& rng, int draw) {
