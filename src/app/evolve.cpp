@@ -247,7 +247,12 @@ int run_evolve(const EvolveOptions& options) {
     prepared.data = std::move(data);
     prepared.run.data_bytes = broadcast.bytes;
     prepared.run.broadcast_seconds = broadcast.seconds;
-    return run_root(session, options, evolution, prepared, execution, clock);
+    try {
+      return run_root(session, options, evolution, prepared, execution, clock);
+    } catch (...) {
+      claim.reset();  // before the error path, which may abort the job (a hung rank)
+      throw;
+    }
   };
   return run_mpi_job(*options.argc, *options.argv, options.execution, job);
 }

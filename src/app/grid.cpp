@@ -194,7 +194,12 @@ int run_grid(const GridOptions& options) {
     prepared.data = std::move(data);
     prepared.run.data_bytes = broadcast.bytes;
     prepared.run.broadcast_seconds = broadcast.seconds;
-    run_root(session, options, prepared, execution, clock);
+    try {
+      run_root(session, options, prepared, execution, clock);
+    } catch (...) {
+      claim.reset();  // before the error path, which may abort the job (a hung rank)
+      throw;
+    }
     return 0;
   };
   return run_mpi_job(*options.argc, *options.argv, options.execution, job);

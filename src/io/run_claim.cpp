@@ -49,11 +49,18 @@ Owner read_owner(const fs::path& path) {
   return owner;
 }
 
-// The owner is on this host and its process is gone.
-bool is_stale(const Owner& owner) {
-  return owner.pid > 0 && owner.host == this_host() && ::kill(static_cast<pid_t>(owner.pid), 0) != 0 &&
-         errno == ESRCH;
+// Whether process `pid` has exited: gone, or a zombie nobody reaped (a container's init may not).
+bool has_exited(long pid) {
+  if (::kill(static_cast<pid_t>(pid), 0) != 0) return errno == ESRCH;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(stat, line);
+  const std::size_t end = line.rfind(')');  // "PID (COMMAND) STATE ..."
+  return end != std::string::npos && end + 2 < line.size() && line[end + 2] == 'Z';
 }
+
+// The owner is on this host and its process has exited.
+bool is_stale(const Owner& owner) { return owner.pid > 0 && owner.host == this_host() && has_exited(owner.pid); }
 
 // Removes a stale claim file unless another run has locked it or replaced it meanwhile.
 bool remove_stale(const fs::path& path) {
