@@ -235,7 +235,12 @@ int run_evolve(const EvolveOptions& options) {
   job.set_up = [&](const parallel::Session& session, PhaseClock& clock) {
     const std::vector<language::FileStrategy> file_strategies = load_strategy_files(options.strategy_files);
     evolution = resolve_evolution(options);
-    prepared = prepare_on_root(options, session, evolution, file_strategies, claim, clock);
+    try {
+      prepared = prepare_on_root(options, session, evolution, file_strategies, claim, clock);
+    } catch (...) {
+      claim.reset();  // before the other ranks are released (see job.run)
+      throw;
+    }
     return std::move(prepared.data);
   };
   job.file_strategies = &prepared.run.strategy_sources;
@@ -248,9 +253,11 @@ int run_evolve(const EvolveOptions& options) {
     prepared.run.data_bytes = broadcast.bytes;
     prepared.run.broadcast_seconds = broadcast.seconds;
     try {
-      return run_root(session, options, evolution, prepared, execution, clock);
+      const int status = run_root(session, options, evolution, prepared, execution, clock);
+      claim.reset();  // NOTE: before MPI_Finalize: mpirun may end rank 0 once the others have exited
+      return status;
     } catch (...) {
-      claim.reset();  // before the error path, which may abort the job (a hung rank)
+      claim.reset();  // and before the error path, which may abort the job (a hung rank)
       throw;
     }
   };

@@ -185,7 +185,12 @@ int run_grid(const GridOptions& options) {
   std::optional<RunClaim> claim;  // rank 0's, held until the run has ended
   MpiJob job;
   job.set_up = [&](const parallel::Session& session, PhaseClock& clock) {
-    prepared = prepare_on_root(options, session, claim, clock);
+    try {
+      prepared = prepare_on_root(options, session, claim, clock);
+    } catch (...) {
+      claim.reset();  // before the other ranks are released (see job.run)
+      throw;
+    }
     return std::move(prepared.data);
   };
   job.file_strategies = &prepared.run.strategy_sources;
@@ -200,6 +205,7 @@ int run_grid(const GridOptions& options) {
       claim.reset();  // before the error path, which may abort the job (a hung rank)
       throw;
     }
+    claim.reset();  // NOTE: before MPI_Finalize: mpirun may end rank 0 once the others have exited
     return 0;
   };
   return run_mpi_job(*options.argc, *options.argv, options.execution, job);
