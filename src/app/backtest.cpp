@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -35,6 +36,7 @@ struct BacktestOptions {
   CLI::App* command = nullptr;  // to tell which execution flags were given
   bool json = false;
   std::string equity_out;
+  bool force = false;
 };
 
 std::map<std::string, double> parse_params(const std::vector<std::string>& items) {
@@ -245,7 +247,10 @@ void run_spec(const BacktestOptions& options) {
 void run_backtest(const BacktestOptions& options) {
   load_strategy_files(options.strategy_files);
   const Genome genome = make_genome(options.strategy, parse_params(options.params));
-  if (!options.equity_out.empty()) check_output_path(options.equity_out, "equity.csv");
+  std::vector<std::filesystem::path> inputs(options.data_files.begin(), options.data_files.end());
+  inputs.insert(inputs.end(), options.strategy_files.begin(), options.strategy_files.end());
+  const OutputPath outputs[] = {{options.equity_out, "equity.csv"}};
+  check_outputs(inputs, outputs, options.force);
   LoadReport report;
   const MarketData data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report);
   if (!options.json && launcher_rank() == 0) std::cerr << "genepool: " << report.summary() << '\n';
@@ -285,6 +290,8 @@ void add_backtest_command(CLI::App& app) {
   command->add_flag("--json", options->json, "Print the result as JSON");
   auto* equity = command->add_option("--equity-out", options->equity_out,
                                      "Write timestamp, position (and, with exits or sizing, held), return and equity per bar (CSV)");
+  auto* force = command->add_flag("--force", options->force, "Replace an existing --equity-out file");
+  force->needs(equity);
   spec->excludes(strategy)->excludes(param)->excludes(equity);
   options->command = command;
   command->callback([options] {

@@ -2,6 +2,7 @@
 // spec, ordered by fitness, each entry naming its run; optionally the same as a CSV table.
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -23,6 +24,7 @@ struct CollectOptions {
   std::string spec_out;
   std::string csv;
   std::size_t top = 0;  // per run; 0: every strategy of each run's /best
+  bool force = false;
 };
 
 struct Entry {
@@ -85,8 +87,9 @@ std::string csv_text(const std::vector<RunResults>& runs, const std::vector<Entr
 }
 
 void collect(const CollectOptions& options) {
-  check_output_path(options.spec_out, "best.json");
-  if (!options.csv.empty()) check_output_path(options.csv, "best.csv");
+  const std::vector<std::filesystem::path> inputs(options.files.begin(), options.files.end());
+  const OutputPath outputs[] = {{options.spec_out, "best.json"}, {options.csv, "best.csv"}};
+  check_outputs(inputs, outputs, options.force);
   std::vector<RunResults> runs;
   std::vector<Entry> entries;
   for (const std::string& file : options.files) {
@@ -133,6 +136,7 @@ void add_collect_command(CLI::App& app) {
   command->add_option("--out", options->spec_out, "The strategy spec to write (JSON; replay: backtest --spec)")
       ->required();
   command->add_option("--csv", options->csv, "Also write the strategies as a CSV table");
+  command->add_flag("--force", options->force, "Replace existing output files");
   command->add_option("--top", options->top, "Best strategies to take from each run (all of its /best when absent)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000}));
   command->callback([options] { collect(*options); });

@@ -4,6 +4,7 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string_view>
 
 #include "genepool/cli/checkpointing.hpp"
@@ -19,6 +20,7 @@
 #include "genepool/evolution/evolution.hpp"
 #include "genepool/io/market_data_io.hpp"
 #include "genepool/io/output_file.hpp"
+#include "genepool/io/run_claim.hpp"
 #include "genepool/parallel/parallel.hpp"
 #include "genepool/evolution/resumable_evaluator.hpp"
 #include "genepool/results/results.hpp"
@@ -83,8 +85,15 @@ EvolutionSettings resolve_evolution(const EvolveOptions& options) {
 
 Prepared prepare_on_root(const EvolveOptions& options, const parallel::Session& session,
                          const EvolutionSettings& evolution,
-                         const std::vector<language::FileStrategy>& file_strategies, PhaseClock& clock) {
-  check_results_path(options.out, options.force);
+                         const std::vector<language::FileStrategy>& file_strategies,
+                         std::optional<RunClaim>& claim, PhaseClock& clock) {
+  std::vector<std::filesystem::path> inputs(options.data_files.begin(), options.data_files.end());
+  inputs.insert(inputs.end(), options.strategy_files.begin(), options.strategy_files.end());
+  if (!options.resume.empty()) inputs.emplace_back(options.resume);
+  if (const ConfigFile* file = config_file_of(*options.command)) inputs.emplace_back(file->path());
+  const OutputPath outputs[] = {{options.out, "run.h5"}};
+  check_outputs(inputs, outputs, options.force);
+  claim.emplace(options.out);
   if (options.data_files.empty()) throw ConfigError("no market data: give --data FILE or `data = [...]` in the config");
   const std::filesystem::path own_checkpoint = checkpoint_path(options.out);
   std::error_code ec;
@@ -218,6 +227,7 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
 }
 
 int run_evolve(const EvolveOptions& options) {
+  std::optional<RunClaim> claim;  // rank 0's, held until the run has ended
   Prepared prepared;
   EvolutionSettings evolution;
   MpiJob job;
@@ -225,7 +235,12 @@ int run_evolve(const EvolveOptions& options) {
   job.set_up = [&](const parallel::Session& session, PhaseClock& clock) {
     const std::vector<language::FileStrategy> file_strategies = load_strategy_files(options.strategy_files);
     evolution = resolve_evolution(options);
-    prepared = prepare_on_root(options, session, evolution, file_strategies, clock);
+    try {
+      prepared = prepare_on_root(options, session, evolution, file_strategies, claim, clock);
+    } catch (...) {
+      claim.reset();  // before the other ranks are released (see job.run)
+      throw;
+    }
     return std::move(prepared.data);
   };
   job.file_strategies = &prepared.run.strategy_sources;
@@ -237,7 +252,14 @@ int run_evolve(const EvolveOptions& options) {
     prepared.data = std::move(data);
     prepared.run.data_bytes = broadcast.bytes;
     prepared.run.broadcast_seconds = broadcast.seconds;
-    return run_root(session, options, evolution, prepared, execution, clock);
+    try {
+      const int status = run_root(session, options, evolution, prepared, execution, clock);
+      claim.reset();  // NOTE: before MPI_Finalize: mpirun may end rank 0 once the others have exited
+      return status;
+    } catch (...) {
+      claim.reset();  // and before the error path, which may abort the job (a hung rank)
+      throw;
+    }
   };
   return run_mpi_job(*options.argc, *options.argv, options.execution, job);
 }

@@ -1,4 +1,5 @@
 // `genepool export`: the best strategies of a run as a strategy spec (JSON), or every individual as CSV.
+#include <filesystem>
 #include <iostream>
 #include <string>
 
@@ -22,10 +23,17 @@ struct ExportOptions {
   bool population = false;
   std::string csv;
   bool final_only = false;
+  bool force = false;
 };
 
+// Before anything is read: the output may replace neither the results file nor, without --force, any file.
+void check_export_outputs(const ExportOptions& options) {
+  const std::filesystem::path inputs[] = {options.file};
+  const OutputPath outputs[] = {{options.spec_out, "best.json"}, {options.csv, "population.csv"}};
+  check_outputs(inputs, outputs, options.force);
+}
+
 void export_spec(const ExportOptions& options) {
-  check_output_path(options.spec_out, "best.json");
   const RunResults results = ResultsReader(options.file).read();
   if (results.best.empty())
     throw IoError(options.file + ": has no /best strategies to export (status " + results.provenance.status + ")");
@@ -40,7 +48,6 @@ void export_spec(const ExportOptions& options) {
 }
 
 void export_population(const ExportOptions& options) {
-  check_output_path(options.csv, "population.csv");
   const ResultsReader reader(options.file);
   const RunResults results = reader.read();
   const std::size_t total = reader.individual_count(options.final_only);
@@ -100,6 +107,7 @@ void add_export_command(CLI::App& app) {
       command->add_flag("--population", options->population, "Export individuals as CSV (every generation)");
   auto* csv = command->add_option("--csv", options->csv, "CSV file for --population");
   auto* final_only = command->add_flag("--final", options->final_only, "With --population: the final generation only");
+  command->add_flag("--force", options->force, "Replace an existing output file");
   top->needs(out);
   population->needs(csv);
   csv->needs(population);
@@ -108,6 +116,7 @@ void add_export_command(CLI::App& app) {
   command->callback([options] {
     if (options->spec_out.empty() && !options->population)
       throw ConfigError("export: choose what to export: --out FILE.json (strategy spec) or --population --csv FILE");
+    check_export_outputs(*options);
     if (options->population) {
       export_population(*options);
     } else {

@@ -4,7 +4,9 @@
 #include <chrono>
 #include <cmath>
 #include <iostream>
+#include <filesystem>
 #include <map>
+#include <optional>
 
 #include "genepool/app/commands.hpp"
 #include "genepool/cli/config_file.hpp"
@@ -13,6 +15,8 @@
 #include "genepool/cli/mpi_job.hpp"
 #include "genepool/backtest/backtest.hpp"
 #include "genepool/error.hpp"
+#include "genepool/io/output_file.hpp"
+#include "genepool/io/run_claim.hpp"
 #include "genepool/evolution/evolution.hpp"
 #include "genepool/ga/grid.hpp"
 #include "genepool/io/market_data_io.hpp"
@@ -73,8 +77,14 @@ struct Prepared {
   EvolutionSettings settings;  // population = the grid, generations = 0: the results layout of evolve
 };
 
-Prepared prepare_on_root(const GridOptions& options, const parallel::Session& session, PhaseClock& clock) {
-  check_results_path(options.out, options.force);
+Prepared prepare_on_root(const GridOptions& options, const parallel::Session& session, std::optional<RunClaim>& claim,
+                         PhaseClock& clock) {
+  std::vector<std::filesystem::path> inputs(options.data_files.begin(), options.data_files.end());
+  inputs.insert(inputs.end(), options.strategy_files.begin(), options.strategy_files.end());
+  if (const ConfigFile* file = config_file_of(*options.command)) inputs.emplace_back(file->path());
+  const OutputPath outputs[] = {{options.out, "run.h5"}};
+  check_outputs(inputs, outputs, options.force);
+  claim.emplace(options.out);
   Prepared prepared;
   EvolutionSettings& settings = prepared.settings;
   settings.fitness = options.fitness;
@@ -172,9 +182,15 @@ void run_root(const parallel::Session& session, const GridOptions& options, Prep
 
 int run_grid(const GridOptions& options) {
   Prepared prepared;
+  std::optional<RunClaim> claim;  // rank 0's, held until the run has ended
   MpiJob job;
   job.set_up = [&](const parallel::Session& session, PhaseClock& clock) {
-    prepared = prepare_on_root(options, session, clock);
+    try {
+      prepared = prepare_on_root(options, session, claim, clock);
+    } catch (...) {
+      claim.reset();  // before the other ranks are released (see job.run)
+      throw;
+    }
     return std::move(prepared.data);
   };
   job.file_strategies = &prepared.run.strategy_sources;
@@ -183,7 +199,13 @@ int run_grid(const GridOptions& options) {
     prepared.data = std::move(data);
     prepared.run.data_bytes = broadcast.bytes;
     prepared.run.broadcast_seconds = broadcast.seconds;
-    run_root(session, options, prepared, execution, clock);
+    try {
+      run_root(session, options, prepared, execution, clock);
+    } catch (...) {
+      claim.reset();  // before the error path, which may abort the job (a hung rank)
+      throw;
+    }
+    claim.reset();  // NOTE: before MPI_Finalize: mpirun may end rank 0 once the others have exited
     return 0;
   };
   return run_mpi_job(*options.argc, *options.argv, options.execution, job);

@@ -3,6 +3,7 @@
 
 #include "genepool/app/commands.hpp"
 #include "genepool/io/market_data_io.hpp"
+#include "genepool/io/output_file.hpp"
 #include "genepool/data/synthetic.hpp"
 
 namespace genepool::app {
@@ -11,10 +12,13 @@ namespace {
 struct SynthOptions {
   SyntheticSpec spec;
   std::string out;
+  bool force = false;
   bool quiet = false;
 };
 
 void run_synth(const SynthOptions& options) {
+  const OutputPath outputs[] = {{options.out, "prices.csv"}};
+  check_outputs({}, outputs, options.force);
   const MarketData data = generate_synthetic(options.spec);
   save_market_data(data, options.out);
   if (!options.quiet) {
@@ -49,6 +53,7 @@ void add_synth_command(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--bar-seconds", spec.bar_seconds, "Seconds between bars; 86400 makes business days")
       ->capture_default_str();
+  command->add_flag("--force", options->force, "Replace an existing output file");
   command->add_flag("--quiet", options->quiet, "Print nothing on success");
   command->callback([options] { run_synth(*options); });
 }

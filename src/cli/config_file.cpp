@@ -9,6 +9,7 @@
 
 #include "genepool/cli/execution_options.hpp"
 #include "genepool/error.hpp"
+#include "genepool/io/input_file.hpp"
 
 namespace genepool::app {
 namespace {
@@ -297,7 +298,17 @@ void attach_config_file(CLI::App& app, CLI::App& command, bool with_ranges) {
     app.config_formatter(config);
   }
   config->add(command, with_ranges);
-  app.set_config("--config", "", "TOML file of " + config->names() + " settings (docs/configuration.md)");
+  app.set_config("--config", "", "TOML file of " + config->names() + " settings (docs/configuration.md)")
+      ->check(CLI::Validator(
+          [](const std::string& path) {
+            try {
+              if (!path.empty() && std::filesystem::exists(path)) check_input_file(path, "a TOML config file");
+            } catch (const IoError& error) {
+              return std::string(error.what());
+            }
+            return std::string();
+          },
+          "FILE"));
   command.fallthrough();
   command.footer("--config FILE  TOML file of these options: each key is an option's long name without '--'\n"
                  "               (docs/configuration.md); the command line overrides the file.");

@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 
 #include "genepool/error.hpp"
+#include "genepool/io/input_file.hpp"
 
 namespace genepool {
 namespace {
@@ -52,8 +53,7 @@ std::string sha256_hex(std::span<const std::byte> bytes) {
 }
 
 std::string sha256_file(const std::filesystem::path& file) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(file, ec)) throw IoError(file.string() + ": cannot read: is a directory");
+  check_input_file(file, "a file to hash");
   std::ifstream in(file, std::ios::binary);
   if (!in) throw IoError(file.string() + ": cannot read: " + std::strerror(errno));
   Sha256 hash;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "genepool/error.hpp"
+#include "genepool/io/input_file.hpp"
 #include "genepool/number_text.hpp"
 
 namespace genepool {
@@ -148,8 +149,7 @@ Json parse_json(std::string_view text, const std::string& source) {
 }
 
 Json read_json_file(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw IoError(path.string() + ": is a directory; expected a JSON file");
+  check_input_file(path, "a JSON file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError(path.string() + ": cannot open for reading");
   std::ostringstream text;

@@ -20,6 +20,7 @@
 #include "genepool/error.hpp"
 #include "genepool/number_text.hpp"
 #include "genepool/data/timestamp.hpp"
+#include "genepool/io/input_file.hpp"
 #include "genepool/io/output_file.hpp"
 
 namespace genepool {
@@ -33,9 +34,7 @@ constexpr std::size_t kBlockBytes = 1 << 20;  // the file is read in blocks of t
 class InputFile {
  public:
   explicit InputFile(const fs::path& file) : name_(file.string()) {
-    std::error_code ec;
-    if (!fs::is_regular_file(file, ec))
-      throw IoError(name_ + ": cannot read: " + (fs::exists(file, ec) ? "not a regular file" : "no such file"));
+    check_input_file(file, "a market-data CSV file");
     handle_ = std::fopen(file.c_str(), "rb");
     if (handle_ == nullptr) throw IoError(name_ + ": cannot open for reading: " + std::strerror(errno));
   }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "genepool/error.hpp"
+#include "genepool/io/input_file.hpp"
 #include "genepool/io/hdf5.hpp"
 #include "genepool/io/output_file.hpp"
 
@@ -77,9 +78,7 @@ void write_file(const MarketData& data, const fs::path& path, hdf5::Writer& w) {
 MarketData read_hdf5_market_data(const std::filesystem::path& file) {
   hdf5::quiet();
   const std::string name = file.string();
-  std::error_code ec;
-  if (!fs::is_regular_file(file, ec))
-    throw IoError(name + ": cannot read: " + (fs::exists(file, ec) ? "not a regular file" : "no such file"));
+  check_input_file(file, "a market-data .h5 file");
   MarketData data;
   try {
     if (!H5::H5File::isHdf5(name)) throw DataError(name + ": not an HDF5 file; expected a genepool market-data .h5 file");

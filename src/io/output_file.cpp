@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "genepool/error.hpp"
+#include "genepool/io/input_file.hpp"
 
 namespace genepool {
 
@@ -27,7 +28,42 @@ int sync(const fs::path& path, bool folder) {
   return error;
 }
 
+// Whether `a` and `b` name one file: the same device and inode when both exist (std::filesystem::
+// equivalent follows symbolic links), else the same absolute path once `.`, `..` and links are resolved.
+bool same_file(const fs::path& a, const fs::path& b) {
+  std::error_code ec;
+  const bool a_exists = fs::exists(a, ec);
+  const bool b_exists = fs::exists(b, ec);
+  if (a_exists && b_exists) return fs::equivalent(a, b, ec);
+  if (a_exists || b_exists) return false;
+  const fs::path full_a = fs::weakly_canonical(fs::absolute(a, ec), ec);
+  const fs::path full_b = fs::weakly_canonical(fs::absolute(b, ec), ec);
+  return full_a == full_b;
+}
+
 }  // namespace
+
+void check_outputs(std::span<const fs::path> inputs, std::span<const OutputPath> outputs, bool force) {
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    const fs::path& path = outputs[i].path;
+    if (path.empty()) continue;
+    const std::string name = path.string();
+    for (const fs::path& input : inputs) {
+      if (input.empty()) continue;
+      if (same_file(path, input) || same_file(partial_path(path), input))
+        throw IoError(name + ": is the input " + input.string() +
+                      "; an output never replaces an input (not even with --force): choose another output file");
+    }
+    for (std::size_t j = 0; j < i; ++j)
+      if (!outputs[j].path.empty() && same_file(path, outputs[j].path))
+        throw IoError(name + ": is also the output " + outputs[j].path.string() +
+                      "; give each output its own file");
+    check_output_path(path, outputs[i].example);
+    std::error_code ec;
+    if (!force && fs::exists(path, ec))
+      throw IoError(name + ": already exists; choose another output file or pass --force to replace it");
+  }
+}
 
 fs::path partial_path(const fs::path& path) {
   fs::path partial = path;
@@ -38,8 +74,11 @@ fs::path partial_path(const fs::path& path) {
 void check_output_path(const fs::path& path, const std::string& example) {
   const std::string name = path.string();
   std::error_code ec;
-  if (fs::is_directory(fs::status(path, ec)))
-    throw IoError(name + ": is a directory; expected a file name such as " + example);
+  const fs::file_status status = fs::status(path, ec);
+  if (fs::is_directory(status)) throw IoError(name + ": is a directory; expected a file name such as " + example);
+  if (fs::exists(status) && !fs::is_regular_file(status))
+    throw IoError(name + ": is " + file_kind(status) + ", not a regular file; it is never replaced (with or without "
+                  "--force); expected a file name such as " + example);
   if (path.filename().empty()) throw IoError(name + ": expected a file name such as " + example);
   const fs::path directory = folder_of(path);
   if (!fs::is_directory(directory, ec))

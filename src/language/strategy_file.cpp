@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "genepool/error.hpp"
+#include "genepool/io/input_file.hpp"
 #include "genepool/number_text.hpp"
 #include "genepool/strategies/genome.hpp"
 #include "parser.hpp"
@@ -60,7 +61,7 @@ std::size_t offset_of(std::string_view text, const toml::source_position& at) {
 }
 
 // A TOML basic string holding `text`.
-std::string quoted(std::string_view text) {
+std::string toml_string(std::string_view text) {
   std::string out = "\"";
   for (const char c : text) {
     const auto byte = static_cast<unsigned char>(c);
@@ -308,25 +309,25 @@ class TableReader {
   std::string canonical_source() const {
     std::ostringstream out;
     out << "[" << strategy_.name << "]\n";
-    out << "description = " << quoted(strategy_.description) << "\n";
+    out << "description = " << toml_string(strategy_.description) << "\n";
     for (const ParamSpec& p : strategy_.params) {
       const bool integer = p.kind == ParamKind::integer;
       const auto number = [&](double x) { return integer ? std::to_string(static_cast<long long>(x)) : plain_shortest(x); };
       out << "params." << p.name << " = { type = \"" << (integer ? "int" : "real") << "\", min = " << number(p.lower)
           << ", max = " << number(p.upper) << ", default = " << number(p.default_value);
-      if (!p.description.empty()) out << ", description = " << quoted(p.description);
+      if (!p.description.empty()) out << ", description = " << toml_string(p.description);
       out << " }\n";
     }
     if (!strategy_.less_than.empty()) {
       out << "less_than = [";
       for (std::size_t i = 0; i < strategy_.less_than.size(); ++i) {
-        out << (i > 0 ? ", " : "") << "[" << quoted(strategy_.params[strategy_.less_than[i].first].name) << ", "
-            << quoted(strategy_.params[strategy_.less_than[i].second].name) << "]";
+        out << (i > 0 ? ", " : "") << "[" << toml_string(strategy_.params[strategy_.less_than[i].first].name) << ", "
+            << toml_string(strategy_.params[strategy_.less_than[i].second].name) << "]";
       }
       out << "]\n";
     }
-    for (const ExpressionSource& define : defines_) out << define.key << " = " << quoted(define.text) << "\n";
-    for (const ExpressionSource& rule : rules_) out << rule.key << " = " << quoted(rule.text) << "\n";
+    for (const ExpressionSource& define : defines_) out << define.key << " = " << toml_string(define.text) << "\n";
+    for (const ExpressionSource& rule : rules_) out << rule.key << " = " << toml_string(rule.text) << "\n";
     return out.str();
   }
 
@@ -378,6 +379,7 @@ std::vector<FileStrategy> parse_strategy_text(std::string_view text, const std::
 }
 
 std::vector<FileStrategy> read_strategy_file(const std::string& path) {
+  check_input_file(path, "a strategy file (TOML)");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(path + ": cannot open the strategy file: " + std::strerror(errno));
   std::ostringstream text;

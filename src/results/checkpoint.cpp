@@ -4,6 +4,7 @@
 #include <system_error>
 
 #include "genepool/backtest/metrics.hpp"
+#include "genepool/io/input_file.hpp"
 #include "genepool/error.hpp"
 #include "genepool/io/hdf5.hpp"
 #include "genepool/io/output_file.hpp"
@@ -167,8 +168,7 @@ void write_checkpoint(const fs::path& path, const Checkpoint& checkpoint) {
 
 Checkpoint read_checkpoint(const fs::path& path) {
   hdf5::quiet();
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) throw IoError(path.string() + ": no such checkpoint file");
+  check_input_file(path, "a checkpoint file such as run.h5.checkpoint");
   try {
     if (!H5::H5File::isHdf5(path.string())) throw Error("not an HDF5 file (truncated or overwritten?)");
     const H5::H5File file = [&] {

@@ -552,7 +552,8 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, bool force, const RunIn
                              const EvolutionSettings& evolution, const ExecutionSettings& execution)
     : output_(std::move(path)), force_(force), bars_(data.timestamps.size()), started_(std::chrono::steady_clock::now()) {
   hdf5::quiet();
-  check_results_path(output_.path(), force_);
+  const OutputPath outputs[] = {{output_.path(), "run.h5"}};
+  check_outputs({}, outputs, force_);
   if (run.seed != evolution.seed)
     throw Error("results: the run's seed " + std::to_string(run.seed) + " differs from the evolution's seed " +
                 std::to_string(evolution.seed) + "; the file would not say how to reproduce the run");
@@ -691,14 +692,6 @@ void write_timing(hdf5::Writer& out, const H5::Group& root, std::span<const Phas
   const hsize_t n = phases.size();
   out.strings(group, "phase", names, {n}, "phase name (docs/results-format.md)");
   out.array(group, "seconds", seconds.data(), {n}, "wall seconds of the phase on rank 0");
-}
-
-void check_results_path(const std::filesystem::path& path, bool force) {
-  std::error_code ec;
-  const fs::file_status status = fs::status(path, ec);
-  if (fs::exists(status) && !fs::is_directory(status) && !force)
-    throw IoError(path.string() + ": already exists; choose another output file or pass --force to replace it");
-  check_output_path(path, "run.h5");
 }
 
 }  // namespace genepool

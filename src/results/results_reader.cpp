@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "genepool/error.hpp"
+#include "genepool/io/input_file.hpp"
 #include "genepool/io/hdf5.hpp"
 #include "genepool/number_text.hpp"
 
@@ -307,10 +308,7 @@ struct ResultsReader::File {
 ResultsReader::ResultsReader(std::filesystem::path path) : path_(std::move(path)) {
   hdf5::quiet();
   const std::string name = path_.string();
-  std::error_code ec;
-  const fs::file_status status = fs::status(path_, ec);
-  if (!fs::exists(status)) throw IoError(name + ": no such file");
-  if (fs::is_directory(status)) throw IoError(name + ": is a directory; expected a results file such as run.h5");
+  check_input_file(path_, "a results file such as run.h5");
   try {
     if (!H5::H5File::isHdf5(name))
       throw IoError(name + ": not an HDF5 file; expected a genepool results file (written by genepool evolve --out)");

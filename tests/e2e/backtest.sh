@@ -8,7 +8,7 @@ for file in "${files[@]}"; do
   for type in $types; do
     for execution in close next_open; do
       "$GENEPOOL" backtest --data "$SHARED_DATA/$file" --strategy "$type" --execution "$execution" --cost 0.001 \
-        --allow-short --json --equity-out "curve.csv" > "metrics.json"
+        --allow-short --json --equity-out "curve.csv" --force > "metrics.json"
       $PYTHON "$SOURCE_DIR/tests/e2e/check_backtest.py" "$SHARED_DATA/$file" curve.csv metrics.json \
         || fail "$type on $file ($execution)"
     done

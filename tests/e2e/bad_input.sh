@@ -81,10 +81,10 @@ cat >>"$CASES" <<EOF
 $GEN/huge.csv${T}3${T}huge.csv:200002: column 'close': expected a price > 0, got '-1'${T}$E
 $GEN/huge-line.csv${T}3${T}huge-line.csv:2: 1 field\(s\), the header has 5${T}$E
 $GEN/no-best-metrics.h5${T}4${T}no-best-metrics.h5: missing dataset '/best/metrics'${T}report @CASE
-$GEN/no-best-metrics.h5${T}4${T}no-best-metrics.h5: missing dataset '/best/metrics'${T}export @CASE --top 1 --out @OUT
+$GEN/no-best-metrics.h5${T}4${T}no-best-metrics.h5: missing dataset '/best/metrics'${T}export @CASE --top 1 --out @OUT @FORCE
 $GEN/generations-best-2d.h5${T}4${T}generations-best-2d.h5: dataset '/generations/best' has shape \\[[0-9]+\\]\\[2\\]; expected 1 dimension${T}report @CASE --json
 $GEN/half.h5${T}4${T}half.h5: cannot open: damaged or truncated${T}report @CASE
-$GEN/half.h5${T}4${T}half.h5: cannot open: damaged or truncated${T}collect @CASE --out @OUT
+$GEN/half.h5${T}4${T}half.h5: cannot open: damaged or truncated${T}collect @CASE --out @OUT @FORCE
 EOF
 R="evolve ${CHECKPOINTED[*]} --out @OUT @FORCE --resume @CASE"
 cat >>"$CASES" <<EOF
@@ -95,6 +95,51 @@ $GEN/newer-version.checkpoint${T}4${T}newer-version.checkpoint: invalid checkpoi
 $GEN/batch-sizes-short.checkpoint${T}4${T}batch-sizes-short.checkpoint: invalid checkpoint: dataset '/log/[a-z_]+' has shape \\[2\\]; expected \\[1\\]${T}$R
 $GEN/best-2d.checkpoint${T}4${T}best-2d.checkpoint: invalid checkpoint: dataset '/history/best' has shape \\[[0-9]+\\]\\[2\\]${T}$R
 $SCRATCH/results.h5${T}4${T}results.h5: invalid checkpoint: not a genepool checkpoint${T}$R
+EOF
+
+# Outputs onto inputs and special files (docs/errors.md, "Outputs"): the victims must come through
+# byte for byte (checked after every run). A FIFO input is refused at once (the runs' timeout
+# turns a regression into a failure, not a hang); a FIFO output is never replaced.
+V=$SCRATCH/victims
+mkdir "$V"
+cp "$SCRATCH/data.csv" "$V/data.csv"
+ln "$V/data.csv" "$V/hard.csv"
+ln -s data.csv "$V/soft.csv"
+cp "$SCRATCH/results.h5" "$V/r.h5"
+cp "$SCRATCH/results.h5" "$V/r2.h5"
+mkfifo "$V/fifo.h5" "$V/fifo.csv" "$V/fifo.toml" "$V/fifo.json" "$V/out.fifo"
+victims() { (cd "$V" && sha256sum data.csv r.h5 r2.h5 && ls -l --time-style=+ | awk '{ print $1, $2, $NF }'); }
+victims_before=$(victims)
+IN='an output never replaces an input'
+E1="--population 4 --generations 1 --quiet"
+cat >>"$CASES" <<EOF
+-${T}4${T}data.csv: already exists; choose another output file or pass --force${T}synth --out $V/data.csv --bars 10 --quiet
+-${T}4${T}r.h5: is the input .*r.h5; $IN${T}export $V/r.h5 --out $V/r.h5 --force
+-${T}4${T}r.h5: is the input .*r.h5; $IN${T}export $V/r.h5 --population --csv $V/r.h5 --force
+-${T}4${T}r.h5: is the input .*r.h5; $IN${T}collect $V/r2.h5 $V/r.h5 --out $V/r.h5 --force
+-${T}4${T}data.csv: is the input .*data.csv; $IN${T}backtest --data $V/data.csv --strategy macd --equity-out $V/data.csv --force
+-${T}4${T}data.csv: is the input .*data.csv; $IN${T}evolve --data $V/data.csv $E1 --out $V/data.csv --force
+-${T}4${T}data.csv: is the input .*data.csv; $IN${T}evolve --data $V/data.csv $E1 --out $V/data.csv
+-${T}4${T}hard.csv: is the input .*data.csv; $IN${T}evolve --data $V/data.csv $E1 --out $V/hard.csv --force
+-${T}4${T}soft.csv: is the input .*data.csv; $IN${T}backtest --data $V/data.csv --strategy macd --equity-out $V/soft.csv --force
+-${T}4${T}data.csv: is the input .*soft.csv; $IN${T}backtest --data $V/soft.csv --strategy macd --equity-out $V/data.csv --force
+-${T}4${T}\./data.csv: is the input .*data.csv; $IN${T}grid --data $V/data.csv --strategies ts_momentum --step threshold=0.1 --quiet --out $V/./data.csv --force
+-${T}4${T}\.\./\.\./victims/data.csv: is the input .*data.csv; $IN${T}evolve --data $V/data.csv $E1 --out ../../victims/data.csv --force
+-${T}4${T}out: is also the output .*out; give each output its own file${T}collect @RESULTS --out @OUT --csv @OUT @FORCE
+-${T}4${T}fifo.h5: is a FIFO \\(named pipe\\), not a regular file; expected a results file${T}report $V/fifo.h5
+-${T}4${T}fifo.h5: is a FIFO \\(named pipe\\), not a regular file; expected a results file${T}export $V/fifo.h5 --top 1 --out @OUT @FORCE
+-${T}4${T}fifo.h5: is a FIFO \\(named pipe\\), not a regular file; expected a results file${T}export $V/fifo.h5 --population --csv @OUT @FORCE
+-${T}4${T}fifo.h5: is a FIFO \\(named pipe\\), not a regular file; expected a results file${T}collect @RESULTS $V/fifo.h5 --out @OUT @FORCE
+-${T}4${T}fifo.h5: is a FIFO \\(named pipe\\), not a regular file; expected a market-data${T}evolve --data $V/fifo.h5 $E1 --out @OUT @FORCE
+-${T}4${T}fifo.csv: is a FIFO \\(named pipe\\), not a regular file; expected a market-data${T}backtest --data $V/fifo.csv --strategy macd
+-${T}4${T}fifo.h5: is a FIFO \\(named pipe\\), not a regular file; expected a checkpoint${T}evolve --data @DATA $E1 --out @OUT @FORCE --resume $V/fifo.h5
+-${T}4${T}fifo.toml: is a FIFO \\(named pipe\\), not a regular file; expected a strategy file${T}evolve --strategy-file $V/fifo.toml --data @DATA $E1 --out @OUT @FORCE
+-${T}2${T}--config: .*fifo.toml: is a FIFO \\(named pipe\\), not a regular file; expected a TOML config${T}evolve --config $V/fifo.toml --data @DATA $E1 --out @OUT @FORCE
+-${T}4${T}fifo.json: is a FIFO \\(named pipe\\), not a regular file; expected a JSON file${T}backtest --spec $V/fifo.json --data @DATA
+-${T}4${T}out.fifo: is a FIFO \\(named pipe\\), not a regular file; it is never replaced${T}evolve --data @DATA $E1 --out $V/out.fifo --force
+-${T}4${T}out.fifo: is a FIFO \\(named pipe\\), not a regular file; it is never replaced${T}export @RESULTS --top 1 --out $V/out.fifo --force
+-${T}4${T}out.fifo: is a FIFO \\(named pipe\\), not a regular file; it is never replaced${T}synth --out $V/out.fifo --force --bars 10 --quiet
+-${T}4${T}out.fifo: is a FIFO \\(named pipe\\), not a regular file; it is never replaced${T}backtest --data @DATA --strategy macd --equity-out $V/out.fifo --force
 EOF
 
 # run_case ID RANKS VARIANT CASE STATUS PATTERN COMMAND: one run; a failure leaves runs/ID.fail.
@@ -170,4 +215,7 @@ if [[ -n $failures ]]; then
   cat $failures >&2
   fail "$(echo "$failures" | wc -l) of $((count * 4)) runs of the bad-input corpus failed"
 fi
+[[ $(victims) == "$victims_before" ]] || fail "the victims changed: $victims_before // $(victims)"
+[[ -z $(ls -A "$V" | grep -Ev '^(data|hard|soft)\.csv$|^r2?\.h5$|^fifo\.(h5|csv|toml|json)$|^out\.fifo$') ]] ||
+  fail "files were created beside the victims: $(ls -A "$V" | tr '\n' ' ')"
 echo "bad-input corpus: $count cases x 4 runs (1, 1, 2 and 3 ranks) passed"

@@ -56,6 +56,6 @@ TEST_CASE("fingerprint: an unreadable file is an IoError naming it", "[fingerpri
   const auto dir = genepool::test::scratch_dir("fingerprint-missing");
   const auto missing = dir / "no-such-file.csv";
   CHECK_THROWS_AS(sha256_file(missing), genepool::IoError);
-  CHECK_THROWS_WITH(sha256_file(missing), Contains(missing.string()) && Contains("cannot read"));
+  CHECK_THROWS_WITH(sha256_file(missing), Contains(missing.string() + ": no such file"));
   CHECK_THROWS_WITH(sha256_file(dir), Contains(dir.string()) && Contains("is a directory"));
 }

@@ -2,8 +2,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "genepool/error.hpp"
 #include "helpers.hpp"
@@ -92,4 +95,71 @@ TEST_CASE("output file: a failed commit is one IoError and leaves no partial fil
   }
   CHECK_THROWS_WITH(OutputFile(dir / "no-such-dir" / "x.csv", "x.csv"), Contains("does not exist"));
   fs::remove_all(dir);
+}
+
+namespace {
+
+using genepool::OutputPath;
+
+// check_outputs on one output `out` with inputs `inputs`.
+void check_one(const std::vector<fs::path>& inputs, const fs::path& out, bool force) {
+  const OutputPath outputs[] = {{out, "x.csv"}};
+  genepool::check_outputs(inputs, outputs, force);
+}
+
+}  // namespace
+
+TEST_CASE("output file: check_outputs refuses an existing file unless forced", "[output_file]") {
+  const auto dir = genepool::test::scratch_dir("outputs-existing");
+  const fs::path out = dir / "x.csv";
+  CHECK_NOTHROW(check_one({}, out, false));
+  CHECK(fs::is_empty(dir));  // the probe file is gone
+  std::ofstream(out) << "old";
+  CHECK_THROWS_WITH(check_one({}, out, false),
+                    Contains(out.string() + ": already exists") && Contains("pass --force"));
+  CHECK_NOTHROW(check_one({}, out, true));
+  CHECK(contents(out) == "old");
+  const auto missing = dir / "no-such-dir" / "x.csv";
+  CHECK_THROWS_WITH(check_one({}, missing, true), Contains("no-such-dir") && Contains("does not exist"));
+  CHECK_THROWS_WITH(check_one({}, dir, true), Contains(dir.string()) && Contains("is a directory"));
+}
+
+TEST_CASE("output file: no output names an input, in any spelling, even with force", "[output_file]") {
+  const auto dir = genepool::test::scratch_dir("outputs-inputs");
+  const fs::path input = dir / "data.csv";
+  std::ofstream(input) << "data";
+  fs::create_hard_link(input, dir / "hard.csv");
+  fs::create_symlink(input, dir / "soft.csv");
+  const fs::path spellings[] = {input, dir / "." / "data.csv", dir / "hard.csv", dir / "soft.csv",
+                                dir / "sub" / ".." / "data.csv"};
+  fs::create_directory(dir / "sub");
+  for (const fs::path& out : spellings) {
+    CAPTURE(out);
+    CHECK_THROWS_WITH(check_one({input}, out, true),
+                      Contains(out.string() + ": is the input " + input.string()) && Contains("not even with --force"));
+  }
+  // An output whose partial file would be the input.
+  CHECK_THROWS_WITH(check_one({dir / "x.partial"}, dir / "x", true), Contains("is the input"));
+  std::ofstream(dir / "x.partial") << "input";
+  CHECK_THROWS_WITH(check_one({dir / "x.partial"}, dir / "x", true), Contains("is the input"));
+  CHECK_NOTHROW(check_one({input}, dir / "other.csv", true));
+  CHECK(contents(input) == "data");
+}
+
+TEST_CASE("output file: two outputs of one command are never one file", "[output_file]") {
+  const auto dir = genepool::test::scratch_dir("outputs-twice");
+  const OutputPath twice[] = {{dir / "x", "x.json"}, {dir / "." / "x", "x.csv"}};
+  CHECK_THROWS_WITH(genepool::check_outputs({}, twice, true),
+                    Contains((dir / "." / "x").string() + ": is also the output " + (dir / "x").string()));
+  const OutputPath one_absent[] = {{dir / "x", "x.json"}, {"", "x.csv"}};
+  CHECK_NOTHROW(genepool::check_outputs({}, one_absent, false));
+}
+
+TEST_CASE("output file: a FIFO at an output path is never replaced, even with force", "[output_file]") {
+  const auto dir = genepool::test::scratch_dir("outputs-fifo");
+  const fs::path fifo = dir / "x.csv";
+  REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
+  CHECK_THROWS_WITH(check_one({}, fifo, true), Contains(fifo.string() + ": is a FIFO (named pipe), not a regular file"));
+  CHECK_THROWS_AS(OutputFile(fifo, "x.csv"), IoError);
+  CHECK(fs::is_fifo(fifo));
 }

@@ -233,5 +233,5 @@ TEST_CASE("strategy files: a name defined in two files is refused", "[language][
   CHECK(read_strategy_files({a}).size() == 1);
   CHECK_THROWS_WITH(read_strategy_files({a, b}), b + ":2: strategy 'twice': already defined in " + a + ":2");
   CHECK_THROWS_WITH(read_strategy_file((dir / "none.toml").string()),
-                    (dir / "none.toml").string() + ": cannot open the strategy file: No such file or directory");
+                    (dir / "none.toml").string() + ": no such file; expected a strategy file (TOML)");
 }

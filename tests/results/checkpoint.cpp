@@ -95,7 +95,7 @@ TEST_CASE("a missing, truncated or foreign checkpoint is an IoError naming the f
       CHECK(std::string(error.what()).find('\n') == std::string::npos);
     }
   };
-  fails_with(dir / "missing.checkpoint", "no such checkpoint file");
+  fails_with(dir / "missing.checkpoint", "no such file; expected a checkpoint file");
 
   std::string bytes(static_cast<std::size_t>(fs::file_size(good)), '\0');
   std::ifstream(good, std::ios::binary).read(bytes.data(), static_cast<std::streamsize>(bytes.size()));

@@ -195,8 +195,6 @@ TEST_CASE("results: an existing file is refused without --force and replaced wit
   CHECK_THROWS_AS(ResultsWriter(path, false, fake.run, fake.data, fake.evolution, fake.execution), IoError);
   CHECK_THROWS_WITH(ResultsWriter(path, false, fake.run, fake.data, fake.evolution, fake.execution),
                     Contains(path.string()) && Contains("already exists") && Contains("--force"));
-  CHECK_THROWS_WITH(check_results_path(path, false), Contains(path.string()) && Contains("--force"));
-  CHECK_NOTHROW(check_results_path(path, true));
   CHECK(read_file(path) == "an older run");
   CHECK_FALSE(fs::exists(path.string() + ".partial"));
 
@@ -233,18 +231,6 @@ TEST_CASE("results: a writer dropped without finish() removes its partial file o
     CHECK(read_file(path) == "an older run");
     CHECK_FALSE(fs::exists(path.string() + ".partial"));
   }
-}
-
-TEST_CASE("results: check_results_path refuses what could not be written", "[results]") {
-  const auto dir = test::scratch_dir("results-check");
-  CHECK_NOTHROW(check_results_path(dir / "run.h5", false));
-  CHECK(fs::is_empty(dir));  // the probe file is gone
-
-  const auto missing = dir / "no-such-dir" / "run.h5";
-  CHECK_THROWS_AS(check_results_path(missing, false), IoError);
-  CHECK_THROWS_WITH(check_results_path(missing, false),
-                    Contains(missing.string()) && Contains("no-such-dir") && Contains("does not exist"));
-  CHECK_THROWS_WITH(check_results_path(dir, true), Contains(dir.string()) && Contains("is a directory"));
 }
 
 TEST_CASE("results: inconsistent input is refused with the reason", "[results]") {

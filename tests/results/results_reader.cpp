@@ -277,7 +277,7 @@ TEST_CASE("results_reader: an optional /validation group is read when present", 
 TEST_CASE("results_reader: what is not a results file is one IoError naming it", "[results_reader]") {
   const auto dir = test::scratch_dir("results_reader_errors");
   CHECK_THROWS_MATCHES(ResultsReader(dir / "missing.h5"), IoError,
-                       Catch::Matchers::Message((dir / "missing.h5").string() + ": no such file"));
+                       Catch::Matchers::Message((dir / "missing.h5").string() + ": no such file; expected a results file such as run.h5"));
   CHECK_THROWS_WITH(ResultsReader(dir), Contains("is a directory"));
   write_text(dir / "prices.csv", "Date,Close\n2020-01-01,1\n");
   CHECK_THROWS_MATCHES(ResultsReader(dir / "prices.csv"), IoError,

@@ -6,6 +6,7 @@
 // I/O error) leaves neither a partial file nor a changed `path`.
 #include <filesystem>
 #include <fstream>
+#include <span>
 #include <string>
 
 namespace genepool {
@@ -13,9 +14,22 @@ namespace genepool {
 // The one temporary suffix: RUN.h5 -> RUN.h5.partial.
 std::filesystem::path partial_path(const std::filesystem::path& path);
 
-// Throws IoError naming `path` if it is a directory, if its directory is missing, or if nothing can
-// be created there. `example` completes "expected a file name such as ...".
+// Throws IoError naming `path` if it is a directory or another non-regular file (a FIFO, a device,
+// a socket: never replaced, even with --force), if its directory is missing, or if nothing can be
+// created there. `example` completes "expected a file name such as ...".
 void check_output_path(const std::filesystem::path& path, const std::string& example);
+
+// One output of a command: its path and an example name for messages.
+struct OutputPath {
+  std::filesystem::path path;
+  std::string example;
+};
+
+// The one check of a command's outputs, made before any work: each passes check_output_path; none
+// exists unless `force`; none (nor its partial file) is one of `inputs`, even with `force` (the same
+// device and inode: hard links, symbolic links and other spellings count); no two are one file.
+// Empty paths (options not given) are skipped.
+void check_outputs(std::span<const std::filesystem::path> inputs, std::span<const OutputPath> outputs, bool force);
 
 // The partial file of one output: the writer creates partial() (any way it likes: a stream, HDF5),
 // closes it, then calls commit().

@@ -70,7 +70,7 @@ using CurveOf = std::function<void(const HallOfFameEntry& entry, BacktestCurve& 
 // so a file at `path` is always complete. Every HDF5 failure is an IoError naming the file and the object.
 class ResultsWriter final : public EvolutionObserver {
  public:
-  // Refuses an existing `path` unless `force` (see check_results_path), then creates the partial file
+  // Refuses an existing `path` unless `force` (check_outputs), then creates the partial file
   // with the run's configuration, inputs, market data axis and strategy registry.
   ResultsWriter(std::filesystem::path path, bool force, const RunInfo& run, const MarketData& data,
                 const EvolutionSettings& evolution, const ExecutionSettings& execution);
@@ -117,10 +117,5 @@ class ResultsWriter final : public EvolutionObserver {
 
 // Writes /timing: one row per phase, in order (docs/results-format.md); an ExtraContent of finish().
 void write_timing(hdf5::Writer& out, const H5::Group& root, std::span<const PhaseSeconds> phases);
-
-// Checks before a run starts, so that a run never finishes only to fail at writing: throws IoError
-// naming `path` if it exists and `force` is false (suggesting --force), if it is a directory, or if
-// its directory is missing or not writable.
-void check_results_path(const std::filesystem::path& path, bool force);
 
 }  // namespace genepool
