@@ -88,7 +88,7 @@ for run in "${runs[@]}"; do
   for strategy in sma_crossover donchian_breakout; do
     # shellcheck disable=SC2086
     "$GENEPOOL" backtest --data "$SHARED_DATA/GOOG.csv" --strategy "$strategy" --execution "$execution" --allow-short \
-      $flags --json --equity-out curve.csv > metrics.json || fail "backtest $strategy $execution $flags"
+      $flags --json --equity-out curve.csv --force > metrics.json || fail "backtest $strategy $execution $flags"
     $PYTHON -c 'import json,sys; e = json.load(open("metrics.json"))["exits"]; a = json.loads(sys.argv[1]); a.pop("cost")
 assert all(e[k] == v for k, v in a.items()), e' "$args" || fail "--json lacks the exits of $flags"
     $PYTHON simulate.py "$SHARED_DATA/GOOG.csv" curve.csv metrics.json "$execution" "$args" \
