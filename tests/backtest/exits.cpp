@@ -399,11 +399,11 @@ TEST_CASE("an account opening within the data: history read by sizing only; rest
   // A restart at bar 3 ends the lock: the decision there enters at its close, as an account opening there.
   const std::array<Eigen::Index, 1> restart{3};
   BacktestCurve restarted;
-  reference_backtest_positions(data, s, decisions(rule), &restarted, {.first = 0, .restarts = restart});
+  reference_backtest_positions(data, s, decisions(rule), &restarted, {.first = 0, .restarts = restart, .rules = {}});
   CHECK(held_of(restarted) == std::vector<double>{1, 1, 0, 1, 1, 1});
   // Opening at bar 3 with unit sizing is the backtest of bars 3.. alone, bit for bit.
   BacktestCurve opened;
-  const Metrics m = reference_backtest_positions(data, s, decisions({1, 1, 1}), &opened, {.first = 3, .restarts = {}});
+  const Metrics m = reference_backtest_positions(data, s, decisions({1, 1, 1}), &opened, {.first = 3, .restarts = {}, .rules = {}});
   const Run alone = run(slice(data, {3, 6}), s, {1, 1, 1});
   CHECK(opened.returns == alone.curve.returns);
   CHECK(m.total_return == alone.metrics.total_return);
@@ -413,9 +413,9 @@ TEST_CASE("an account opening within the data: history read by sizing only; rest
   s.exits.sizing = Sizing::vol_target;
   s.exits.vol_window = 2;
   BacktestCurve sized;
-  reference_backtest_positions(data, s, decisions({1, 1, 1}), &sized, {.first = 3, .restarts = {}});
+  reference_backtest_positions(data, s, decisions({1, 1, 1}), &sized, {.first = 3, .restarts = {}, .rules = {}});
   CHECK(sized.held(0, 0) > 0);
   CHECK(run(slice(data, {3, 6}), s, {1, 1, 1}).curve.held(0, 0) == 0);
-  CHECK_THROWS_WITH(reference_backtest_positions(data, s, decisions({1}), nullptr, {.first = 6, .restarts = {}}),
+  CHECK_THROWS_WITH(reference_backtest_positions(data, s, decisions({1}), nullptr, {.first = 6, .restarts = {}, .rules = {}}),
                     "account start: bar 6 is outside the data's 6 bars");
 }
