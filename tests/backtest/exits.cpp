@@ -419,3 +419,111 @@ TEST_CASE("an account opening within the data: history read by sizing only; rest
   CHECK_THROWS_WITH(reference_backtest_positions(data, s, decisions({1}), nullptr, {.first = 6, .restarts = {}, .rules = {}}),
                     "account start: bar 6 is outside the data's 6 bars");
 }
+
+namespace {
+
+// The genome with each exit and sizing value of `rules` as a gene.
+Genome with_genes(Genome genome, const ExitRules& rules) {
+  for (const ExitGeneSpec& spec : exit_gene_specs()) {
+    genome.exit_genes |= 1u << static_cast<std::uint32_t>(spec.gene);
+    genome.exits[static_cast<std::size_t>(spec.gene)] = rules.*spec.field;
+  }
+  return genome;
+}
+
+}  // namespace
+
+TEST_CASE("a genome's exit genes act exactly as the same values in the settings, in both backtests", "[backtest][exits]") {
+  std::mt19937_64 rng(20261203);
+  const auto types = static_cast<std::uint32_t>(strategy_registry().size());
+  for (const auto& [name, data] : real_sets()) {
+    for (int draw = 0; draw < 256; draw += 7) {
+      const ExecutionSettings settings = random_settings(rng, draw);
+      // The run's own values differ from the genes: none of them may leak into the evaluation.
+      ExecutionSettings base = settings;
+      base.exits = ExitRules{};
+      base.exits.sizing = settings.exits.sizing;
+      base.exits.stop_loss = 0.5;
+      base.exits.vol_window = 90;
+      Backtester with_settings(data, settings);
+      Backtester with_base(data, base);
+      const Genome plain_genome = random_genome(static_cast<std::uint32_t>(draw) % types, rng);
+      const Genome genome = with_genes(plain_genome, settings.exits);
+      INFO(name << ", " << describe(with_settings.settings()) << ", " << strategy_of(genome).name);
+      BacktestCurve expected_curve, curve;
+      const Metrics expected = with_settings.evaluate(plain_genome, expected_curve);
+      const Metrics evolved = with_base.evaluate(genome, curve);
+      CHECK(std::memcmp(&expected, &evolved, sizeof(Metrics)) == 0);
+      CHECK(curve.held == expected_curve.held);
+      CHECK(disagreements(evolved, reference_backtest(data, with_base.settings(), genome)) == "");
+    }
+  }
+}
+
+TEST_CASE("a batch mixing genomes with and without exit genes equals single evaluations bit for bit", "[backtest][exits]") {
+  std::mt19937_64 rng(11);
+  const MarketData& data = real_sets()[0].second;
+  const auto types = static_cast<std::uint32_t>(strategy_registry().size());
+  for (const Execution execution : {Execution::close, Execution::next_open}) {
+    ExecutionSettings settings;
+    settings.execution = execution;
+    settings.cost = 0.001;
+    Backtester tester(data, settings);
+    std::vector<Genome> genomes;
+    for (int i = 0; i < 19; ++i) {
+      Genome genome = random_genome(static_cast<std::uint32_t>(rng() % types), rng);
+      if (i % 3 == 1) {  // stop-loss and max-bars evolved; a stop-loss gene of 0 is off
+        genome.exit_genes = (1u << static_cast<std::uint32_t>(ExitGene::stop_loss)) |
+                            (1u << static_cast<std::uint32_t>(ExitGene::max_bars));
+        genome.exits[static_cast<std::size_t>(ExitGene::stop_loss)] = i % 2 ? 0.0 : 0.03;
+        genome.exits[static_cast<std::size_t>(ExitGene::max_bars)] = static_cast<double>(i);
+      }
+      genomes.push_back(genome);
+    }
+    std::vector<Metrics> batch(genomes.size());
+    tester.evaluate(genomes, batch);
+    for (std::size_t i = 0; i < genomes.size(); ++i) {
+      INFO(to_string(execution) << ", genome " << i << ", " << strategy_of(genomes[i]).name);
+      const Metrics alone = tester.evaluate(genomes[i]);
+      CHECK(std::memcmp(&batch[i], &alone, sizeof(Metrics)) == 0);
+      CHECK(disagreements(alone, reference_backtest(data, tester.settings(), genomes[i])) == "");
+    }
+  }
+}
+
+TEST_CASE("evolved vol-target values size each genome by its own target, window and cap", "[backtest][exits]") {
+  const MarketData& data = real_sets()[1].second;
+  ExecutionSettings settings;
+  settings.exits.sizing = Sizing::vol_target;
+  Backtester tester(data, settings);
+  Genome genome;  // sma_crossover with its defaults
+  genome.params = {10, 40, 0, 0};
+  std::vector<Metrics> seen;
+  for (const double window : {5.0, 20.0, 63.0, 20.0, 5.0}) {
+    ExecutionSettings own = settings;
+    own.exits.vol_window = window;
+    own.exits.target_vol = 0.2;
+    own.exits.leverage_cap = 2;
+    Genome evolved = with_genes(genome, own.exits);
+    const Metrics m = tester.evaluate(evolved);
+    INFO("vol-window " << window);
+    const Metrics fixed = Backtester(data, own).evaluate(genome);
+    CHECK(std::memcmp(&m, &fixed, sizeof(Metrics)) == 0);
+    seen.push_back(m);
+  }
+  CHECK(seen[0].volatility != seen[1].volatility);  // the window matters
+  CHECK(std::memcmp(&seen[1], &seen[3], sizeof(Metrics)) == 0);  // and a window seen before gives the same bits
+}
+
+TEST_CASE("exit genes out of their ranges or naming no gene are config errors", "[backtest][exits]") {
+  const MarketData& data = real_sets()[0].second;
+  Backtester tester(data, ExecutionSettings{});
+  Genome genome;
+  genome.params = {10, 40, 0, 0};
+  genome.exit_genes = 1u << static_cast<std::uint32_t>(ExitGene::stop_loss);
+  genome.exits[0] = 1.5;
+  CHECK_THROWS_WITH(tester.evaluate(genome), Contains("stop-loss") && Contains("1.5"));
+  genome.exits[0] = 0.1;
+  genome.exit_genes |= 1u << 9;
+  CHECK_THROWS_AS(tester.evaluate(genome), ConfigError);
+}
