@@ -89,7 +89,7 @@ Approx near(double value) { return Approx(value).epsilon(1e-12).margin(1e-12); }
 
 }  // namespace
 
-TEST_CASE("a stop touched within the bar fills at the stop; the rule must reset before re-entry", "[backtest][exits]") {
+TEST_CASE("a stop touched within the bar fills at the stop, the rule must reset before re-entry", "[backtest][exits]") {
   const MarketData data = bars_of({{100, 100, 100, 100}, {99, 101, 94, 96}, {96, 98, 95, 97}, {97, 99, 96, 98}});
   ExecutionSettings s = plain();
   s.exits.stop_loss = 0.05;
@@ -145,7 +145,7 @@ TEST_CASE("the trailing stop moves at the end of each bar, not within it", "[bac
   CHECK(r.metrics.best_trade == near(108.0 / 100 - 1));
 }
 
-TEST_CASE("max-bars exits at the close of the n-th bar held; re-entry waits for the rule to reset", "[backtest][exits]") {
+TEST_CASE("max-bars exits at the close of the n-th bar held, re-entry waits for the rule to reset", "[backtest][exits]") {
   const MarketData data = bars_of({{100, 100, 100, 100}, {101, 101, 101, 101}, {102, 102, 102, 102},
                                    {103, 103, 103, 103}, {104, 104, 104, 104}, {105, 105, 105, 105}});
   ExecutionSettings s = plain(Execution::close, 0.001);
@@ -387,7 +387,7 @@ TEST_CASE("with exits and sizing, batches equal single evaluations bit for bit a
   }
 }
 
-TEST_CASE("an account opening within the data: history read by sizing only; restarts clear the exits",
+TEST_CASE("an account opening within the data: history read by sizing only, restarts clear the exits",
           "[backtest][exits]") {
   // Stop-loss 5 %: long from bar 0, stopped at bar 2 (low 94 <= 95), locked out while the rule stays long.
   const MarketData data = bars_of({{100, 100, 100, 100}, {100, 101, 99, 100}, {100, 100, 94, 96},
@@ -526,4 +526,32 @@ TEST_CASE("exit genes out of their ranges or naming no gene are config errors", 
   genome.exits[0] = 0.1;
   genome.exit_genes |= 1u << 9;
   CHECK_THROWS_AS(tester.evaluate(genome), ConfigError);
+}
+
+TEST_CASE("a stitched account applies each part's own exits from its restart on", "[backtest][exits]") {
+  // Long throughout. Part 1 (bars 0..2) has no stop; part 2 (from bar 3) a 2 % stop: its trade enters
+  // afresh at close 3 (96), so the stop is 94.08, which bar 5's low (93) touches.
+  const MarketData data = bars_of({{100, 100, 100, 100}, {100, 101, 99, 100}, {100, 100, 94, 96},
+                                   {96, 97, 95, 96}, {96, 98, 95, 97}, {97, 99, 93, 98}, {98, 99, 97, 98}});
+  ExecutionSettings s = plain();
+  const std::vector<int> rule{1, 1, 1, 1, 1, 1, 1};
+  ExitRules none, stop;
+  stop.stop_loss = 0.02;
+  const std::array<Eigen::Index, 2> restarts{0, 3};
+  const std::array<ExitRules, 2> parts{none, stop};
+  BacktestCurve stitched;
+  reference_backtest_positions(data, s, decisions(rule), &stitched, {.first = 0, .restarts = restarts, .rules = parts});
+  CHECK(held_of(stitched) == std::vector<double>{1, 1, 1, 1, 1, 0, 0});
+  // The settings' stop alone would have stopped part 1 at bar 2 (low 94 <= 98).
+  s.exits = stop;
+  CHECK(held_of(run(data, s, rule).curve) == std::vector<double>{1, 1, 0, 0, 0, 0, 0});
+  // Part 2's returns are those of an account opening at bar 3 with its rules, bit for bit.
+  BacktestCurve opened;
+  reference_backtest_positions(data, s, decisions({1, 1, 1, 1}), &opened, {.first = 3, .restarts = {}, .rules = {}});
+  for (std::size_t t = 1; t < opened.returns.size(); ++t) CHECK(stitched.returns[t + 3] == opened.returns[t]);
+  s.exits = none;
+  const std::array<ExitRules, 1> one{stop};
+  CHECK_THROWS_WITH(reference_backtest_positions(data, s, decisions(rule), nullptr,
+                                                 {.first = 0, .restarts = restarts, .rules = one}),
+                    Contains("1 exit rules for 2 restarts"));
 }

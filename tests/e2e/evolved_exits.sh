@@ -66,6 +66,23 @@ assert len(replayed) == 3 and all(r["matches_spec"] for r in replayed), replayed
 ' replay.json || fail "the spec did not replay exactly without the strategy file"
 mv moved-away strategies
 
+# Walk-forward: each fold's best carries its own exits, stored per fold, and the stitched account
+# applies them fold by fold; 1 and 3 ranks agree.
+wf=(--config configs/evolved-exits.toml --population 16 --generations 2 --walk-forward-folds 3
+    --walk-forward-generations 2 --quiet --force)
+for n in 1 3; do mpi $n evolve "${wf[@]}" --out wf$n.h5; done
+$PYTHON - wf1.h5 wf3.h5 <<'PY' || fail "walk-forward with evolved exits"
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1]) as a, h5py.File(sys.argv[2]) as b:
+    w = a["validation/walk_forward"]
+    x = w["exits"][()]
+    assert x.shape == (3, 7), x.shape
+    assert np.all((x[:, 0] >= 0.01) & (x[:, 0] <= 0.15)) and np.all(np.isnan(x[:, 2:])), x
+    assert np.all(w["status"][()] == 0) and np.isfinite(w.attrs["stitched_sharpe"])
+    for name in ("exits", "params", "metrics", "equity", "out_of_sample_metrics"):
+        assert a["validation/walk_forward"][name][()].tobytes() == b["validation/walk_forward"][name][()].tobytes(), name
+PY
+
 # Bad ranges: one line, status 2, no hang, no file.
 printf 'stop-loss = [0.2, 0.1]\n' >bad.toml
 for n in 1 2; do

@@ -59,7 +59,7 @@ TEST_CASE("a search space narrows the bounds the GA sees and leaves the registry
   CHECK(SearchSpace().empty());
 }
 
-TEST_CASE("random genomes, crossover and mutation stay inside narrowed bounds; fixed parameters never move",
+TEST_CASE("random genomes, crossover and mutation stay inside narrowed bounds, fixed parameters never move",
           "[ga][ranges]") {
   GaSettings settings;
   settings.space = narrowed_space();
@@ -177,7 +177,7 @@ TEST_CASE("evolved exits are kept in gene order with their keys, kinds and bound
   CHECK(again.exit_genes()[0].spec.upper == 0.05);
 }
 
-TEST_CASE("exit genes are drawn, crossed and mutated inside their ranges, whole where whole; type switches keep them",
+TEST_CASE("exit genes are drawn, crossed and mutated inside their ranges, whole where whole, type switches keep them",
           "[ga][ranges][exits]") {
   GaSettings settings;
   settings.space = exit_space();

@@ -262,7 +262,7 @@ TEST_CASE("walk-forward with exits: the stitched account restarts each fold's ex
   CHECK(differs);
 }
 
-TEST_CASE("trials: one per distinct successful strategy; derived seeds differ", "[validation]") {
+TEST_CASE("trials: one per distinct successful strategy, derived seeds differ", "[validation]") {
   Metrics m1, m2;
   m1.sharpe = 1.0;
   m2.sharpe = -0.5;
