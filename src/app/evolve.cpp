@@ -76,7 +76,10 @@ EvolutionSettings resolve_evolution(const EvolveOptions& options) {
   settings.ga.mutation = parse_mutation(options.mutation, "mutation");
   settings.ga.strategies.clear();
   for (const auto& name : options.strategies) settings.ga.strategies.push_back(strategy_id(name));
-  if (const ConfigFile* file = config_file_of(*options.command)) settings.ga.space = read_ranges(*file);
+  if (const ConfigFile* file = config_file_of(*options.command)) {
+    settings.ga.space = read_ranges(*file);
+    read_exit_genes(*file, *options.command, options.execution.exits.sizing, settings.ga.space);
+  }
   check(settings.ga);
   settings.multi = resolve_multi_objective(options.mode, options.objectives,
                                            options.command->get_option("--objectives")->count() > 0);
@@ -112,7 +115,7 @@ Prepared prepare_on_root(const EvolveOptions& options, const parallel::Session& 
   prepared.split = check_validation(prepared.validation, prepared.data);
   prepared.run = run_info(*options.command, *options.argc, *options.argv, options.data_files, options.evolution.seed,
                           session);
-  prepared.run.config_text += ranges_text(evolution.ga.space);
+  prepared.run.config_text = with_exit_genes(prepared.run.config_text, evolution.ga.space) + ranges_text(evolution.ga.space);
   prepared.run.strategy_sources = sources_of(file_strategies);
   prepared.run.config_text += sources_text(prepared.run.strategy_sources);
   clock.lap("fingerprint");

@@ -1,4 +1,5 @@
 // `genepool export`: the best strategies of a run as a strategy spec (JSON), or every individual as CSV.
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -8,6 +9,7 @@
 #include "genepool/number_text.hpp"
 #include "genepool/error.hpp"
 #include "genepool/io/output_file.hpp"
+#include "genepool/results/exit_gene_rows.hpp"
 #include "genepool/results/results_reader.hpp"
 #include "genepool/results/strategy_spec.hpp"
 
@@ -60,7 +62,10 @@ void export_population(const ExportOptions& options) {
     if (!header) {
       out << "generation,index,strategy";
       for (std::size_t p = 0; p < kMaxParams; ++p) out << ",p" << p + 1;
-      out << ",params,fitness,status";
+      out << ",params";
+      if (!rows.exits.empty())
+        for (const std::string& key : exit_gene_columns()) out << ',' << key;
+      out << ",fitness,status";
       for (const auto& column : rows.metrics.columns) out << ',' << csv_field(column);
       out << '\n';
       header = true;
@@ -83,7 +88,12 @@ void export_population(const ExportOptions& options) {
       const std::string status = rows.status[i] >= 0 && code < results.status_names.size()
                                      ? results.status_names[code]
                                      : std::to_string(rows.status[i]);
-      line += ',' + csv_field(params) + ',' + shortest(rows.fitness[i]) + ',' + csv_field(status);
+      line += ',' + csv_field(params);
+      for (std::size_t g = 0; g < kExitGenes && !rows.exits.empty(); ++g) {
+        const double value = rows.exits[i * kExitGenes + g];
+        line += ',' + (std::isnan(value) ? std::string() : shortest(value));
+      }
+      line += ',' + shortest(rows.fitness[i]) + ',' + csv_field(status);
       for (std::size_t m = 0; m < width; ++m) line += ',' + shortest(rows.metrics.values[i * width + m]);
       out << line << '\n';
     }

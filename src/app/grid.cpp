@@ -96,7 +96,10 @@ Prepared prepare_on_root(const GridOptions& options, const parallel::Session& se
   if (options.strategies.empty())
     throw ConfigError("no strategy types: give --strategies NAME[,NAME...] (see genepool strategies)");
   const std::vector<language::FileStrategy> file_strategies = load_strategy_files(options.strategy_files);
-  if (const ConfigFile* file = config_file_of(*options.command)) settings.ga.space = read_ranges(*file);
+  if (const ConfigFile* file = config_file_of(*options.command)) {
+    refuse_exit_genes(*file);
+    settings.ga.space = read_ranges(*file);
+  }
   Grid grid = enumerate_grid(options.strategies, parse_steps(options.steps), options.max_points, settings.ga.space);
   if (!options.quiet)
     for (std::size_t t = 0; t < grid.types.size(); ++t)

@@ -12,6 +12,7 @@
 
 #include "genepool/app/commands.hpp"
 #include "genepool/error.hpp"
+#include "genepool/results/exit_gene_rows.hpp"
 #include "genepool/results/results_reader.hpp"
 #include "genepool/data/timestamp.hpp"
 #include "genepool/io/json.hpp"
@@ -86,11 +87,13 @@ std::string pad(const std::string& text, std::size_t width, bool left = false) {
   return left ? text + fill : fill + text;
 }
 
-// "fast=10 slow=40": the stored parameters by name.
+// "fast=10 slow=40 stop-loss=0.05": the stored parameters by name, then the evolved exits and sizing.
 std::string params_text(const StoredStrategy& s, const char* separator) {
   std::string text;
   for (std::size_t p = 0; p < s.param_names.size() && p < kMaxParams; ++p)
     text += (p ? separator : "") + s.param_names[p] + "=" + number_text(s.params[p]);
+  for (const auto& [key, value] : evolved_exits(s.exits))
+    text += (text.empty() ? "" : separator) + key + "=" + number_text(value);
   return text;
 }
 
@@ -462,9 +465,12 @@ void print_json(std::ostream& out, const RunResults& r, std::size_t top) {
     const StoredStrategy& s = r.best[i];
     Json params = Json::object();
     for (std::size_t k = 0; k < s.param_names.size() && k < kMaxParams; ++k) params[s.param_names[k]] = s.params[k];
+    Json exits = Json::object();
+    for (const auto& [key, value] : evolved_exits(s.exits)) exits[key] = value;
     Json entry = {{"rank", std::int64_t{s.rank}},
                   {"strategy", s.name},
                   {"params", std::move(params)},
+                  {"evolved_exits", std::move(exits)},
                   {"fitness", s.fitness},
                   {"generation", std::int64_t{s.generation}},
                   {"status", status_name(r, s.status)},

@@ -187,28 +187,8 @@ Backtester::Backtester(const MarketData& data, const ExecutionSettings& settings
       }
     }
   }
-  const ExitRules& exits = settings_.exits;
-  if (exits.sizing == Sizing::vol_target) {
-    // Population standard deviation of the vol_window close-to-close returns up to bar t, annualised.
-    const auto window = static_cast<std::size_t>(exits.vol_window);
-    sizes_.assign(bars_ * symbols_, 0.0);
-    for (std::size_t k = 0; k < symbols_; ++k) {
-      const double* close = data.close.col(static_cast<Eigen::Index>(k)).data();
-      for (std::size_t t = window; t < bars_; ++t) {
-        double mean = 0;
-        for (std::size_t j = t + 1 - window; j <= t; ++j) mean += close[j] / close[j - 1] - 1.0;
-        mean /= static_cast<double>(window);
-        double squares = 0;
-        for (std::size_t j = t + 1 - window; j <= t; ++j) {
-          const double d = close[j] / close[j - 1] - 1.0 - mean;
-          squares += d * d;
-        }
-        const double vol = std::sqrt(squares / static_cast<double>(window) * settings_.bars_per_year);
-        sizes_[k * bars_ + t] = vol > 0 ? std::min(exits.leverage_cap, exits.target_vol / vol) : exits.leverage_cap;
-      }
-    }
-  }
-  if (settings_.execution == Execution::close && !exits.active()) {
+  // NOTE: both paths' buffers: a genome's exit genes may turn exits on or off per genome.
+  if (settings_.execution == Execution::close) {
     lane_positions_.assign((kLanes + 1) * kPositionStride, 0);  // the last one stays 0: padding lanes
     lane_decisions_.assign(kLanes * (kChunk + 1), 0.0);
     lane_returns_.assign(kLanes * kChunk, 0.0);
@@ -218,10 +198,51 @@ Backtester::Backtester(const MarketData& data, const ExecutionSettings& settings
     for (const StrategyType& type : strategy_registry()) {
       batch_kernels_.push_back(type.batch_kernel ? type.batch_kernel(kLanes, symbols_, kChunk) : nullptr);
     }
-  } else {
-    positions_.assign(bars_ + 1, 0);
-    portfolio_.assign(bars_, 0.0);
   }
+  positions_.assign(bars_ + 1, 0);
+  portfolio_.assign(bars_, 0.0);
+  if (settings_.exits.sizing == Sizing::vol_target) sizes_for(settings_.exits);
+}
+
+const std::vector<double>& Backtester::realised_vol(std::size_t window) {
+  if (const auto it = vols_.find(window); it != vols_.end()) return it->second;
+  // NOTE: a run evolving vol-window keeps one series per window seen, up to a budget; then starts afresh.
+  constexpr std::size_t kVolBudgetBytes = std::size_t{256} << 20;
+  if ((vols_.size() + 1) * bars_ * symbols_ * sizeof(double) > kVolBudgetBytes) vols_.clear();
+  std::vector<double>& vol = vols_[window];
+  // Population standard deviation of the window close-to-close returns up to bar t, annualised; -1
+  // before t >= window.
+  vol.assign(bars_ * symbols_, -1.0);
+  for (std::size_t k = 0; k < symbols_; ++k) {
+    const double* close = data_.close.col(static_cast<Eigen::Index>(k)).data();
+    for (std::size_t t = window; t < bars_; ++t) {
+      double mean = 0;
+      for (std::size_t j = t + 1 - window; j <= t; ++j) mean += close[j] / close[j - 1] - 1.0;
+      mean /= static_cast<double>(window);
+      double squares = 0;
+      for (std::size_t j = t + 1 - window; j <= t; ++j) {
+        const double d = close[j] / close[j - 1] - 1.0 - mean;
+        squares += d * d;
+      }
+      vol[k * bars_ + t] = std::sqrt(squares / static_cast<double>(window) * settings_.bars_per_year);
+    }
+  }
+  return vol;
+}
+
+const double* Backtester::sizes_for(const ExitRules& rules) {
+  if (rules.sizing != Sizing::vol_target) return nullptr;
+  const SizingKey key{rules.target_vol, rules.vol_window, rules.leverage_cap};
+  if (sizes_.empty() || !(key == sizes_key_)) {
+    const std::vector<double>& vol = realised_vol(static_cast<std::size_t>(rules.vol_window));
+    sizes_.resize(bars_ * symbols_);
+    for (std::size_t i = 0; i < sizes_.size(); ++i) {
+      const double v = vol[i];
+      sizes_[i] = v < 0 ? 0.0 : v > 0 ? std::min(rules.leverage_cap, rules.target_vol / v) : rules.leverage_cap;
+    }
+    sizes_key_ = key;
+  }
+  return sizes_.data();
 }
 
 Metrics Backtester::evaluate(const Genome& genome) { return evaluate_into(genome, nullptr); }
@@ -233,10 +254,10 @@ void Backtester::evaluate(std::span<const Genome> genomes, std::span<Metrics> me
     throw Error("Backtester::evaluate: " + std::to_string(genomes.size()) + " genomes but room for " +
                 std::to_string(metrics.size()) + " results");
   }
-  for (const Genome& genome : genomes) check_params(strategy_of(genome), genome.params.data());
+  for (const Genome& genome : genomes) check_genome(genome);
   for (std::size_t first = 0; first < genomes.size(); first += kLanes) {
     const std::size_t count = std::min(kLanes, genomes.size() - first);
-    if (settings_.execution == Execution::close && !settings_.exits.active()) {
+    if (lanes_apply(genomes.subspan(first, count))) {
       run_pass(genomes.subspan(first, count), metrics.subspan(first, count), nullptr);
     } else {
       for (std::size_t j = first; j < first + count; ++j) metrics[j] = evaluate_into(genomes[j], nullptr);
@@ -257,14 +278,29 @@ void Backtester::run_kernel(const StrategyType& type, const Genome& genome, std:
                    scratch_);
 }
 
+void Backtester::check_genome(const Genome& genome) const {
+  check_params(strategy_of(genome), genome.params.data());
+  if (genome.exit_genes == 0) return;
+  if (genome.exit_genes >> kExitGenes != 0)
+    throw ConfigError("exit genes: bits " + std::to_string(genome.exit_genes) + " name no exit gene");
+  check_exit_rules(exit_rules_with(settings_.exits, genome));
+}
+
+bool Backtester::lanes_apply(std::span<const Genome> genomes) const {
+  if (settings_.execution != Execution::close) return false;
+  for (const Genome& genome : genomes)
+    if (exit_rules_with(settings_.exits, genome).active()) return false;
+  return true;
+}
+
 Metrics Backtester::evaluate_into(const Genome& genome, BacktestCurve* curve) {
   const StrategyType& type = strategy_of(genome);
-  check_params(type, genome.params.data());
+  check_genome(genome);
   if (curve != nullptr) {
     curve->positions.resize(data_.bars(), data_.symbol_count());
     curve->held.resize(data_.bars(), data_.symbol_count());
   }
-  const ExitRules& exits = exit_rules_of(genome);
+  const ExitRules exits = exit_rules_with(settings_.exits, genome);
   const bool next_open = settings_.execution == Execution::next_open;
   if (!next_open && !exits.active()) {
     Metrics m;
@@ -560,10 +596,10 @@ void Backtester::evaluate(std::span<const Genome> genomes, std::span<Metrics> me
     throw Error("Backtester::evaluate: " + std::to_string(genomes.size()) + " genomes but room for " +
                 std::to_string(metrics.size()) + " results and " + std::to_string(returns.size()) + " return series");
   }
-  for (const Genome& genome : genomes) check_params(strategy_of(genome), genome.params.data());
+  for (const Genome& genome : genomes) check_genome(genome);
   for (std::size_t first = 0; first < genomes.size(); first += kLanes) {
     const std::size_t count = std::min(kLanes, genomes.size() - first);
-    if (settings_.execution == Execution::close && !settings_.exits.active()) {
+    if (lanes_apply(genomes.subspan(first, count))) {
       run_pass(genomes.subspan(first, count), metrics.subspan(first, count), nullptr, returns.subspan(first, count));
     } else {
       BacktestCurve curve;
@@ -804,7 +840,8 @@ void Backtester::manage_symbol(std::size_t symbol, const ExitRules& rules, Tally
   const double* close = data_.close.col(column).data();
   const double* h = hold_.data() + symbol * bars_;
   const double* g = kNextOpen ? gap_.data() + symbol * bars_ : nullptr;
-  const double* size = sizes_.empty() ? nullptr : sizes_.data() + symbol * bars_;
+  const double* sizes = sizes_for(rules);
+  const double* size = sizes == nullptr ? nullptr : sizes + symbol * bars_;
   double* port = portfolio_.data();
   const double cost = settings_.cost;
   const double max_bars = rules.max_bars > 0 ? rules.max_bars : kInf;

@@ -68,7 +68,7 @@ int sign_of(double x) { return (x > 0) - (x < 0); }
 Managed manage(const MarketData& data, const ExecutionSettings& settings, const PositionMatrix& decisions,
                Eigen::Index k, double bars_per_year, const MarketData& history, const AccountStart& start) {
   const std::span<const Eigen::Index> restarts = start.restarts;
-  const ExitRules& rules = settings.exits;
+  const ExitRules* in_force = &settings.exits;  // the rules of the account's part being filled
   const bool next_open = settings.execution == Execution::next_open;
   const Eigen::Index n = data.bars();
   Managed out;
@@ -93,6 +93,8 @@ Managed manage(const MarketData& data, const ExecutionSettings& settings, const 
     while (next_restart < restarts.size() && restarts[next_restart] < t) ++next_restart;
     fresh = next_restart < restarts.size() && restarts[next_restart] == t;
     if (fresh) lock = 0;
+    if (fresh && !start.rules.empty()) in_force = &start.rules[next_restart];
+    const ExitRules& rules = *in_force;
     if (lock != 0) {
       if (d == lock) {
         d = 0;
@@ -109,6 +111,7 @@ Managed manage(const MarketData& data, const ExecutionSettings& settings, const 
   };
   for (Eigen::Index t = 0; t < n; ++t) {
     if (next_open && t > 0) decide(t - 1, t, Fill::open, data.open(t, k));
+    const ExitRules& rules = *in_force;
     if (x != 0) {
       const double s = sign_of(x);
       // The stop (the tighter of stop-loss and trailing stop) and the target, as prices.
@@ -165,6 +168,13 @@ Metrics account(const MarketData& data, const MarketData& history, const Executi
     }
   }
   check_exit_rules(settings.exits);
+  if (!start.rules.empty() && start.rules.size() != start.restarts.size())
+    throw Error("reference backtest: " + std::to_string(start.rules.size()) + " exit rules for " +
+                std::to_string(start.restarts.size()) + " restarts");
+  for (const ExitRules& rules : start.rules) check_exit_rules(rules);
+  // Exits and sizing, in the settings or in any part of the account: every fill through manage().
+  const bool with_exits = settings.exits.active() ||
+                       std::any_of(start.rules.begin(), start.rules.end(), [](const ExitRules& r) { return r.active(); });
   const double bars_per_year = settings.bars_per_year > 0 ? settings.bars_per_year : infer_bars_per_year(data);
   const double cost = settings.cost;
   const bool next_open = settings.execution == Execution::next_open;
@@ -185,7 +195,7 @@ Metrics account(const MarketData& data, const MarketData& history, const Executi
   double held = 0;
   double changes = 0;
   Eigen::MatrixXd held_positions(n, symbols);
-  if (settings.exits.active()) {
+  if (with_exits) {
     for (Eigen::Index k = 0; k < symbols; ++k) {
       const Managed managed = manage(data, settings, positions, k, bars_per_year, history, start);
       for (Eigen::Index t = 0; t < n; ++t) held_positions(t, k) = managed.at_close[static_cast<std::size_t>(t)];
@@ -243,7 +253,7 @@ Metrics account(const MarketData& data, const MarketData& history, const Executi
     }
   }
   // Per-symbol returns r_{k,i} = (1 + pos[i-2] g_i)(1 + pos[i-1] h_i) - 1 - cost |pos[i-1] - pos[i-2]|.
-  for (Eigen::Index k = 0; k < symbols && !settings.exits.active(); ++k) {
+  for (Eigen::Index k = 0; k < symbols && !with_exits; ++k) {
     for (Eigen::Index i = 1; i < n; ++i) {
       const double a = pos(i - 2, k) * gap(i, k);
       const double b = pos(i - 1, k) * hold(i, k);
@@ -296,7 +306,7 @@ Metrics account(const MarketData& data, const MarketData& history, const Executi
   m.calmar = m.max_drawdown > 0 ? m.cagr / m.max_drawdown : 0.0;
 
   // Trades: maximal runs a..b of one non-zero position p, per symbol.
-  for (Eigen::Index k = 0; k < symbols && !settings.exits.active(); ++k) {
+  for (Eigen::Index k = 0; k < symbols && !with_exits; ++k) {
     Eigen::Index t = 0;
     while (t < n) {
       const int p = pos(t, k);
@@ -346,12 +356,12 @@ Metrics account(const MarketData& data, const MarketData& history, const Executi
     }
   }
 
-  for (Eigen::Index k = 0; k < symbols && !settings.exits.active(); ++k) {
+  for (Eigen::Index k = 0; k < symbols && !with_exits; ++k) {
     for (Eigen::Index i = 1; i < n; ++i) held += pos(i - 1, k) != 0 ? 1 : 0;
   }
   m.exposure = held / (count * static_cast<double>(symbols));
 
-  for (Eigen::Index k = 0; k < symbols && !settings.exits.active(); ++k) {
+  for (Eigen::Index k = 0; k < symbols && !with_exits; ++k) {
     for (Eigen::Index t = 0; t < n; ++t) changes += std::abs(pos(t, k) - pos(t - 1, k));
   }
   m.turnover = changes / static_cast<double>(symbols) / (count / bars_per_year);
@@ -393,7 +403,9 @@ Metrics reference_backtest(const MarketData& data, const ExecutionSettings& sett
                               data.close.col(k).data(), static_cast<std::size_t>(data.bars())};
     type.reference_kernel(series, genome.params.data(), settings.allow_short, positions.col(k).data());
   }
-  return reference_backtest_positions(data, settings, positions, curve);
+  ExecutionSettings own = settings;
+  own.exits = exit_rules_with(settings.exits, genome);
+  return reference_backtest_positions(data, own, positions, curve);
 }
 
 }  // namespace genepool

@@ -33,6 +33,33 @@ std::string_view to_string(Sizing sizing) {
   return "unknown";
 }
 
+const std::array<ExitGeneSpec, kExitGenes>& exit_gene_specs() {
+  static const std::array<ExitGeneSpec, kExitGenes> specs{{
+      {ExitGene::stop_loss, "stop-loss", &ExitRules::stop_loss, 0, 0.99, false},
+      {ExitGene::take_profit, "take-profit", &ExitRules::take_profit, 0, 100, false},
+      {ExitGene::trailing_stop, "trailing-stop", &ExitRules::trailing_stop, 0, 0.99, false},
+      {ExitGene::max_bars, "max-bars", &ExitRules::max_bars, 0, 1e9, true},
+      {ExitGene::target_vol, "target-vol", &ExitRules::target_vol, 0.001, 10, false},
+      {ExitGene::vol_window, "vol-window", &ExitRules::vol_window, 2, 100000, true},
+      {ExitGene::leverage_cap, "leverage-cap", &ExitRules::leverage_cap, 0.01, 100, false},
+  }};
+  return specs;
+}
+
+const ExitGeneSpec* exit_gene_spec(std::string_view key) {
+  for (const ExitGeneSpec& spec : exit_gene_specs())
+    if (spec.key == key) return &spec;
+  return nullptr;
+}
+
+ExitRules exit_rules_with(const ExitRules& base, const Genome& genome) {
+  ExitRules rules = base;
+  if (genome.exit_genes == 0) return rules;
+  for (const ExitGeneSpec& spec : exit_gene_specs())
+    if (genome.has_gene(spec.gene)) rules.*spec.field = genome.exits[static_cast<std::size_t>(spec.gene)];
+  return rules;
+}
+
 Sizing parse_sizing(std::string_view text, std::string_view key) {
   if (text == "unit") return Sizing::unit;
   if (text == "vol-target") return Sizing::vol_target;

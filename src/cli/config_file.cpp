@@ -7,7 +7,7 @@
 #include <optional>
 #include <string_view>
 
-#include "genepool/cli/execution_options.hpp"
+#include "genepool/backtest/execution.hpp"
 #include "genepool/error.hpp"
 #include "genepool/io/input_file.hpp"
 
@@ -189,6 +189,11 @@ std::size_t ConfigFile::line_of(std::string_view key) const {
   return it == entries_.end() ? 0 : it->line;
 }
 
+const toml::node* ConfigFile::value_of(std::string_view key) const {
+  const auto it = std::find_if(entries_.begin(), entries_.end(), [key](const Entry& entry) { return entry.key == key; });
+  return it == entries_.end() ? nullptr : it->value;
+}
+
 std::vector<CLI::ConfigItem> ConfigFile::items(const CLI::App& command) const {
   std::vector<CLI::ConfigItem> items;
   for (const Entry& entry : entries_) {
@@ -227,10 +232,11 @@ std::vector<CLI::ConfigItem> ConfigFile::items(const CLI::App& command) const {
         item.inputs.push_back(input(element));
       }
     } else {
-      if (entry.value->is_array() && is_exit_key(entry.key))
-        throw ConfigError(where + ": key '" + entry.key +
-                          "': evolved exits and sizing (a range [low, high]) are not supported yet; expected " +
-                          name_of(kind, false));
+      if (entry.value->is_array() && exit_gene_spec(entry.key) != nullptr) {
+        if (with_ranges_) continue;  // an evolved value: read_exit_genes
+        throw ConfigError(where + ": key '" + entry.key + "': a range [low, high] evolves a value in `genepool "
+                          "evolve`; this command takes one value: expected " + name_of(kind, false));
+      }
       if (!fits(*entry.value, kind)) throw wrong(*entry.value, "");
       item.inputs.push_back(input(*entry.value));
     }

@@ -71,13 +71,6 @@ void add_execution_options(CLI::App& command, ExecutionSettings& settings) {
       ->group(group);
 }
 
-bool is_exit_key(std::string_view key) {
-  for (const std::string_view exit_key : kExitKeys) {
-    if (key == exit_key) return true;
-  }
-  return false;
-}
-
 bool exit_options_given(const CLI::App& command) {
   for (const std::string_view key : kExitKeys) {
     if (command.count("--" + std::string(key)) > 0) return true;

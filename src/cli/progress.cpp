@@ -4,6 +4,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "genepool/backtest/execution.hpp"
 #include "genepool/strategies/strategy.hpp"
 
 namespace genepool::app {
@@ -18,6 +19,9 @@ std::string describe(const Genome& genome) {
   for (std::size_t i = 0; i < type.params.size(); ++i) {
     text << ' ' << type.params[i].name << '=' << std::setprecision(6) << genome.params[i];
   }
+  for (const ExitGeneSpec& spec : exit_gene_specs())
+    if (genome.has_gene(spec.gene))
+      text << ' ' << spec.key << '=' << std::setprecision(6) << genome.exits[static_cast<std::size_t>(spec.gene)];
   return text.str();
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "genepool/backtest/execution.hpp"
 #include "genepool/error.hpp"
 #include "genepool/number_text.hpp"
 #include "genepool/strategies/strategy.hpp"
@@ -65,6 +66,38 @@ SearchSpace read_ranges(const ConfigFile& file) {
   return space;
 }
 
+void read_exit_genes(const ConfigFile& file, const CLI::App& command, Sizing sizing, SearchSpace& space) {
+  for (const ExitGeneSpec& spec : exit_gene_specs()) {
+    const toml::node* value = file.value_of(spec.key);
+    if (value == nullptr || !value->is_array()) continue;
+    const std::string key(spec.key);
+    const std::string line = file.path() + ":" + std::to_string(file.line_of(key)) + ": key '" + key + "': ";
+    if (command.count("--" + key) > 0) continue;  // the command line fixes it
+    const toml::array& pair = *value->as_array();
+    const std::optional<double> lower = pair.size() == 2 ? number_of(pair.get(0)) : std::nullopt;
+    const std::optional<double> upper = pair.size() == 2 ? number_of(pair.get(1)) : std::nullopt;
+    if (!lower || !upper)
+      throw ConfigError(line + "expected a number (the value fixed) or [LOWER, UPPER] (the value evolved)");
+    const bool sizes = spec.gene == ExitGene::target_vol || spec.gene == ExitGene::vol_window ||
+                       spec.gene == ExitGene::leverage_cap;
+    if (sizes && sizing != Sizing::vol_target)
+      throw ConfigError(line + "evolves the vol-target sizing, which is off; expected sizing = \"vol-target\"");
+    try {
+      space.evolve_exit(key, *lower, *upper);
+    } catch (const ConfigError& error) {
+      throw ConfigError(line + error.what());
+    }
+  }
+}
+
+void refuse_exit_genes(const ConfigFile& file) {
+  for (const ExitGeneSpec& spec : exit_gene_specs())
+    if (const toml::node* value = file.value_of(spec.key); value != nullptr && value->is_array())
+      throw ConfigError(file.path() + ":" + std::to_string(file.line_of(spec.key)) + ": key '" + std::string(spec.key) +
+                        "': a range [low, high] evolves a value in `genepool evolve`; the grid takes one value: "
+                        "expected a number");
+}
+
 namespace {
 
 std::string qualified_name(const ParamRange& range) {
@@ -86,8 +119,28 @@ std::string ranges_text(const SearchSpace& space) {
   return text;
 }
 
+std::string with_exit_genes(const std::string& config_text, const SearchSpace& space) {
+  std::string text;
+  std::size_t begin = 0;
+  while (begin < config_text.size()) {
+    std::size_t end = config_text.find('\n', begin);
+    end = end == std::string::npos ? config_text.size() : end + 1;
+    std::string line = config_text.substr(begin, end - begin);
+    begin = end;
+    for (const ExitGeneRange& range : space.exit_genes())
+      if (line.rfind(range.spec.name + "=", 0) == 0)
+        line = range.spec.name + "=[" + plain_shortest(range.spec.lower) + ", " + plain_shortest(range.spec.upper) +
+               "]" + (line.back() == '\n' ? "\n" : "");
+    text += line;
+  }
+  return text;
+}
+
 std::string describe(const SearchSpace& space) {
   std::string text;
+  for (const ExitGeneRange& range : space.exit_genes())
+    text += (text.empty() ? "" : ", ") + range.spec.name + " in [" + plain_shortest(range.spec.lower) + ", " +
+            plain_shortest(range.spec.upper) + "]";
   for (const ParamRange& range : space.ranges())
     text += (text.empty() ? "" : ", ") + qualified_name(range) +
             (range.lower == range.upper ? " = " + plain_shortest(range.lower) : " in " + interval(range));

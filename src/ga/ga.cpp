@@ -98,6 +98,24 @@ double mutated_value(const ParamSpec& spec, double x, const GaSettings& settings
   return x + (whole != 0 ? whole : (step < 0 ? -1.0 : 1.0));
 }
 
+// The exit genes back inside their ranges: clamped, whole numbers rounded.
+void repair_exits(Genome& genome, const SearchSpace& space) {
+  for (const ExitGeneRange& range : space.exit_genes()) {
+    double& value = genome.exits[static_cast<std::size_t>(range.gene)];
+    if (range.spec.kind == ParamKind::integer) value = std::round(value);
+    value = std::clamp(value, range.spec.lower, range.spec.upper);
+  }
+}
+
+// The parameters of `strategy` drawn afresh and repaired; the exit genes are left as they are.
+void draw_params(Genome& genome, std::uint32_t strategy, Rng& rng, const SearchSpace& space) {
+  const StrategyType& type = space.type(strategy);
+  genome.strategy = strategy;
+  genome.params = {};
+  for (std::size_t i = 0; i < type.params.size(); ++i) genome.params[i] = random_value(type.params[i], rng);
+  repair(type, genome.params.data());
+}
+
 // Orders genomes by their bytes: "exact duplicate" means bit-identical.
 struct BytesLess {
   bool operator()(const Genome& a, const Genome& b) const { return std::memcmp(&a, &b, sizeof(Genome)) < 0; }
@@ -169,11 +187,11 @@ MutationKind parse_mutation(std::string_view text, std::string_view key) {
 }
 
 Genome random_genome(std::uint32_t strategy, Rng& rng, const SearchSpace& space) {
-  const StrategyType& type = space.type(strategy);
   Genome genome;
-  genome.strategy = strategy;
-  for (std::size_t i = 0; i < type.params.size(); ++i) genome.params[i] = random_value(type.params[i], rng);
-  repair(type, genome.params.data());
+  draw_params(genome, strategy, rng, space);
+  genome.exit_genes = space.exit_gene_bits();
+  for (const ExitGeneRange& range : space.exit_genes())
+    genome.exits[static_cast<std::size_t>(range.gene)] = random_value(range.spec, rng);
   return genome;
 }
 
@@ -210,17 +228,28 @@ std::size_t type_quota_size(const GaSettings& settings) {
 
 Genome crossover(const Genome& a, const Genome& b, const GaSettings& settings, Rng& rng) {
   // NOTE: types compete rather than mix: their parameters mean different things.
+  // The exit genes mean the same for every type: they are crossed in either case.
+  const auto cross_exits = [&](Genome& child) {
+    for (const ExitGeneRange& range : settings.space.exit_genes()) {
+      const auto g = static_cast<std::size_t>(range.gene);
+      child.exits[g] = crossover_value(range.spec, a.exits[g], b.exits[g], settings, rng);
+    }
+    repair_exits(child, settings.space);
+  };
   if (a.strategy != b.strategy) {
     Genome child = rng.bernoulli(0.5) ? a : b;
     repair(settings.space.type(child.strategy), child.params.data());
+    cross_exits(child);
     return child;
   }
   const StrategyType& type = settings.space.type(a.strategy);
   Genome child;
   child.strategy = a.strategy;
+  child.exit_genes = a.exit_genes;
   for (std::size_t i = 0; i < type.params.size(); ++i)
     child.params[i] = crossover_value(type.params[i], a.params[i], b.params[i], settings, rng);
   repair(type, child.params.data());
+  cross_exits(child);
   return child;
 }
 
@@ -230,6 +259,11 @@ void mutate(Genome& genome, const GaSettings& settings, Rng& rng) {
     if (rng.bernoulli(settings.mutation_rate))
       genome.params[i] = mutated_value(type.params[i], genome.params[i], settings, rng);
   repair(type, genome.params.data());
+  for (const ExitGeneRange& range : settings.space.exit_genes()) {
+    double& value = genome.exits[static_cast<std::size_t>(range.gene)];
+    if (rng.bernoulli(settings.mutation_rate)) value = mutated_value(range.spec, value, settings, rng);
+  }
+  repair_exits(genome, settings.space);
 
   const auto types = types_in_play(settings);
   if (types.size() < 2 || !rng.bernoulli(settings.type_switch_rate)) return;
@@ -237,7 +271,7 @@ void mutate(Genome& genome, const GaSettings& settings, Rng& rng) {
   for (auto t : types)
     if (t != genome.strategy) others.push_back(t);
   const auto pick = rng.uniform_int(0, static_cast<std::int64_t>(others.size()) - 1);
-  genome = random_genome(others[static_cast<std::size_t>(pick)], rng, settings.space);
+  draw_params(genome, others[static_cast<std::size_t>(pick)], rng, settings.space);  // the exit genes stay
 }
 
 std::vector<Genome> next_generation(std::span<const Genome> population, std::span<const double> fitness,

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "genepool/backtest/execution.hpp"
 #include "genepool/error.hpp"
 #include "genepool/number_text.hpp"
 
@@ -86,6 +87,38 @@ std::vector<ParamRange> SearchSpace::ranges() const {
         ranges.push_back({strategy, p, type.params[p].lower, type.params[p].upper});
   }
   return ranges;
+}
+
+void SearchSpace::evolve_exit(std::string_view key, double lower, double upper) {
+  const ExitGeneSpec* value = exit_gene_spec(key);
+  if (value == nullptr) {
+    std::vector<std::string> keys;
+    for (const ExitGeneSpec& spec : exit_gene_specs()) keys.emplace_back(spec.key);
+    std::string listed;
+    for (const auto& name : keys) listed += (listed.empty() ? "" : ", ") + name;
+    throw ConfigError("'" + std::string(key) + "' is not an exit or sizing value" + did_you_mean(key, keys) +
+                      " (evolvable: " + listed + ")");
+  }
+  const std::string what = std::string(key) + " = " + interval(lower, upper);
+  if (!std::isfinite(lower) || !std::isfinite(upper)) throw ConfigError(what + ": expected finite numbers");
+  if (lower > upper) throw ConfigError(what + ": expected [lower, upper] with lower <= upper");
+  if (lower < value->lower || upper > value->upper)
+    throw ConfigError(what + " is outside its range " + interval(value->lower, value->upper));
+  if (value->whole && (lower != std::round(lower) || upper != std::round(upper)))
+    throw ConfigError(what + ": a whole number of bars; expected whole numbers");
+  ExitGeneRange range{value->gene,
+                      {std::string(key), value->whole ? ParamKind::integer : ParamKind::real, lower, upper, lower,
+                       "evolved " + std::string(key)}};
+  const auto at = std::find_if(exit_genes_.begin(), exit_genes_.end(),
+                               [&](const ExitGeneRange& r) { return r.gene >= value->gene; });
+  if (at != exit_genes_.end() && at->gene == value->gene) *at = std::move(range);
+  else exit_genes_.insert(at, std::move(range));
+}
+
+std::uint32_t SearchSpace::exit_gene_bits() const {
+  std::uint32_t bits = 0;
+  for (const ExitGeneRange& range : exit_genes_) bits |= 1u << static_cast<std::uint32_t>(range.gene);
+  return bits;
 }
 
 }  // namespace genepool

@@ -6,6 +6,7 @@
 #include "genepool/backtest/metrics.hpp"
 #include "genepool/io/input_file.hpp"
 #include "genepool/error.hpp"
+#include "genepool/results/exit_gene_rows.hpp"
 #include "genepool/io/hdf5.hpp"
 #include "genepool/io/output_file.hpp"
 #include "genepool/version.hpp"
@@ -63,17 +64,19 @@ void write_file(const fs::path& path, const Checkpoint& c, hdf5::Writer& w) {
   w.array(log, "communicate_seconds", communicate.data(), {batches});
   w.array(log, "imbalance", imbalance.data(), {batches});
   std::vector<std::uint32_t> strategy(n);
-  std::vector<double> params(n * kMaxParams), metrics(n * kMetricCount);
+  std::vector<double> params(n * kMaxParams), metrics(n * kMetricCount), exits(n * kExitGenes);
   std::vector<std::int32_t> status(n);
   const auto& fields = metric_fields();
   for (std::size_t i = 0; i < n; ++i) {
     strategy[i] = l.genomes[i].strategy;
     std::copy(l.genomes[i].params.begin(), l.genomes[i].params.end(), params.begin() + static_cast<std::ptrdiff_t>(i * kMaxParams));
+    exit_gene_row(l.genomes[i], exits.data() + i * kExitGenes);
     for (std::size_t m = 0; m < kMetricCount; ++m) metrics[i * kMetricCount + m] = l.evaluations[i].metrics.*fields[m].member;
     status[i] = static_cast<std::int32_t>(l.evaluations[i].status);
   }
   w.array(log, "strategy", strategy.data(), {n});
   w.array(log, "params", params.data(), {n, kMaxParams});
+  w.array(log, "exits", exits.data(), {n, kExitGenes});
   w.array(log, "status", status.data(), {n});
   w.array(log, "metrics", metrics.data(), {n, kMetricCount});
 
@@ -131,6 +134,9 @@ Checkpoint read_file(const H5::H5File& file, hdf5::Reader& r) {
                 " genomes but the batches in /log/batch_size add up to " + std::to_string(total));
   const auto strategy = r.numbers_shaped<std::uint32_t>("/log/strategy", {n});
   const auto params = r.numbers_shaped<double>("/log/params", {n, kMaxParams});
+  // NOTE: checkpoints of runs before evolved exits have no /log/exits: no genome carries genes.
+  const auto exits = r.exists("/log/exits") ? r.numbers_shaped<double>("/log/exits", {n, kExitGenes})
+                                            : std::vector<double>(n * kExitGenes, std::numeric_limits<double>::quiet_NaN());
   const auto status = r.numbers_shaped<std::int32_t>("/log/status", {n});
   const auto metrics = r.numbers_shaped<double>("/log/metrics", {n, kMetricCount});
   l.genomes.resize(n);
@@ -139,6 +145,7 @@ Checkpoint read_file(const H5::H5File& file, hdf5::Reader& r) {
   for (std::size_t i = 0; i < n; ++i) {
     l.genomes[i].strategy = strategy[i];
     std::copy_n(params.begin() + static_cast<std::ptrdiff_t>(i * kMaxParams), kMaxParams, l.genomes[i].params.begin());
+    set_exit_genes(l.genomes[i], exits.data() + i * kExitGenes, "dataset '/log/exits' row " + std::to_string(i));
     for (std::size_t m = 0; m < kMetricCount; ++m) l.evaluations[i].metrics.*fields[m].member = metrics[i * kMetricCount + m];
     l.evaluations[i].status = static_cast<EvalStatus>(status[i]);
   }

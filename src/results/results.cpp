@@ -24,6 +24,7 @@
 #include "genepool/io/fingerprint.hpp"
 #include "genepool/io/hdf5.hpp"
 #include "genepool/io/output_file.hpp"
+#include "genepool/results/exit_gene_rows.hpp"
 #include "genepool/strategies/strategy.hpp"
 #include "genepool/version.hpp"
 
@@ -97,10 +98,15 @@ void describe_metrics(Out& out, const H5::DataSet& set) {
   out.texts(set, "column_descriptions", descriptions);
 }
 
+constexpr const char* kExitsDescription =
+    "evolved exit and sizing values, one column per name in this dataset's attribute 'columns'; NaN where the "
+    "run does not evolve the value (the /config value applies)";
+
 // One row per individual: /individuals (every generation) and /population (the last one).
 class IndividualTable {
  public:
-  IndividualTable(Out& out, const H5::Group& group, hsize_t chunk_rows, bool compress)
+  // exit_genes: the run evolves exits or sizing values, stored in the column `exits`.
+  IndividualTable(Out& out, const H5::Group& group, hsize_t chunk_rows, bool compress, bool exit_genes)
       : generation_(out, group, "generation", 0, chunk_rows, compress,
                     "generation the individual belongs to (0 = initial)"),
         index_(out, group, "index", 0, chunk_rows, compress,
@@ -118,6 +124,10 @@ class IndividualTable {
     out.texts(strategy_.set(), "names", strategy_names());
     out.texts(status_.set(), "names", status_names());
     describe_metrics(out, metrics_.set());
+    if (exit_genes) {
+      exits_.emplace(out, group, "exits", kExitGenes, chunk_rows, compress, kExitsDescription);
+      out.texts(exits_->set(), "columns", exit_gene_columns());
+    }
   }
 
   void append(std::size_t generation, std::span<const Genome> population, std::span<const Evaluation> evaluations,
@@ -144,6 +154,11 @@ class IndividualTable {
                 reals_.begin() + static_cast<std::ptrdiff_t>(i * kMaxParams));
     params_.append(reals_.data(), rows);
     fitness_.append(fitness.data(), rows);
+    if (exits_) {
+      reals_.resize(n * kExitGenes);
+      for (std::size_t i = 0; i < n; ++i) exit_gene_row(population[i], reals_.data() + i * kExitGenes);
+      exits_->append(reals_.data(), rows);
+    }
 
     const auto& fields = metric_fields();
     reals_.resize(n * kMetricCount);
@@ -158,6 +173,7 @@ class IndividualTable {
   Column<double> params_, fitness_;
   Column<std::int32_t> status_;
   Column<double> metrics_;
+  std::optional<Column<double>> exits_;
   std::vector<std::int32_t> ints_;  // reused across generations
   std::vector<double> reals_;
 };
@@ -449,7 +465,7 @@ void write_strategies(Out& out, const H5::H5File& file, const SearchSpace& space
 
 // `by_fitness`: sorted best first; otherwise kept in the given order (NSGA-II: the knee first).
 void write_best(Out& out, const H5::H5File& file, std::span<const HallOfFameEntry> best, const CurveOf& curve_of,
-                std::size_t bars, const fs::path& path, bool by_fitness) {
+                std::size_t bars, const fs::path& path, bool by_fitness, bool exit_genes) {
   const H5::Group group =
       out.group(file, "best", "the best distinct strategies of the run, best first, with equity curves");
   // Best first; a NaN fitness ranks last.
@@ -467,7 +483,7 @@ void write_best(Out& out, const H5::H5File& file, std::span<const HallOfFameEntr
   const std::size_t k = best.size();
   std::vector<std::int32_t> rank, strategy, generation, status;
   std::vector<std::string> names, param_names(k * kMaxParams);
-  std::vector<double> params, fitness, metrics;
+  std::vector<double> params, fitness, metrics, exits(k * kExitGenes);
   params.reserve(k * kMaxParams);
   metrics.reserve(k * kMetricCount);
   for (std::size_t r = 0; r < k; ++r) {
@@ -481,6 +497,7 @@ void write_best(Out& out, const H5::H5File& file, std::span<const HallOfFameEntr
       for (std::size_t p = 0; p < registry[genome.strategy].params.size() && p < kMaxParams; ++p)
         param_names[r * kMaxParams + p] = registry[genome.strategy].params[p].name;
     params.insert(params.end(), genome.params.begin(), genome.params.end());
+    exit_gene_row(genome, exits.data() + r * kExitGenes);
     fitness.push_back(entry.fitness);
     generation.push_back(to_i32(entry.generation, "generation"));
     status.push_back(static_cast<std::int32_t>(entry.evaluation.status));
@@ -492,6 +509,10 @@ void write_best(Out& out, const H5::H5File& file, std::span<const HallOfFameEntr
   out.strings(group, "strategy_name", names, {n}, "strategy type name");
   out.strings(group, "param_names", param_names, {n, kMaxParams}, "parameter names per slot; empty for unused slots");
   out.array(group, "params", params.data(), {n, kMaxParams}, "parameter values, named by param_names; unused slots 0");
+  if (exit_genes) {
+    const H5::DataSet exits_set = out.array(group, "exits", exits.data(), {n, kExitGenes}, kExitsDescription);
+    out.texts(exits_set, "columns", exit_gene_columns());
+  }
   out.array(group, "fitness", fitness.data(), {n}, "fitness the GA ranked by (non-increasing down the table)");
   out.array(group, "generation", generation.data(), {n}, "first generation the strategy appeared in");
   const H5::DataSet status_set = out.array(group, "status", status.data(), {n}, "evaluation status code (0 = ok)");
@@ -527,10 +548,10 @@ void write_best(Out& out, const H5::H5File& file, std::span<const HallOfFameEntr
 
 // The open partial file and the tables that grow with each generation.
 struct ResultsWriter::File {
-  File(const fs::path& partial, std::size_t population) : h5(hdf5::create(partial)) {
+  File(const fs::path& partial, std::size_t population, bool exit_genes) : h5(hdf5::create(partial)) {
     generations.emplace(out, out.group(h5, "generations", "one row per generation: fitness statistics and timings"));
     individuals.emplace(out, out.group(h5, "individuals", "one row per individual of every generation, in order"),
-                        individual_chunk_rows(population), true);
+                        individual_chunk_rows(population), true, exit_genes);
   }
 
   // Closes the datasets, then the file, so that HDF5's last writes happen here and report their errors.
@@ -558,7 +579,8 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, bool force, const RunIn
     throw Error("results: the run's seed " + std::to_string(run.seed) + " differs from the evolution's seed " +
                 std::to_string(evolution.seed) + "; the file would not say how to reproduce the run");
   try {
-    file_ = std::make_unique<File>(output_.partial(), evolution.ga.population);
+    exit_genes_ = !evolution.ga.space.exit_genes().empty();
+    file_ = std::make_unique<File>(output_.partial(), evolution.ga.population, exit_genes_);
     multi_ = evolution.multi;
     file_->search.emplace(file_->out, file_->h5.openGroup("generations"), file_->h5.openGroup("individuals"),
                           individual_chunk_rows(evolution.ga.population), multi_.enabled);
@@ -642,7 +664,7 @@ void ResultsWriter::finish(const EvolutionResult& result, std::span<const HallOf
       const H5::Group population =
           out.group(h5, "population", "the final generation, one row per individual (same columns as /individuals)");
       const std::size_t last = result.history.empty() ? 0 : result.history.back().generation;
-      IndividualTable(out, population, individual_chunk_rows(result.population.size()), false)
+      IndividualTable(out, population, individual_chunk_rows(result.population.size()), false, exit_genes_)
           .append(last, result.population, result.evaluations, result.fitness);
       if (multi_.enabled) {
         std::optional<Column<std::int32_t>> front;
@@ -653,7 +675,7 @@ void ResultsWriter::finish(const EvolutionResult& result, std::span<const HallOf
         crowding->append(result.crowding.data(), result.crowding.size());
       }
     }
-    write_best(out, h5, best, curve_of, bars_, path, !multi_.enabled);
+    write_best(out, h5, best, curve_of, bars_, path, !multi_.enabled, exit_genes_);
     EvolutionSettings settings;
     settings.multi = multi_;
     if (multi_.enabled) write_pareto(out, h5, settings, result);

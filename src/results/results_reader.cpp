@@ -203,8 +203,14 @@ void read_best(In& in, RunResults& r) {
       throw IoError(r.path.string() + ": the datasets of /best differ in length (" + std::to_string(k) + " ranks, " +
                     std::to_string(n) + " rows in another)");
   const auto bars = static_cast<std::size_t>(e[1]);
+  const std::vector<double> exits = in.exists("/best/exits")
+                                        ? in.numbers_shaped<double>("/best/exits", {k, kExitGenes})
+                                        : std::vector<double>{};
   for (std::size_t i = 0; i < k; ++i) {
     StoredStrategy s;
+    if (!exits.empty())
+      s.exits.assign(exits.begin() + static_cast<std::ptrdiff_t>(i * kExitGenes),
+                     exits.begin() + static_cast<std::ptrdiff_t>((i + 1) * kExitGenes));
     s.rank = rank[i];
     s.strategy = strategy[i];
     s.name = names[i];
@@ -408,6 +414,7 @@ IndividualRows ResultsReader::individuals(std::size_t first, std::size_t count, 
     rows.strategy = in.rows<std::int32_t>(table + "strategy", first, count, 0);
     rows.status = in.rows<std::int32_t>(table + "status", first, count, 0);
     rows.params = in.rows<double>(table + "params", first, count, kMaxParams);
+    if (in.exists(table + "exits")) rows.exits = in.rows<double>(table + "exits", first, count, kExitGenes);
     rows.fitness = in.rows<double>(table + "fitness", first, count, 0);
     rows.metrics.columns = in.texts(in.dataset(table + "metrics"), "columns");
     rows.metrics.rows = count;

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "genepool/error.hpp"
+#include "genepool/results/exit_gene_rows.hpp"
 #include "genepool/io/fingerprint.hpp"
 #include "genepool/strategies/strategy.hpp"
 
@@ -186,7 +187,13 @@ Json run_source(const RunResults& r) {
 
 Json strategy_entry(const RunResults& r, std::size_t i, std::int64_t rank) {
   const StoredStrategy& s = r.best[i];
-  const ExecutionSettings& e = r.config.execution;
+  // The run's execution with the strategy's evolved exits and sizing in place: the spec replays it alone.
+  ExecutionSettings e = r.config.execution;
+  if (!s.exits.empty()) {
+    Genome genes;
+    set_exit_genes(genes, s.exits.data(), r.path.string() + ": /best/exits row " + std::to_string(i));
+    e.exits = exit_rules_with(e.exits, genes);
+  }
   Json entry;
   entry["rank"] = rank;
   entry["strategy"] = s.name;

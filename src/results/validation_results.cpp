@@ -7,6 +7,7 @@
 
 #include "genepool/data/timestamp.hpp"
 #include "genepool/io/hdf5.hpp"
+#include "genepool/results/exit_gene_rows.hpp"
 
 namespace genepool {
 namespace {
@@ -55,7 +56,8 @@ void write_walk_forward(hdf5::Writer& out, const H5::Group& parent, const WalkFo
   std::vector<std::int64_t> windows, evaluated;
   std::vector<std::uint64_t> seeds;
   std::vector<std::int32_t> strategy, status;
-  std::vector<double> params, in_metrics, out_metrics, summary;
+  std::vector<double> params, exits(f * kExitGenes), in_metrics, out_metrics, summary;
+  bool exit_genes = false;
   for (std::size_t i = 0; i < f; ++i) {
     const auto& fold = wf.folds[i];
     for (std::size_t v : {fold.fold.train.begin, fold.fold.train.end, fold.fold.test.begin, fold.fold.test.end})
@@ -65,6 +67,8 @@ void write_walk_forward(hdf5::Writer& out, const H5::Group& parent, const WalkFo
     strategy.push_back(fold.found ? static_cast<std::int32_t>(fold.best.genome.strategy) : -1);
     status.push_back(static_cast<std::int32_t>(fold.out_of_sample.evaluation.status));
     for (double p : fold.best.genome.params) params.push_back(p);
+    exit_gene_row(fold.best.genome, exits.data() + i * kExitGenes);
+    exit_genes = exit_genes || fold.best.genome.exit_genes != 0;
     append_metrics(in_metrics, fold.best.evaluation.metrics);
     append_metrics(out_metrics, fold.out_of_sample.evaluation.metrics);
     const double is_objective = objective_value(fold.best.evaluation.metrics, report.objective);
@@ -83,6 +87,11 @@ void write_walk_forward(hdf5::Writer& out, const H5::Group& parent, const WalkFo
   out.array(g, "evaluated", evaluated, {n}, "backtests the fold's evolution ran");
   out.array(g, "strategy", strategy, {n}, "the fold's best strategy type: index into /strategies/name; -1 if none");
   out.array(g, "params", params, {n, kMaxParams}, "the fold's best strategy's parameters (slots as /best/params)");
+  if (exit_genes) {
+    const H5::DataSet set = out.array(g, "exits", exits, {n, kExitGenes},
+                                      "the fold's best strategy's evolved exits and sizing (columns as /best/exits; NaN: not evolved)");
+    out.texts(set, "columns", exit_gene_columns());
+  }
   out.array(g, "status", status, {n}, "status code of the out-of-sample evaluation (0 = ok)");
   table(out, g, "in_sample_metrics", in_metrics, {n, c}, "metrics of the fold's best strategy over its training window", metric_columns());
   table(out, g, "out_of_sample_metrics", out_metrics, {n, c}, "metrics of the fold's best strategy over its test window",

@@ -41,8 +41,10 @@ OutOfSample out_of_sample(const MarketData& data, const ExecutionSettings& execu
     result.positions = full.positions.middleRows(first, rows);
     // The account opens at bar test.begin - 1; vol-target sizing reads the history as the indicators do.
     BacktestCurve curve;
+    ExecutionSettings own = backtester.settings();
+    own.exits = exit_rules_with(own.exits, genome);
     result.evaluation.metrics =
-        reference_backtest_positions(history, backtester.settings(), result.positions, &curve, {.first = first, .restarts = {}});
+        reference_backtest_positions(history, own, result.positions, &curve, {.first = first, .restarts = {}, .rules = {}});
     result.evaluation.status = classify(result.evaluation.metrics);
     result.returns.assign(curve.returns.begin() + 1, curve.returns.end());
   } catch (const ConfigError&) {

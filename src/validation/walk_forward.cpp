@@ -58,12 +58,14 @@ void stitch(WalkForwardResult& result, const MarketData& data, const ExecutionSe
   const std::size_t end = result.folds.back().fold.test.end;
   PositionMatrix positions(static_cast<Eigen::Index>(end - first), data.symbol_count());
   std::vector<Eigen::Index> restarts;  // each fold's first decision: its exits start there, as in its own window
+  std::vector<ExitRules> rules;        // and its best genome's exits and sizing
   // Row t of fold i's positions is bar test.begin - 1 + t; fold i owns bars [test.begin - 1, test.end - 1),
   // the last fold also its last bar.
   for (std::size_t i = 0; i < result.folds.size(); ++i) {
     const auto& fold = result.folds[i];
     const std::size_t rows = fold.fold.test.size() + (i + 1 == result.folds.size() ? 1 : 0);
     restarts.push_back(static_cast<Eigen::Index>(fold.fold.test.begin - 1 - first));
+    rules.push_back(exit_rules_with(execution.exits, fold.best.genome));
     positions.middleRows(static_cast<Eigen::Index>(fold.fold.test.begin - 1 - first), static_cast<Eigen::Index>(rows)) =
         fold.out_of_sample.positions.topRows(static_cast<Eigen::Index>(rows));
   }
@@ -72,7 +74,7 @@ void stitch(WalkForwardResult& result, const MarketData& data, const ExecutionSe
   BacktestCurve curve;
   result.stitched.metrics = reference_backtest_positions(
       whole ? data : sliced, execution, positions, &curve,
-      {.first = static_cast<Eigen::Index>(first), .restarts = restarts});
+      {.first = static_cast<Eigen::Index>(first), .restarts = restarts, .rules = rules});
   result.stitched.status = classify(result.stitched.metrics);
   result.stitched_returns.assign(curve.returns.begin() + 1, curve.returns.end());
   result.stitched_equity = curve.equity;

@@ -89,7 +89,7 @@ Approx near(double value) { return Approx(value).epsilon(1e-12).margin(1e-12); }
 
 }  // namespace
 
-TEST_CASE("a stop touched within the bar fills at the stop; the rule must reset before re-entry", "[backtest][exits]") {
+TEST_CASE("a stop touched within the bar fills at the stop, the rule must reset before re-entry", "[backtest][exits]") {
   const MarketData data = bars_of({{100, 100, 100, 100}, {99, 101, 94, 96}, {96, 98, 95, 97}, {97, 99, 96, 98}});
   ExecutionSettings s = plain();
   s.exits.stop_loss = 0.05;
@@ -145,7 +145,7 @@ TEST_CASE("the trailing stop moves at the end of each bar, not within it", "[bac
   CHECK(r.metrics.best_trade == near(108.0 / 100 - 1));
 }
 
-TEST_CASE("max-bars exits at the close of the n-th bar held; re-entry waits for the rule to reset", "[backtest][exits]") {
+TEST_CASE("max-bars exits at the close of the n-th bar held, re-entry waits for the rule to reset", "[backtest][exits]") {
   const MarketData data = bars_of({{100, 100, 100, 100}, {101, 101, 101, 101}, {102, 102, 102, 102},
                                    {103, 103, 103, 103}, {104, 104, 104, 104}, {105, 105, 105, 105}});
   ExecutionSettings s = plain(Execution::close, 0.001);
@@ -387,7 +387,7 @@ TEST_CASE("with exits and sizing, batches equal single evaluations bit for bit a
   }
 }
 
-TEST_CASE("an account opening within the data: history read by sizing only; restarts clear the exits",
+TEST_CASE("an account opening within the data: history read by sizing only, restarts clear the exits",
           "[backtest][exits]") {
   // Stop-loss 5 %: long from bar 0, stopped at bar 2 (low 94 <= 95), locked out while the rule stays long.
   const MarketData data = bars_of({{100, 100, 100, 100}, {100, 101, 99, 100}, {100, 100, 94, 96},
@@ -399,11 +399,11 @@ TEST_CASE("an account opening within the data: history read by sizing only; rest
   // A restart at bar 3 ends the lock: the decision there enters at its close, as an account opening there.
   const std::array<Eigen::Index, 1> restart{3};
   BacktestCurve restarted;
-  reference_backtest_positions(data, s, decisions(rule), &restarted, {.first = 0, .restarts = restart});
+  reference_backtest_positions(data, s, decisions(rule), &restarted, {.first = 0, .restarts = restart, .rules = {}});
   CHECK(held_of(restarted) == std::vector<double>{1, 1, 0, 1, 1, 1});
   // Opening at bar 3 with unit sizing is the backtest of bars 3.. alone, bit for bit.
   BacktestCurve opened;
-  const Metrics m = reference_backtest_positions(data, s, decisions({1, 1, 1}), &opened, {.first = 3, .restarts = {}});
+  const Metrics m = reference_backtest_positions(data, s, decisions({1, 1, 1}), &opened, {.first = 3, .restarts = {}, .rules = {}});
   const Run alone = run(slice(data, {3, 6}), s, {1, 1, 1});
   CHECK(opened.returns == alone.curve.returns);
   CHECK(m.total_return == alone.metrics.total_return);
@@ -413,9 +413,145 @@ TEST_CASE("an account opening within the data: history read by sizing only; rest
   s.exits.sizing = Sizing::vol_target;
   s.exits.vol_window = 2;
   BacktestCurve sized;
-  reference_backtest_positions(data, s, decisions({1, 1, 1}), &sized, {.first = 3, .restarts = {}});
+  reference_backtest_positions(data, s, decisions({1, 1, 1}), &sized, {.first = 3, .restarts = {}, .rules = {}});
   CHECK(sized.held(0, 0) > 0);
   CHECK(run(slice(data, {3, 6}), s, {1, 1, 1}).curve.held(0, 0) == 0);
-  CHECK_THROWS_WITH(reference_backtest_positions(data, s, decisions({1}), nullptr, {.first = 6, .restarts = {}}),
+  CHECK_THROWS_WITH(reference_backtest_positions(data, s, decisions({1}), nullptr, {.first = 6, .restarts = {}, .rules = {}}),
                     "account start: bar 6 is outside the data's 6 bars");
+}
+
+namespace {
+
+// The genome with each exit and sizing value of `rules` as a gene.
+Genome with_genes(Genome genome, const ExitRules& rules) {
+  for (const ExitGeneSpec& spec : exit_gene_specs()) {
+    genome.exit_genes |= 1u << static_cast<std::uint32_t>(spec.gene);
+    genome.exits[static_cast<std::size_t>(spec.gene)] = rules.*spec.field;
+  }
+  return genome;
+}
+
+}  // namespace
+
+TEST_CASE("a genome's exit genes act exactly as the same values in the settings, in both backtests", "[backtest][exits]") {
+  std::mt19937_64 rng(20261203);
+  const auto types = static_cast<std::uint32_t>(strategy_registry().size());
+  for (const auto& [name, data] : real_sets()) {
+    for (int draw = 0; draw < 256; draw += 7) {
+      const ExecutionSettings settings = random_settings(rng, draw);
+      // The run's own values differ from the genes: none of them may leak into the evaluation.
+      ExecutionSettings base = settings;
+      base.exits = ExitRules{};
+      base.exits.sizing = settings.exits.sizing;
+      base.exits.stop_loss = 0.5;
+      base.exits.vol_window = 90;
+      Backtester with_settings(data, settings);
+      Backtester with_base(data, base);
+      const Genome plain_genome = random_genome(static_cast<std::uint32_t>(draw) % types, rng);
+      const Genome genome = with_genes(plain_genome, settings.exits);
+      INFO(name << ", " << describe(with_settings.settings()) << ", " << strategy_of(genome).name);
+      BacktestCurve expected_curve, curve;
+      const Metrics expected = with_settings.evaluate(plain_genome, expected_curve);
+      const Metrics evolved = with_base.evaluate(genome, curve);
+      CHECK(std::memcmp(&expected, &evolved, sizeof(Metrics)) == 0);
+      CHECK(curve.held == expected_curve.held);
+      CHECK(disagreements(evolved, reference_backtest(data, with_base.settings(), genome)) == "");
+    }
+  }
+}
+
+TEST_CASE("a batch mixing genomes with and without exit genes equals single evaluations bit for bit", "[backtest][exits]") {
+  std::mt19937_64 rng(11);
+  const MarketData& data = real_sets()[0].second;
+  const auto types = static_cast<std::uint32_t>(strategy_registry().size());
+  for (const Execution execution : {Execution::close, Execution::next_open}) {
+    ExecutionSettings settings;
+    settings.execution = execution;
+    settings.cost = 0.001;
+    Backtester tester(data, settings);
+    std::vector<Genome> genomes;
+    for (int i = 0; i < 19; ++i) {
+      Genome genome = random_genome(static_cast<std::uint32_t>(rng() % types), rng);
+      if (i % 3 == 1) {  // stop-loss and max-bars evolved; a stop-loss gene of 0 is off
+        genome.exit_genes = (1u << static_cast<std::uint32_t>(ExitGene::stop_loss)) |
+                            (1u << static_cast<std::uint32_t>(ExitGene::max_bars));
+        genome.exits[static_cast<std::size_t>(ExitGene::stop_loss)] = i % 2 ? 0.0 : 0.03;
+        genome.exits[static_cast<std::size_t>(ExitGene::max_bars)] = static_cast<double>(i);
+      }
+      genomes.push_back(genome);
+    }
+    std::vector<Metrics> batch(genomes.size());
+    tester.evaluate(genomes, batch);
+    for (std::size_t i = 0; i < genomes.size(); ++i) {
+      INFO(to_string(execution) << ", genome " << i << ", " << strategy_of(genomes[i]).name);
+      const Metrics alone = tester.evaluate(genomes[i]);
+      CHECK(std::memcmp(&batch[i], &alone, sizeof(Metrics)) == 0);
+      CHECK(disagreements(alone, reference_backtest(data, tester.settings(), genomes[i])) == "");
+    }
+  }
+}
+
+TEST_CASE("evolved vol-target values size each genome by its own target, window and cap", "[backtest][exits]") {
+  const MarketData& data = real_sets()[1].second;
+  ExecutionSettings settings;
+  settings.exits.sizing = Sizing::vol_target;
+  Backtester tester(data, settings);
+  Genome genome;  // sma_crossover with its defaults
+  genome.params = {10, 40, 0, 0};
+  std::vector<Metrics> seen;
+  for (const double window : {5.0, 20.0, 63.0, 20.0, 5.0}) {
+    ExecutionSettings own = settings;
+    own.exits.vol_window = window;
+    own.exits.target_vol = 0.2;
+    own.exits.leverage_cap = 2;
+    Genome evolved = with_genes(genome, own.exits);
+    const Metrics m = tester.evaluate(evolved);
+    INFO("vol-window " << window);
+    const Metrics fixed = Backtester(data, own).evaluate(genome);
+    CHECK(std::memcmp(&m, &fixed, sizeof(Metrics)) == 0);
+    seen.push_back(m);
+  }
+  CHECK(seen[0].volatility != seen[1].volatility);  // the window matters
+  CHECK(std::memcmp(&seen[1], &seen[3], sizeof(Metrics)) == 0);  // and a window seen before gives the same bits
+}
+
+TEST_CASE("exit genes out of their ranges or naming no gene are config errors", "[backtest][exits]") {
+  const MarketData& data = real_sets()[0].second;
+  Backtester tester(data, ExecutionSettings{});
+  Genome genome;
+  genome.params = {10, 40, 0, 0};
+  genome.exit_genes = 1u << static_cast<std::uint32_t>(ExitGene::stop_loss);
+  genome.exits[0] = 1.5;
+  CHECK_THROWS_WITH(tester.evaluate(genome), Contains("stop-loss") && Contains("1.5"));
+  genome.exits[0] = 0.1;
+  genome.exit_genes |= 1u << 9;
+  CHECK_THROWS_AS(tester.evaluate(genome), ConfigError);
+}
+
+TEST_CASE("a stitched account applies each part's own exits from its restart on", "[backtest][exits]") {
+  // Long throughout. Part 1 (bars 0..2) has no stop; part 2 (from bar 3) a 2 % stop: its trade enters
+  // afresh at close 3 (96), so the stop is 94.08, which bar 5's low (93) touches.
+  const MarketData data = bars_of({{100, 100, 100, 100}, {100, 101, 99, 100}, {100, 100, 94, 96},
+                                   {96, 97, 95, 96}, {96, 98, 95, 97}, {97, 99, 93, 98}, {98, 99, 97, 98}});
+  ExecutionSettings s = plain();
+  const std::vector<int> rule{1, 1, 1, 1, 1, 1, 1};
+  ExitRules none, stop;
+  stop.stop_loss = 0.02;
+  const std::array<Eigen::Index, 2> restarts{0, 3};
+  const std::array<ExitRules, 2> parts{none, stop};
+  BacktestCurve stitched;
+  reference_backtest_positions(data, s, decisions(rule), &stitched, {.first = 0, .restarts = restarts, .rules = parts});
+  CHECK(held_of(stitched) == std::vector<double>{1, 1, 1, 1, 1, 0, 0});
+  // The settings' stop alone would have stopped part 1 at bar 2 (low 94 <= 98).
+  s.exits = stop;
+  CHECK(held_of(run(data, s, rule).curve) == std::vector<double>{1, 1, 0, 0, 0, 0, 0});
+  // Part 2's returns are those of an account opening at bar 3 with its rules, bit for bit.
+  BacktestCurve opened;
+  reference_backtest_positions(data, s, decisions({1, 1, 1, 1}), &opened, {.first = 3, .restarts = {}, .rules = {}});
+  for (std::size_t t = 1; t < opened.returns.size(); ++t) CHECK(stitched.returns[t + 3] == opened.returns[t]);
+  s.exits = none;
+  const std::array<ExitRules, 1> one{stop};
+  CHECK_THROWS_WITH(reference_backtest_positions(data, s, decisions(rule), nullptr,
+                                                 {.first = 0, .restarts = restarts, .rules = one}),
+                    Contains("1 exit rules for 2 restarts"));
 }

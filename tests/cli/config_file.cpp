@@ -214,7 +214,7 @@ TEST_CASE("config file: the parsed document keeps nested tables for later reader
   CHECK(file.line_of("population") == 0);
 }
 
-TEST_CASE("config file: exits and sizing take fixed values; a range is refused until they are evolved", "[cli][config]") {
+TEST_CASE("config file: exits and sizing take fixed values, a range is left to the evolved exits", "[cli][config]") {
   Evolve fixed("stop-loss = 0.05\ntake-profit = 0.1\ntrailing-stop = 0.03\nmax-bars = 20\nsizing = \"vol-target\"\n"
                "target-vol = 0.15\nvol-window = 30\nleverage-cap = 2\n");
   REQUIRE(fixed.parse().empty());
@@ -222,11 +222,16 @@ TEST_CASE("config file: exits and sizing take fixed values; a range is refused u
   CHECK(fixed.value<std::int64_t>("--max-bars") == 20);
   CHECK(fixed.value<std::string>("--sizing") == "vol-target");
   CHECK(fixed.value<double>("--leverage-cap") == 2.0);
-  Evolve range("seed = 1\nstop-loss = [0.01, 0.2]\n");
-  CHECK_THAT(range.parse(), Equals(range.file() + ":2: key 'stop-loss': evolved exits and sizing (a range [low, high]) "
-                                                  "are not supported yet; expected a number"));
+  // A range is no option value: read_exit_genes makes it a gene (tests/cli/ranges.cpp).
+  Evolve range("seed = 1\nstop-loss = [0.01, 0.2]\ntake-profit = [0.05, 0.5]\n");
+  REQUIRE(range.parse().empty());
+  CHECK(range.command().count("--stop-loss") == 0);
+  CHECK(range.command().count("--take-profit") == 0);
   Evolve window("vol-window = [10, 50]\n");
-  CHECK_THAT(window.parse(), Contains(":1: key 'vol-window': evolved exits and sizing"));
+  CHECK_THAT(window.parse(), Equals(window.file() + ":1: key 'vol-window': evolves the vol-target sizing, which is off; "
+                                                    "expected sizing = \"vol-target\""));
+  Evolve sizing_range("sizing = [\"unit\"]\n");
+  CHECK_THAT(sizing_range.parse(), Contains(":1: key 'sizing': expected a string, found an array"));
   Evolve outside("stop-loss = 1.5\n");
   CHECK_THAT(outside.parse(), Equals(outside.file() + ":1: key 'stop-loss': --stop-loss: Value 1.5 not in range 0.000000 to 0.990000"));
   Evolve sizing("sizing = \"kelly\"\n");

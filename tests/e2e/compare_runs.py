@@ -18,7 +18,8 @@ COMPARED = [
     "best/strategy", "best/params", "best/fitness", "best/metrics", "best/equity",
 ]
 # Compared when present in both files (NSGA-II runs, newer files).
-OPTIONAL = ["generations/type_share", "individuals/front", "individuals/crowding", "pareto/index", "pareto/objectives"]
+OPTIONAL = ["generations/type_share", "individuals/front", "individuals/crowding", "pareto/index", "pareto/objectives",
+            "individuals/exits", "population/exits", "best/exits"]
 
 
 def main(a_path, b_path):

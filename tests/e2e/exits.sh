@@ -124,8 +124,5 @@ expect_failure 2 "--stop-loss: Value 1.5 not in range" "$GENEPOOL" backtest --da
   --strategy sma_crossover --stop-loss 1.5
 expect_failure 2 "--sizing: kelly not in" "$GENEPOOL" backtest --data "$SHARED_DATA/GOOG.csv" \
   --strategy sma_crossover --sizing kelly
-printf 'data = ["%s"]\nstop-loss = [0.01, 0.2]\n' "$SOURCE_DIR/data/sample.csv" > ranged.toml
-expect_failure 2 "ranged.toml:2: key 'stop-loss': evolved exits and sizing .* not supported yet" \
-  "$GENEPOOL" --config ranged.toml evolve
-[[ $(wc -l < err.txt) -eq 1 ]] || fail "error is not one line: $(cat err.txt)"
+# Ranges [low, high] of these keys evolve them: tests/e2e/evolved_exits.sh.
 echo "exits: ok"

@@ -76,6 +76,10 @@ NSGA2_DATASETS = {
     "/population/front": ("int32", "P"), "/population/crowding": ("float64", "P"),
     "/pareto/index": ("int32", "F"), "/pareto/objectives": ("float64", "FO"),
 }
+# Present when the run evolves exits or sizing values (X: the 7 exit genes, NaN where not evolved).
+EXIT_GENE_DATASETS = {
+    "/individuals/exits": ("float64", "NX"), "/population/exits": ("float64", "PX"), "/best/exits": ("float64", "KX"),
+}
 PARETO_ATTRS = {"knee": "int", "knee_index": "int", "knee_rule": "str"}
 GROUPS = ("/inputs", "/data", "/strategies", "/generations", "/individuals", "/population", "/best", "/summary")
 
@@ -210,6 +214,9 @@ class Validator:
             self.sizes["F"] = index.shape[0] if isinstance(index, h5py.Dataset) and index.shape else 0
             self.datasets(NSGA2_DATASETS)
             pareto = self.attrs("/pareto", PARETO_ATTRS)
+        if "/individuals/exits" in self.f:
+            self.sizes["X"] = 7
+            self.datasets(EXIT_GENE_DATASETS)
         if self.problems:
             return  # the consistency checks below assume the layout
 

@@ -21,7 +21,7 @@ std::uint32_t type_count() { return static_cast<std::uint32_t>(strategy_registry
 // Every parameter in bounds, integers integral, less_than constraints held, unused slots 0.
 void require_valid(const Genome& g) {
   REQUIRE(g.strategy < type_count());
-  REQUIRE(g.reserved == 0u);
+  REQUIRE(g.exit_genes == 0u);
   const StrategyType& type = strategy_registry()[g.strategy];
   for (std::size_t i = 0; i < kMaxParams; ++i) {
     INFO(type.name << " parameter " << i << " = " << g.params[i]);

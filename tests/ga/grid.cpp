@@ -51,7 +51,7 @@ TEST_CASE("a grid leaves out the points that break a less_than constraint", "[ga
                                   {100, 140}, {100, 270}, {100, 400}});
 }
 
-TEST_CASE("a grid of several types goes type by type; a qualified step wins over the plain name", "[ga][grid]") {
+TEST_CASE("a grid of several types goes type by type, a qualified step wins over the plain name", "[ga][grid]") {
   const Grid grid = enumerate_grid({"ts_momentum", "bollinger_reversion"},
                                    {{"lookback", 395}, {"threshold", 0.1}, {"period", 65}, {"k", 100},
                                     {"bollinger_reversion.k", 1.5}},

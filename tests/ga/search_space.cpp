@@ -2,7 +2,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <set>
 
 #include "genepool/error.hpp"
 #include "genepool/ga/ga.hpp"
@@ -56,7 +59,7 @@ TEST_CASE("a search space narrows the bounds the GA sees and leaves the registry
   CHECK(SearchSpace().empty());
 }
 
-TEST_CASE("random genomes, crossover and mutation stay inside narrowed bounds; fixed parameters never move",
+TEST_CASE("random genomes, crossover and mutation stay inside narrowed bounds, fixed parameters never move",
           "[ga][ranges]") {
   GaSettings settings;
   settings.space = narrowed_space();
@@ -124,4 +127,109 @@ TEST_CASE("the grid enumerates within narrowed bounds and a fixed real parameter
     if (spec.kind == ParamKind::real) fixed.narrow(bollinger, spec.name, spec.default_value, spec.default_value);
   fixed.narrow(bollinger, type.params[0].name, 10, 11);
   CHECK(enumerate_grid({"bollinger_reversion"}, {}, 1000, fixed).points.size() == 2);
+}
+
+namespace {
+
+// stop-loss in [0.01, 0.2], max-bars in [5, 60] (whole), take-profit fixed at 0.1 by a zero-width range.
+SearchSpace exit_space() {
+  SearchSpace space;
+  space.evolve_exit("max-bars", 5, 60);
+  space.evolve_exit("stop-loss", 0.01, 0.2);
+  space.evolve_exit("take-profit", 0.1, 0.1);
+  return space;
+}
+
+void require_genes_inside(const Genome& g, const SearchSpace& space) {
+  REQUIRE(g.exit_genes == space.exit_gene_bits());
+  for (std::size_t gene = 0; gene < kExitGenes; ++gene) {
+    const double value = g.exits[gene];
+    INFO("exit gene " << gene << " = " << value);
+    const auto range = std::find_if(space.exit_genes().begin(), space.exit_genes().end(),
+                                    [&](const ExitGeneRange& r) { return static_cast<std::size_t>(r.gene) == gene; });
+    if (range == space.exit_genes().end()) {
+      REQUIRE(value == 0);
+      continue;
+    }
+    REQUIRE(value >= range->spec.lower);
+    REQUIRE(value <= range->spec.upper);
+    if (range->spec.kind == ParamKind::integer) REQUIRE(value == std::round(value));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("evolved exits are kept in gene order with their keys, kinds and bounds", "[ga][ranges][exits]") {
+  const SearchSpace space = exit_space();
+  const auto& genes = space.exit_genes();
+  REQUIRE(genes.size() == 3);
+  CHECK(genes[0].gene == ExitGene::stop_loss);
+  CHECK(genes[0].spec.name == "stop-loss");
+  CHECK(genes[1].gene == ExitGene::take_profit);
+  CHECK(genes[2].gene == ExitGene::max_bars);
+  CHECK(genes[2].spec.kind == ParamKind::integer);
+  CHECK(genes[2].spec.upper == 60);
+  CHECK(space.exit_gene_bits() == 0b1011u);
+  CHECK_FALSE(space.empty());
+  SearchSpace again = space;
+  again.evolve_exit("stop-loss", 0.02, 0.05);  // replaces the range
+  REQUIRE(again.exit_genes().size() == 3);
+  CHECK(again.exit_genes()[0].spec.upper == 0.05);
+}
+
+TEST_CASE("exit genes are drawn, crossed and mutated inside their ranges, whole where whole, type switches keep them",
+          "[ga][ranges][exits]") {
+  GaSettings settings;
+  settings.space = exit_space();
+  settings.strategies = {strategy_id("sma_crossover"), strategy_id("macd"), strategy_id("rsi_reversion")};
+  settings.mutation_rate = 1.0;
+  settings.mutation_scale = 1.0;
+  settings.crossover = GENERATE(CrossoverKind::uniform, CrossoverKind::blend, CrossoverKind::sbx);
+  settings.mutation = GENERATE(MutationKind::gaussian, MutationKind::reset);
+  Rng rng(11);
+  std::vector<Genome> population = initial_population(settings, rng);
+  std::set<double> stops;
+  for (int generation = 0; generation < 15; ++generation) {
+    std::vector<double> fitness(population.size());
+    for (std::size_t i = 0; i < fitness.size(); ++i) fitness[i] = -population[i].exits[0];
+    population = next_generation(population, fitness, settings, rng);
+    for (const Genome& g : population) {
+      require_genes_inside(g, settings.space);
+      REQUIRE(g.exits[static_cast<std::size_t>(ExitGene::take_profit)] == 0.1);
+      stops.insert(g.exits[0]);
+    }
+  }
+  CHECK(stops.size() > 20);  // the genes do move
+
+  GaSettings switching = settings;
+  switching.mutation_rate = 0;
+  switching.type_switch_rate = 1;
+  Genome genome = random_genome(strategy_id("macd"), rng, settings.space);
+  const auto exits = genome.exits;
+  mutate(genome, switching, rng);
+  CHECK(genome.strategy != strategy_id("macd"));
+  CHECK(genome.exits == exits);
+}
+
+TEST_CASE("without evolved exits no genome carries exit genes", "[ga][ranges][exits]") {
+  GaSettings settings;
+  Rng rng(5);
+  for (const Genome& g : initial_population(settings, rng)) {
+    CHECK(g.exit_genes == 0u);
+    CHECK(g.exits == std::array<double, kExitGenes>{});
+  }
+}
+
+TEST_CASE("evolving an exit is refused for unknown keys, bounds outside the value's own and fractional bars",
+          "[ga][ranges][exits]") {
+  SearchSpace space;
+  CHECK_THROWS_WITH(space.evolve_exit("stop-los", 0.01, 0.1),
+                    Contains("'stop-los' is not an exit or sizing value") && Contains("did you mean 'stop-loss'"));
+  CHECK_THROWS_WITH(space.evolve_exit("sizing", 0, 1), Contains("evolvable: stop-loss, take-profit"));
+  CHECK_THROWS_WITH(space.evolve_exit("stop-loss", 0.2, 0.1), Contains("stop-loss = [0.2, 0.1]: expected [lower, upper]"));
+  CHECK_THROWS_WITH(space.evolve_exit("stop-loss", 0.01, 1.5), Contains("is outside its range [0, 0.99]"));
+  CHECK_THROWS_WITH(space.evolve_exit("target-vol", 0, 0.2), Contains("is outside its range [0.001, 10]"));
+  CHECK_THROWS_WITH(space.evolve_exit("max-bars", 2.5, 10), Contains("a whole number of bars"));
+  CHECK_THROWS_WITH(space.evolve_exit("take-profit", 0.1, std::nan("")), Contains("expected finite numbers"));
+  CHECK(space.exit_genes().empty());
 }

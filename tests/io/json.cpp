@@ -128,7 +128,7 @@ TEST_CASE("json: text is compact or indented, numbers as shortest() writes them"
   CHECK(back.at("n").at("k").is_null());
 }
 
-TEST_CASE("json: files are read whole; a missing file is an IoError", "[json]") {
+TEST_CASE("json: files are read whole, a missing file is an IoError", "[json]") {
   const auto dir = test::scratch_dir("json");
   const auto path = dir / "spec.json";
   std::ofstream(path) << "{\"format\": \"x\",\n \"n\": [1, 2,]}\n";

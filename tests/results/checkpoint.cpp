@@ -28,6 +28,12 @@ Checkpoint sample_checkpoint() {
       Genome g;
       g.strategy = static_cast<std::uint32_t>(i);
       g.params = {1.0 / 3.0, -0.0, 1e300, static_cast<double>(b)};
+      if (i % 2 == 1) {  // evolved stop-loss and leverage cap
+        g.exit_genes = (1u << static_cast<std::uint32_t>(ExitGene::stop_loss)) |
+                       (1u << static_cast<std::uint32_t>(ExitGene::leverage_cap));
+        g.exits[static_cast<std::size_t>(ExitGene::stop_loss)] = 1.0 / 7.0;
+        g.exits[static_cast<std::size_t>(ExitGene::leverage_cap)] = 2.5;
+      }
       Evaluation e;
       e.metrics.sharpe = std::nextafter(1.0, 2.0) * static_cast<double>(i);
       e.metrics.profit_factor = std::numeric_limits<double>::infinity();

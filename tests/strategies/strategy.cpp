@@ -197,7 +197,7 @@ TEST_CASE("check_params names the strategy, parameter, value and valid range", "
 TEST_CASE("make_genome starts from the defaults and checks the overrides", "[strategy]") {
   const Genome defaults = make_genome("sma_crossover");
   CHECK(defaults.strategy == strategy_id("sma_crossover"));
-  CHECK(defaults.reserved == 0);
+  CHECK(defaults.exit_genes == 0);
   CHECK(defaults.params == std::array<double, kMaxParams>{10, 40, 0, 0});
 
   const Genome tuned = make_genome("rsi_reversion", {{"period", 7}, {"upper", 80}});

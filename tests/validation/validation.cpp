@@ -256,13 +256,13 @@ TEST_CASE("walk-forward with exits: the stitched account restarts each fold's ex
   CHECK(wf.stitched.metrics.total_return == Approx(product - 1).margin(1e-12));
   // The data carries exits across a boundary: one account's exits run on, and differ from the folds'.
   BacktestCurve carried;
-  reference_backtest_positions(data, execution, decisions, &carried, {.first = 449, .restarts = {}});
+  reference_backtest_positions(data, execution, decisions, &carried, {.first = 449, .restarts = {}, .rules = {}});
   bool differs = false;
   for (std::size_t t = 0; t < 450; ++t) differs = differs || std::fabs(carried.returns[t + 1] - joined[t]) > 1e-12;
   CHECK(differs);
 }
 
-TEST_CASE("trials: one per distinct successful strategy; derived seeds differ", "[validation]") {
+TEST_CASE("trials: one per distinct successful strategy, derived seeds differ", "[validation]") {
   Metrics m1, m2;
   m1.sharpe = 1.0;
   m2.sharpe = -0.5;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <memory>
 #include <span>
 #include <vector>
@@ -143,8 +144,16 @@ class Backtester {
   // rules, its returns added into portfolio_; held: the position at each close, or nullptr.
   template <bool kNextOpen>
   void manage_symbol(std::size_t symbol, const ExitRules& rules, Tally& tally, double* held);
-  // The exits and sizing of `genome`: today the settings' for every genome.
-  const ExitRules& exit_rules_of(const Genome&) const { return settings_.exits; }
+  // Throws ConfigError for an invalid type, parameters or exit genes.
+  void check_genome(const Genome& genome) const;
+  // True when the chunked lanes evaluate these genomes: close execution, and none has exits or sizing.
+  bool lanes_apply(std::span<const Genome> genomes) const;
+  // Vol-target sizing: the position sizes after each close for `rules` (symbol-major, bars per symbol;
+  // 0 in the warm-up), recomputed only when its target, window or cap change; nullptr for unit sizing.
+  const double* sizes_for(const ExitRules& rules);
+  // The annualised realised volatility over `window` returns after each close (-1 in the warm-up),
+  // kept per window.
+  const std::vector<double>& realised_vol(std::size_t window);
   Metrics portfolio_metrics(const Tally& tally, BacktestCurve* curve);
   SymbolSeries series_of(std::size_t symbol) const;
 
@@ -157,7 +166,13 @@ class Backtester {
   std::vector<double> close_sums_;     // per symbol: hi[bars + 1] then lo[bars + 1] (SymbolSeries::close_sum_*)
   std::vector<double> hold_;           // symbol-major, bars per symbol: h_i of interval i (index 0 unused)
   std::vector<double> gap_;            // likewise g_i; empty for close execution
-  std::vector<double> sizes_;          // symbol-major, bars per symbol: the vol-target size after close t (0 in warm-up); empty for unit sizing
+  struct SizingKey {
+    double target_vol = 0, vol_window = 0, leverage_cap = 0;
+    friend bool operator==(const SizingKey&, const SizingKey&) = default;
+  };
+  std::map<std::size_t, std::vector<double>> vols_;  // realised_vol per window
+  std::vector<double> sizes_;          // sizes_for(rules) of the last vol-target rules asked for; empty before
+  SizingKey sizes_key_;
   // Close execution (the chunked passes): per lane, a chunk of positions and of portfolio returns;
   // per lane and symbol, the kernel's buffer.
   std::vector<std::int8_t> lane_positions_;  // per lane: a chunk of its decisions

@@ -15,6 +15,9 @@ struct AccountStart {
   // Ascending bars of the account (0 = bar `first`): the decision at each starts the exits afresh,
   // as an account opening there would (no lock from an earlier exit; a position kept is a new entry).
   std::span<const Eigen::Index> restarts;
+  // Empty, or one per restart: the exits and sizing from that restart on (a walk-forward fold's best
+  // genome's); the settings' before the first.
+  std::span<const ExitRules> rules;
 };
 
 // The execution model and metrics applied to given positions (the account's bars × symbols,

@@ -1,7 +1,10 @@
 #pragma once
 // How positions become returns: fill timing, costs, long/short, exits and sizing.
+#include <array>
 #include <string>
 #include <string_view>
+
+#include "genepool/strategies/genome.hpp"
 
 namespace genepool {
 
@@ -16,7 +19,7 @@ enum class Sizing {
 };
 
 // Exits and sizing applied to every strategy's decisions (docs/metrics.md, "Exits and sizing").
-// 0 turns an exit off. Plain data: a later genome gene may override any field per genome.
+// 0 turns an exit off. Plain data; a genome's exit genes override fields per genome (exit_rules_with).
 struct ExitRules {
   double stop_loss = 0;      // fraction of the entry price, in [0, 1)
   double take_profit = 0;    // fraction of the entry price, in [0, 100]
@@ -39,6 +42,25 @@ struct ExecutionSettings {
   double bars_per_year = 0.0; // annualisation factor B; 0 = infer from the data's timestamps
   ExitRules exits;
 };
+
+// One value a genome may carry as a gene: its config key, its field of ExitRules and the bounds an
+// evolved range must lie in (the command line's for the fixed value; whole: max-bars, vol-window).
+struct ExitGeneSpec {
+  ExitGene gene;
+  std::string_view key;
+  double ExitRules::*field;
+  double lower;
+  double upper;
+  bool whole;
+};
+
+// The genes in ExitGene order.
+const std::array<ExitGeneSpec, kExitGenes>& exit_gene_specs();
+// The spec whose key is `key` ("stop-loss"), or nullptr.
+const ExitGeneSpec* exit_gene_spec(std::string_view key);
+
+// `base` with each of the genome's exit genes in place of the run's value (base itself when it has none).
+ExitRules exit_rules_with(const ExitRules& base, const Genome& genome);
 
 std::string_view to_string(Execution execution);
 // Throws ConfigError naming `key` and the allowed values.

@@ -18,7 +18,8 @@ class ConfigFile {
   // Parses `text`, the contents of `path`; a syntax error or a key given twice (in any spelling:
   // `population`, `evolve.population`, `population` under [evolve]) is a ConfigError naming the
   // file and line. With `with_ranges` the top-level table `ranges` ([ranges.NAME], read by
-  // read_ranges) is no option's key; without, it is an unknown section.
+  // read_ranges) is no option's key; without, it is an unknown section, and an array given to an
+  // exit or sizing key is refused.
   ConfigFile(std::string path, std::string_view text, std::string command, bool with_ranges = false);
   ConfigFile(const ConfigFile&) = delete;  // entries_ point into document_
   ConfigFile& operator=(const ConfigFile&) = delete;
@@ -28,9 +29,12 @@ class ConfigFile {
   const toml::table& document() const { return document_; }
   // The 1-based line where `key` is set at the top level or under [COMMAND], or 0.
   std::size_t line_of(std::string_view key) const;
+  // The value of `key` at the top level or under [COMMAND], or nullptr.
+  const toml::node* value_of(std::string_view key) const;
   // The values for `command`'s options, as CLI11 takes them. Throws ConfigError "PATH:LINE: key 'K': ..."
   // for an unknown key or section, or a value whose TOML type the option does not take. The paths of
-  // `strategy-files` are taken relative to the file's folder.
+  // `strategy-files` are taken relative to the file's folder. With `with_ranges`, an exit or sizing
+  // key given an array (`stop-loss = [0.01, 0.2]`, an evolved value read by read_exit_genes) is left out.
   std::vector<CLI::ConfigItem> items(const CLI::App& command) const;
 
  private:

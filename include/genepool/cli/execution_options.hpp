@@ -12,10 +12,6 @@ namespace genepool::app {
 // to `command`, bound to `settings`.
 void add_execution_options(CLI::App& command, ExecutionSettings& settings);
 
-// True for the keys of the exits and sizing values (stop-loss ... leverage-cap), which a later
-// version evolves from a range [low, high].
-bool is_exit_key(std::string_view key);
-
 // True when the command line or config gave one of the exits and sizing options.
 bool exit_options_given(const CLI::App& command);
 

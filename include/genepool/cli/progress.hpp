@@ -19,7 +19,7 @@ class ProgressPrinter final : public EvolutionObserver {
   std::chrono::steady_clock::time_point start_;
 };
 
-// "sma_crossover fast=12 slow=45"
+// "sma_crossover fast=12 slow=45" (then the evolved exits: "stop-loss=0.05")
 std::string describe(const Genome& genome);
 
 // The top strategies: rank, strategy and parameters, fitness and the key metrics.

@@ -50,7 +50,8 @@ CrossoverKind parse_crossover(std::string_view text, std::string_view key);
 MutationKind parse_mutation(std::string_view text, std::string_view key);
 
 // A random genome of `strategy` (uniform over each parameter's range in `space`; integers uniform over
-// their values; unused slots 0), repaired. Throws ConfigError for an index outside the registry.
+// their values; unused slots 0), repaired, then its exit genes drawn likewise over their ranges.
+// Throws ConfigError for an index outside the registry.
 Genome random_genome(std::uint32_t strategy, Rng& rng, const SearchSpace& space = {});
 
 // The first generation: types assigned round-robin over settings.strategies so every type is equally present.
@@ -64,11 +65,13 @@ std::size_t tournament_select(std::span<const double> fitness, std::size_t size,
 std::size_t type_quota_size(const GaSettings& settings);
 
 // One child. Same type: the configured crossover per parameter. Different types: a copy of one
-// parent chosen at random (types compete rather than mix). The child is repaired within settings.space.
+// parent chosen at random (types compete rather than mix). Either way each exit gene is crossed
+// (exits mean the same for every type). The child is repaired within settings.space.
 Genome crossover(const Genome& a, const Genome& b, const GaSettings& settings, Rng& rng);
 
-// Mutates each parameter with settings.mutation_rate, then switches type with settings.type_switch_rate.
-// The result is repaired: in settings.space's bounds, integers integral, constraints (e.g. fast < slow) restored.
+// Mutates each parameter and exit gene with settings.mutation_rate, then switches type with
+// settings.type_switch_rate (fresh parameters, the same exit genes). The result is repaired: in
+// settings.space's bounds, integers integral, constraints (e.g. fast < slow) restored.
 void mutate(Genome& genome, const GaSettings& settings, Rng& rng);
 
 // The next generation from the evaluated one, exactly settings.population genomes: elites first (best

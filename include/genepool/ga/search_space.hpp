@@ -1,6 +1,7 @@
 #pragma once
 // The parameter space the GA and the grid search: each type's registry bounds, narrowed or fixed per
-// parameter (the config's [ranges.NAME] tables, docs/configuration.md). Plain data held by rank 0.
+// parameter (the config's [ranges.NAME] tables, docs/configuration.md), and the exits and sizing
+// values every genome carries as genes (`stop-loss = [0.01, 0.2]`). Plain data held by rank 0.
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -20,6 +21,13 @@ struct ParamRange {
   double upper = 0;
 };
 
+// One evolved exit or sizing value: gene `gene` searched over [spec.lower, spec.upper] (spec.name is
+// its config key; integer kind for max-bars and vol-window).
+struct ExitGeneRange {
+  ExitGene gene;
+  ParamSpec spec;
+};
+
 class SearchSpace {
  public:
   // Narrows parameter `param` of registry type `strategy` to [lower, upper] (lower == upper fixes it).
@@ -35,10 +43,21 @@ class SearchSpace {
 
   // Every narrowed parameter, by registry index then parameter index.
   std::vector<ParamRange> ranges() const;
-  bool empty() const { return narrowed_.empty(); }
+
+  // Makes the exit or sizing value `key` ("stop-loss", see exit_gene_specs()) a gene of every genome,
+  // searched over [lower, upper]. Throws ConfigError naming the key for an unknown key (with the
+  // closest), non-finite bounds, lower > upper, bounds outside the value's own, or non-integral
+  // bounds of max-bars or vol-window; evolving a value again replaces its range.
+  void evolve_exit(std::string_view key, double lower, double upper);
+  // The evolved values in ExitGene order, and the Genome::exit_genes bits they set.
+  const std::vector<ExitGeneRange>& exit_genes() const { return exit_genes_; }
+  std::uint32_t exit_gene_bits() const;
+
+  bool empty() const { return narrowed_.empty() && exit_genes_.empty(); }
 
  private:
   std::map<std::uint32_t, StrategyType> narrowed_;  // copies of the registry's types with narrowed bounds
+  std::vector<ExitGeneRange> exit_genes_;
 };
 
 }  // namespace genepool

@@ -113,6 +113,7 @@ class ResultsWriter final : public EvolutionObserver {
   double elapsed_ = 0;
   std::unique_ptr<File> file_;
   MultiObjectiveSettings multi_;  // NSGA-II: the front's columns and /pareto
+  bool exit_genes_ = false;       // the run evolves exits or sizing: the `exits` columns
 };
 
 // Writes /timing: one row per phase, in order (docs/results-format.md); an ExtraContent of finish().

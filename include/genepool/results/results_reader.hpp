@@ -106,6 +106,9 @@ struct StoredStrategy {
   std::string name;
   std::vector<std::string> param_names;  // the type's parameters, in slot order
   std::array<double, kMaxParams> params{};
+  // The evolved exit and sizing values (exit_gene_rows.hpp): kExitGenes values, NaN where not
+  // evolved; empty when the run evolves none (no /best/exits).
+  std::vector<double> exits;
   double fitness = 0;
   std::int32_t generation = 0;
   std::int32_t status = 0;
@@ -157,6 +160,7 @@ struct RunResults {
 struct IndividualRows {
   std::vector<std::int32_t> generation, index, strategy, status;
   std::vector<double> params;  // size() × kMaxParams
+  std::vector<double> exits;   // size() × kExitGenes (NaN where not evolved), or empty: the run evolves none
   std::vector<double> fitness;
   MetricTable metrics;
 
