@@ -10,6 +10,17 @@ namespace {
 constexpr std::array<std::string_view, 8> kExitKeys = {"stop-loss",  "take-profit", "trailing-stop", "max-bars",
                                                        "sizing",     "target-vol",  "vol-window",    "leverage-cap"};
 
+// The bounds of an exit or sizing value: one table for the command line and evolved ranges.
+CLI::Range range_of(std::string_view key) {
+  const ExitGeneSpec& spec = *exit_gene_spec(key);
+  return CLI::Range(spec.lower, spec.upper);
+}
+
+CLI::Range whole_range_of(std::string_view key) {
+  const ExitGeneSpec& spec = *exit_gene_spec(key);
+  return CLI::Range(static_cast<std::int64_t>(spec.lower), static_cast<std::int64_t>(spec.upper));
+}
+
 }  // namespace
 
 void add_execution_options(CLI::App& command, ExecutionSettings& settings) {
@@ -31,22 +42,22 @@ void add_execution_options(CLI::App& command, ExecutionSettings& settings) {
   ExitRules& exits = settings.exits;
   const std::string group = "Exits and sizing (docs/metrics.md)";
   command.add_option("--stop-loss", exits.stop_loss, "Exit when the price falls this fraction below the entry (above, short); 0 = off")
-      ->check(CLI::Range(0.0, 0.99))
+      ->check(range_of("stop-loss"))
       ->capture_default_str()
       ->group(group);
   command.add_option("--take-profit", exits.take_profit, "Exit when the price rises this fraction above the entry (below, short); 0 = off")
-      ->check(CLI::Range(0.0, 100.0))
+      ->check(range_of("take-profit"))
       ->capture_default_str()
       ->group(group);
   command.add_option("--trailing-stop", exits.trailing_stop,
                      "Exit this fraction below the highest high since entry (above the lowest low, short); 0 = off")
-      ->check(CLI::Range(0.0, 0.99))
+      ->check(range_of("trailing-stop"))
       ->capture_default_str()
       ->group(group);
   command.add_option_function<std::int64_t>(
              "--max-bars", [&exits](std::int64_t bars) { exits.max_bars = static_cast<double>(bars); },
              "Exit at the close after this many bars held; 0 = off")
-      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1000000000}))
+      ->check(whole_range_of("max-bars"))
       ->default_str("0")
       ->group(group);
   command.add_option_function<std::string>(
@@ -56,17 +67,17 @@ void add_execution_options(CLI::App& command, ExecutionSettings& settings) {
       ->default_str("unit")
       ->group(group);
   command.add_option("--target-vol", exits.target_vol, "vol-target: the annualised volatility aimed at")
-      ->check(CLI::Range(0.001, 10.0))
+      ->check(range_of("target-vol"))
       ->capture_default_str()
       ->group(group);
   command.add_option_function<std::int64_t>(
              "--vol-window", [&exits](std::int64_t bars) { exits.vol_window = static_cast<double>(bars); },
              "vol-target: close-to-close returns in the realised volatility")
-      ->check(CLI::Range(std::int64_t{2}, std::int64_t{100000}))
+      ->check(whole_range_of("vol-window"))
       ->default_str("20")
       ->group(group);
   command.add_option("--leverage-cap", exits.leverage_cap, "vol-target: the largest |position| per symbol")
-      ->check(CLI::Range(0.01, 100.0))
+      ->check(range_of("leverage-cap"))
       ->capture_default_str()
       ->group(group);
 }
