@@ -11,6 +11,7 @@
 #include "genepool/app/commands.hpp"
 #include "genepool/cli/config_errors.hpp"
 #include "genepool/cli/config_file.hpp"
+#include "genepool/cli/error_line.hpp"
 #include "genepool/cli/execution_options.hpp"
 #include "genepool/cli/exit_request.hpp"
 #include "genepool/cli/mpi_job.hpp"
@@ -227,6 +228,10 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
               << "  hand-off:    genepool export " << options.out << " --top 3 --out best.json"
               << "  (replay: genepool backtest --spec best.json --data ...)\n"
               << "  raw data:    h5dump -H " << options.out << "  or h5py (docs/results-format.md)\n";
+  }
+  if (const std::string failed = all_failed_message(result); !failed.empty()) {
+    print_error_line("error: ", failed + "; " + options.out + " records each status (/individuals/status)");
+    return static_cast<int>(ExitCode::no_success);
   }
   return 0;
 }
