@@ -1,7 +1,7 @@
 // libFuzzer target: the config-file reader. `genepool --config FILE evolve` is parsed by the real
 // option definitions: toml++'s parser and genepool's reading of the document (config_file.cpp: the
 // command's keys and tables, a key given twice in any spelling, unknown keys and sections, TOML
-// types), every option's range check, the error locating of config_errors.cpp, and the checks after
+// types), every option's range check and the strict reading of numbers, the error locating of config_errors.cpp, and the checks after
 // parsing (`evolve` in check-only mode: no MPI, no data). A parse must end in success, a CLI11 parse
 // error or a genepool::Error; anything else is a finding.
 #include <cstdint>
@@ -10,6 +10,7 @@
 
 #include "genepool/app/commands.hpp"
 #include "genepool/cli/config_errors.hpp"
+#include "genepool/cli/strict_numbers.hpp"
 #include "genepool/error.hpp"
 #include "scratch_file.hpp"
 
@@ -24,6 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   CLI::App app{"genepool", "genepool"};
   app.require_subcommand(1, 1);
   genepool::app::add_evolve_command(app, argc, argv, /*check_only=*/true);
+  genepool::app::check_numbers_strictly(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -11,6 +11,7 @@
 #include "genepool/app/commands.hpp"
 #include "genepool/cli/config_errors.hpp"
 #include "genepool/cli/config_file.hpp"
+#include "genepool/cli/error_line.hpp"
 #include "genepool/cli/execution_options.hpp"
 #include "genepool/cli/exit_request.hpp"
 #include "genepool/cli/mpi_job.hpp"
@@ -42,6 +43,7 @@ struct EvolveOptions {
   std::string out = "results.h5";
   bool force = false;
   bool quiet = false;
+  bool no_cache = false;              // recorded as given: no-cache=true turns the evaluation cache off
   std::string resume;                 // a checkpoint file to continue from
   std::size_t checkpoint_every = 10;  // generations between checkpoints (0: only when stopped)
   double generation_timeout = 0;      // seconds a generation may wait for a rank (0: for ever)
@@ -71,6 +73,7 @@ struct Prepared {
 
 EvolutionSettings resolve_evolution(const EvolveOptions& options) {
   EvolutionSettings settings = options.evolution;
+  settings.evaluation_cache = !options.no_cache;
   settings.fitness.objective = parse_objective(options.objective, "objective");
   settings.ga.crossover = parse_crossover(options.crossover, "crossover");
   settings.ga.mutation = parse_mutation(options.mutation, "mutation");
@@ -226,6 +229,10 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
               << "  (replay: genepool backtest --spec best.json --data ...)\n"
               << "  raw data:    h5dump -H " << options.out << "  or h5py (docs/results-format.md)\n";
   }
+  if (const std::string failed = all_failed_message(result); !failed.empty()) {
+    print_error_line("error: ", failed + "; " + options.out + " records each status (/individuals/status)");
+    return static_cast<int>(ExitCode::no_success);
+  }
   return 0;
 }
 
@@ -339,7 +346,7 @@ void add_evolve_command(CLI::App& app, int& argc, char**& argv, bool check_only)
   command->add_option("--type-switch-rate", ga.type_switch_rate, "Probability that a child switches strategy type")
       ->check(CLI::Range(0.0, 1.0))->capture_default_str();
   add_search_options(*command, options->mode, options->objectives, ga);
-  command->add_flag("--no-cache{false}", options->evolution.evaluation_cache,
+  command->add_flag("--no-cache", options->no_cache,
                     "Backtest every individual, also genomes already evaluated in the run (identical results; for benchmarks)");
   add_validation_options(*command, options->validation);
   command->add_option("--top", options->evolution.hall_of_fame, "Distinct best strategies kept with their equity curves")

@@ -10,6 +10,7 @@
 
 #include "genepool/app/commands.hpp"
 #include "genepool/cli/config_file.hpp"
+#include "genepool/cli/error_line.hpp"
 #include "genepool/cli/execution_options.hpp"
 #include "genepool/cli/exit_request.hpp"
 #include "genepool/cli/mpi_job.hpp"
@@ -122,7 +123,7 @@ Prepared prepare_on_root(const GridOptions& options, const parallel::Session& se
   return prepared;
 }
 
-void run_root(const parallel::Session& session, const GridOptions& options, Prepared& prepared,
+int run_root(const parallel::Session& session, const GridOptions& options, Prepared& prepared,
               const ExecutionSettings& execution, PhaseClock& clock) {
   const auto start = std::chrono::steady_clock::now();
   const std::vector<Genome>& grid = prepared.grid;
@@ -181,6 +182,11 @@ void run_root(const parallel::Session& session, const GridOptions& options, Prep
     std::cout << "finished in " << seconds << " s\nresults: " << options.out << "  (genepool report " << options.out
               << ")\n";
   }
+  if (const std::string failed = all_failed_message(result); !failed.empty()) {
+    print_error_line("error: ", failed + "; " + options.out + " records each status (/individuals/status)");
+    return static_cast<int>(ExitCode::no_success);
+  }
+  return 0;
 }
 
 int run_grid(const GridOptions& options) {
@@ -202,14 +208,15 @@ int run_grid(const GridOptions& options) {
     prepared.data = std::move(data);
     prepared.run.data_bytes = broadcast.bytes;
     prepared.run.broadcast_seconds = broadcast.seconds;
+    int status = 0;
     try {
-      run_root(session, options, prepared, execution, clock);
+      status = run_root(session, options, prepared, execution, clock);
     } catch (...) {
       claim.reset();  // before the error path, which may abort the job (a hung rank)
       throw;
     }
     claim.reset();  // NOTE: before MPI_Finalize: mpirun may end rank 0 once the others have exited
-    return 0;
+    return status;
   };
   return run_mpi_job(*options.argc, *options.argv, options.execution, job);
 }

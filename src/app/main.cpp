@@ -1,6 +1,7 @@
 // genepool: evolves trading strategies with a genetic algorithm, distributed with MPI.
 // Errors become one line on stderr and the exit status of their class (genepool/error.hpp).
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -9,6 +10,7 @@
 #include "genepool/cli/config_errors.hpp"
 #include "genepool/cli/error_line.hpp"
 #include "genepool/cli/exit_request.hpp"
+#include "genepool/cli/strict_numbers.hpp"
 #include "genepool/error.hpp"
 #include "genepool/version.hpp"
 
@@ -27,6 +29,9 @@ namespace {
 
 int main(int argc, char** argv) {
   using namespace genepool;
+  // A closed stdout or stderr (`genepool evolve ... | head`) must not end a run: writes to it then
+  // fail quietly (the stream's error state), the run goes on to its results (docs/errors.md).
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"genepool: evolve trading strategies with a genetic algorithm, distributed with MPI.\n"
                "Run `genepool COMMAND --help` for a command's options.",
                "genepool"};
@@ -42,6 +47,7 @@ int main(int argc, char** argv) {
   app::add_report_command(app);
   app::add_export_command(app);
   app::add_collect_command(app);
+  app::check_numbers_strictly(app);
 
   // Under mpirun or srun, only `evolve` uses the ranks: the other commands run on rank 0 alone, so
   // that several copies never write one file. Errors that every rank finds alike (the command line,

@@ -31,12 +31,12 @@ void add_execution_options(CLI::App& command, ExecutionSettings& settings) {
       ->check(CLI::IsMember({"close", "next_open"}))
       ->default_str("close");
   command.add_option("--cost", settings.cost, "Proportional cost per unit of position change (commission + slippage)")
-      ->check(CLI::Range(0.0, 0.1))
+      ->check(CLI::Range(0.0, kMaxCost))
       ->capture_default_str();
   command.add_flag("--allow-short", settings.allow_short, "Allow short positions (long/flat otherwise)");
   command.add_option("--bars-per-year", settings.bars_per_year,
                      "Annualisation factor; 0 infers bars per calendar year from the timestamps")
-      ->check(CLI::Range(0.0, 1e7))
+      ->check(CLI::Range(0.0, kMaxBarsPerYear))
       ->capture_default_str();
 
   ExitRules& exits = settings.exits;

@@ -100,6 +100,18 @@ void validate(const MarketData& data, const std::string& source) {
                       h[t] >= std::max(o[t], c[t]) && l[t] <= std::min(o[t], c[t]);
       if (!ok) throw DataError(check_cell(data, source, t, s));
     }
+    // Every return the backtests compute (close to close, open to close, the gap, a stop within the
+    // bar) is a ratio of two prices of adjacent bars: refused here when one is not a finite number.
+    for (Eigen::Index t = 1; t < data.bars(); ++t) {
+      const double top = std::max(h[t], h[t - 1]);
+      const double bottom = std::min(l[t], l[t - 1]);
+      if (!std::isfinite(top / bottom) || !(bottom / top > 0))
+        throw DataError(source + ": bar " + std::to_string(t) + " (" +
+                        format_timestamp(data.timestamps[static_cast<std::size_t>(t)]) + "), symbol " +
+                        data.symbols[static_cast<std::size_t>(s)] + ": prices " + shortest(bottom) + " and " +
+                        shortest(top) + " of bars " + std::to_string(t - 1) + " and " + std::to_string(t) +
+                        " are too far apart for a return (their ratio is not a finite non-zero number)");
+    }
   }
 }
 

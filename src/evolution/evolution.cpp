@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <string_view>
 #include <unordered_map>
 
@@ -271,6 +272,17 @@ EvolutionResult evolve(const EvolutionSettings& settings, Evaluator& evaluator,
   result.evaluations = std::move(evaluations);
   result.fitness = std::move(fitness);
   return result;
+}
+
+std::string all_failed_message(const EvolutionResult& result) {
+  if (result.evaluations_total == 0 || result.failed_total < result.evaluations_total) return "";
+  std::map<std::string_view, std::size_t> counts;
+  for (const Evaluation& e : result.evaluations) ++counts[to_string(e.status)];
+  std::string statuses;
+  for (const auto& [name, count] : counts)
+    statuses += (statuses.empty() ? "" : ", ") + std::string(name) + " " + std::to_string(count);
+  return "every one of the " + std::to_string(result.evaluations_total) + " evaluations failed (last generation: " +
+         statuses + ")";
 }
 
 }  // namespace genepool

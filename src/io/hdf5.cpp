@@ -1,5 +1,7 @@
 #include "genepool/io/hdf5.hpp"
 
+#include <algorithm>
+#include <cstring>
 #include <system_error>
 
 namespace genepool::hdf5 {
@@ -160,7 +162,22 @@ H5::Attribute Writer::attribute(const H5::H5Object& object, const std::string& n
 H5::DataSet Writer::dataset(const H5::Group& parent, const std::string& name, const H5::DataType& type,
                             const H5::DataSpace& space, const H5::DSetCreatPropList& create) {
   where_ = "dataset '" + child_path(parent, name) + "'";
-  return parent.createDataSet(name, type, space, create);
+  if (create.getLayout() == H5D_CHUNKED || space.getSimpleExtentType() != H5S_SIMPLE ||
+      space.getSimpleExtentNpoints() == 0)
+    return parent.createDataSet(name, type, space, create);
+  // Every non-empty dataset is chunked with a Fletcher32 checksum, which HDF5 checks on every read
+  // (docs/results-format.md): a chunk of at most about 16 MB, whole rows.
+  const int rank = space.getSimpleExtentNdims();
+  std::vector<hsize_t> chunk(static_cast<std::size_t>(rank));
+  space.getSimpleExtentDims(chunk.data());
+  std::size_t row_bytes = type.getSize();
+  for (std::size_t d = 1; d < chunk.size(); ++d) row_bytes *= static_cast<std::size_t>(chunk[d]);
+  const hsize_t max_rows = std::max<hsize_t>(1, (std::size_t{16} << 20) / std::max<std::size_t>(1, row_bytes));
+  chunk[0] = std::min(chunk[0], max_rows);
+  H5::DSetCreatPropList checked(create);
+  checked.setChunk(rank, chunk.data());
+  checked.setFletcher32();
+  return parent.createDataSet(name, type, space, checked);
 }
 
 H5::DataSet Writer::extendible(const H5::Group& parent, const std::string& name, const H5::DataType& type,
@@ -171,6 +188,7 @@ H5::DataSet Writer::extendible(const H5::Group& parent, const std::string& name,
   const hsize_t chunk[2] = {chunk_rows, width};
   H5::DSetCreatPropList create;
   create.setChunk(rank, chunk);
+  create.setFletcher32();
   if (compress && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
     create.setShuffle();
     create.setDeflate(1);
@@ -248,6 +266,35 @@ void Reader::check_shape(const H5::DataSet& set, const std::vector<hsize_t>& dim
                       false);
 }
 
+namespace {
+
+// Whether HDF5's error stack holds a failed filter checksum (H5Zfletcher32.c: "data error detected
+// by Fletcher32 checksum"); read right where the read failed, before another call clears it.
+bool checksum_failed() {
+  bool found = false;
+  H5Ewalk2(
+      H5E_DEFAULT, H5E_WALK_DOWNWARD,
+      [](unsigned, const H5E_error2_t* error, void* seen) -> herr_t {
+        if (error->desc != nullptr && std::strstr(error->desc, "checksum") != nullptr) *static_cast<bool*>(seen) = true;
+        return 0;
+      },
+      &found);
+  return found;
+}
+
+}  // namespace
+
+void Reader::read(const H5::DataSet& set, const std::string& path, void* values, const H5::DataType& type,
+                  const H5::DataSpace& memory, const H5::DataSpace& file) {
+  try {
+    set.read(values, type, memory, file);
+  } catch (const H5::Exception&) {
+    if (checksum_failed())
+      throw LayoutError("dataset '" + path + "' fails its Fletcher32 checksum: the file is damaged", false);
+    throw;
+  }
+}
+
 std::vector<std::string> Reader::read_strings(const H5::DataSet& set, std::size_t count) {
   if (count == 0) return {};
   const H5::StrType stored = set.getStrType();
@@ -255,7 +302,7 @@ std::vector<std::string> Reader::read_strings(const H5::DataSet& set, std::size_
     // Fixed-length (e.g. written by h5py from numpy bytes): NUL-terminated or padded.
     const std::size_t width = stored.getSize();
     std::vector<char> raw(count * width);
-    set.read(raw.data(), stored);
+    read(set, path_of(set), raw.data(), stored);
     const bool space_padded = stored.getStrpad() == H5T_STR_SPACEPAD;
     std::vector<std::string> values;
     for (std::size_t i = 0; i < count; ++i) {
@@ -269,7 +316,7 @@ std::vector<std::string> Reader::read_strings(const H5::DataSet& set, std::size_
   H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
   type.setCset(stored.getCset());  // HDF5 converts no character sets: read ASCII as ASCII
   std::vector<char*> pointers(count, nullptr);
-  set.read(pointers.data(), type);
+  read(set, path_of(set), pointers.data(), type);
   std::vector<std::string> values = take_strings(pointers);
   H5::DataSet::vlenReclaim(pointers.data(), type, set.getSpace());
   return values;

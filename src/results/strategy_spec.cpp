@@ -4,6 +4,7 @@
 #include <map>
 
 #include "genepool/error.hpp"
+#include "genepool/number_text.hpp"
 #include "genepool/results/exit_gene_rows.hpp"
 #include "genepool/io/fingerprint.hpp"
 #include "genepool/strategies/strategy.hpp"
@@ -121,8 +122,12 @@ SpecStrategy read_strategy(const SpecReader& in, const Json& item, const std::st
   s.execution.cost = in.number(execution, execution_at, "cost");
   s.execution.allow_short = in.flag(execution, execution_at, "allow_short");
   s.execution.bars_per_year = in.number(execution, execution_at, "bars_per_year");
-  if (!(s.execution.cost >= 0 && s.execution.cost < 1)) in.fail(execution_at + ".cost", "expected a cost in [0, 1)");
-  if (!(s.execution.bars_per_year >= 0)) in.fail(execution_at + ".bars_per_year", "expected a number >= 0");
+  // The command line's ranges: a spec holds what a run could have been given.
+  if (!(s.execution.cost >= 0 && s.execution.cost <= kMaxCost))
+    in.fail(execution_at + ".cost", plain_shortest(s.execution.cost) + " is outside [0, " + plain_shortest(kMaxCost) + "]");
+  if (!(s.execution.bars_per_year >= 0 && s.execution.bars_per_year <= kMaxBarsPerYear))
+    in.fail(execution_at + ".bars_per_year", plain_shortest(s.execution.bars_per_year) + " is outside [0, " +
+                                                 plain_shortest(kMaxBarsPerYear) + "] (0: inferred)");
   if (execution.contains("exits")) {  // specs written before exits and sizing have none
     const std::string exits_at = SpecReader::join(execution_at, "exits");
     const Json& given = in.object(execution, execution_at, "exits");

@@ -6,6 +6,7 @@
 
 #include "genepool/app/commands.hpp"
 #include "genepool/cli/config_errors.hpp"
+#include "genepool/cli/strict_numbers.hpp"
 #include "genepool/error.hpp"
 #include "helpers.hpp"
 
@@ -31,6 +32,7 @@ class Evolve {
     argv_ = pointers_.data();
     app_.require_subcommand(1, 1);
     genepool::app::add_evolve_command(app_, argc_, argv_, /*check_only=*/true);
+    genepool::app::check_numbers_strictly(app_);  // as main() does
     if (reader) app_.config_formatter(reader);
   }
   Evolve(const Evolve&) = delete;

@@ -43,6 +43,12 @@ with h5py.File(f"{out}/generations-best-2d.h5", "r+") as f:
     f["generations/best"] = np.zeros((n, 2))
 data = open(good, "rb").read()
 open(f"{out}/half.h5", "wb").write(data[: len(data) // 2])
+# One bit of /best/params flipped in place (its checksummed chunk, found by its file offset).
+with h5py.File(good) as f:
+    offset = f["best/params"].id.get_chunk_info(0).byte_offset
+flipped = bytearray(data)
+flipped[offset + 3] ^= 0x10
+open(f"{out}/bit-flipped.h5", "wb").write(bytes(flipped))
 EOF
 # Checkpoints derived from a real one: the checkpoint a run leaves when a rank stops answering
 # (GENEPOOL_HANG_*, src/parallel/parallel.cpp) and --generation-timeout ends it after generation 1.
@@ -85,6 +91,9 @@ $GEN/no-best-metrics.h5${T}4${T}no-best-metrics.h5: missing dataset '/best/metri
 $GEN/generations-best-2d.h5${T}4${T}generations-best-2d.h5: dataset '/generations/best' has shape \\[[0-9]+\\]\\[2\\]; expected 1 dimension${T}report @CASE --json
 $GEN/half.h5${T}4${T}half.h5: cannot open: damaged or truncated${T}report @CASE
 $GEN/half.h5${T}4${T}half.h5: cannot open: damaged or truncated${T}collect @CASE --out @OUT @FORCE
+$GEN/bit-flipped.h5${T}4${T}bit-flipped.h5: dataset '/best/params' fails its Fletcher32 checksum: the file is damaged${T}report @CASE
+$GEN/bit-flipped.h5${T}4${T}bit-flipped.h5: dataset '/best/params' fails its Fletcher32 checksum: the file is damaged${T}export @CASE --top 1 --out @OUT @FORCE
+$GEN/bit-flipped.h5${T}4${T}bit-flipped.h5: dataset '/best/params' fails its Fletcher32 checksum: the file is damaged${T}collect @CASE --out @OUT @FORCE
 EOF
 R="evolve ${CHECKPOINTED[*]} --out @OUT @FORCE --resume @CASE"
 cat >>"$CASES" <<EOF

@@ -97,4 +97,10 @@ expect_failure 1 "rank 1.*injected failure" mpi 3 evolve "${small[@]}" --out x.h
 unset GENEPOOL_FAIL_RANK
 (( SECONDS - start < 120 )) || fail "the failing-rank job took $((SECONDS - start)) s"
 [[ ! -e x.h5 ]] || fail "a failed run left x.h5"
+
+# A closed stdout (`| head -1`) does not end the run: it exits 0 with its results (docs/errors.md).
+"$GENEPOOL" evolve --config configs/default.toml --population 40 --generations 6 --out piped.h5 | head -1 >head.txt
+[[ ${PIPESTATUS[0]} -eq 0 ]] || fail "evolve | head: status ${PIPESTATUS[0]}"
+[[ -s head.txt && -f piped.h5 && ! -e piped.h5.partial ]] || fail "evolve | head: no results"
+$PYTHON "$SOURCE_DIR/tests/e2e/read_results.py" piped.h5 >/dev/null || fail "evolve | head: piped.h5 fails the layout check"
 echo "evolve: ok"

@@ -126,3 +126,18 @@ TEST_CASE("a full evaluation cache is emptied without changing the results", "[e
   CHECK(cached.evaluated_total + cached.cache_hits_total == plain.evaluations_total);
   CHECK(small_evaluator.seen.size() == cached.evaluated_total);
 }
+
+TEST_CASE("a run whose every evaluation failed is named as such, with the last generation's statuses", "[evolution]") {
+  EvolutionResult result;
+  CHECK(all_failed_message(result) == "");  // nothing evaluated: nothing to say
+  result.evaluations_total = 6;
+  result.failed_total = 5;
+  result.evaluations.resize(3);
+  result.evaluations[0].status = EvalStatus::non_finite;
+  result.evaluations[1].status = EvalStatus::non_finite;
+  result.evaluations[2].status = EvalStatus::invalid_genome;
+  CHECK(all_failed_message(result) == "");  // one succeeded
+  result.failed_total = 6;
+  CHECK(all_failed_message(result) ==
+        "every one of the 6 evaluations failed (last generation: invalid_genome 1, non_finite 2)");
+}

@@ -35,6 +35,10 @@ struct ExitRules {
   bool active() const { return any_exit() || sizing == Sizing::vol_target; }
 };
 
+// The bounds of the command line's --cost and --bars-per-year, which a spec's values must meet too.
+inline constexpr double kMaxCost = 0.1;
+inline constexpr double kMaxBarsPerYear = 1e7;
+
 struct ExecutionSettings {
   Execution execution = Execution::close;
   double cost = 0.0;          // proportional cost per unit of position change (commission + slippage)

@@ -84,6 +84,11 @@ struct EvolutionResult {
   std::size_t knee = 0;
 };
 
+// "" when some evaluation of the run succeeded; else one line saying that every one failed, with the
+// statuses of the last generation ("every one of the 80 evaluations failed (last generation:
+// invalid_genome 40)").
+std::string all_failed_message(const EvolutionResult& result);
+
 // The statistics of one evaluated generation (without timings and cache counts).
 GenerationStats summarise_generation(std::size_t generation, std::span<const Evaluation> evaluations,
                                      std::span<const double> fitness, const FitnessSettings& settings);

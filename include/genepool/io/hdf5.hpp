@@ -225,6 +225,9 @@ class Reader {
 
  private:
   void check_shape(const H5::DataSet& set, const std::vector<hsize_t>& dims);
+  // set.read(...); a failed Fletcher32 checksum (a damaged file) is a LayoutError naming `path`.
+  static void read(const H5::DataSet& set, const std::string& path, void* values, const H5::DataType& type,
+                   const H5::DataSpace& memory = H5::DataSpace::ALL, const H5::DataSpace& file = H5::DataSpace::ALL);
   static std::vector<std::string> read_strings(const H5::DataSet& set, std::size_t count);
   H5::Attribute open_attribute(const H5::H5Object& object, const std::string& name);
   void check_class(const std::string& what, H5T_class_t found, H5T_class_t expected, bool number);
@@ -244,7 +247,7 @@ std::vector<T> Reader::numbers(const std::string& path, std::size_t rank, std::v
   std::size_t count = 1;
   for (hsize_t n : d) count *= static_cast<std::size_t>(n);
   std::vector<T> values(count);
-  if (count > 0) set.read(values.data(), memory_type<T>());
+  if (count > 0) read(set, path, values.data(), memory_type<T>());
   if (dims != nullptr) *dims = d;
   return values;
 }
@@ -253,7 +256,7 @@ template <class T>
 void Reader::numbers_shaped(const std::string& path, const std::vector<hsize_t>& dims, T* values) {
   const H5::DataSet set = dataset(path, class_of<T>());
   check_shape(set, dims);
-  if (set.getSpace().getSimpleExtentNpoints() > 0) set.read(values, memory_type<T>());
+  if (set.getSpace().getSimpleExtentNpoints() > 0) read(set, path, values, memory_type<T>());
 }
 
 template <class T>
@@ -284,7 +287,7 @@ std::vector<T> Reader::rows(const std::string& path, std::size_t first, std::siz
   const hsize_t start[2] = {first, 0};
   const hsize_t block[2] = {count, w};
   file_space.selectHyperslab(H5S_SELECT_SET, block, start);
-  set.read(values.data(), memory_type<T>(), H5::DataSpace(width == 0 ? 1 : 2, block), file_space);
+  read(set, path, values.data(), memory_type<T>(), H5::DataSpace(width == 0 ? 1 : 2, block), file_space);
   return values;
 }
 
