@@ -163,10 +163,11 @@ H5::DataSet Writer::dataset(const H5::Group& parent, const std::string& name, co
                             const H5::DataSpace& space, const H5::DSetCreatPropList& create) {
   where_ = "dataset '" + child_path(parent, name) + "'";
   if (create.getLayout() == H5D_CHUNKED || space.getSimpleExtentType() != H5S_SIMPLE ||
-      space.getSimpleExtentNpoints() == 0)
+      space.getSimpleExtentNpoints() == 0 || H5Tis_variable_str(type.getId()) > 0)
     return parent.createDataSet(name, type, space, create);
-  // Every non-empty dataset is chunked with a Fletcher32 checksum, which HDF5 checks on every read
-  // (docs/results-format.md): a chunk of at most about 16 MB, whole rows.
+  // Every non-empty dataset of fixed-size elements is chunked with a Fletcher32 checksum, which HDF5
+  // checks on every read (docs/results-format.md): a chunk of at most about 16 MB, whole rows.
+  // (HDF5 refuses filters on variable-length data.)
   const int rank = space.getSimpleExtentNdims();
   std::vector<hsize_t> chunk(static_cast<std::size_t>(rank));
   space.getSimpleExtentDims(chunk.data());
@@ -174,7 +175,8 @@ H5::DataSet Writer::dataset(const H5::Group& parent, const std::string& name, co
   for (std::size_t d = 1; d < chunk.size(); ++d) row_bytes *= static_cast<std::size_t>(chunk[d]);
   const hsize_t max_rows = std::max<hsize_t>(1, (std::size_t{16} << 20) / std::max<std::size_t>(1, row_bytes));
   chunk[0] = std::min(chunk[0], max_rows);
-  H5::DSetCreatPropList checked(create);
+  H5::DSetCreatPropList checked;  // a copy: the copy constructor shares the list (and DEFAULT)
+  checked.copy(create);
   checked.setChunk(rank, chunk.data());
   checked.setFletcher32();
   return parent.createDataSet(name, type, space, checked);
