@@ -122,11 +122,11 @@ TEST_CASE("resumable kernels give the whole-series positions however the bars ar
   series.close_sum_hi = sums.data();
   series.close_sum_lo = sums.data() + owned.bars() + 1;
   std::mt19937_64 rng(31);
-  std::vector<double> buffer(kKernelBufferSize);
   KernelScratch scratch;
   scratch.reserve(owned.bars());
   for (const StrategyType& type : strategy_registry()) {
     REQUIRE(type.chunk_kernel != nullptr);
+    std::vector<double> buffer(type.buffer_size);  // a file strategy's state may need more than kKernelBufferSize
     for (int trial = 0; trial < 10; ++trial) {
       const std::vector<double> params = test::random_params(type, rng);
       for (const bool allow_short : {false, true}) {
