@@ -167,7 +167,7 @@ H5::DataSet Writer::dataset(const H5::Group& parent, const std::string& name, co
     return parent.createDataSet(name, type, space, create);
   // Every non-empty dataset of fixed-size elements is chunked with a Fletcher32 checksum, which HDF5
   // checks on every read (docs/results-format.md): a chunk of at most about 16 MB, whole rows.
-  // (HDF5 refuses filters on variable-length data.)
+  // (HDF5 refuses filters on variable-length strings.)
   const int rank = space.getSimpleExtentNdims();
   std::vector<hsize_t> chunk(static_cast<std::size_t>(rank));
   space.getSimpleExtentDims(chunk.data());
