@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The performance workloads W1-W3 of ../shared/docs/BENCHMARK.md, end to end: builds the native
-# preset (-march=native), makes the W1 and W2 data in a scratch folder (not the repository), runs
+# The performance workloads W1-W3 of ../shared/docs/BENCHMARK.md, end to end: builds the release
+# preset (the README's build: the best CPU target this CPU runs; GENEPOOL_CPU forces one), makes the W1 and W2 data in a scratch folder (not the repository), runs
 # every workload RUNS times (default 3) and prints one table of medians. docs/benchmarks.md keeps
 # the latest table and explains it.
 #
-#   scripts/bench.sh                      # native preset, 3 runs each, data in a fresh /tmp folder
-#   RUNS=5 PRESET=release scripts/bench.sh
+#   scripts/bench.sh                      # release preset, 3 runs each, data in a fresh /tmp folder
+#   RUNS=5 PRESET=native scripts/bench.sh
 #   SCRATCH=/tmp/gp-bench scripts/bench.sh    # reuse (or keep) the data and the results files
 #
 # Columns: wall seconds of the whole process (mpirun, start, load, evolve, write HDF5), median of
@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
 runs=${RUNS:-3}
-preset=${PRESET:-native}
+preset=${PRESET:-release}
 scratch=${SCRATCH:-$(mktemp -d /tmp/genepool-bench.XXXXXX)}
 mkdir -p "$scratch"
 python=/usr/bin/python3

@@ -18,6 +18,7 @@ enum class ExitCode : int {
   hung = 5,            // a rank did not answer within --generation-timeout; the job was aborted
                        // (the last checkpoint stays valid: resume from it)
   look_ahead = 6,      // check-strategy: a strategy's positions moved when later bars changed
+  cpu = 7,             // the CPU target chosen (GENEPOOL_CPU) was not built or this CPU cannot run it
   no_success = 8,      // evolve, grid: every evaluation of the run failed (the results file records why)
   interrupted = 75,    // stopped by a signal after a checkpoint (EX_TEMPFAIL: requeue me)
 };

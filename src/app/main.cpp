@@ -1,4 +1,5 @@
-// genepool: evolves trading strategies with a genetic algorithm, distributed with MPI.
+// genepool-TARGET: evolves trading strategies with a genetic algorithm, distributed with MPI, its hot
+// code compiled for one CPU target (bin/genepool starts the right one: src/launch/main.cpp).
 // Errors become one line on stderr and the exit status of their class (genepool/error.hpp).
 
 #include <csignal>
@@ -11,6 +12,7 @@
 #include "genepool/cli/error_line.hpp"
 #include "genepool/cli/exit_request.hpp"
 #include "genepool/cli/strict_numbers.hpp"
+#include "genepool/cpu_target.hpp"
 #include "genepool/error.hpp"
 #include "genepool/version.hpp"
 
@@ -32,11 +34,17 @@ int main(int argc, char** argv) {
   // A closed stdout or stderr (`genepool evolve ... | head`) must not end a run: writes to it then
   // fail quietly (the stream's error state), the run goes on to its results (docs/errors.md).
   std::signal(SIGPIPE, SIG_IGN);
+  const std::string target(compiled_cpu_target());
+  if (!cpu_runs(target)) {
+    app::print_error_line("error: ", "this CPU cannot run the " + target +
+                                         " target; start bin/genepool, which chooses one it runs");
+    return static_cast<int>(ExitCode::cpu);
+  }
   CLI::App app{"genepool: evolve trading strategies with a genetic algorithm, distributed with MPI.\n"
                "Run `genepool COMMAND --help` for a command's options.",
                "genepool"};
   app.set_version_flag("--version", std::string("genepool ") + std::string(version()) + " (git " +
-                                        std::string(git_revision()) + ")");
+                                        std::string(git_revision()) + ", cpu " + target + ")");
   app.require_subcommand(1, 1);
   app::add_strategies_command(app);
   app::add_check_strategy_command(app);

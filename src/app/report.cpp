@@ -164,6 +164,19 @@ std::int64_t sum(const std::vector<std::int32_t>& values) {
 
 double total_return_of(const std::vector<double>& equity) { return equity.empty() ? NAN : equity.back() - 1; }
 
+// "avx2 on every rank", or each rank's target and host when they differ.
+std::string cpu_targets_line(const RunProvenance& p) {
+  const auto& targets = p.rank_cpu_targets;
+  if (std::all_of(targets.begin(), targets.end(), [&](const std::string& t) { return t == targets.front(); }))
+    return targets.front() + (targets.size() == 1 ? " on its one rank" : " on every rank");
+  std::string line;
+  for (std::size_t r = 0; r < targets.size(); ++r) {
+    line += (r ? ", " : "") + std::string("rank ") + std::to_string(r) + " " + targets[r];
+    if (r < p.rank_hosts.size()) line += " (" + p.rank_hosts[r] + ")";
+  }
+  return line;
+}
+
 void print_run(std::ostream& out, const RunResults& r) {
   const RunProvenance& p = r.provenance;
   const StoredConfig& c = r.config;
@@ -173,6 +186,7 @@ void print_run(std::ostream& out, const RunResults& r) {
   out << "           " << p.start_time << " .. " << (p.end_time.empty() ? "(not finished)" : p.end_time);
   if (r.summary) out << " (" << fixed(r.summary->wall_seconds, 2) << " s)";
   out << ", " << p.ranks << (p.ranks == 1 ? " rank" : " ranks") << " on " << p.host << ", seed " << p.seed << '\n';
+  if (!p.rank_cpu_targets.empty()) out << "cpu        " << cpu_targets_line(p) << '\n';
   out << "command    " << p.command_line << '\n';
   for (std::size_t i = 0; i < r.inputs.size(); ++i)
     out << (i == 0 ? "inputs     " : "           ") << r.inputs[i].path << "  sha256 " << r.inputs[i].sha256.substr(0, 12)
@@ -405,6 +419,8 @@ void print_json(std::ostream& out, const RunResults& r, std::size_t top) {
                  {"status", p.status},
                  {"ranks", std::int64_t{p.ranks}},
                  {"host", p.host},
+                 {"rank_hosts", p.rank_hosts},
+                 {"rank_cpu_targets", p.rank_cpu_targets},
                  {"seed", static_cast<std::int64_t>(p.seed)},
                  {"command_line", p.command_line},
                  {"start_time", p.start_time},

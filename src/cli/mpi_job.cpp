@@ -72,6 +72,8 @@ RunInfo run_info(const CLI::App& command, int argc, char** argv, std::span<const
   run.seed = seed;
   run.ranks = session.size();
   run.host = session.host();
+  run.rank_hosts = session.rank_hosts();
+  run.rank_cpu_targets = session.rank_cpu_targets();
   for (const auto& file : data_files)
     run.inputs.push_back({file, sha256_file(file), static_cast<std::uint64_t>(std::filesystem::file_size(file))});
   return run;

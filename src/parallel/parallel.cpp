@@ -16,6 +16,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "genepool/cpu_target.hpp"
 #include "genepool/error.hpp"
 #include "genepool/evolution/deal.hpp"
 
@@ -113,6 +114,8 @@ struct Session::Impl {
   boost::mpi::communicator world;
   BytesType<Genome> genome_type;
   BytesType<Evaluation> evaluation_type;
+  std::vector<std::string> rank_hosts;        // rank 0 only
+  std::vector<std::string> rank_cpu_targets;  // rank 0 only
   MPI_Comm comm() const { return static_cast<MPI_Comm>(world); }
 };
 
@@ -215,14 +218,45 @@ void run_batch(const Session::Impl& mpi, int rank, const std::vector<int>& count
 
 }  // namespace
 
+namespace {
+
+// Every rank's `text`, in rank order, on rank 0 (empty elsewhere).
+std::vector<std::string> gather_texts(MPI_Comm comm, const std::string& text) {
+  int rank = 0, size = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
+  const int length = static_cast<int>(text.size());
+  std::vector<int> lengths(rank == 0 ? static_cast<std::size_t>(size) : 0);
+  MPI_Gather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, 0, comm);
+  std::vector<int> offsets(lengths.size());
+  int total = 0;
+  for (std::size_t r = 0; r < lengths.size(); ++r) {
+    offsets[r] = total;
+    total += lengths[r];
+  }
+  std::string all(static_cast<std::size_t>(total), '\0');
+  MPI_Gatherv(text.data(), length, MPI_CHAR, all.data(), lengths.data(), offsets.data(), MPI_CHAR, 0, comm);
+  std::vector<std::string> texts;
+  for (std::size_t r = 0; r < lengths.size(); ++r)
+    texts.push_back(all.substr(static_cast<std::size_t>(offsets[r]), static_cast<std::size_t>(lengths[r])));
+  return texts;
+}
+
+}  // namespace
+
 Session::Session(int& argc, char**& argv)
-    : impl_(new Impl{boost::mpi::environment(argc, argv, /*abort_on_exception=*/false), {}, {}, {}}) {}
+    : impl_(new Impl{boost::mpi::environment(argc, argv, /*abort_on_exception=*/false), {}, {}, {}, {}, {}}) {
+  impl_->rank_hosts = gather_texts(impl_->comm(), host());
+  impl_->rank_cpu_targets = gather_texts(impl_->comm(), std::string(compiled_cpu_target()));
+}
 
 Session::~Session() = default;
 
 int Session::rank() const { return impl_->world.rank(); }
 int Session::size() const { return impl_->world.size(); }
 std::string Session::host() const { return boost::mpi::environment::processor_name(); }
+const std::vector<std::string>& Session::rank_hosts() const { return impl_->rank_hosts; }
+const std::vector<std::string>& Session::rank_cpu_targets() const { return impl_->rank_cpu_targets; }
 
 void Session::abort(int status) const {
   MPI_Abort(impl_->comm(), status);

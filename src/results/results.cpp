@@ -596,6 +596,9 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, bool force, const RunIn
              std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release));
     out.number(h5, "ranks", std::int32_t{run.ranks});
     out.text(h5, "host", run.host);
+    if (!run.rank_cpu_targets.empty()) out.text(h5, "cpu_target", run.rank_cpu_targets.front());
+    out.texts(h5, "rank_cpu_targets", run.rank_cpu_targets);
+    out.texts(h5, "rank_hosts", run.rank_hosts);
     out.text(h5, "command_line", run.command_line);
     out.number(h5, "seed", run.seed);
     out.text(h5, "start_time", iso8601(now_seconds()));

@@ -51,6 +51,8 @@ RunProvenance read_provenance(In& in) {
   p.hdf5_version = in.text(root, "hdf5_version");
   p.ranks = in.number<std::int32_t>(root, "ranks");
   p.host = in.text(root, "host");
+  if (in.has_attribute(root, "rank_cpu_targets")) p.rank_cpu_targets = in.texts(root, "rank_cpu_targets");
+  if (in.has_attribute(root, "rank_hosts")) p.rank_hosts = in.texts(root, "rank_hosts");
   p.command_line = in.text(root, "command_line");
   p.seed = in.number<std::uint64_t>(root, "seed");
   p.start_time = in.text(root, "start_time");

@@ -28,6 +28,10 @@ class Session {
   int rank() const;
   int size() const;
   std::string host() const;
+  // Rank 0: every rank's host and the CPU target it runs (docs/cpu-dispatch.md), gathered when
+  // the session starts; empty on the other ranks.
+  const std::vector<std::string>& rank_hosts() const;
+  const std::vector<std::string>& rank_cpu_targets() const;
   // Ends every rank of the job with `status`; for errors that leave no clean way out.
   [[noreturn]] void abort(int status) const;
 

@@ -48,6 +48,8 @@ struct RunInfo {
   std::uint64_t seed = 0;
   int ranks = 1;
   std::string host;
+  std::vector<std::string> rank_hosts;        // per rank, rank 0 first
+  std::vector<std::string> rank_cpu_targets;  // the CPU target each rank ran (docs/cpu-dispatch.md)
   std::vector<InputFile> inputs;
   std::vector<StrategySource> strategy_sources;  // the file strategies registered for the run
   std::size_t data_bytes = 0;      // market data broadcast once: bytes

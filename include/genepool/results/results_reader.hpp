@@ -37,6 +37,8 @@ struct RunProvenance {
   std::string hdf5_version;
   std::int32_t ranks = 0;
   std::string host;
+  std::vector<std::string> rank_cpu_targets;  // empty in files written before CPU dispatch
+  std::vector<std::string> rank_hosts;        // likewise
   std::string command_line;
   std::uint64_t seed = 0;
   std::string start_time;  // ISO-8601 UTC
