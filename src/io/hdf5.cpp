@@ -77,6 +77,8 @@ H5::H5File open_read(const fs::path& path) { return H5::H5File(path.string(), H5
 
 namespace {
 
+constexpr std::size_t kChunkBytes = std::size_t{1} << 20;  // HDF5's default chunk cache per dataset
+
 std::string child_path(const H5::Group& parent, const std::string& name) {
   const std::string path = path_of(parent);
   return path == "/" ? "/" + name : path + "/" + name;
@@ -166,15 +168,18 @@ H5::DataSet Writer::dataset(const H5::Group& parent, const std::string& name, co
       space.getSimpleExtentNpoints() == 0 || H5Tis_variable_str(type.getId()) > 0)
     return parent.createDataSet(name, type, space, create);
   // Every non-empty dataset of fixed-size elements is chunked with a Fletcher32 checksum, which HDF5
-  // checks on every read (docs/results-format.md): a chunk of at most about 16 MB, whole rows.
+  // checks on every read (docs/results-format.md). A chunk holds at most 1 MiB, whole rows where a row
+  // fits: within HDF5's default chunk cache, so a dataset written row by row (the best strategies'
+  // equity curves) writes each chunk once instead of reading back and re-checksumming a larger one.
   // (HDF5 refuses filters on variable-length strings.)
   const int rank = space.getSimpleExtentNdims();
   std::vector<hsize_t> chunk(static_cast<std::size_t>(rank));
   space.getSimpleExtentDims(chunk.data());
-  std::size_t row_bytes = type.getSize();
-  for (std::size_t d = 1; d < chunk.size(); ++d) row_bytes *= static_cast<std::size_t>(chunk[d]);
-  const hsize_t max_rows = std::max<hsize_t>(1, (std::size_t{16} << 20) / std::max<std::size_t>(1, row_bytes));
-  chunk[0] = std::min(chunk[0], max_rows);
+  hsize_t room = std::max<hsize_t>(1, kChunkBytes / std::max<std::size_t>(1, type.getSize()));  // elements
+  for (std::size_t d = chunk.size(); d-- > 0;) {
+    chunk[d] = std::min(chunk[d], room);
+    room = std::max<hsize_t>(1, room / chunk[d]);
+  }
   H5::DSetCreatPropList checked;  // a copy: the copy constructor shares the list (and DEFAULT)
   checked.copy(create);
   checked.setChunk(rank, chunk.data());
