@@ -116,7 +116,7 @@ Prepared prepare_on_root(const EvolveOptions& options, const parallel::Session& 
   refuse_look_ahead(file_strategies, prepared.data);
   prepared.validation = resolve_validation(options.validation);
   prepared.split = check_validation(prepared.validation, prepared.data);
-  prepared.run = run_info(*options.command, *options.argc, *options.argv, options.data_files, options.evolution.seed,
+  prepared.run = run_info(*options.command, *options.argc, *options.argv, report, options.evolution.seed,
                           session);
   prepared.run.config_text = with_exit_genes(prepared.run.config_text, evolution.ga.space) + ranges_text(evolution.ga.space);
   prepared.run.strategy_sources = sources_of(file_strategies);
@@ -191,14 +191,15 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
   const auto on_fold = [&](const WalkForwardFoldResult& fold) {
     if (!options.quiet) print_walk_forward_fold(std::cout, fold, evolution.fitness.objective);
   };
-  const ValidationReport validation = validate(prepared.validation, evolution, result, trials, prepared.split,
+  ValidationReport validation = validate(prepared.validation, evolution, result, trials, prepared.split,
                                                prepared.data, execution, evaluator.backtester(), evaluator, set_window,
                                                on_fold);
   // The best strategies' curves cover every bar: the evaluator's backtester back on the whole data.
   if (prepared.split.enabled) set_window({0, static_cast<std::size_t>(prepared.data.bars())});
   evaluator.finish(0);
   clock.lap("validation");
-  // The curves, one at a time, with the evaluator's own backtester.
+  // The curves, one at a time, with the evaluator's own backtester; each gives its strategy's
+  // validation statistics where they wait for it.
   bool first_curve = true;
   writer.finish(
       result, result.hall_of_fame,
@@ -206,6 +207,8 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
         if (first_curve) clock.lap("results_population");
         first_curve = false;
         evaluator.backtester().evaluate(entry.genome, curve);
+        if (validation.statistics_pending)
+          add_curve_statistics(validation, static_cast<std::size_t>(&entry - result.hall_of_fame.data()), curve);
       },
       [&](hdf5::Writer& out, const H5::Group& root) {
         clock.lap("results_best");

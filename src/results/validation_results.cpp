@@ -1,8 +1,8 @@
 // /validation of the results file, written into the file ResultsWriter holds open.
 #include "genepool/results/validation_results.hpp"
 
-
 #include <cmath>
+#include <stdexcept>
 #include <string>
 
 #include "genepool/data/timestamp.hpp"
@@ -131,6 +131,10 @@ std::vector<double> validation_statistics_values(const ValidationRow& row) {
 }
 
 void write_validation(hdf5::Writer& out, const H5::Group& root, const ValidationReport& report) {
+  for (const ValidationRow& row : report.best)
+    if (!row.has_statistics)
+      throw std::logic_error("write_validation: best strategy " + std::to_string(row.rank) +
+                             " has no statistics (add_curve_statistics was not called)");
   const H5::Group g = out.group(root, "validation", "how far the best strategies can be trusted (docs/validation.md)");
   const ValidationSettings& s = report.settings;
   out.text(g, "objective", std::string(to_string(report.objective)));

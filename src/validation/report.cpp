@@ -10,6 +10,14 @@ Split check_validation(const ValidationSettings& settings, const MarketData& dat
   return split;
 }
 
+void add_curve_statistics(ValidationReport& report, std::size_t i, const BacktestCurve& curve) {
+  ValidationRow& row = report.best.at(i);
+  const std::span<const double> returns(curve.returns.data() + 1, curve.returns.size() - 1);
+  row.statistics = strategy_statistics(returns, report.trials, report.settings, report.objective, report.bars_per_year,
+                                       row.bootstrap_seed);
+  row.has_statistics = true;
+}
+
 ValidationReport validate(const ValidationSettings& settings, const EvolutionSettings& evolution,
                           const EvolutionResult& result, const TrialRecorder& trials, const Split& split,
                           const MarketData& data, const ExecutionSettings& execution, Backtester& backtester,
@@ -23,6 +31,10 @@ ValidationReport validate(const ValidationSettings& settings, const EvolutionSet
   report.timestamps = data.timestamps;
   report.trials = trial_statistics(trials, execution.bars_per_year);
 
+  // NOTE: without a split the in-sample curve is the results file's curve of the strategy, which
+  // the caller computes anyway: the statistics wait for it (add_curve_statistics), so each best
+  // strategy is backtested once after the evolution.
+  report.statistics_pending = !split.enabled;
   std::optional<BacktestCurve> curve(std::in_place);  // NOTE: freed before the PBO's, which needs one of its own
   for (std::size_t i = 0; i < result.hall_of_fame.size(); ++i) {
     const HallOfFameEntry& entry = result.hall_of_fame[i];
@@ -30,17 +42,15 @@ ValidationReport validate(const ValidationSettings& settings, const EvolutionSet
     row.rank = static_cast<std::int32_t>(i + 1);
     row.genome = entry.genome;
     row.in_sample = entry.evaluation.metrics;
-    backtester.evaluate(entry.genome, *curve);
-    const std::span<const double> returns(curve->returns.data() + 1, curve->returns.size() - 1);
     row.bootstrap_seed = derive_seed(evolution.seed, kBootstrapStream, static_cast<std::uint64_t>(row.rank));
-    row.statistics = strategy_statistics(returns, report.trials, settings, report.objective, execution.bars_per_year,
-                                         row.bootstrap_seed);
-    if (split.enabled) {
-      row.has_out_of_sample = true;
-      row.out_of_sample = out_of_sample(data, execution, entry.genome, 0, split.test).evaluation;
-      row.degradation = degradation(row.in_sample, row.out_of_sample.metrics);
-    }
     report.best.push_back(row);
+    if (split.enabled) {
+      backtester.evaluate(entry.genome, *curve);
+      add_curve_statistics(report, i, *curve);
+      report.best.back().has_out_of_sample = true;
+      report.best.back().out_of_sample = out_of_sample(data, execution, entry.genome, 0, split.test).evaluation;
+      report.best.back().degradation = degradation(row.in_sample, report.best.back().out_of_sample.metrics);
+    }
   }
   curve.reset();
   report.pbo = population_pbo(backtester, result.population, result.evaluations, settings.pbo_partitions);

@@ -71,11 +71,13 @@ TEST_CASE("validate() tests the best strategies out of sample and runs the walk-
     CHECK(row.genome == result.hall_of_fame[i].genome);
     CHECK(same_bytes(&row.in_sample, &result.hall_of_fame[i].evaluation.metrics, sizeof(Metrics)));
     CHECK(row.bootstrap_seed == derive_seed(evolution.seed, kBootstrapStream, i + 1));
+    CHECK(row.has_statistics);
     CHECK(row.statistics.bootstrapped);
     REQUIRE(row.has_out_of_sample);
     const Evaluation alone = out_of_sample(data, execution, row.genome, 0, split.test).evaluation;
     CHECK(same_bytes(&row.out_of_sample.metrics, &alone.metrics, sizeof(Metrics)));
   }
+  CHECK_FALSE(report.statistics_pending);  // the training window's curves are not the results file's
   CHECK(report.pbo.strategies > 0);
   REQUIRE(report.walk_forward);
   CHECK(report.walk_forward->folds.size() == 2);
@@ -101,12 +103,29 @@ TEST_CASE("validate() without a split or folds leaves the window alone", "[valid
   const EvolutionResult result = evolve(small_run(), evaluator, observers);
   Backtester backtester(data, execution);
   bool folded = false;
-  const ValidationReport report =
+  ValidationReport report =
       validate(settings, small_run(), result, trials, split, data, execution, backtester, evaluator,
                [&](BarWindow window) { evaluator.set_window(window); },
                [&](const WalkForwardFoldResult&) { folded = true; });
   REQUIRE(report.best.size() == result.hall_of_fame.size());
   for (const ValidationRow& row : report.best) CHECK_FALSE(row.has_out_of_sample);
+  // The statistics wait for the curve over the whole data (the results file's curve pass).
+  REQUIRE(report.statistics_pending);
+  for (std::size_t i = 0; i < report.best.size(); ++i) {
+    CHECK_FALSE(report.best[i].has_statistics);
+    BacktestCurve curve;
+    backtester.evaluate(result.hall_of_fame[i].genome, curve);
+    add_curve_statistics(report, i, curve);
+    const ValidationRow& row = report.best[i];
+    CHECK(row.has_statistics);
+    const StrategyStatistics direct =
+        strategy_statistics(std::span<const double>(curve.returns).subspan(1), report.trials, settings,
+                            report.objective, report.bars_per_year, row.bootstrap_seed);
+    CHECK(row.statistics.moments.count == 599);
+    CHECK(same_bytes(&row.statistics.psr, &direct.psr, sizeof(double)));
+    CHECK(same_bytes(&row.statistics.bootstrap.p50, &direct.bootstrap.p50, sizeof(double)));
+    CHECK(row.statistics.bootstrapped);
+  }
   CHECK_FALSE(report.walk_forward);
   CHECK_FALSE(folded);
   CHECK(evaluator.windows.size() == 1);

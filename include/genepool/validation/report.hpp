@@ -21,6 +21,7 @@ struct ValidationRow {
   Evaluation out_of_sample;
   Metrics degradation;             // out_of_sample / in_sample per metric
   StrategyStatistics statistics;   // over the in-sample returns
+  bool has_statistics = false;     // statistics are filled in
   std::uint64_t bootstrap_seed = 0;
 };
 
@@ -32,6 +33,7 @@ struct ValidationReport {
   std::span<const std::int64_t> timestamps;  // of the whole data (not copied: the data outlives the report)
   TrialStatistics trials;
   std::vector<ValidationRow> best;
+  bool statistics_pending = false;  // the rows' statistics wait for add_curve_statistics (validate)
   PopulationPbo pbo;
   std::optional<WalkForwardResult> walk_forward;
 };
@@ -41,7 +43,7 @@ struct ValidationReport {
 Split check_validation(const ValidationSettings& settings, const MarketData& data);
 
 // After the main evolution: out-of-sample metrics of the best strategies, their PSR, DSR and
-// bootstrap percentiles, the PBO of the final population, and the walk-forward folds (evolutions
+// bootstrap percentiles (left to add_curve_statistics when there is no split: statistics_pending), the PBO of the final population, and the walk-forward folds (evolutions
 // through `evaluator`, whose window `set_window` moves; back on split.train at the end).
 // `backtester` runs on the bars the evolution saw (the evaluator's own, so rank 0 holds no second
 // one); it is used before the folds move the window. `on_fold` (if set) is called after each fold.
@@ -50,5 +52,9 @@ ValidationReport validate(const ValidationSettings& settings, const EvolutionSet
                           const MarketData& data, const ExecutionSettings& execution, Backtester& backtester,
                           Evaluator& evaluator, const std::function<void(BarWindow)>& set_window,
                           const std::function<void(const WalkForwardFoldResult&)>& on_fold = {});
+
+// Best strategy i's statistics from its in-sample curve (where validate() left them pending: the
+// curve over the whole data, which the results file's curve pass computes).
+void add_curve_statistics(ValidationReport& report, std::size_t i, const BacktestCurve& curve);
 
 }  // namespace genepool
