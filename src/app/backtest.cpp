@@ -18,7 +18,6 @@
 #include "genepool/error.hpp"
 #include "genepool/io/output_file.hpp"
 #include "genepool/io/market_data_io.hpp"
-#include "genepool/io/fingerprint.hpp"
 #include "genepool/data/timestamp.hpp"
 #include "genepool/io/json.hpp"
 #include "genepool/results/strategy_spec.hpp"
@@ -195,7 +194,7 @@ void run_spec(const BacktestOptions& options) {
   const MarketData data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report);
   if (!options.json && launcher_rank() == 0) std::cerr << "genepool: " << report.summary() << '\n';
   std::vector<std::string> digests;
-  for (const auto& file : options.data_files) digests.push_back(sha256_file(file));
+  for (const LoadReport::File& file : report.files) digests.push_back(file.digest.sha256);
 
   Json replayed = Json::array();
   std::vector<std::vector<std::string>> warned;  // the spec inputs already warned about

@@ -115,7 +115,7 @@ Prepared prepare_on_root(const GridOptions& options, const parallel::Session& se
   clock.lap("load");
   if (!options.quiet) std::cout << "genepool: " << report.summary() << '\n';
   refuse_look_ahead(file_strategies, prepared.data);
-  prepared.run = run_info(*options.command, *options.argc, *options.argv, options.data_files, 0, session);
+  prepared.run = run_info(*options.command, *options.argc, *options.argv, report, 0, session);
   prepared.run.config_text += ranges_text(settings.ga.space);
   prepared.run.strategy_sources = sources_of(file_strategies);
   prepared.run.config_text += sources_text(prepared.run.strategy_sources);

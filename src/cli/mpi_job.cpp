@@ -6,7 +6,6 @@
 #include "genepool/cli/error_line.hpp"
 #include "genepool/cli/stop_signals.hpp"
 #include "genepool/cli/strategy_files.hpp"
-#include "genepool/io/fingerprint.hpp"
 
 namespace genepool::app {
 
@@ -64,8 +63,8 @@ int run_mpi_job(int& argc, char**& argv, const ExecutionSettings& given, const M
   }
 }
 
-RunInfo run_info(const CLI::App& command, int argc, char** argv, std::span<const std::string> data_files,
-                 std::uint64_t seed, const parallel::Session& session) {
+RunInfo run_info(const CLI::App& command, int argc, char** argv, const LoadReport& loaded, std::uint64_t seed,
+                 const parallel::Session& session) {
   RunInfo run;
   run.config_text = command.config_to_str(true, false);
   for (int i = 0; i < argc; ++i) run.command_line += (i ? " " : "") + std::string(argv[i]);
@@ -74,8 +73,8 @@ RunInfo run_info(const CLI::App& command, int argc, char** argv, std::span<const
   run.host = session.host();
   run.rank_hosts = session.rank_hosts();
   run.rank_cpu_targets = session.rank_cpu_targets();
-  for (const auto& file : data_files)
-    run.inputs.push_back({file, sha256_file(file), static_cast<std::uint64_t>(std::filesystem::file_size(file))});
+  for (const LoadReport::File& file : loaded.files)
+    run.inputs.push_back({file.path.string(), file.digest.sha256, file.digest.bytes});
   return run;
 }
 

@@ -13,38 +13,28 @@
 #include "genepool/io/input_file.hpp"
 
 namespace genepool {
-namespace {
 
-// One SHA-256 computation (an OpenSSL digest context), fed in pieces.
-class Sha256 {
- public:
-  Sha256() : context_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
-    if (!context_ || EVP_DigestInit_ex(context_.get(), EVP_sha256(), nullptr) != 1)
-      throw Error("sha256: OpenSSL cannot start a SHA-256 digest");
+Sha256::Sha256() : context_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
+  if (!context_ || EVP_DigestInit_ex(context_.get(), EVP_sha256(), nullptr) != 1)
+    throw Error("sha256: OpenSSL cannot start a SHA-256 digest");
+}
+
+void Sha256::update(std::span<const std::byte> bytes) {
+  if (EVP_DigestUpdate(context_.get(), bytes.data(), bytes.size()) != 1) throw Error("sha256: OpenSSL digest failed");
+}
+
+std::string Sha256::hex_digest() {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (EVP_DigestFinal_ex(context_.get(), digest, &size) != 1) throw Error("sha256: OpenSSL digest failed");
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string text;
+  for (unsigned int i = 0; i < size; ++i) {
+    text += hex[digest[i] >> 4];
+    text += hex[digest[i] & 0xF];
   }
-
-  void update(std::span<const std::byte> bytes) {
-    if (EVP_DigestUpdate(context_.get(), bytes.data(), bytes.size()) != 1) throw Error("sha256: OpenSSL digest failed");
-  }
-
-  std::string hex_digest() {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    if (EVP_DigestFinal_ex(context_.get(), digest, &size) != 1) throw Error("sha256: OpenSSL digest failed");
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string text;
-    for (unsigned int i = 0; i < size; ++i) {
-      text += hex[digest[i] >> 4];
-      text += hex[digest[i] & 0xF];
-    }
-    return text;
-  }
-
- private:
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context_;
-};
-
-}  // namespace
+  return text;
+}
 
 std::string sha256_hex(std::span<const std::byte> bytes) {
   Sha256 hash;

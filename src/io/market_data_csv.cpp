@@ -111,11 +111,14 @@ struct Header {
   std::array<std::size_t, role_count> index; // column of each role, or `absent`
 };
 
-// Walks a file line by line, reading it in blocks; a line's view is valid until the next call.
-// Line numbers count from 1.
+// Walks a file line by line, reading it in blocks and hashing each block as it is read; a line's
+// view is valid until the next call. Line numbers count from 1.
 class LineCursor {
  public:
   explicit LineCursor(const fs::path& file) : in_(file), buffer_(kBlockBytes) {}
+
+  // The SHA-256 and size of the bytes read; once, after the last line.
+  FileDigest digest() { return {hash_.hex_digest(), bytes_}; }
 
   bool next(std::string_view& line) {
     const void* nl = nullptr;
@@ -139,6 +142,8 @@ class LineCursor {
     begin_ = 0;
     if (end_ == buffer_.size()) buffer_.resize(2 * buffer_.size());
     const std::size_t got = in_.read(buffer_.data() + end_, buffer_.size() - end_);
+    hash_.update(std::as_bytes(std::span(buffer_.data() + end_, got)));
+    bytes_ += got;
     end_ += got;
     at_end_ = got == 0;
   }
@@ -148,6 +153,8 @@ class LineCursor {
   std::size_t begin_ = 0, end_ = 0;  // the unread bytes
   bool at_end_ = false;
   long number_ = 0;
+  Sha256 hash_;
+  std::uint64_t bytes_ = 0;
 };
 
 // The first ',' in [p, end), or end. Eight bytes at a time on little-endian machines (a field is
@@ -211,6 +218,7 @@ class CsvParser {
   explicit CsvParser(const fs::path& file) : file_(file.string()), cursor_(file) {}
 
   MarketData parse(std::string symbol, std::size_t row_estimate);
+  FileDigest digest() { return cursor_.digest(); }
 
  private:
   [[noreturn]] void fail(const std::string& what) const {
@@ -394,11 +402,14 @@ MarketData CsvParser::parse(std::string symbol, std::size_t row_estimate) {
 
 }  // namespace
 
-MarketData read_csv(const std::filesystem::path& file, std::string symbol) {
+MarketData read_csv(const std::filesystem::path& file, std::string symbol, FileDigest* digest) {
   if (symbol.empty()) symbol = upper(file.stem().string());
   // Two passes over the file, neither holding it: count the rows, then parse into buffers of that size.
   const std::size_t rows = count_rows(file);
-  return CsvParser(file).parse(std::move(symbol), rows);
+  CsvParser parser(file);
+  MarketData data = parser.parse(std::move(symbol), rows);
+  if (digest != nullptr) *digest = parser.digest();
+  return data;
 }
 
 void write_csv(const MarketData& data, const std::filesystem::path& file) {

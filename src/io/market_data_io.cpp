@@ -77,8 +77,16 @@ bool is_hdf5_path(const std::filesystem::path& file) {
 MarketData load_market_data(const std::vector<std::filesystem::path>& files, LoadReport* report) {
   if (files.empty()) throw DataError("no market data files given; expected at least one CSV or .h5 file");
   std::vector<MarketData> parts;
+  std::vector<FileDigest> digests(files.size());
   parts.reserve(files.size());
-  for (const auto& f : files) parts.push_back(is_hdf5_path(f) ? read_hdf5_market_data(f) : read_csv(f));
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (is_hdf5_path(files[i])) {
+      parts.push_back(read_hdf5_market_data(files[i]));
+      digests[i] = {sha256_file(files[i]), static_cast<std::uint64_t>(std::filesystem::file_size(files[i]))};
+    } else {
+      parts.push_back(read_csv(files[i], {}, &digests[i]));
+    }
+  }
 
   std::map<std::string, std::size_t> owner;  // symbol -> index of the file that holds it
   for (std::size_t i = 0; i < parts.size(); ++i)
@@ -102,7 +110,7 @@ MarketData load_market_data(const std::vector<std::filesystem::path>& files, Loa
     *report = LoadReport{};
     for (std::size_t i = 0; i < parts.size(); ++i)
       report->files.push_back({files[i], parts[i].symbols, parts[i].bars(),
-                               parts[i].bars() - static_cast<std::int64_t>(common.size())});
+                               parts[i].bars() - static_cast<std::int64_t>(common.size()), std::move(digests[i])});
     report->common_bars = static_cast<std::int64_t>(common.size());
     report->first_timestamp = common.front();
     report->last_timestamp = common.back();

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "genepool/error.hpp"
+#include "genepool/io/fingerprint.hpp"
 #include "genepool/io/market_data_csv.hpp"
 #include "genepool/data/timestamp.hpp"
 #include "genepool/number_text.hpp"
@@ -67,6 +68,26 @@ TEST_CASE("every real data file loads with its bar count, first and last timesta
     CHECK(d.close(d.bars() - 1, 0) == e.last_close);
     CHECK(d.open.rows() == e.bars);
     CHECK(d.volume.cols() == 1);
+  }
+}
+
+TEST_CASE("read_csv fingerprints the bytes it parses: the file's SHA-256 and size", "[csv]") {
+  // Real files, and a synthetic one of several read blocks (1 MiB each) with a CRLF line across a
+  // block boundary and a line longer than a block (the buffer grows).
+  const auto dir = genepool::test::scratch_dir("csv-digest");
+  std::string text = "date,open,high,low,close,note\r\n";
+  for (int day = 0; text.size() < (std::size_t{3} << 20); ++day) {
+    const std::string note = day == 7000 ? std::string(std::size_t{3} << 19, 'x') : "n";
+    text += genepool::format_timestamp(at("2000-01-01") + std::int64_t{86400} * day) + ",1.5,2.25,1,2," + note + "\r\n";
+  }
+  const fs::path synthetic = write_text(dir, "long.csv", text);
+  for (const fs::path& file : {genepool::test::shared_data("GOOG.csv"), genepool::test::shared_data("EURUSD.csv"), synthetic}) {
+    INFO(file);
+    genepool::FileDigest digest;
+    const MarketData d = read_csv(file, {}, &digest);
+    CHECK(d.bars() > 100);
+    CHECK(digest.sha256 == genepool::sha256_file(file));
+    CHECK(digest.bytes == fs::file_size(file));
   }
 }
 

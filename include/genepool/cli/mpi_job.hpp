@@ -13,6 +13,7 @@
 #include "genepool/cli/phase_clock.hpp"
 #include "genepool/data/market_data.hpp"
 #include "genepool/error.hpp"
+#include "genepool/io/market_data_io.hpp"
 #include "genepool/parallel/parallel.hpp"
 #include "genepool/results/results.hpp"
 
@@ -44,8 +45,8 @@ struct MpiJob {
 int run_mpi_job(int& argc, char**& argv, const ExecutionSettings& execution, const MpiJob& job);
 
 // The run's description for the results file: the resolved config of `command`, the command line,
-// `seed`, the session's ranks and host, and each data file's SHA-256 and size.
-RunInfo run_info(const CLI::App& command, int argc, char** argv, std::span<const std::string> data_files,
-                 std::uint64_t seed, const parallel::Session& session);
+// `seed`, the session's ranks and host, and each data file's SHA-256 and size (as `loaded` read them).
+RunInfo run_info(const CLI::App& command, int argc, char** argv, const LoadReport& loaded, std::uint64_t seed,
+                 const parallel::Session& session);
 
 }  // namespace genepool::app

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "genepool/data/market_data.hpp"
+#include "genepool/io/fingerprint.hpp"
 
 namespace genepool {
 
@@ -13,8 +14,9 @@ namespace genepool {
 // required; volume is optional and 0 for every bar when the header has no such column; other
 // columns are ignored. `symbol` names the column; empty means the file's stem in upper case.
 // Throws IoError when the file cannot be read and DataError, one line "FILE:LINE: column 'x': ...",
-// for anything malformed or invalid; nothing is skipped or repaired.
-MarketData read_csv(const std::filesystem::path& file, std::string symbol = {});
+// for anything malformed or invalid; nothing is skipped or repaired. `digest` (when given) gets the
+// SHA-256 and size of the bytes parsed, hashed as they are read.
+MarketData read_csv(const std::filesystem::path& file, std::string symbol = {}, FileDigest* digest = nullptr);
 
 // Writes a one-symbol panel as "timestamp,open,high,low,close,volume" with shortest round-trip
 // numbers. Timestamps are YYYY-MM-DD when every bar is at midnight, else YYYY-MM-DD HH:MM:SS.

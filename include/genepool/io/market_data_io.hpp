@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "genepool/data/market_data.hpp"
+#include "genepool/io/fingerprint.hpp"
 
 namespace genepool {
 
@@ -17,6 +18,7 @@ struct LoadReport {
     std::vector<std::string> symbols;  // the file's columns in the panel
     std::int64_t bars_read = 0;        // bars in the file
     std::int64_t bars_dropped = 0;     // of those, bars not present in every other file
+    FileDigest digest;                 // of the bytes read (a CSV file is hashed as it is parsed)
   };
   std::vector<File> files;
   std::int64_t common_bars = 0;      // bars in the panel
