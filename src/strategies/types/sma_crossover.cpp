@@ -25,7 +25,10 @@ constexpr std::uint32_t kSpread[16] = {
 // is (c1 S) / fast with c1 = fast * kMeanRecheckBand / slow: one fused multiply-subtract and one
 // comparison per decision. Likewise margin(b, a) = (S - c2 F) / slow. These differ from the reference's
 // margins by a few ulps, far inside the band, where decisions are recomputed exactly anyway.
-template <bool kShort>
+// Without kLow the window sums use the prefix sums' high parts only (half the loads): each low part
+// is at most half an ulp of its high part, so F and S are each off by at most 2^-52 M (M: the largest
+// |hi| the block reads); `slack` widens the band by twice that, and decisions it reaches are recomputed.
+template <bool kShort, bool kLow>
 bool sma_block(const double* hi, const double* lo, std::size_t fast, std::size_t slow, std::size_t begin,
                std::size_t end, std::size_t origin, std::int8_t* out) {
   using namespace vector4;
@@ -35,33 +38,42 @@ bool sma_block(const double* hi, const double* lo, std::size_t fast, std::size_t
   const double c1 = f * kMeanRecheckBand / s;
   const double c2 = s * (1.0 + kTieTolerance) / f;
   const double c3 = s * kMeanRecheckBand / f;
+  // NOTE: closes are > 0 (validated), so the prefix sums grow and the block's largest |hi| is at an end.
+  const double largest = std::max(std::fabs(hi[end]), std::fabs(hi[begin + 1 - slow]));
+  const double unit = kLow ? 0.0 : 2 * std::ldexp(largest, -52);  // twice the bound on each window sum's error
+  const v4d slack_up = splat(unit * (1.0 + c0));
+  const v4d slack_down = splat(unit * (1.0 + c2));
   const v4d zero{};
   unsigned unsure = 0;
   std::size_t t = begin;
   for (; t + 4 <= end; t += 4) {
     const v4d hi_now = load(hi + t + 1);
-    const v4d lo_now = load(lo + t + 1);
-    const v4d sum_fast = (hi_now - load(hi + t + 1 - fast)) + (lo_now - load(lo + t + 1 - fast));
-    const v4d sum_slow = (hi_now - load(hi + t + 1 - slow)) + (lo_now - load(lo + t + 1 - slow));
+    v4d sum_fast = hi_now - load(hi + t + 1 - fast);
+    v4d sum_slow = hi_now - load(hi + t + 1 - slow);
+    if constexpr (kLow) {
+      const v4d lo_now = load(lo + t + 1);
+      sum_fast += lo_now - load(lo + t + 1 - fast);
+      sum_slow += lo_now - load(lo + t + 1 - slow);
+    }
     const v4d up = sum_fast - splat(c0) * sum_slow;
-    unsure |= bits(abs(up) <= splat(c1) * sum_slow);
+    unsure |= bits(abs(up) <= splat(c1) * sum_slow + slack_up);
     std::uint32_t bytes = kSpread[bits(up > zero)];
     if constexpr (kShort) {
       const v4d down = sum_slow - splat(c2) * sum_fast;
-      unsure |= bits(abs(down) <= splat(c3) * sum_fast);
+      unsure |= bits(abs(down) <= splat(c3) * sum_fast + slack_down);
       bytes |= kSpread[bits(down > zero)] * 0xFFU;  // -1; never where up > 0
     }
     std::memcpy(out + (t - origin), &bytes, sizeof bytes);
   }
   for (; t < end; ++t) {
-    const double sum_fast = window_sum_from(hi, lo, t + 1, fast);
-    const double sum_slow = window_sum_from(hi, lo, t + 1, slow);
+    const double sum_fast = kLow ? window_sum_from(hi, lo, t + 1, fast) : hi[t + 1] - hi[t + 1 - fast];
+    const double sum_slow = kLow ? window_sum_from(hi, lo, t + 1, slow) : hi[t + 1] - hi[t + 1 - slow];
     const double up = sum_fast - c0 * sum_slow;
-    unsure |= static_cast<unsigned>(std::fabs(up) <= c1 * sum_slow);
+    unsure |= static_cast<unsigned>(std::fabs(up) <= c1 * sum_slow + slack_up[0]);
     int position = static_cast<int>(up > 0.0);
     if constexpr (kShort) {
       const double down = sum_slow - c2 * sum_fast;
-      unsure |= static_cast<unsigned>(std::fabs(down) <= c3 * sum_fast);
+      unsure |= static_cast<unsigned>(std::fabs(down) <= c3 * sum_fast + slack_down[0]);
       position -= static_cast<int>(down > 0.0);
     }
     out[t - origin] = static_cast<std::int8_t>(position);
@@ -86,19 +98,32 @@ void sma_crossover_chunk(const SymbolSeries& series, const double* params, bool 
   constexpr std::size_t kBlock = 256;
   for (std::size_t block = start; block < end; block += kBlock) {
     const std::size_t stop = std::min(end, block + kBlock);
-    const bool unsure = allow_short ? sma_block<true>(hi, lo, fast, slow, block, stop, begin, positions)
-                                    : sma_block<false>(hi, lo, fast, slow, block, stop, begin, positions);
+    // The high parts alone where their error widens the band by at most its own width at the block's
+    // start (late in a long rising series); else, and after a fall, the double-double sums.
+    // (The slack is about 2^-51 M against a band of about kMeanRecheckBand F on either side.)
+    const double fast_sum = window_sum_from(hi, lo, block + 1, fast);
+    const bool high_only =
+        std::ldexp(std::max(hi[stop], hi[block + 1 - slow]), -51) <= kMeanRecheckBand * fast_sum / 2;
+    bool unsure = false;
+    if (high_only) {
+      unsure = allow_short ? sma_block<true, false>(hi, lo, fast, slow, block, stop, begin, positions)
+                           : sma_block<false, false>(hi, lo, fast, slow, block, stop, begin, positions);
+    } else {
+      unsure = allow_short ? sma_block<true, true>(hi, lo, fast, slow, block, stop, begin, positions)
+                           : sma_block<false, true>(hi, lo, fast, slow, block, stop, begin, positions);
+    }
     if (!unsure) [[likely]] continue;
     for (std::size_t t = block; t < stop; ++t) {
       const double a = window_sum_from(hi, lo, t + 1, fast) / static_cast<double>(fast);
       const double b = window_sum_from(hi, lo, t + 1, slow) / static_cast<double>(slow);
       const bool near = std::fabs(margin(a, b)) <= 2 * kMeanRecheckBand * std::fabs(b) ||
                         (allow_short && std::fabs(margin(b, a)) <= 2 * kMeanRecheckBand * std::fabs(a));
-      if (near) {  // as the reference computes it
-        positions[t - begin] = crossover_position(window_sum(close, t + 1 - fast, fast) / static_cast<double>(fast),
-                                                  window_sum(close, t + 1 - slow, slow) / static_cast<double>(slow),
-                                                  allow_short);
-      }
+      // near: as the reference computes it; else from the accurate averages (the high parts alone
+      // may have decided wrongly inside their slack)
+      positions[t - begin] =
+          near ? crossover_position(window_sum(close, t + 1 - fast, fast) / static_cast<double>(fast),
+                                    window_sum(close, t + 1 - slow, slow) / static_cast<double>(slow), allow_short)
+               : crossover_position(a, b, allow_short);
     }
   }
 }
