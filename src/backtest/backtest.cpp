@@ -463,14 +463,14 @@ void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup
     s2 += d * d;
     down4 += twice_loss * twice_loss;
     equity *= growth;
-    const v4di below = equity < peak;
+    const v4di below = less(equity, peak);
     peak = max(peak, equity);
     min_equity = min(min_equity, equity);
-    run = std::bit_cast<v4d>(std::bit_cast<v4di>(run + one) & below);  // + 1 while below the peak, else 0
+    run = keep(run + one, below);  // + 1 while below the peak, else 0
     max_run = max(max_run, run);
     // NOTE: 1 - equity / peak is divided out only near a new maximum drawdown: the test against
     // peak * record is conservative, so the maximum is the reference's, bit for bit.
-    const unsigned deeper = bits(equity < peak * record);
+    const unsigned deeper = bits(less(equity, peak * record));
     if (deeper != 0) [[unlikely]] {
       for (std::size_t l = 0; l < kGroup; ++l) {
         if ((deeper >> l & 1U) == 0) continue;

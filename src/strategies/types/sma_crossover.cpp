@@ -56,12 +56,12 @@ bool sma_block(const double* hi, const double* lo, std::size_t fast, std::size_t
       sum_slow += lo_now - load(lo + t + 1 - slow);
     }
     const v4d up = sum_fast - splat(c0) * sum_slow;
-    unsure |= bits(abs(up) <= splat(c1) * sum_slow + slack_up);
-    std::uint32_t bytes = kSpread[bits(up > zero)];
+    unsure |= bits(less_equal(abs(up), splat(c1) * sum_slow + slack_up));
+    std::uint32_t bytes = kSpread[bits(less(zero, up))];
     if constexpr (kShort) {
       const v4d down = sum_slow - splat(c2) * sum_fast;
-      unsure |= bits(abs(down) <= splat(c3) * sum_fast + slack_down);
-      bytes |= kSpread[bits(down > zero)] * 0xFFU;  // -1; never where up > 0
+      unsure |= bits(less_equal(abs(down), splat(c3) * sum_fast + slack_down));
+      bytes |= kSpread[bits(less(zero, down))] * 0xFFU;  // -1; never where up > 0
     }
     std::memcpy(out + (t - origin), &bytes, sizeof bytes);
   }
