@@ -23,11 +23,12 @@ struct MpiJob {
   // ("genepool: error: ...") and its status ends every rank. `clock` has timed "start" and
   // "mpi_init"; set_up ends its own phases on it.
   std::function<MarketData(const parallel::Session&, PhaseClock& clock)> set_up;
-  // Rank 0 once every rank holds the data: the command's work on `data` with the execution settings
-  // resolved against it (bars per year); returns the job's status. `clock` has timed set_up's
-  // phases, "check" (the settings against the data) and "broadcast"; run ends its own on it.
-  std::function<int(const parallel::Session&, MarketData data, const ExecutionSettings& execution,
-                    const parallel::BroadcastStats& broadcast, PhaseClock& clock)>
+  // Rank 0 once every rank holds the data: the command's work on `data` (rank 0's own copy is gone:
+  // shared, the data is in the node's segment) with the execution settings resolved against it (bars
+  // per year); returns the job's status. `clock` has timed set_up's phases, "check" (the settings
+  // against the data) and "broadcast"; run ends its own on it.
+  std::function<int(const parallel::Session&, const parallel::SharedMarketData& data,
+                    const ExecutionSettings& execution, const parallel::BroadcastStats& broadcast, PhaseClock& clock)>
       run;
   // The line printed for a ConfigError of the set-up (unset: its message).
   std::function<std::string(const ConfigError&)> locate;

@@ -74,7 +74,7 @@ class ResultsWriter final : public EvolutionObserver {
  public:
   // Refuses an existing `path` unless `force` (check_outputs), then creates the partial file
   // with the run's configuration, inputs, market data axis and strategy registry.
-  ResultsWriter(std::filesystem::path path, bool force, const RunInfo& run, const MarketData& data,
+  ResultsWriter(std::filesystem::path path, bool force, const RunInfo& run, const MarketView& data,
                 const EvolutionSettings& evolution, const ExecutionSettings& execution);
   ResultsWriter(const ResultsWriter&) = delete;
   ResultsWriter& operator=(const ResultsWriter&) = delete;

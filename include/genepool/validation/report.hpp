@@ -38,7 +38,7 @@ struct ValidationReport {
 
 // Checks the split and the walk-forward folds against the data (ConfigError naming the key) and
 // returns the split.
-Split check_validation(const ValidationSettings& settings, const MarketData& data);
+Split check_validation(const ValidationSettings& settings, const MarketView& data);
 
 // After the main evolution: out-of-sample metrics of the best strategies, their PSR, DSR and
 // bootstrap percentiles, the PBO of the final population, and the walk-forward folds (evolutions
@@ -47,7 +47,7 @@ Split check_validation(const ValidationSettings& settings, const MarketData& dat
 // one); it is used before the folds move the window. `on_fold` (if set) is called after each fold.
 ValidationReport validate(const ValidationSettings& settings, const EvolutionSettings& evolution,
                           const EvolutionResult& result, const TrialRecorder& trials, const Split& split,
-                          const MarketData& data, const ExecutionSettings& execution, Backtester& backtester,
+                          const MarketView& data, const ExecutionSettings& execution, Backtester& backtester,
                           Evaluator& evaluator, const std::function<void(BarWindow)>& set_window,
                           const std::function<void(const WalkForwardFoldResult&)>& on_fold = {});
 
