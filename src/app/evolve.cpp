@@ -213,6 +213,7 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
         clock.lap("results_best");
         write_validation(out, root, validation);
         clock.lap("results_validation");
+        write_memory(out, root, memory_record(shared, evaluator));
         write_timing(out, root, clock.phases());
       });
   // The results are in place: the checkpoint has served.

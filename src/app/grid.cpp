@@ -173,8 +173,9 @@ int run_root(const parallel::Session& session, const GridOptions& options, Prepa
   writer.finish(
       result, result.hall_of_fame,
       [&](const HallOfFameEntry& entry, BacktestCurve& curve) { evaluator.backtester().evaluate(entry.genome, curve); },
-      [&clock](hdf5::Writer& out, const H5::Group& root) {
+      [&](hdf5::Writer& out, const H5::Group& root) {
         clock.lap("results_best");
+        write_memory(out, root, memory_record(shared, evaluator));
         write_timing(out, root, clock.phases());
       });
   if (!options.quiet) {

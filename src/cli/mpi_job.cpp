@@ -1,5 +1,6 @@
 #include "genepool/cli/mpi_job.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "genepool/backtest/backtest.hpp"
@@ -63,6 +64,17 @@ int run_mpi_job(int& argc, char**& argv, const ExecutionSettings& given, const M
     if (!root) session.abort(static_cast<int>(ExitCode::failure));
     return static_cast<int>(ExitCode::failure);
   }
+}
+
+MemoryRecord memory_record(const parallel::SharedMarketData& data, const parallel::MpiEvaluator& evaluator) {
+  MemoryRecord record;
+  record.data_placement = data.shared() ? "shared" : "private";
+  record.nodes = data.nodes();
+  record.node_bytes = data.node_bytes();
+  record.ranks = evaluator.rank_memory();
+  if (!record.ranks.empty())
+    record.ranks.front().peak_rss_bytes = std::max(record.ranks.front().peak_rss_bytes, process_memory().peak_rss_bytes);
+  return record;
 }
 
 RunInfo run_info(const CLI::App& command, int argc, char** argv, std::span<const std::string> data_files,

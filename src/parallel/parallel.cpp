@@ -466,14 +466,17 @@ SharedMarketData broadcast_market_data(const Session& session, MarketData data, 
     double* tables = reinterpret_cast<double*>(base + data_bytes);
     write_on_node(mpi, segment, [&] {
       if (root) {
+        // Each buffer freed once copied: rank 0 holds at most one field twice.
         std::memcpy(base, data.timestamps.data(), bars * sizeof(std::int64_t));
+        std::vector<std::int64_t>().swap(data.timestamps);
         auto* fields = reinterpret_cast<double*>(base + bars * sizeof(std::int64_t));
-        const PriceMatrix* const sources[] = {&data.open, &data.high, &data.low, &data.close, &data.volume};
+        PriceMatrix* const sources[] = {&data.open, &data.high, &data.low, &data.close, &data.volume};
         for (std::size_t f = 0; f < 5; ++f) {
           if (static_cast<std::size_t>(sources[f]->size()) == cells)
             std::memcpy(fields + f * cells, sources[f]->data(), cells * sizeof(double));
           else
             std::memset(fields + f * cells, 0, cells * sizeof(double));
+          *sources[f] = PriceMatrix();
         }
         data = MarketData{};
       }

@@ -707,6 +707,26 @@ void ResultsWriter::finish(const EvolutionResult& result, std::span<const HallOf
   output_.commit();
 }
 
+void write_memory(hdf5::Writer& out, const H5::Group& root, const MemoryRecord& memory) {
+  const H5::Group group =
+      out.group(root, "memory", "where the market data lived, and each rank's memory when rank 0 released the workers");
+  std::vector<std::int64_t> peak, pss;
+  std::int64_t total = 0;
+  for (const ProcessMemory& rank : memory.ranks) {
+    peak.push_back(rank.peak_rss_bytes);
+    pss.push_back(rank.pss_bytes);
+    total = rank.pss_bytes < 0 || total < 0 ? -1 : total + rank.pss_bytes;
+  }
+  const hsize_t n = memory.ranks.size();
+  out.array(group, "peak_rss_bytes", peak.data(), {n}, "peak resident set of each rank, rank 0 first (VmHWM; -1: unknown)");
+  out.array(group, "pss_bytes", pss.data(), {n},
+            "proportional set size of each rank, rank 0 first (Pss of /proc/self/smaps_rollup; -1: unknown)");
+  out.text(group, "data_placement", memory.data_placement);
+  out.number(group, "nodes", memory.nodes);
+  out.number(group, "node_bytes", memory.node_bytes);
+  out.number(group, "pss_total_bytes", total);
+}
+
 void write_timing(hdf5::Writer& out, const H5::Group& root, std::span<const PhaseSeconds> phases) {
   const H5::Group group = out.group(root, "timing", "rank 0's wall seconds in each phase of the run, in order");
   std::vector<std::string> names;

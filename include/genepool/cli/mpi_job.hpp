@@ -44,6 +44,10 @@ struct MpiJob {
 // error on a worker, or a hung rank (ExitCode::hung) on rank 0, ends every rank (MPI_Abort).
 int run_mpi_job(int& argc, char**& argv, const ExecutionSettings& execution, const MpiJob& job);
 
+// /memory of the results file: where `data` lived and every rank's memory, measured when `evaluator`
+// released the workers (finish()), with rank 0's peak taken again now (it writes the results after).
+MemoryRecord memory_record(const parallel::SharedMarketData& data, const parallel::MpiEvaluator& evaluator);
+
 // The run's description for the results file: the resolved config of `command`, the command line,
 // `seed`, the session's ranks and host, and each data file's SHA-256 and size.
 RunInfo run_info(const CLI::App& command, int argc, char** argv, std::span<const std::string> data_files,
