@@ -111,8 +111,10 @@ struct NodeShare {
   NodeShare() = default;
   NodeShare(const NodeShare&) = delete;
   NodeShare& operator=(const NodeShare&) = delete;
-  // NOTE: MPI_Win_free is a collective of the node: every rank ends its session with the same
-  // segments, made and freed in the same order (a failed rank aborts the job and never gets here).
+  // NOTE: MPI_Win_free is a collective of the node: every rank ends its session holding the same
+  // segments, made in the same order, and frees them last first (a rank that fails aborts the whole
+  // job and never gets here). Never in a destructor of a shorter life: on an error path one rank
+  // would wait there for others that never come.
   ~NodeShare() {
     for (auto it = windows.rbegin(); it != windows.rend(); ++it) MPI_Win_free(&*it);
     if (leaders != MPI_COMM_NULL) MPI_Comm_free(&leaders);
@@ -288,12 +290,6 @@ struct SharedMarketData::State {
 };
 
 SharedMarketData::SharedMarketData() : state_(std::make_unique<State>()) {}
-
-SharedMarketData::SharedMarketData(MarketData data) : state_(std::make_unique<State>()) {
-  state_->own = std::move(data);
-  state_->view = state_->own;
-  state_->node_bytes = state_->own.bytes();
-}
 
 SharedMarketData::SharedMarketData(std::unique_ptr<State> state) : state_(std::move(state)) {}
 SharedMarketData::SharedMarketData(SharedMarketData&&) noexcept = default;

@@ -56,9 +56,7 @@ struct BroadcastStats {
 // tables. The segments stay mapped until the Session ends.
 class SharedMarketData {
  public:
-  SharedMarketData();
-  // A private copy on this rank, without MPI.
-  explicit SharedMarketData(MarketData data);
+  SharedMarketData();  // no data
   SharedMarketData(SharedMarketData&&) noexcept;
   SharedMarketData& operator=(SharedMarketData&&) noexcept;
   ~SharedMarketData();
@@ -71,9 +69,8 @@ class SharedMarketData {
   int nodes() const;               // nodes (segments) of the job; 1 for a private copy
   std::size_t node_bytes() const;  // bytes of this node's segment (data and tables), or of the private copy's data
 
-  struct State;  // parallel.cpp
+  struct State;  // parallel.cpp: what broadcast_market_data made
   explicit SharedMarketData(std::unique_ptr<State> state);
-  const State& state() const { return *state_; }
 
  private:
   std::unique_ptr<State> state_;
