@@ -7,6 +7,7 @@
 #   scripts/bench.sh                      # release preset, 3 runs each, data in a fresh /tmp folder
 #   RUNS=5 PRESET=native scripts/bench.sh
 #   SCRATCH=/tmp/gp-bench scripts/bench.sh    # reuse (or keep) the data and the results files
+#   ONLY=memory scripts/bench.sh              # the memory measurement alone (below)
 #
 # Columns: wall seconds of the whole process (mpirun, start, load, evolve, write HDF5), median of
 # RUNS; bar-evaluations per second = the workload's evaluations x bars x symbols / wall (every
@@ -14,6 +15,12 @@
 # T1 / (c * Tn) with c = min(ranks, cores); communication share = sum of /generations/communicate_seconds
 # over sum of evaluate + communicate seconds (median over the runs); peak RSS = the largest of the ranks' peak
 # resident sets (GNU time, median run), beside the W3 bound 1.2 x data in memory + 64 MB.
+#
+# Memory (W3): 8 ranks on this machine evolve configs/bench-memory.toml on a 10-symbol x 1,000,000-bar
+# panel (M.h5, `genepool synth`), once with the data shared per node (the default) and once with a
+# private copy per rank (GENEPOOL_SHARED_DATA=off); printed: the sum of the ranks' PSS from the
+# results file (/memory/pss_bytes) against the bound 1.1 x the panel + 8 x 64 MB, and the largest
+# peak RSS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -39,6 +46,33 @@ cd "$scratch"
 [[ -f W1.h5 ]] || "$genepool" synth --model gbm --bars 1000000 --drift 0.0002 --volatility 0.01 --start-price 100 \
   --seed 1 --out W1.h5 >/dev/null
 [[ -f W2.h5 ]] || "$genepool" synth --symbols 10 --bars 100000 --seed 2 --out W2.h5 >/dev/null
+[[ -f M.h5 ]] || "$genepool" synth --symbols 10 --bars 1000000 --seed 3 --out M.h5 >/dev/null
+
+# memory: 8 ranks on M.h5, shared and private; the PSS of every rank is in each results file.
+memory() {
+  mpirun -n 8 "$genepool" evolve --config "$repo/configs/bench-memory.toml" --data M.h5 --out memory-shared.h5 \
+    --force --quiet
+  GENEPOOL_SHARED_DATA=off mpirun -n 8 "$genepool" evolve --config "$repo/configs/bench-memory.toml" --data M.h5 \
+    --out memory-private.h5 --force --quiet
+  "$python" - <<'PY'
+import h5py
+panel = 1_000_000 * (10 * 5 * 8 + 8)  # bytes: timestamps and the five fields
+bound = 1.1 * panel + 8 * 64 * 2**20
+mb = 2**20
+for placement in ("shared", "private"):
+    with h5py.File(f"memory-{placement}.h5") as f:
+        m = f["memory"]
+        pss, peak = m["pss_bytes"][()], m["peak_rss_bytes"][()]
+        print(f"memory, 8 ranks, 10 x 1,000,000 bars (panel {panel / mb:.0f} MiB), data {m.attrs['data_placement']}: "
+              f"total PSS {pss.sum() / mb:.0f} MiB (bound {bound / mb:.0f} MiB, {pss.sum() / bound:.2f} of it); "
+              f"one copy {m.attrs['node_bytes'] / mb:.0f} MiB; PSS per rank {pss.min() / mb:.0f}..{pss.max() / mb:.0f} MiB; "
+              f"peak RSS rank 0 {peak[0] / mb:.0f} MiB, others up to {peak[1:].max() / mb:.0f} MiB")
+PY
+}
+if [[ ${ONLY:-} == memory ]]; then
+  memory
+  exit 0
+fi
 
 # run NAME RANKS CONFIG DATA: RUNS runs; writes NAME.times (wall seconds) and, per run i, NAME-i.h5,
 # NAME-i.log (the progress lines) and NAME-i.rss.RANK (peak resident set in KB).
@@ -124,4 +158,5 @@ for line in open("load.times"):
 print("load + one backtest, 1,000,000 bars: " +
       ", ".join(f"{file} {statistics.median(v):.2f} s" for file, v in loads.items()))
 PY
+memory
 echo "data, results files and per-rank RSS: $scratch"

@@ -137,14 +137,16 @@ Prepared prepare_on_root(const EvolveOptions& options, const parallel::Session& 
 
 // Rank 0 after set-up: the evolution, its results file and its report; returns the exit status.
 int run_root(const parallel::Session& session, const EvolveOptions& options, const EvolutionSettings& evolution,
-              Prepared& prepared, const ExecutionSettings& execution, PhaseClock& clock) {
+              Prepared& prepared, const parallel::SharedMarketData& shared, const ExecutionSettings& execution,
+              PhaseClock& clock) {
+  const MarketView& data = shared.view();
   const auto start = std::chrono::steady_clock::now();
-  parallel::MpiEvaluator evaluator(session, prepared.data, execution);
+  parallel::MpiEvaluator evaluator(session, shared, execution);
   evaluator.set_timeout(options.generation_timeout);
   const std::size_t resumed = prepared.checkpoint.generations;
   ResumableEvaluator resumable(evaluator, std::move(prepared.checkpoint.log));
   // The writer gets the settings as given, so it can record whether bars per year was inferred.
-  ResultsWriter writer(options.out, options.force, prepared.run, prepared.data, evolution, options.execution);
+  ResultsWriter writer(options.out, options.force, prepared.run, data, evolution, options.execution);
   clock.lap("results_open");
   ProgressPrinter progress(std::cout, evolution.ga.generations, evolution.ga.population);
   TrialRecorder trials;  // every generation, replayed ones too: the validation's count of distinct trials
@@ -157,7 +159,7 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
   EvolutionObserver* const observers[] = {&checkpointer};
   if (!options.quiet) {
     std::cout << "genepool evolve: " << evolution.ga.population << " individuals x " << evolution.ga.generations + 1
-              << " generations on " << prepared.data.symbol_count() << " symbol(s) x " << prepared.data.bars()
+              << " generations on " << data.symbol_count() << " symbol(s) x " << data.bars()
               << " bars, " << session.size() << " rank(s), seed " << evolution.seed << ", objective "
               << to_string(evolution.fitness.objective) << ", " << describe(execution) << '\n';
     if (!evolution.ga.space.empty()) std::cout << "search ranges: " << describe(evolution.ga.space) << '\n';
@@ -191,11 +193,11 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
   const auto on_fold = [&](const WalkForwardFoldResult& fold) {
     if (!options.quiet) print_walk_forward_fold(std::cout, fold, evolution.fitness.objective);
   };
-  ValidationReport validation = validate(prepared.validation, evolution, result, trials, prepared.split,
-                                               prepared.data, execution, evaluator.backtester(), evaluator, set_window,
-                                               on_fold);
+  ValidationReport validation = validate(prepared.validation, evolution, result, trials, prepared.split, data,
+                                         execution, evaluator.backtester(), evaluator, set_window,
+                                         on_fold);
   // The best strategies' curves cover every bar: the evaluator's backtester back on the whole data.
-  if (prepared.split.enabled) set_window({0, static_cast<std::size_t>(prepared.data.bars())});
+  if (prepared.split.enabled) set_window({0, static_cast<std::size_t>(data.bars())});
   evaluator.finish(0);
   clock.lap("validation");
   // The curves, one at a time, with the evaluator's own backtester; each gives its strategy's
@@ -214,6 +216,7 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
         clock.lap("results_best");
         write_validation(out, root, validation);
         clock.lap("results_validation");
+        write_memory(out, root, memory_record(shared, evaluator));
         write_timing(out, root, clock.phases());
       });
   // The results are in place: the checkpoint has served.
@@ -260,13 +263,12 @@ int run_evolve(const EvolveOptions& options) {
   job.locate = [&](const ConfigError& error) {
     return locate_config_error(*options.command, error.what(), *options.argc, *options.argv);
   };
-  job.run = [&](const parallel::Session& session, MarketData data, const ExecutionSettings& execution,
-                const parallel::BroadcastStats& broadcast, PhaseClock& clock) {
-    prepared.data = std::move(data);
+  job.run = [&](const parallel::Session& session, const parallel::SharedMarketData& data,
+                const ExecutionSettings& execution, const parallel::BroadcastStats& broadcast, PhaseClock& clock) {
     prepared.run.data_bytes = broadcast.bytes;
     prepared.run.broadcast_seconds = broadcast.seconds;
     try {
-      const int status = run_root(session, options, evolution, prepared, execution, clock);
+      const int status = run_root(session, options, evolution, prepared, data, execution, clock);
       claim.reset();  // NOTE: before MPI_Finalize: mpirun may end rank 0 once the others have exited
       return status;
     } catch (...) {

@@ -124,16 +124,17 @@ Prepared prepare_on_root(const GridOptions& options, const parallel::Session& se
 }
 
 int run_root(const parallel::Session& session, const GridOptions& options, Prepared& prepared,
-              const ExecutionSettings& execution, PhaseClock& clock) {
+              const parallel::SharedMarketData& shared, const ExecutionSettings& execution, PhaseClock& clock) {
+  const MarketView& data = shared.view();
   const auto start = std::chrono::steady_clock::now();
   const std::vector<Genome>& grid = prepared.grid;
   const EvolutionSettings& settings = prepared.settings;
-  parallel::MpiEvaluator evaluator(session, prepared.data, execution);
-  ResultsWriter writer(options.out, options.force, prepared.run, prepared.data, settings, options.execution);
+  parallel::MpiEvaluator evaluator(session, shared, execution);
+  ResultsWriter writer(options.out, options.force, prepared.run, data, settings, options.execution);
   clock.lap("results_open");
   if (!options.quiet)
-    std::cout << "genepool grid: " << grid.size() << " points on " << prepared.data.symbol_count() << " symbol(s) x "
-              << prepared.data.bars() << " bars, " << session.size() << " rank(s), objective "
+    std::cout << "genepool grid: " << grid.size() << " points on " << data.symbol_count() << " symbol(s) x "
+              << data.bars() << " bars, " << session.size() << " rank(s), objective "
               << to_string(settings.fitness.objective) << ", " << describe(execution) << '\n';
   if (!options.quiet && !settings.ga.space.empty())
     std::cout << "search ranges: " << describe(settings.ga.space) << '\n';
@@ -172,8 +173,9 @@ int run_root(const parallel::Session& session, const GridOptions& options, Prepa
   writer.finish(
       result, result.hall_of_fame,
       [&](const HallOfFameEntry& entry, BacktestCurve& curve) { evaluator.backtester().evaluate(entry.genome, curve); },
-      [&clock](hdf5::Writer& out, const H5::Group& root) {
+      [&](hdf5::Writer& out, const H5::Group& root) {
         clock.lap("results_best");
+        write_memory(out, root, memory_record(shared, evaluator));
         write_timing(out, root, clock.phases());
       });
   if (!options.quiet) {
@@ -203,14 +205,13 @@ int run_grid(const GridOptions& options) {
     return std::move(prepared.data);
   };
   job.file_strategies = &prepared.run.strategy_sources;
-  job.run = [&](const parallel::Session& session, MarketData data, const ExecutionSettings& execution,
-                const parallel::BroadcastStats& broadcast, PhaseClock& clock) {
-    prepared.data = std::move(data);
+  job.run = [&](const parallel::Session& session, const parallel::SharedMarketData& data,
+                const ExecutionSettings& execution, const parallel::BroadcastStats& broadcast, PhaseClock& clock) {
     prepared.run.data_bytes = broadcast.bytes;
     prepared.run.broadcast_seconds = broadcast.seconds;
     int status = 0;
     try {
-      status = run_root(session, options, prepared, execution, clock);
+      status = run_root(session, options, prepared, data, execution, clock);
     } catch (...) {
       claim.reset();  // before the error path, which may abort the job (a hung rank)
       throw;

@@ -177,6 +177,35 @@ std::string cpu_targets_line(const RunProvenance& p) {
   return line;
 }
 
+// Bytes in MiB with one decimal; "?" when unknown (negative).
+std::string mib(std::int64_t bytes) { return bytes < 0 ? "?" : fixed(static_cast<double>(bytes) / (1 << 20), 1) + " MiB"; }
+
+// Where the data lived and each rank's memory (/memory), after the timings.
+void print_memory(std::ostream& out, const MemoryRecord& m) {
+  std::int64_t total = 0;
+  for (const ProcessMemory& rank : m.ranks) total = rank.pss_bytes < 0 || total < 0 ? -1 : total + rank.pss_bytes;
+  const auto node_bytes = static_cast<std::int64_t>(m.node_bytes);
+  out << "memory      data " << m.data_placement << ": "
+      << (m.data_placement == "shared" ? "one copy of " + mib(node_bytes) + " (data and tables) per node, "
+                                       : "a copy of " + mib(node_bytes) + " per rank, ")
+      << m.nodes << (m.nodes == 1 ? " node" : " nodes") << "; PSS of all " << m.ranks.size() << " ranks " << mib(total)
+      << '\n';
+  // Every rank up to 16, then the largest and the smallest.
+  const std::size_t shown = m.ranks.size() <= 16 ? m.ranks.size() : 0;
+  for (std::size_t r = 0; r < shown; ++r)
+    out << "            rank " << pad(std::to_string(r), 4) << " peak RSS " << pad(mib(m.ranks[r].peak_rss_bytes), 12)
+        << " PSS " << mib(m.ranks[r].pss_bytes) << '\n';
+  if (shown == 0 && !m.ranks.empty()) {
+    const auto by_peak = [](const ProcessMemory& a, const ProcessMemory& b) { return a.peak_rss_bytes < b.peak_rss_bytes; };
+    const auto by_pss = [](const ProcessMemory& a, const ProcessMemory& b) { return a.pss_bytes < b.pss_bytes; };
+    const auto peak = std::minmax_element(m.ranks.begin(), m.ranks.end(), by_peak);
+    const auto pss = std::minmax_element(m.ranks.begin(), m.ranks.end(), by_pss);
+    out << "            peak RSS " << mib(peak.first->peak_rss_bytes) << " .. " << mib(peak.second->peak_rss_bytes)
+        << " (rank " << peak.second - m.ranks.begin() << "), PSS " << mib(pss.first->pss_bytes) << " .. "
+        << mib(pss.second->pss_bytes) << " (rank " << pss.second - m.ranks.begin() << ")\n";
+  }
+}
+
 void print_run(std::ostream& out, const RunResults& r) {
   const RunProvenance& p = r.provenance;
   const StoredConfig& c = r.config;
@@ -358,6 +387,7 @@ void print_totals(std::ostream& out, const RunResults& r) {
       << " s";
   if (r.summary) out << "; wall " << fixed(r.summary->wall_seconds, 2) << " s";
   out << '\n';
+  if (r.memory) print_memory(out, *r.memory);
 }
 
 void print_text(std::ostream& out, const RunResults& r, std::size_t top) {
@@ -520,6 +550,23 @@ void print_json(std::ostream& out, const RunResults& r, std::size_t top) {
                      {"imbalance_max", imbalance_max},
                      {"data_bytes", static_cast<std::int64_t>(r.data.data_bytes)},
                      {"broadcast_seconds", r.data.broadcast_seconds}};
+  if (r.memory) {
+    Json peak = Json::array(), pss = Json::array();
+    std::int64_t total = 0;
+    for (const ProcessMemory& rank : r.memory->ranks) {
+      peak.push_back(rank.peak_rss_bytes);
+      pss.push_back(rank.pss_bytes);
+      total = rank.pss_bytes < 0 || total < 0 ? -1 : total + rank.pss_bytes;
+    }
+    json["memory"] = {{"data_placement", r.memory->data_placement},
+                      {"nodes", std::int64_t{r.memory->nodes}},
+                      {"node_bytes", static_cast<std::int64_t>(r.memory->node_bytes)},
+                      {"rank_peak_rss_bytes", std::move(peak)},
+                      {"rank_pss_bytes", std::move(pss)},
+                      {"pss_total_bytes", total}};
+  } else {
+    json["memory"] = Json();
+  }
   out << json_text(json) << '\n';
 }
 

@@ -130,22 +130,61 @@ void close_out(int q, int p, double trade_value, double cost, std::int64_t& chan
 
 }  // namespace
 
-Backtester::Backtester(const MarketData& data, const ExecutionSettings& settings)
-    : data_(data), settings_(settings) {
+std::size_t BacktestTables::doubles(std::size_t bars, std::size_t symbols, Execution execution) {
+  return symbols * (2 * (bars + 1) + bars * (execution == Execution::next_open ? 2 : 1));
+}
+
+BacktestTables BacktestTables::at(const double* storage, std::size_t bars, std::size_t symbols, Execution execution) {
+  const double* hold = storage + 2 * (bars + 1) * symbols;
+  return {storage, hold, execution == Execution::next_open ? hold + bars * symbols : nullptr};
+}
+
+BacktestTables BacktestTables::fill(const MarketView& data, Execution execution, double* out) {
+  const auto bars = static_cast<std::size_t>(data.bars());
+  const auto symbols = static_cast<std::size_t>(data.symbol_count());
+  double* sums = out;
+  double* hold = sums + 2 * (bars + 1) * symbols;
+  double* gap = execution == Execution::next_open ? hold + bars * symbols : nullptr;
+  for (std::size_t k = 0; k < symbols; ++k) {
+    double* hi = sums + 2 * (bars + 1) * k;
+    make_close_sums(data.close.col(static_cast<Eigen::Index>(k)).data(), bars, hi, hi + bars + 1);
+  }
+  for (std::size_t k = 0; k < symbols; ++k) {
+    const double* open = data.open.col(static_cast<Eigen::Index>(k)).data();
+    const double* close = data.close.col(static_cast<Eigen::Index>(k)).data();
+    double* h = hold + k * bars;
+    h[0] = 0;
+    if (gap != nullptr) gap[k * bars] = 0;
+    for (std::size_t i = 1; i < bars; ++i) {
+      if (execution == Execution::close) {
+        h[i] = close[i] / close[i - 1] - 1.0;
+      } else {
+        h[i] = close[i] / open[i] - 1.0;
+        gap[k * bars + i] = open[i] / close[i - 1] - 1.0;
+      }
+    }
+  }
+  return at(out, bars, symbols, execution);
+}
+
+Backtester::Backtester(const MarketView& data, const ExecutionSettings& settings)
+    : Backtester(data, settings, BacktestTables{}) {}
+
+ExecutionSettings Backtester::resolved(const MarketView& data, const ExecutionSettings& settings) {
   if (data.bars() < 2 || data.symbol_count() < 1) {
     std::ostringstream msg;
     msg << "backtest needs at least 2 bars and 1 symbol, got " << data.bars() << " bars and "
         << data.symbol_count() << " symbols";
     throw DataError(msg.str());
   }
-  bars_ = static_cast<std::size_t>(data.bars());
-  symbols_ = static_cast<std::size_t>(data.symbol_count());
-  const auto shaped = [&](const PriceMatrix& m) {
-    return static_cast<std::size_t>(m.rows()) == bars_ && static_cast<std::size_t>(m.cols()) == symbols_;
+  const auto bars = static_cast<std::size_t>(data.bars());
+  const auto symbols = static_cast<std::size_t>(data.symbol_count());
+  const auto shaped = [&](const PriceView& m) {
+    return static_cast<std::size_t>(m.rows()) == bars && static_cast<std::size_t>(m.cols()) == symbols;
   };
   if (!shaped(data.open) || !shaped(data.high) || !shaped(data.low) || !shaped(data.close)) {
-    throw DataError("backtest: the price matrices do not all match " + std::to_string(bars_) + " bars × " +
-                    std::to_string(symbols_) + " symbols");
+    throw DataError("backtest: the price matrices do not all match " + std::to_string(bars) + " bars × " +
+                    std::to_string(symbols) + " symbols");
   }
   if (!std::isfinite(settings.cost) || settings.cost < 0 || settings.cost >= 1) {
     std::ostringstream msg;
@@ -158,8 +197,16 @@ Backtester::Backtester(const MarketData& data, const ExecutionSettings& settings
     throw ConfigError(msg.str());
   }
   check_exit_rules(settings.exits);
-  if (settings_.bars_per_year == 0) settings_.bars_per_year = infer_bars_per_year(data);
+  ExecutionSettings resolved = settings;
+  if (resolved.bars_per_year == 0) resolved.bars_per_year = infer_bars_per_year(data);
+  return resolved;
+}
 
+Backtester::Backtester(const MarketView& data, const ExecutionSettings& settings, const BacktestTables& tables)
+    : data_(data),
+      settings_(resolved(data, settings)),
+      bars_(static_cast<std::size_t>(data.bars())),
+      symbols_(static_cast<std::size_t>(data.symbol_count())) {
   double buy_and_hold = 0;
   for (Eigen::Index k = 0; k < data.symbol_count(); ++k) {
     buy_and_hold += data.close(data.bars() - 1, k) / data.close(0, k) - 1.0;
@@ -167,25 +214,14 @@ Backtester::Backtester(const MarketData& data, const ExecutionSettings& settings
   buy_and_hold_ = buy_and_hold / static_cast<double>(symbols_);
 
   scratch_.reserve(bars_, /*shared_sums=*/true);
-  close_sums_.resize(2 * (bars_ + 1) * symbols_);
-  for (std::size_t k = 0; k < symbols_; ++k) {
-    double* hi = close_sums_.data() + 2 * (bars_ + 1) * k;
-    make_close_sums(data.close.col(static_cast<Eigen::Index>(k)).data(), bars_, hi, hi + bars_ + 1);
-  }
-  hold_.assign(bars_ * symbols_, 0.0);
-  if (settings_.execution == Execution::next_open) gap_.assign(bars_ * symbols_, 0.0);
-  for (std::size_t k = 0; k < symbols_; ++k) {
-    const double* open = data.open.col(static_cast<Eigen::Index>(k)).data();
-    const double* close = data.close.col(static_cast<Eigen::Index>(k)).data();
-    double* h = hold_.data() + k * bars_;
-    for (std::size_t i = 1; i < bars_; ++i) {
-      if (settings_.execution == Execution::close) {
-        h[i] = close[i] / close[i - 1] - 1.0;
-      } else {
-        h[i] = close[i] / open[i] - 1.0;
-        gap_[k * bars_ + i] = open[i] / close[i - 1] - 1.0;
-      }
-    }
+  const bool next_open = settings_.execution == Execution::next_open;
+  if (tables.close_sums != nullptr) {
+    if (tables.hold == nullptr || (tables.gap != nullptr) != next_open)
+      throw std::logic_error("Backtester: the tables given were not made for this execution");
+    tables_ = tables;
+  } else {
+    own_tables_.resize(BacktestTables::doubles(bars_, symbols_, settings_.execution));
+    tables_ = BacktestTables::fill(data, settings_.execution, own_tables_.data());
   }
   // NOTE: both paths' buffers: a genome's exit genes may turn exits on or off per genome.
   if (settings_.execution == Execution::close) {
@@ -267,7 +303,7 @@ void Backtester::evaluate(std::span<const Genome> genomes, std::span<Metrics> me
 
 SymbolSeries Backtester::series_of(std::size_t symbol) const {
   const auto k = static_cast<Eigen::Index>(symbol);
-  const double* sums = close_sums_.data() + 2 * (bars_ + 1) * symbol;
+  const double* sums = tables_.close_sums + 2 * (bars_ + 1) * symbol;
   const bool volume = static_cast<std::size_t>(data_.volume.rows()) == bars_ && static_cast<std::size_t>(data_.volume.cols()) == symbols_;
   return {data_.open.col(k).data(), data_.high.col(k).data(),  data_.low.col(k).data(),
           data_.close.col(k).data(), bars_, sums, sums + bars_ + 1, volume ? data_.volume.col(k).data() : nullptr};
@@ -677,7 +713,7 @@ void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> me
     in.events = events;
     for (std::size_t k = 0; k < symbols_; ++k) {
       const SymbolSeries series = series_of(k);
-      in.h = hold_.data() + k * bars_ + begin + 1;  // h[u]: the interval after decision begin + u
+      in.h = tables_.hold + k * bars_ + begin + 1;  // h[u]: the interval after decision begin + u
       for (std::size_t b = 0; b < batches; ++b) batch_kernels_[batch_type[b]]->run(k, series, begin, end, batch_out[b]);
       for (std::size_t g = 0; g < groups; ++g) {
         const std::int8_t* decisions[kGroup];
@@ -789,8 +825,8 @@ void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> me
 template <bool kNextOpen>
 void Backtester::accumulate_symbol(std::size_t symbol, Tally& tally) {
   const std::int8_t* pos = positions_.data();
-  const double* h = hold_.data() + symbol * bars_;
-  const double* g = kNextOpen ? gap_.data() + symbol * bars_ : nullptr;
+  const double* h = tables_.hold + symbol * bars_;
+  const double* g = kNextOpen ? tables_.gap + symbol * bars_ : nullptr;
   double* port = portfolio_.data();
   const double cost = settings_.cost;
   const double keep = 1.0 - cost;
@@ -838,8 +874,8 @@ void Backtester::manage_symbol(std::size_t symbol, const ExitRules& rules, Tally
   const double* high = data_.high.col(column).data();
   const double* low = data_.low.col(column).data();
   const double* close = data_.close.col(column).data();
-  const double* h = hold_.data() + symbol * bars_;
-  const double* g = kNextOpen ? gap_.data() + symbol * bars_ : nullptr;
+  const double* h = tables_.hold + symbol * bars_;
+  const double* g = kNextOpen ? tables_.gap + symbol * bars_ : nullptr;
   const double* sizes = sizes_for(rules);
   const double* size = sizes == nullptr ? nullptr : sizes + symbol * bars_;
   double* port = portfolio_.data();

@@ -32,7 +32,7 @@ double accurate_sum(const std::vector<double>& values) {
 
 // Population standard deviation of the `window` close-to-close returns up to bar t, annualised;
 // the vol-target position size min(cap, target / vol) (cap when vol is 0), or 0 before t >= window.
-double reference_size(const MarketData& data, Eigen::Index k, Eigen::Index t, const ExitRules& rules,
+double reference_size(const MarketView& data, Eigen::Index k, Eigen::Index t, const ExitRules& rules,
                       double bars_per_year) {
   if (rules.sizing == Sizing::unit) return 1.0;
   const auto window = static_cast<Eigen::Index>(rules.vol_window);
@@ -65,8 +65,8 @@ struct Managed {
 int sign_of(double x) { return (x > 0) - (x < 0); }
 
 // The fill rules of docs/metrics.md ("Exits and sizing"), bar by bar.
-Managed manage(const MarketData& data, const ExecutionSettings& settings, const PositionMatrix& decisions,
-               Eigen::Index k, double bars_per_year, const MarketData& history, const AccountStart& start) {
+Managed manage(const MarketView& data, const ExecutionSettings& settings, const PositionMatrix& decisions,
+               Eigen::Index k, double bars_per_year, const MarketView& history, const AccountStart& start) {
   const std::span<const Eigen::Index> restarts = start.restarts;
   const ExitRules* in_force = &settings.exits;  // the rules of the account's part being filled
   const bool next_open = settings.execution == Execution::next_open;
@@ -148,7 +148,7 @@ Managed manage(const MarketData& data, const ExecutionSettings& settings, const 
 }
 
 // The account over `data` (bars start.first.. of `history`).
-Metrics account(const MarketData& data, const MarketData& history, const ExecutionSettings& settings,
+Metrics account(const MarketView& data, const MarketView& history, const ExecutionSettings& settings,
                 const PositionMatrix& positions, BacktestCurve* curve, const AccountStart& start) {
   const Eigen::Index n = data.bars();
   const Eigen::Index symbols = data.symbol_count();
@@ -382,18 +382,18 @@ Metrics account(const MarketData& data, const MarketData& history, const Executi
 
 }  // namespace
 
-Metrics reference_backtest_positions(const MarketData& data, const ExecutionSettings& settings,
+Metrics reference_backtest_positions(const MarketView& data, const ExecutionSettings& settings,
                                      const PositionMatrix& positions, BacktestCurve* curve, const AccountStart& start) {
   if (start.first == 0) return account(data, data, settings, positions, curve, start);
   if (start.first < 0 || start.first >= data.bars()) {
     throw ConfigError("account start: bar " + std::to_string(start.first) + " is outside the data's " +
                       std::to_string(data.bars()) + " bars");
   }
-  const MarketData window = slice(data, {static_cast<std::size_t>(start.first), static_cast<std::size_t>(data.bars())});
+  const MarketView window = window_of(data, {static_cast<std::size_t>(start.first), static_cast<std::size_t>(data.bars())});
   return account(window, data, settings, positions, curve, start);
 }
 
-Metrics reference_backtest(const MarketData& data, const ExecutionSettings& settings, const Genome& genome,
+Metrics reference_backtest(const MarketView& data, const ExecutionSettings& settings, const Genome& genome,
                            BacktestCurve* curve) {
   const StrategyType& type = strategy_of(genome);
   check_params(type, genome.params.data());

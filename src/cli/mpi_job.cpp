@@ -1,5 +1,6 @@
 #include "genepool/cli/mpi_job.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "genepool/backtest/backtest.hpp"
@@ -23,7 +24,7 @@ int run_mpi_job(int& argc, char**& argv, const ExecutionSettings& given, const M
     if (root) {
       try {
         data = job.set_up(session, clock);
-        execution = Backtester(data, execution).settings();  // resolves bars_per_year, checks the data
+        execution = Backtester::resolved(data, execution);  // resolves bars_per_year, checks the data
         clock.lap("check");
       } catch (const ConfigError& error) {
         print_error_line("error: ", job.locate ? job.locate(error) : std::string(error.what()));
@@ -39,18 +40,19 @@ int run_mpi_job(int& argc, char**& argv, const ExecutionSettings& given, const M
                                                                           : std::vector<StrategySource>{});
 
     parallel::BroadcastStats broadcast;
-    data = parallel::broadcast_market_data(session, std::move(data), &broadcast);
     execution = parallel::broadcast_settings(session, execution);
+    const parallel::SharedMarketData shared =
+        parallel::broadcast_market_data(session, std::move(data), execution, true, &broadcast);
     clock.lap("broadcast");
     // The job's status is rank 0's (an interrupt, a failure): a released worker exits 0, so that the
     // launcher does not end rank 0 before it has printed its error or written its checkpoint.
     if (!root) {
       std::function<bool()> stop_requested;
       if (job.stops_on_signal) stop_requested = [] { return stop_signal() != 0; };
-      parallel::serve_evaluations(session, data, execution, stop_requested);
+      parallel::serve_evaluations(session, shared, execution, stop_requested);
       return 0;
     }
-    return job.run(session, std::move(data), execution, broadcast, clock);
+    return job.run(session, shared, execution, broadcast, clock);
   } catch (const Error& error) {
     print_error_line("error on rank " + std::to_string(session.rank()) + ": ", error.what());
     // A hung rank cannot be released: rank 0 (its results file removed on the way here) ends the job.
@@ -61,6 +63,17 @@ int run_mpi_job(int& argc, char**& argv, const ExecutionSettings& given, const M
     if (!root) session.abort(static_cast<int>(ExitCode::failure));
     return static_cast<int>(ExitCode::failure);
   }
+}
+
+MemoryRecord memory_record(const parallel::SharedMarketData& data, const parallel::MpiEvaluator& evaluator) {
+  MemoryRecord record;
+  record.data_placement = data.shared() ? "shared" : "private";
+  record.nodes = data.nodes();
+  record.node_bytes = data.node_bytes();
+  record.ranks = evaluator.rank_memory();
+  if (!record.ranks.empty())
+    record.ranks.front().peak_rss_bytes = std::max(record.ranks.front().peak_rss_bytes, process_memory().peak_rss_bytes);
+  return record;
 }
 
 RunInfo run_info(const CLI::App& command, int argc, char** argv, const LoadReport& loaded, std::uint64_t seed,

@@ -2,31 +2,56 @@
 
 #include <algorithm>
 #include <cmath>
+#include <new>
 
 #include "genepool/error.hpp"
 #include "genepool/data/timestamp.hpp"
 
 namespace genepool {
 
-MarketData slice(const MarketData& data, BarWindow window) {
+namespace {
+
+void check_window(const MarketView& data, BarWindow window) {
   const auto bars = static_cast<std::size_t>(data.bars());
   if (window.begin >= window.end || window.end > bars)
     throw Error("bar window [" + std::to_string(window.begin) + ", " + std::to_string(window.end) +
                 ") is not inside the data's " + std::to_string(bars) + " bars");
+}
+
+}  // namespace
+
+MarketView window_of(const MarketView& data, BarWindow window) {
+  check_window(data, window);
   const auto begin = static_cast<Eigen::Index>(window.begin);
   const auto rows = static_cast<Eigen::Index>(window.size());
-  MarketData part;
-  part.symbols = data.symbols;
-  part.timestamps.assign(data.timestamps.begin() + begin, data.timestamps.begin() + begin + rows);
-  part.open = data.open.middleRows(begin, rows);
-  part.high = data.high.middleRows(begin, rows);
-  part.low = data.low.middleRows(begin, rows);
-  part.close = data.close.middleRows(begin, rows);
-  part.volume = data.volume.middleRows(begin, rows);
+  MarketView part = data;
+  part.timestamps = data.timestamps.subspan(window.begin, window.size());
+  const auto rows_of = [&](PriceView& field, const PriceView& whole) {
+    if (whole.rows() == 0) return;  // an absent field stays absent
+    new (&field) PriceView(whole.data() + begin, rows, whole.cols(), Eigen::OuterStride<>(whole.outerStride()));
+  };
+  rows_of(part.open, data.open);
+  rows_of(part.high, data.high);
+  rows_of(part.low, data.low);
+  rows_of(part.close, data.close);
+  rows_of(part.volume, data.volume);
   return part;
 }
 
-Split resolve_split(const SplitSettings& settings, const std::vector<std::int64_t>& timestamps) {
+MarketData slice(const MarketView& data, BarWindow window) {
+  const MarketView part = window_of(data, window);
+  MarketData copy;
+  copy.symbols.assign(part.symbols.begin(), part.symbols.end());
+  copy.timestamps.assign(part.timestamps.begin(), part.timestamps.end());
+  copy.open = part.open;
+  copy.high = part.high;
+  copy.low = part.low;
+  copy.close = part.close;
+  copy.volume = part.volume;
+  return copy;
+}
+
+Split resolve_split(const SplitSettings& settings, std::span<const std::int64_t> timestamps) {
   const std::size_t bars = timestamps.size();
   Split split;
   split.train = {0, bars};

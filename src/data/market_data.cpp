@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <new>
 #include <unordered_set>
 
 #include "genepool/error.hpp"
@@ -79,7 +80,40 @@ std::string check_cell(const MarketData& data, const std::string& source, Eigen:
 
 }  // namespace
 
-std::size_t MarketData::bytes() const {
+std::size_t MarketData::bytes() const { return MarketView(*this).bytes(); }
+
+namespace {
+
+PriceView view_of(const PriceMatrix& m) { return PriceView(m.data(), m.rows(), m.cols(), Eigen::OuterStride<>(m.rows())); }
+
+void reseat(PriceView& view, const PriceView& other) {
+  // NOTE: the documented way to point an Eigen::Map at other memory.
+  new (&view) PriceView(other.data(), other.rows(), other.cols(), Eigen::OuterStride<>(other.outerStride()));
+}
+
+}  // namespace
+
+MarketView::MarketView(const MarketData& data)
+    : symbols(data.symbols),
+      timestamps(data.timestamps),
+      open(view_of(data.open)),
+      high(view_of(data.high)),
+      low(view_of(data.low)),
+      close(view_of(data.close)),
+      volume(view_of(data.volume)) {}
+
+MarketView& MarketView::operator=(const MarketView& other) {
+  symbols = other.symbols;
+  timestamps = other.timestamps;
+  reseat(open, other.open);
+  reseat(high, other.high);
+  reseat(low, other.low);
+  reseat(close, other.close);
+  reseat(volume, other.volume);
+  return *this;
+}
+
+std::size_t MarketView::bytes() const {
   const auto cells = static_cast<std::size_t>(open.size() + high.size() + low.size() + close.size() + volume.size());
   return timestamps.size() * sizeof(std::int64_t) + cells * sizeof(double);
 }
@@ -115,7 +149,7 @@ void validate(const MarketData& data, const std::string& source) {
   }
 }
 
-double infer_bars_per_year(const MarketData& data) {
+double infer_bars_per_year(const MarketView& data) {
   if (data.timestamps.size() < 2 || data.timestamps.back() <= data.timestamps.front())
     throw DataError("cannot infer bars per year: the data spans no time (" + std::to_string(data.timestamps.size()) +
                     " bar(s)); expected at least 2 bars with increasing timestamps");

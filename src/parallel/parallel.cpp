@@ -3,6 +3,7 @@
 #include "genepool/parallel/parallel.hpp"
 
 #include <mpi.h>
+#include <sys/statvfs.h>
 
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
@@ -12,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
+#include <string_view>
 #include <thread>
 #include <type_traits>
 #include <vector>
@@ -62,17 +64,6 @@ void maybe_hang(int rank, std::size_t batch) {
   while (seconds <= 0 || Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(20));
 }
 
-// A backtester on bars `window` of `data`: on `data` itself for the whole data, else on a slice kept in `storage`.
-std::unique_ptr<Backtester> windowed_backtester(const MarketData& data, const ExecutionSettings& settings,
-                                                BarWindow window, MarketData& storage) {
-  if (window.begin == 0 && window.end == static_cast<std::size_t>(data.bars())) {
-    storage = MarketData{};
-    return std::make_unique<Backtester>(data, settings);
-  }
-  storage = slice(data, window);
-  return std::make_unique<Backtester>(storage, settings);
-}
-
 void check_mpi(int code, const char* what) {
   if (code != MPI_SUCCESS) throw Error(std::string("MPI call failed: ") + what);
 }
@@ -108,7 +99,30 @@ class BytesType {
 
 }  // namespace
 
-// Members are destroyed in reverse order: the datatypes are freed before MPI is finalised.
+// The ranks of this rank's node and their shared-memory segments (docs/architecture.md, "One copy
+// per node"): set up by the first broadcast of the data, ended with the session.
+struct NodeShare {
+  MPI_Comm node = MPI_COMM_NULL;     // the ranks of this node (MPI_COMM_TYPE_SHARED), in world order
+  MPI_Comm leaders = MPI_COMM_NULL;  // the first rank of each node (world rank 0 first); null elsewhere
+  int node_rank = 0;
+  int nodes = 1;
+  std::vector<MPI_Win> windows;  // the segments still mapped
+
+  NodeShare() = default;
+  NodeShare(const NodeShare&) = delete;
+  NodeShare& operator=(const NodeShare&) = delete;
+  // NOTE: MPI_Win_free is a collective of the node: every rank ends its session holding the same
+  // segments, made in the same order, and frees them last first (a rank that fails aborts the whole
+  // job and never gets here). Never in a destructor of a shorter life: on an error path one rank
+  // would wait there for others that never come.
+  ~NodeShare() {
+    for (auto it = windows.rbegin(); it != windows.rend(); ++it) MPI_Win_free(&*it);
+    if (leaders != MPI_COMM_NULL) MPI_Comm_free(&leaders);
+    if (node != MPI_COMM_NULL) MPI_Comm_free(&node);
+  }
+};
+
+// Members are destroyed in reverse order: the segments and datatypes are freed before MPI is finalised.
 struct Session::Impl {
   boost::mpi::environment environment;
   boost::mpi::communicator world;
@@ -116,6 +130,7 @@ struct Session::Impl {
   BytesType<Evaluation> evaluation_type;
   std::vector<std::string> rank_hosts;        // rank 0 only
   std::vector<std::string> rank_cpu_targets;  // rank 0 only
+  mutable NodeShare share;
   MPI_Comm comm() const { return static_cast<MPI_Comm>(world); }
 };
 
@@ -245,7 +260,7 @@ std::vector<std::string> gather_texts(MPI_Comm comm, const std::string& text) {
 }  // namespace
 
 Session::Session(int& argc, char**& argv)
-    : impl_(new Impl{boost::mpi::environment(argc, argv, /*abort_on_exception=*/false), {}, {}, {}, {}, {}}) {
+    : impl_(new Impl{boost::mpi::environment(argc, argv, /*abort_on_exception=*/false), {}, {}, {}, {}, {}, {}}) {
   impl_->rank_hosts = gather_texts(impl_->comm(), host());
   impl_->rank_cpu_targets = gather_texts(impl_->comm(), std::string(compiled_cpu_target()));
 }
@@ -263,48 +278,234 @@ void Session::abort(int status) const {
   std::abort();  // MPI_Abort does not return; this satisfies [[noreturn]]
 }
 
-MarketData broadcast_market_data(const Session& session, MarketData data, BroadcastStats* stats) {
+struct SharedMarketData::State {
+  MarketData own;                    // a private copy; empty when shared
+  std::vector<std::string> symbols;  // shared: the names the view shows
+  MarketView view;
+  BacktestTables tables;             // shared: the whole data's, in the segment
+  Execution execution = Execution::close;
+  bool shared = false;
+  int nodes = 1;
+  std::size_t node_bytes = 0;
+};
+
+SharedMarketData::SharedMarketData() : state_(std::make_unique<State>()) {}
+
+SharedMarketData::SharedMarketData(std::unique_ptr<State> state) : state_(std::move(state)) {}
+SharedMarketData::SharedMarketData(SharedMarketData&&) noexcept = default;
+SharedMarketData& SharedMarketData::operator=(SharedMarketData&&) noexcept = default;
+SharedMarketData::~SharedMarketData() = default;
+
+const MarketView& SharedMarketData::view() const { return state_->view; }
+const BacktestTables& SharedMarketData::tables() const { return state_->tables; }
+Execution SharedMarketData::execution() const { return state_->execution; }
+bool SharedMarketData::shared() const { return state_->shared; }
+int SharedMarketData::nodes() const { return state_->nodes; }
+std::size_t SharedMarketData::node_bytes() const { return state_->node_bytes; }
+
+namespace {
+
+// The node communicators, made once (a collective of every rank).
+NodeShare& node_share(const Session::Impl& mpi) {
+  NodeShare& share = mpi.share;
+  if (share.node != MPI_COMM_NULL) return share;
+  MPI_Comm world = mpi.comm();
+  const int rank = mpi.world.rank();
+  check_mpi(MPI_Comm_split_type(world, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &share.node),
+            "MPI_Comm_split_type(MPI_COMM_TYPE_SHARED)");
+  // NOTE: a failed segment must come back as an error code, not end the job: the data then goes private.
+  check_mpi(MPI_Comm_set_errhandler(share.node, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler");
+  check_mpi(MPI_Comm_rank(share.node, &share.node_rank), "MPI_Comm_rank(node)");
+  check_mpi(MPI_Comm_split(world, share.node_rank == 0 ? 0 : MPI_UNDEFINED, rank, &share.leaders),
+            "MPI_Comm_split(leaders)");
+  const int leader = share.node_rank == 0 ? 1 : 0;
+  check_mpi(MPI_Allreduce(&leader, &share.nodes, 1, MPI_INT, MPI_SUM, world), "MPI_Allreduce(nodes)");
+  return share;
+}
+
+// True unless the backing directory of shared windows (Open MPI's osc_sm_backing_directory, /dev/shm
+// by default) is known to lack room for `bytes`: a tmpfs too small for a segment is found out only
+// when a page is first written, by SIGBUS.
+bool room_for(std::size_t bytes) {
+  const char* directory = std::getenv("OMPI_MCA_osc_sm_backing_directory");
+  struct statvfs fs {};
+  if (statvfs(directory != nullptr && *directory != '\0' ? directory : "/dev/shm", &fs) != 0) return true;
+  return static_cast<double>(fs.f_bavail) * static_cast<double>(fs.f_frsize) >= static_cast<double>(bytes) * 1.05;
+}
+
+int min_over(MPI_Comm comm, int value) {
+  int result = 0;
+  check_mpi(MPI_Allreduce(&value, &result, 1, MPI_INT, MPI_MIN, comm), "MPI_Allreduce(min)");
+  return result;
+}
+
+// A segment of `bytes` on each node, allocated by the node's first rank and mapped by all its ranks.
+struct Segment {
+  MPI_Win window = MPI_WIN_NULL;
+  char* base = nullptr;  // null: no segment (on every rank of the job)
+};
+
+// Makes the segment on every node (a collective of every rank), or none anywhere when one node cannot
+// (no room, or MPI_Win_allocate_shared fails): the caller then holds private copies instead.
+Segment make_segment(const Session::Impl& mpi, std::size_t bytes) {
+  NodeShare& share = node_share(mpi);
+  MPI_Comm world = mpi.comm();
+  Segment segment;
+  if (min_over(world, share.node_rank != 0 || room_for(bytes) ? 1 : 0) == 0) return segment;
+  void* mine = nullptr;
+  MPI_Win window = MPI_WIN_NULL;
+  const auto size = static_cast<MPI_Aint>(share.node_rank == 0 ? std::max<std::size_t>(bytes, 1) : 0);
+  const int made = MPI_Win_allocate_shared(size, 1, MPI_INFO_NULL, share.node, &mine, &window) == MPI_SUCCESS ? 1 : 0;
+  const int node_made = min_over(share.node, made);
+  if (min_over(world, node_made) == 0) {
+    if (node_made != 0) MPI_Win_free(&window);  // NOTE: a node where only some ranks made it cannot free it
+    return segment;
+  }
+  MPI_Aint got = 0;
+  int unit = 0;
+  void* base = nullptr;
+  check_mpi(MPI_Win_shared_query(window, 0, &got, &unit, &base), "MPI_Win_shared_query");
+  share.windows.push_back(window);
+  segment.window = window;
+  segment.base = static_cast<char*>(base);
+  return segment;
+}
+
+// Frees a segment of make_segment (a collective of every rank, each freeing the same segment).
+void free_segment(const Session::Impl& mpi, Segment& segment) {
+  if (segment.window == MPI_WIN_NULL) return;
+  auto& windows = mpi.share.windows;
+  windows.erase(std::remove(windows.begin(), windows.end(), segment.window), windows.end());
+  MPI_Win_free(&segment.window);
+  segment = {};
+}
+
+// Runs `write` on the first rank of each node, then makes what it wrote visible to the node's ranks.
+template <typename Write>
+void write_on_node(const Session::Impl& mpi, const Segment& segment, Write&& write) {
+  check_mpi(MPI_Win_lock_all(MPI_MODE_NOCHECK, segment.window), "MPI_Win_lock_all");
+  if (mpi.share.node_rank == 0) write();
+  check_mpi(MPI_Win_sync(segment.window), "MPI_Win_sync");
+  check_mpi(MPI_Barrier(mpi.share.node), "MPI_Barrier(node)");
+  check_mpi(MPI_Win_sync(segment.window), "MPI_Win_sync");
+  check_mpi(MPI_Win_unlock_all(segment.window), "MPI_Win_unlock_all");
+}
+
+// Views of the panel laid out at `base`: timestamps, then open, high, low, close, volume (bars × symbols each).
+MarketView panel_at(const char* base, std::size_t bars, const std::vector<std::string>& symbols) {
+  MarketView view;
+  const auto* timestamps = reinterpret_cast<const std::int64_t*>(base);
+  const auto* fields = reinterpret_cast<const double*>(base + bars * sizeof(std::int64_t));
+  const auto rows = static_cast<Eigen::Index>(bars);
+  const auto columns = static_cast<Eigen::Index>(symbols.size());
+  const std::size_t cells = bars * symbols.size();
+  view.symbols = symbols;
+  view.timestamps = std::span<const std::int64_t>(timestamps, bars);
+  PriceView* const targets[] = {&view.open, &view.high, &view.low, &view.close, &view.volume};
+  for (std::size_t f = 0; f < 5; ++f)
+    new (targets[f]) PriceView(fields + f * cells, rows, columns, Eigen::OuterStride<>(rows));
+  return view;
+}
+
+bool shared_data_refused() {
+  const char* value = std::getenv("GENEPOOL_SHARED_DATA");
+  return value != nullptr && std::string_view(value) == "off";
+}
+
+}  // namespace
+
+SharedMarketData broadcast_market_data(const Session& session, MarketData data, const ExecutionSettings& execution,
+                                       bool allow_shared, BroadcastStats* stats) {
   const auto start = Clock::now();
-  MPI_Comm comm = session.impl().comm();
+  const Session::Impl& mpi = session.impl();
+  MPI_Comm comm = mpi.comm();
   const bool root = session.rank() == 0;
 
-  // Shape first, then the symbol names as one NUL-separated block, then one buffer per field.
-  std::uint64_t shape[3] = {0, 0, 0};
+  // To every rank: the shape, whether rank 0 allows shared memory, and the symbol names as one
+  // NUL-separated block (all small).
+  std::uint64_t header[4] = {0, 0, 0, 0};
   std::string names;
   if (root) {
     for (const auto& symbol : data.symbols) names += symbol + '\0';
-    shape[0] = static_cast<std::uint64_t>(data.bars());
-    shape[1] = static_cast<std::uint64_t>(data.symbol_count());
-    shape[2] = names.size();
+    header[0] = static_cast<std::uint64_t>(data.bars());
+    header[1] = static_cast<std::uint64_t>(data.symbol_count());
+    header[2] = names.size();
+    header[3] = allow_shared && !shared_data_refused() ? 1 : 0;
   }
-  broadcast_bytes(comm, shape, sizeof shape);
-  const auto bars = static_cast<Eigen::Index>(shape[0]);
-  const auto symbols = static_cast<Eigen::Index>(shape[1]);
-  if (!root) {
-    names.assign(shape[2], '\0');
-    data.timestamps.resize(static_cast<std::size_t>(bars));
-    for (PriceMatrix* field : {&data.open, &data.high, &data.low, &data.close, &data.volume}) {
-      field->resize(bars, symbols);
-    }
-  }
+  broadcast_bytes(comm, header, sizeof header);
+  const auto bars = static_cast<std::size_t>(header[0]);
+  const auto symbol_count = static_cast<std::size_t>(header[1]);
+  names.resize(static_cast<std::size_t>(header[2]), '\0');
   broadcast_bytes(comm, names.data(), names.size());
-  if (!root) {
-    data.symbols.clear();
-    for (std::size_t begin = 0; begin < names.size();) {
-      const std::size_t end = names.find('\0', begin);
-      data.symbols.push_back(names.substr(begin, end - begin));
-      begin = end + 1;
-    }
+  std::vector<std::string> symbols;
+  for (std::size_t begin = 0; begin < names.size();) {
+    const std::size_t end = names.find('\0', begin);
+    symbols.push_back(names.substr(begin, end - begin));
+    begin = end + 1;
   }
-  broadcast_bytes(comm, data.timestamps.data(), data.timestamps.size() * sizeof(std::int64_t));
-  for (PriceMatrix* field : {&data.open, &data.high, &data.low, &data.close, &data.volume}) {
-    broadcast_bytes(comm, field->data(), static_cast<std::size_t>(field->size()) * sizeof(double));
+
+  auto state = std::make_unique<SharedMarketData::State>();
+  state->execution = execution.execution;
+  const std::size_t cells = bars * symbol_count;
+  const std::size_t data_bytes = bars * sizeof(std::int64_t) + 5 * cells * sizeof(double);
+  const std::size_t table_bytes = BacktestTables::doubles(bars, symbol_count, execution.execution) * sizeof(double);
+  Segment segment;
+  if (header[3] != 0) segment = make_segment(mpi, data_bytes + table_bytes);
+  std::size_t sent = sizeof header + names.size();
+  if (segment.base != nullptr) {
+    // One copy per node: rank 0 fills its node's segment and frees its own copy; one MPI_Bcast
+    // carries the data to the first rank of every other node, into its segment.
+    NodeShare& share = mpi.share;
+    char* base = segment.base;
+    state->symbols = std::move(symbols);
+    state->view = panel_at(base, bars, state->symbols);
+    double* tables = reinterpret_cast<double*>(base + data_bytes);
+    write_on_node(mpi, segment, [&] {
+      if (root) {
+        // Each buffer freed once copied: rank 0 holds at most one field twice.
+        std::memcpy(base, data.timestamps.data(), bars * sizeof(std::int64_t));
+        std::vector<std::int64_t>().swap(data.timestamps);
+        auto* fields = reinterpret_cast<double*>(base + bars * sizeof(std::int64_t));
+        PriceMatrix* const sources[] = {&data.open, &data.high, &data.low, &data.close, &data.volume};
+        for (std::size_t f = 0; f < 5; ++f) {
+          if (static_cast<std::size_t>(sources[f]->size()) == cells)
+            std::memcpy(fields + f * cells, sources[f]->data(), cells * sizeof(double));
+          else
+            std::memset(fields + f * cells, 0, cells * sizeof(double));
+          *sources[f] = PriceMatrix();
+        }
+        data = MarketData{};
+      }
+      broadcast_bytes(share.leaders, base, data_bytes);
+      BacktestTables::fill(state->view, execution.execution, tables);
+    });
+    state->tables = BacktestTables::at(tables, bars, symbol_count, execution.execution);
+    state->shared = true;
+    state->nodes = share.nodes;
+    state->node_bytes = data_bytes + table_bytes;
+    sent += data_bytes;
+  } else {
+    // A private copy on every rank: one MPI_Bcast per buffer.
+    if (!root) {
+      data.symbols = std::move(symbols);
+      data.timestamps.resize(bars);
+      for (PriceMatrix* field : {&data.open, &data.high, &data.low, &data.close, &data.volume})
+        field->resize(static_cast<Eigen::Index>(bars), static_cast<Eigen::Index>(symbol_count));
+    }
+    broadcast_bytes(comm, data.timestamps.data(), data.timestamps.size() * sizeof(std::int64_t));
+    for (PriceMatrix* field : {&data.open, &data.high, &data.low, &data.close, &data.volume})
+      broadcast_bytes(comm, field->data(), static_cast<std::size_t>(field->size()) * sizeof(double));
+    sent += data.bytes();
+    state->own = std::move(data);
+    state->view = state->own;
+    state->node_bytes = state->own.bytes();
+    state->nodes = node_share(mpi).nodes;
   }
   if (stats) {
-    stats->bytes = sizeof shape + names.size() + data.bytes();
+    stats->bytes = sent;
     stats->seconds = std::chrono::duration<double>(Clock::now() - start).count();
   }
-  return data;
+  return SharedMarketData(std::move(state));
 }
 
 int broadcast_status(const Session& session, int status) {
@@ -350,19 +551,76 @@ std::vector<std::string> broadcast_texts(const Session& session, std::vector<std
   return texts;
 }
 
-MpiEvaluator::MpiEvaluator(const Session& session, const MarketData& data, const ExecutionSettings& settings)
-    : session_(session), data_(data), settings_(settings), backtester_(std::make_unique<Backtester>(data, settings)) {}
+// A bar window as every rank evaluates it: a view of the data's rows, and shared, the window's
+// tables made once per node in a segment of their own.
+struct MpiEvaluator::Window {
+  MarketView view;
+  Segment segment;
+  BacktestTables tables;
+};
+
+namespace {
+
+// The backtester every rank evaluates with on bars `window` of `data`, after the one on the window
+// before (`current`, replaced) is gone: on the whole data with its tables, or on a Window.
+// Shared, a collective of every rank (the window's segment, and the previous one freed).
+std::unique_ptr<Backtester> windowed_backtester(const Session::Impl& mpi, const SharedMarketData& data,
+                                                const ExecutionSettings& settings, BarWindow window,
+                                                std::unique_ptr<MpiEvaluator::Window>& current) {
+  if (current) free_segment(mpi, current->segment);
+  current.reset();
+  const MarketView& whole = data.view();
+  if (window.begin == 0 && window.end == static_cast<std::size_t>(whole.bars()))
+    return std::make_unique<Backtester>(whole, settings, data.tables());
+  current = std::make_unique<MpiEvaluator::Window>();
+  current->view = window_of(whole, window);
+  if (data.shared()) {
+    const auto bars = static_cast<std::size_t>(current->view.bars());
+    const auto symbols = static_cast<std::size_t>(current->view.symbol_count());
+    const std::size_t doubles = BacktestTables::doubles(bars, symbols, settings.execution);
+    current->segment = make_segment(mpi, doubles * sizeof(double));
+    if (current->segment.base != nullptr) {
+      auto* tables = reinterpret_cast<double*>(current->segment.base);
+      write_on_node(mpi, current->segment, [&] { BacktestTables::fill(current->view, settings.execution, tables); });
+      current->tables = BacktestTables::at(tables, bars, symbols, settings.execution);
+    }
+  }
+  return std::make_unique<Backtester>(current->view, settings, current->tables);
+}
+
+// Every rank's memory now, on rank 0 in rank order (empty elsewhere).
+std::vector<ProcessMemory> gather_memory(MPI_Comm comm, int rank, int ranks) {
+  const ProcessMemory mine = process_memory();
+  const std::int64_t values[2] = {mine.peak_rss_bytes, mine.pss_bytes};
+  std::vector<std::int64_t> all(rank == 0 ? 2 * static_cast<std::size_t>(ranks) : 0);
+  check_mpi(MPI_Gather(values, 2, MPI_INT64_T, all.data(), 2, MPI_INT64_T, 0, comm), "MPI_Gather(memory)");
+  std::vector<ProcessMemory> memory(all.size() / 2);
+  for (std::size_t r = 0; r < memory.size(); ++r) memory[r] = {all[2 * r], all[2 * r + 1]};
+  return memory;
+}
+
+}  // namespace
+
+MpiEvaluator::MpiEvaluator(const Session& session, const SharedMarketData& data, const ExecutionSettings& settings)
+    : session_(session),
+      data_(data),
+      settings_(settings),
+      backtester_(std::make_unique<Backtester>(data.view(), settings, data.tables())) {}
 
 void MpiEvaluator::set_window(BarWindow window) {
   // Checked before anything changes, so a refused window leaves every rank on the last good one.
-  if (window.begin >= window.end || window.end > static_cast<std::size_t>(data_.bars()))
+  const auto bars = static_cast<std::size_t>(data_.view().bars());
+  if (window.begin >= window.end || window.end > bars)
     throw Error("bar window [" + std::to_string(window.begin) + ", " + std::to_string(window.end) +
-                ") is not inside the data's " + std::to_string(data_.bars()) + " bars");
-  backtester_.reset();
-  backtester_ = windowed_backtester(data_, settings_, window, window_);
+                ") is not inside the data's " + std::to_string(bars) + " bars");
+  if (window.size() < kMinWindowBars)
+    throw Error("bar window [" + std::to_string(window.begin) + ", " + std::to_string(window.end) + ") has fewer than " +
+                std::to_string(kMinWindowBars) + " bars");
   std::vector<int> counts;
   broadcast_command(session_.impl().comm(), Command{CommandKind::window, 0, 0, window.begin, window.end}, counts,
                     session_.size());
+  backtester_.reset();
+  backtester_ = windowed_backtester(session_.impl(), data_, settings_, window, window_);
 }
 
 MpiEvaluator::~MpiEvaluator() {
@@ -416,6 +674,7 @@ void MpiEvaluator::finish(int status) {
   finished_ = true;
   std::vector<int> counts;
   broadcast_command(session_.impl().comm(), Command{CommandKind::finish, status, 0}, counts, session_.size());
+  rank_memory_ = gather_memory(session_.impl().comm(), 0, session_.size());
 }
 
 NoAnswer::NoAnswer(int workers, double seconds)
@@ -429,21 +688,24 @@ NoAnswer::NoAnswer(int workers, double seconds)
             ExitCode::hung),
       seconds_(seconds) {}
 
-int serve_evaluations(const Session& session, const MarketData& data, const ExecutionSettings& settings,
+int serve_evaluations(const Session& session, const SharedMarketData& data, const ExecutionSettings& settings,
                       const std::function<bool()>& stop_requested) {
   if (const char* fail = std::getenv("GENEPOOL_FAIL_RANK"); fail && std::atoi(fail) == session.rank()) {
     throw Error("injected failure on rank " + std::to_string(session.rank()) + " (GENEPOOL_FAIL_RANK)");
   }
-  MarketData window;
-  auto backtester = std::make_unique<Backtester>(data, settings);
+  std::unique_ptr<MpiEvaluator::Window> window;
+  auto backtester = std::make_unique<Backtester>(data.view(), settings, data.tables());
   MPI_Comm comm = session.impl().comm();
   for (std::size_t batch = 0;;) {
     std::vector<int> counts;
     const Command command = broadcast_command(comm, Command{}, counts, session.size());
-    if (command.kind == CommandKind::finish) return command.status;
+    if (command.kind == CommandKind::finish) {
+      gather_memory(comm, session.rank(), session.size());
+      return command.status;
+    }
     if (command.kind == CommandKind::window) {
       backtester.reset();
-      backtester = windowed_backtester(data, settings, {command.begin, command.end}, window);
+      backtester = windowed_backtester(session.impl(), data, settings, {command.begin, command.end}, window);
       continue;
     }
     const bool stop = stop_requested && stop_requested();

@@ -308,7 +308,7 @@ void write_pareto(Out& out, const H5::H5File& file, const EvolutionSettings& evo
            "extreme points, on the ideal side (docs/genetic-algorithm.md)");
 }
 
-void write_config(Out& out, const H5::H5File& file, const RunInfo& run, const MarketData& data,
+void write_config(Out& out, const H5::H5File& file, const RunInfo& run, const MarketView& data,
                   const EvolutionSettings& evolution, const ExecutionSettings& execution) {
   // Attributes are named as the configuration's keys with "-" as "_" (docs/configuration.md); top is hall_of_fame.
   const H5::DataSet config = out.scalar_text(file, "config", run.config_text,
@@ -378,10 +378,11 @@ void write_inputs(Out& out, const H5::H5File& file, const RunInfo& run) {
   out.array(inputs, "bytes", bytes.data(), {n}, "size of the file in bytes");
 }
 
-void write_data(Out& out, const H5::H5File& file, const RunInfo& run, const MarketData& data) {
+void write_data(Out& out, const H5::H5File& file, const RunInfo& run, const MarketView& data) {
   const H5::Group group = out.group(file, "data", "the market data's axes (the prices are in the input files)");
   const auto bars = static_cast<hsize_t>(data.timestamps.size());
-  out.strings(group, "symbols", data.symbols, {data.symbols.size()}, "symbol names, one per column of the panel");
+  const std::vector<std::string> symbols(data.symbols.begin(), data.symbols.end());
+  out.strings(group, "symbols", symbols, {symbols.size()}, "symbol names, one per column of the panel");
   const H5::DataSet timestamps =
       out.array(group, "timestamps", data.timestamps.data(), {bars}, "UTC time of each bar's close");
   out.text(timestamps, "units", "seconds since 1970-01-01T00:00:00Z");
@@ -569,7 +570,7 @@ struct ResultsWriter::File {
   std::optional<SearchColumns> search;
 };
 
-ResultsWriter::ResultsWriter(std::filesystem::path path, bool force, const RunInfo& run, const MarketData& data,
+ResultsWriter::ResultsWriter(std::filesystem::path path, bool force, const RunInfo& run, const MarketView& data,
                              const EvolutionSettings& evolution, const ExecutionSettings& execution)
     : output_(std::move(path)), force_(force), bars_(data.timestamps.size()), started_(std::chrono::steady_clock::now()) {
   hdf5::quiet();
@@ -704,6 +705,26 @@ void ResultsWriter::finish(const EvolutionResult& result, std::span<const HallOf
     throw IoError(path.string() + ": appeared while the run was writing; its results are in " +
                   output_.partial().string() + " (rename it yourself, or pass --force to replace an existing file)");
   output_.commit();
+}
+
+void write_memory(hdf5::Writer& out, const H5::Group& root, const MemoryRecord& memory) {
+  const H5::Group group =
+      out.group(root, "memory", "where the market data lived, and each rank's memory when rank 0 released the workers");
+  std::vector<std::int64_t> peak, pss;
+  std::int64_t total = 0;
+  for (const ProcessMemory& rank : memory.ranks) {
+    peak.push_back(rank.peak_rss_bytes);
+    pss.push_back(rank.pss_bytes);
+    total = rank.pss_bytes < 0 || total < 0 ? -1 : total + rank.pss_bytes;
+  }
+  const hsize_t n = memory.ranks.size();
+  out.array(group, "peak_rss_bytes", peak.data(), {n}, "peak resident set of each rank, rank 0 first (VmHWM; -1: unknown)");
+  out.array(group, "pss_bytes", pss.data(), {n},
+            "proportional set size of each rank, rank 0 first (Pss of /proc/self/smaps_rollup; -1: unknown)");
+  out.text(group, "data_placement", memory.data_placement);
+  out.number(group, "nodes", memory.nodes);
+  out.number(group, "node_bytes", memory.node_bytes);
+  out.number(group, "pss_total_bytes", total);
 }
 
 void write_timing(hdf5::Writer& out, const H5::Group& root, std::span<const PhaseSeconds> phases) {

@@ -123,6 +123,22 @@ StoredData read_data(In& in) {
   return d;
 }
 
+MemoryRecord read_memory(In& in) {
+  const H5::Group group = in.group("/memory");
+  MemoryRecord m;
+  m.data_placement = in.text(group, "data_placement");
+  m.nodes = in.number<std::int32_t>(group, "nodes");
+  m.node_bytes = in.number<std::uint64_t>(group, "node_bytes");
+  const auto peak = in.numbers<std::int64_t>("/memory/peak_rss_bytes", 1);
+  const auto pss = in.numbers<std::int64_t>("/memory/pss_bytes", 1);
+  if (peak.size() != pss.size())
+    throw hdf5::LayoutError("dataset '/memory/pss_bytes' has " + std::to_string(pss.size()) + " rows; expected " +
+                                std::to_string(peak.size()) + " as '/memory/peak_rss_bytes'",
+                            false);
+  for (std::size_t r = 0; r < peak.size(); ++r) m.ranks.push_back({peak[r], pss[r]});
+  return m;
+}
+
 std::vector<StoredStrategyType> read_strategies(In& in) {
   const auto names = in.strings("/strategies/name", 1);
   const auto descriptions = in.strings("/strategies/description", 1);
@@ -383,6 +399,7 @@ RunResults ResultsReader::read() const {
                                 in.number<double>(group, "wall_seconds")};
     }
     if (in.exists("/validation")) r.validation = read_optional_group(in, "/validation");
+    if (in.exists("/memory")) r.memory = read_memory(in);
   } catch (const H5::Exception& e) {
     throw hdf5::read_error(e, path_, in.where());
   } catch (const hdf5::LayoutError& e) {

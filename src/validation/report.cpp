@@ -4,7 +4,7 @@
 
 namespace genepool {
 
-Split check_validation(const ValidationSettings& settings, const MarketData& data) {
+Split check_validation(const ValidationSettings& settings, const MarketView& data) {
   const Split split = resolve_split(settings.split, data.timestamps);
   walk_forward_folds(settings.walk_forward, split.train.end);  // throws for folds that do not fit
   return split;
@@ -20,7 +20,7 @@ void add_curve_statistics(ValidationReport& report, std::size_t i, const Backtes
 
 ValidationReport validate(const ValidationSettings& settings, const EvolutionSettings& evolution,
                           const EvolutionResult& result, const TrialRecorder& trials, const Split& split,
-                          const MarketData& data, const ExecutionSettings& execution, Backtester& backtester,
+                          const MarketView& data, const ExecutionSettings& execution, Backtester& backtester,
                           Evaluator& evaluator, const std::function<void(BarWindow)>& set_window,
                           const std::function<void(const WalkForwardFoldResult&)>& on_fold) {
   ValidationReport report;

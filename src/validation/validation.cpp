@@ -22,17 +22,14 @@ std::uint64_t mix(std::uint64_t x) {
 
 }  // namespace
 
-OutOfSample out_of_sample(const MarketData& data, const ExecutionSettings& execution, const Genome& genome,
+OutOfSample out_of_sample(const MarketView& data, const ExecutionSettings& execution, const Genome& genome,
                           std::size_t history_begin, BarWindow test) {
   if (!(history_begin < test.begin && test.begin < test.end && test.end <= static_cast<std::size_t>(data.bars())))
     throw Error("out-of-sample window [" + std::to_string(test.begin) + ", " + std::to_string(test.end) +
                 ") with history from bar " + std::to_string(history_begin) + " does not fit the data");
   OutOfSample result;
   try {
-    // NOTE: a history of all bars (the out-of-sample test of a split) is the data itself, not a copy.
-    const bool whole = history_begin == 0 && test.end == static_cast<std::size_t>(data.bars());
-    const MarketData sliced = whole ? MarketData{} : slice(data, {history_begin, test.end});
-    const MarketData& history = whole ? data : sliced;
+    const MarketView history = window_of(data, {history_begin, test.end});  // a view: no copy
     Backtester backtester(history, execution);
     BacktestCurve full;
     backtester.evaluate(genome, full);
@@ -113,7 +110,7 @@ StrategyStatistics strategy_statistics(std::span<const double> returns, const Tr
   return s;
 }
 
-PopulationPbo population_pbo(const MarketData& data, const ExecutionSettings& execution,
+PopulationPbo population_pbo(const MarketView& data, const ExecutionSettings& execution,
                              std::span<const Genome> population, std::span<const Evaluation> evaluations,
                              int partitions) {
   Backtester backtester(data, execution);

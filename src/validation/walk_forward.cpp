@@ -10,7 +10,7 @@ namespace genepool {
 
 WalkForwardResult run_walk_forward(const WalkForwardSettings& settings, const EvolutionSettings& base,
                                    Evaluator& evaluator, const std::function<void(BarWindow)>& set_window,
-                                   const MarketData& data, const ExecutionSettings& execution, std::size_t span,
+                                   const MarketView& data, const ExecutionSettings& execution, std::size_t span,
                                    const std::function<void(const WalkForwardFoldResult&)>& on_fold) {
   WalkForwardResult result;
   result.settings = settings;
@@ -39,7 +39,7 @@ WalkForwardResult run_walk_forward(const WalkForwardSettings& settings, const Ev
   return result;
 }
 
-void stitch(WalkForwardResult& result, const MarketData& data, const ExecutionSettings& execution,
+void stitch(WalkForwardResult& result, const MarketView& data, const ExecutionSettings& execution,
             Objective objective) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   result.efficiency = nan;
@@ -69,11 +69,9 @@ void stitch(WalkForwardResult& result, const MarketData& data, const ExecutionSe
     positions.middleRows(static_cast<Eigen::Index>(fold.fold.test.begin - 1 - first), static_cast<Eigen::Index>(rows)) =
         fold.out_of_sample.positions.topRows(static_cast<Eigen::Index>(rows));
   }
-  const bool whole = end == static_cast<std::size_t>(data.bars());
-  const MarketData sliced = whole ? MarketData{} : slice(data, {0, end});
   BacktestCurve curve;
   result.stitched.metrics = reference_backtest_positions(
-      whole ? data : sliced, execution, positions, &curve,
+      window_of(data, {0, end}), execution, positions, &curve,
       {.first = static_cast<Eigen::Index>(first), .restarts = restarts, .rules = rules});
   result.stitched.status = classify(result.stitched.metrics);
   result.stitched_returns.assign(curve.returns.begin() + 1, curve.returns.end());

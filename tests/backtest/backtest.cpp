@@ -17,6 +17,7 @@
 #include "genepool/error.hpp"
 #include "genepool/io/market_data_csv.hpp"
 #include "genepool/io/market_data_io.hpp"
+#include "genepool/data/bar_window.hpp"
 #include "genepool/data/synthetic.hpp"
 #include "agreement.hpp"
 #include "helpers.hpp"
@@ -235,6 +236,55 @@ TEST_CASE("Backtester evaluates a batch bit for bit as it evaluates each genome 
       }
     }
   }
+}
+
+TEST_CASE("Backtester given the data's tables gives the bits of one that makes its own", "[backtest][tables]") {
+  std::mt19937_64 rng(77);
+  SyntheticSpec panel;
+  panel.symbols = 3;
+  panel.bars = 3000;
+  panel.seed = 4;
+  const MarketData data = generate_synthetic(panel);
+  const MarketView window = window_of(data, {700, 2900});  // a window too: read in place
+  const MarketData copy = slice(data, {700, 2900});
+  for (const int c : {0, 1, 3, 5}) {
+    const ExecutionSettings settings = settings_for(c);
+    for (const MarketView* view : {static_cast<const MarketView*>(nullptr), &window}) {
+      const MarketView on = view != nullptr ? *view : MarketView(data);
+      const auto bars = static_cast<std::size_t>(on.bars());
+      const auto symbols = static_cast<std::size_t>(on.symbol_count());
+      std::vector<double> storage(BacktestTables::doubles(bars, symbols, settings.execution));
+      const BacktestTables tables = BacktestTables::fill(on, settings.execution, storage.data());
+      CHECK((tables.gap != nullptr) == (settings.execution == Execution::next_open));
+      const BacktestTables again = BacktestTables::at(storage.data(), bars, symbols, settings.execution);
+      CHECK((again.close_sums == tables.close_sums && again.hold == tables.hold && again.gap == tables.gap));
+      Backtester given(on, settings, tables);
+      Backtester own(view != nullptr ? MarketView(copy) : on, settings);
+      CHECK(given.settings().bars_per_year == own.settings().bars_per_year);
+      for (int i = 0; i < 12; ++i) {
+        const Genome genome = random_genome(static_cast<std::uint32_t>(rng() % strategy_registry().size()), rng);
+        INFO(describe(settings) << ", " << describe(genome) << (view != nullptr ? ", window" : ""));
+        const Metrics a = given.evaluate(genome);
+        const Metrics b = own.evaluate(genome);
+        CHECK(std::memcmp(&a, &b, sizeof(Metrics)) == 0);
+      }
+      // Tables made for the other execution are refused.
+      const Execution other = settings.execution == Execution::close ? Execution::next_open : Execution::close;
+      std::vector<double> wrong(BacktestTables::doubles(bars, symbols, other));
+      ExecutionSettings mismatched = settings;
+      CHECK_THROWS_AS(Backtester(on, mismatched, BacktestTables::fill(on, other, wrong.data())), std::logic_error);
+    }
+  }
+}
+
+TEST_CASE("Backtester::resolved checks and resolves the settings as the constructor does", "[backtest]") {
+  const MarketData data = real_data()[0].data;
+  ExecutionSettings settings;
+  settings.bars_per_year = 0;
+  CHECK(Backtester::resolved(data, settings).bars_per_year == Backtester(data, settings).settings().bars_per_year);
+  settings.cost = 1.5;
+  CHECK_THROWS_WITH(Backtester::resolved(data, settings), Contains("cost: 1.5 is outside [0, 1)"));
+  CHECK_THROWS_AS(Backtester::resolved(window_of(data, {0, 1}), {}), DataError);
 }
 
 TEST_CASE("Backtester's batch returns are each genome's curve returns, bit for bit", "[backtest][batch]") {

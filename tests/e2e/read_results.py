@@ -83,6 +83,10 @@ EXIT_GENE_DATASETS = {
 PARETO_ATTRS = {"knee": "int", "knee_index": "int", "knee_rule": "str"}
 GROUPS = ("/inputs", "/data", "/strategies", "/generations", "/individuals", "/population", "/best", "/summary")
 
+# /memory (docs/results-format.md): written by every complete `evolve` and `grid` run; checked when present.
+MEMORY_ATTRS = {"description": "str", "data_placement": "str", "nodes": "int", "node_bytes": "uint",
+                "pss_total_bytes": "int"}
+
 # /validation (docs/results-format.md): written by every complete `evolve` run; checked when present.
 VALIDATION_ATTRS = {
     "description": "str", "objective": "str", "bars_per_year": "float", "split": "str", "test_fraction": "float",
@@ -386,6 +390,8 @@ class Validator:
                        f"/data/buy_and_hold_equity: is {hold[end - 1]!r} at bar {end - 1}; /best metric buy_and_hold is {metric!r}")
         if "/validation" in self.f:  # every evolve run writes it; files of ResultsWriter alone may lack it
             self.validate_validation()
+        if "/memory" in self.f:  # likewise
+            self.validate_memory(root["ranks"], data["data_bytes"])
         link = self.f.get("/best/timestamps", getlink=True)
         self.check(isinstance(link, h5py.SoftLink) and link.path == "/data/timestamps",
                    "/best/timestamps: expected a soft link to /data/timestamps")
@@ -402,6 +408,21 @@ class Validator:
             got = list(obj.attrs.get("columns", []))
             ok = self.check(got == columns, f"{path}: columns {got}; expected {columns}") and ok
         return obj[()] if ok else None
+
+    def validate_memory(self, ranks, data_bytes):
+        """/memory: where the data lived, each rank's peak RSS and PSS."""
+        a = self.attrs("/memory", MEMORY_ATTRS)
+        peak = self.shaped("/memory/peak_rss_bytes", "int64", (ranks,))
+        pss = self.shaped("/memory/pss_bytes", "int64", (ranks,))
+        if not a or peak is None or pss is None:
+            return
+        placement = a["data_placement"]
+        self.check(placement in ("shared", "private"), f"/memory: data_placement {placement!r}")
+        self.check(1 <= a["nodes"] <= ranks, f"/memory: nodes {a['nodes']} outside [1, {ranks}]")
+        self.check(a["node_bytes"] >= data_bytes - 4096, f"/memory: node_bytes {a['node_bytes']} below the data's {data_bytes}")
+        known = pss >= 0
+        self.check(np.all(pss[known] <= peak[known]) and np.all(pss[known] > 0), "/memory: PSS not in (0, peak RSS]")
+        self.check(a["pss_total_bytes"] == (pss.sum() if known.all() else -1), "/memory: pss_total_bytes is not the sum")
 
     def validate_validation(self):
         """/validation: the split, the trials, per-strategy statistics, PBO and walk-forward."""

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Exits 0 when two results files hold the same bits in every dataset and every attribute, except
-what records how and when the run went (the root's provenance attributes, /timing, and every
-dataset or attribute whose name ends in "seconds", and /generations/imbalance, a ratio of times).
+what records how and when the run went (the root's provenance attributes, /timing, /memory, and
+every dataset or attribute whose name ends in "seconds", and /generations/imbalance, a ratio of times).
 
 Usage: same_bits.py A.h5 B.h5
 """
@@ -35,7 +35,7 @@ def differences(a, b):
             found.append(a.name)
         return found
     for name in sorted(set(a) | set(b)):
-        if (a.name == "/" and name == "timing") or name.endswith("seconds") or \
+        if (a.name == "/" and name in ("timing", "memory")) or name.endswith("seconds") or \
                 (a.name == "/generations" and name == "imbalance"):
             continue
         if name not in a or name not in b:

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -41,7 +42,7 @@ struct SmallRun {
   fs::path path;
 
   explicit SmallRun(const std::string& name, std::vector<StrategySource> sources = {}, SearchSpace space = {},
-                    std::vector<std::uint32_t> strategies = {})
+                    std::vector<std::uint32_t> strategies = {}, std::optional<MemoryRecord> memory = {})
       : dir(test::scratch_dir(name)) {
     SyntheticSpec spec;
     spec.symbols = 2;
@@ -71,9 +72,14 @@ struct SmallRun {
     result = evolve(evolution, evaluator, observers);
     Backtester backtester(data, execution);
     for (const auto& entry : result.hall_of_fame) backtester.evaluate(entry.genome, curves.emplace_back());
-    writer.finish(result, result.hall_of_fame, [&](const HallOfFameEntry& entry, BacktestCurve& curve) {
-      curve = curves[static_cast<std::size_t>(&entry - result.hall_of_fame.data())];
-    });
+    writer.finish(
+        result, result.hall_of_fame,
+        [&](const HallOfFameEntry& entry, BacktestCurve& curve) {
+          curve = curves[static_cast<std::size_t>(&entry - result.hall_of_fame.data())];
+        },
+        [&](hdf5::Writer& out, const H5::Group& root) {
+          if (memory) write_memory(out, root, *memory);
+        });
   }
 };
 
@@ -209,6 +215,31 @@ TEST_CASE("results_reader: a file written before file strategies reads with no s
   const RunResults r = ResultsReader(fs::path(GENEPOOL_SOURCE_DIR) / "tests/strategies/saved_run.h5").read();
   REQUIRE_FALSE(r.strategies.empty());
   for (const auto& type : r.strategies) CHECK((type.source.empty() && type.source_sha256.empty()));
+  CHECK_FALSE(r.memory.has_value());  // nor /memory
+}
+
+TEST_CASE("results_reader: /memory reads back as written, unknown values included", "[results_reader][memory]") {
+  MemoryRecord memory;
+  memory.data_placement = "shared";
+  memory.nodes = 2;
+  memory.node_bytes = 123456789;
+  memory.ranks = {{900 << 20, 300 << 20}, {500 << 20, 60 << 20}, {-1, -1}};
+  const SmallRun small("results_reader_memory", {}, {}, {}, memory);
+  const RunResults r = ResultsReader(small.path).read();
+  REQUIRE(r.memory.has_value());
+  CHECK(r.memory->data_placement == "shared");
+  CHECK(r.memory->nodes == 2);
+  CHECK(r.memory->node_bytes == 123456789u);
+  REQUIRE(r.memory->ranks.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(r.memory->ranks[i].peak_rss_bytes == memory.ranks[i].peak_rss_bytes);
+    CHECK(r.memory->ranks[i].pss_bytes == memory.ranks[i].pss_bytes);
+  }
+  H5::H5File file(small.path.string(), H5F_ACC_RDONLY);
+  std::int64_t total = 0;
+  file.openGroup("/memory").openAttribute("pss_total_bytes").read(H5::PredType::NATIVE_INT64, &total);
+  CHECK(total == -1);  // a rank's PSS unknown: no total
+  CHECK_FALSE(ResultsReader(SmallRun("results_reader_no_memory").path).read().memory.has_value());
 }
 
 TEST_CASE("results_reader: individuals read in blocks equal the whole table", "[results_reader]") {

@@ -61,6 +61,41 @@ TEST_CASE("a slice holds exactly the window's rows", "[validation][window]") {
   CHECK_THROWS_AS(slice(data, {0, 51}), Error);
 }
 
+TEST_CASE("a window of a view reads the slice's rows in place, without a copy", "[validation][window]") {
+  const MarketData data = test_data(50);
+  const MarketView part = window_of(data, {10, 20});
+  const MarketData copy = slice(data, {10, 20});
+  REQUIRE(part.bars() == 10);
+  CHECK(part.symbol_count() == data.symbol_count());
+  CHECK(part.timestamps.data() == data.timestamps.data() + 10);
+  CHECK(part.close.col(1).data() == data.close.col(1).data() + 10);  // each column in place
+  CHECK(part.close.outerStride() == 50);
+  for (Eigen::Index k = 0; k < data.symbol_count(); ++k)
+    for (Eigen::Index t = 0; t < 10; ++t) {
+      CHECK(part.open(t, k) == copy.open(t, k));
+      CHECK(part.volume(t, k) == copy.volume(t, k));
+    }
+  // A window of a window, and a slice of a view, are the rows of the whole data.
+  const MarketView inner = window_of(part, {2, 5});
+  CHECK(inner.high(0, 0) == data.high(12, 0));
+  CHECK(slice(part, {2, 5}).low(2, 1) == data.low(14, 1));
+  CHECK(part.bytes() == copy.bytes());
+  CHECK_THROWS_AS(window_of(data, {20, 20}), Error);
+  CHECK_THROWS_AS(window_of(data, {0, 51}), Error);
+}
+
+TEST_CASE("a view assigned from another points at the other's arrays", "[validation][window]") {
+  const MarketData a = test_data(50);
+  const MarketData b = test_data(30);
+  MarketView view = a;
+  CHECK(view.close.data() == a.close.data());
+  view = window_of(b, {5, 30});
+  CHECK(view.bars() == 25);
+  CHECK(view.close.data() == b.close.data() + 5);
+  CHECK(view.close(0, 1) == b.close(5, 1));
+  CHECK(a.close(0, 0) == test_data(50).close(0, 0));  // the assignment wrote no values
+}
+
 TEST_CASE("the train/test split by fraction and by date", "[validation][window]") {
   const MarketData data = test_data(100);
   SplitSettings none;

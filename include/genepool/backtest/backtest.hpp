@@ -104,15 +104,35 @@ struct LaneState {
 
 }  // namespace backtest_detail
 
+// The arrays every backtest on the same panel and execution reads, derived from the data alone:
+// identical for every genome and every rank, so a node computes them once and its ranks read them
+// in place (parallel.hpp; docs/architecture.md, "One copy per node"). A Backtester given none makes
+// its own.
+struct BacktestTables {
+  const double* close_sums = nullptr;  // per symbol: hi[bars + 1] then lo[bars + 1] (SymbolSeries::close_sum_*)
+  const double* hold = nullptr;        // symbol-major, bars per symbol: h_i of interval i (index 0 unused)
+  const double* gap = nullptr;         // likewise g_i; null for close execution
+
+  // Doubles the tables of a `bars` × `symbols` panel take for `execution`.
+  static std::size_t doubles(std::size_t bars, std::size_t symbols, Execution execution);
+  // Computes the tables of `data` into `out` (room for doubles(...) values) and returns views of them.
+  static BacktestTables fill(const MarketView& data, Execution execution, double* out);
+  // Views of tables that fill wrote at `storage` for a `bars` × `symbols` panel.
+  static BacktestTables at(const double* storage, std::size_t bars, std::size_t symbols, Execution execution);
+};
+
 class Backtester {
  public:
   // Genomes evaluated together in one pass over the data, and bars per chunk of that pass.
   static constexpr std::size_t kLanes = 8;
   static constexpr std::size_t kChunk = 1024;
 
-  // Keeps a reference to `data` (which must outlive it), resolves bars_per_year, and
-  // allocates every buffer an evaluation needs.
-  Backtester(const MarketData& data, const ExecutionSettings& settings);
+  // Keeps a view of `data` (whose arrays must outlive it), resolves bars_per_year, and
+  // allocates every buffer an evaluation needs; computes the data's BacktestTables.
+  Backtester(const MarketView& data, const ExecutionSettings& settings);
+  // The same reading `tables` (BacktestTables::fill of this data and settings.execution; they must
+  // outlive it) instead of computing its own: the same results, bit for bit.
+  Backtester(const MarketView& data, const ExecutionSettings& settings, const BacktestTables& tables);
 
   // Throws ConfigError for a genome whose type or parameters are invalid (see check_params).
   Metrics evaluate(const Genome& genome);
@@ -125,8 +145,12 @@ class Backtester {
   // for them. For statistics over many strategies' returns without a curve per strategy.
   void evaluate(std::span<const Genome> genomes, std::span<Metrics> metrics, std::span<double* const> returns);
 
+  // `settings` checked against `data` as the constructor checks them (DataError, ConfigError), with
+  // bars_per_year resolved: settings() of a Backtester on `data`, without its buffers and tables.
+  static ExecutionSettings resolved(const MarketView& data, const ExecutionSettings& settings);
+
   const ExecutionSettings& settings() const { return settings_; }  // bars_per_year resolved
-  const MarketData& data() const { return data_; }
+  const MarketView& data() const { return data_; }
 
  private:
   struct Tally;  // per-evaluation counters and trade statistics (backtest.cpp)
@@ -157,15 +181,14 @@ class Backtester {
   Metrics portfolio_metrics(const Tally& tally, BacktestCurve* curve);
   SymbolSeries series_of(std::size_t symbol) const;
 
-  const MarketData& data_;
+  MarketView data_;
   ExecutionSettings settings_;
   std::size_t bars_ = 0;
   std::size_t symbols_ = 0;
   double buy_and_hold_ = 0;            // independent of the genome, computed once
   KernelScratch scratch_;
-  std::vector<double> close_sums_;     // per symbol: hi[bars + 1] then lo[bars + 1] (SymbolSeries::close_sum_*)
-  std::vector<double> hold_;           // symbol-major, bars per symbol: h_i of interval i (index 0 unused)
-  std::vector<double> gap_;            // likewise g_i; empty for close execution
+  std::vector<double> own_tables_;     // the tables when it computes its own; else empty
+  BacktestTables tables_;              // in own_tables_ or given
   struct SizingKey {
     double target_vol = 0, vol_window = 0, leverage_cap = 0;
     friend bool operator==(const SizingKey&, const SizingKey&) = default;

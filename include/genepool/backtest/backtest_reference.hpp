@@ -22,12 +22,12 @@ struct AccountStart {
 
 // The execution model and metrics applied to given positions (the account's bars × symbols,
 // values -1/0/+1); curve and metrics cover the account's bars only.
-Metrics reference_backtest_positions(const MarketData& data, const ExecutionSettings& settings,
+Metrics reference_backtest_positions(const MarketView& data, const ExecutionSettings& settings,
                                      const PositionMatrix& positions, BacktestCurve* curve = nullptr,
                                      const AccountStart& start = {});
 
 // Reference kernels for every symbol, then reference_backtest_positions.
-Metrics reference_backtest(const MarketData& data, const ExecutionSettings& settings, const Genome& genome,
+Metrics reference_backtest(const MarketView& data, const ExecutionSettings& settings, const Genome& genome,
                            BacktestCurve* curve = nullptr);
 
 }  // namespace genepool

@@ -24,11 +24,12 @@ struct MpiJob {
   // ("genepool: error: ...") and its status ends every rank. `clock` has timed "start" and
   // "mpi_init"; set_up ends its own phases on it.
   std::function<MarketData(const parallel::Session&, PhaseClock& clock)> set_up;
-  // Rank 0 once every rank holds the data: the command's work on `data` with the execution settings
-  // resolved against it (bars per year); returns the job's status. `clock` has timed set_up's
-  // phases, "check" (the settings against the data) and "broadcast"; run ends its own on it.
-  std::function<int(const parallel::Session&, MarketData data, const ExecutionSettings& execution,
-                    const parallel::BroadcastStats& broadcast, PhaseClock& clock)>
+  // Rank 0 once every rank holds the data: the command's work on `data` (rank 0's own copy is gone:
+  // shared, the data is in the node's segment) with the execution settings resolved against it (bars
+  // per year); returns the job's status. `clock` has timed set_up's phases, "check" (the settings
+  // against the data) and "broadcast"; run ends its own on it.
+  std::function<int(const parallel::Session&, const parallel::SharedMarketData& data,
+                    const ExecutionSettings& execution, const parallel::BroadcastStats& broadcast, PhaseClock& clock)>
       run;
   // The line printed for a ConfigError of the set-up (unset: its message).
   std::function<std::string(const ConfigError&)> locate;
@@ -43,6 +44,10 @@ struct MpiJob {
 // command line; returns this rank's exit status. A worker returns 0 once rank 0 releases it; an
 // error on a worker, or a hung rank (ExitCode::hung) on rank 0, ends every rank (MPI_Abort).
 int run_mpi_job(int& argc, char**& argv, const ExecutionSettings& execution, const MpiJob& job);
+
+// /memory of the results file: where `data` lived and every rank's memory, measured when `evaluator`
+// released the workers (finish()), with rank 0's peak taken again now (it writes the results after).
+MemoryRecord memory_record(const parallel::SharedMarketData& data, const parallel::MpiEvaluator& evaluator);
 
 // The run's description for the results file: the resolved config of `command`, the command line,
 // `seed`, the session's ranks and host, and each data file's SHA-256 and size (as `loaded` read them).

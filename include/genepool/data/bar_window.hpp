@@ -3,6 +3,7 @@
 // Definitions: docs/validation.md ("Train/test split", "Walk-forward").
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,9 @@ struct BarWindow {
 // Rows [window.begin, window.end) of every field, as a panel of its own: a backtest on it starts its
 // indicators at window.begin and reads nothing at or after window.end. Throws Error unless
 // begin < end <= bars.
-MarketData slice(const MarketData& data, BarWindow window);
+MarketData slice(const MarketView& data, BarWindow window);
+// The same rows as a view into `data`'s arrays, without a copy (what a backtest on a window reads).
+MarketView window_of(const MarketView& data, BarWindow window);
 
 // The train/test split: test-fraction or split-date (at most one), none when both are unset.
 struct SplitSettings {
@@ -41,7 +44,7 @@ inline constexpr std::size_t kMinWindowBars = 2;
 // Resolves the split for `timestamps`. Throws ConfigError naming test-fraction or split-date when
 // both are set, when the date does not parse, or when a side would have fewer than kMinWindowBars.
 // test-fraction f holds out the last round(f * bars) bars.
-Split resolve_split(const SplitSettings& settings, const std::vector<std::int64_t>& timestamps);
+Split resolve_split(const SplitSettings& settings, std::span<const std::int64_t> timestamps);
 
 enum class WalkForwardMode { rolling, anchored };
 

@@ -42,7 +42,7 @@ double estimated_cost(const Genome& genome);
 // Evaluates on the calling process, a batch at a time.
 class SerialEvaluator final : public Evaluator {
  public:
-  SerialEvaluator(const MarketData& data, const ExecutionSettings& settings) : backtester_(data, settings) {}
+  SerialEvaluator(const MarketView& data, const ExecutionSettings& settings) : backtester_(data, settings) {}
   void evaluate(std::span<const Genome> genomes, std::span<Evaluation> results) override;
   EvaluationTiming last_timing() const override { return timing_; }
 

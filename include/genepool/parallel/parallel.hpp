@@ -9,11 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "genepool/backtest/backtest.hpp"
+#include "genepool/backtest/execution.hpp"
 #include "genepool/data/bar_window.hpp"
+#include "genepool/data/market_data.hpp"
 #include "genepool/error.hpp"
 #include "genepool/evolution/evaluator.hpp"
-#include "genepool/backtest/execution.hpp"
-#include "genepool/data/market_data.hpp"
+#include "genepool/io/process_memory.hpp"
 
 namespace genepool::parallel {
 
@@ -43,8 +45,35 @@ class Session {
 };
 
 struct BroadcastStats {
-  std::size_t bytes = 0;
+  std::size_t bytes = 0;  // broadcast from rank 0 (the data once, to one rank per node when shared)
   double seconds = 0;
+};
+
+// The market data as every rank holds it after broadcast_market_data (docs/architecture.md, "One copy
+// per node"). Shared: one copy per node, in a shared-memory segment (MPI_Win_allocate_shared) that
+// the node's ranks read in place, with the data's BacktestTables beside it. Private, where shared
+// memory is not available or not wanted: each rank holds a copy, and each Backtester makes its own
+// tables. The segments stay mapped until the Session ends.
+class SharedMarketData {
+ public:
+  SharedMarketData();  // no data
+  SharedMarketData(SharedMarketData&&) noexcept;
+  SharedMarketData& operator=(SharedMarketData&&) noexcept;
+  ~SharedMarketData();
+
+  const MarketView& view() const;
+  // The whole data's tables in the node's segment, made for execution(); none (all null) for a private copy.
+  const BacktestTables& tables() const;
+  Execution execution() const;
+  bool shared() const;
+  int nodes() const;               // nodes (segments) of the job; 1 for a private copy
+  std::size_t node_bytes() const;  // bytes of this node's segment (data and tables), or of the private copy's data
+
+  struct State;  // parallel.cpp: what broadcast_market_data made
+  explicit SharedMarketData(std::unique_ptr<State> state);
+
+ private:
+  std::unique_ptr<State> state_;
 };
 
 // Rank 0's `status` on every rank: how rank 0 tells the others that set-up failed (non-zero)
@@ -54,8 +83,15 @@ int broadcast_status(const Session& session, int status);
 // The largest `value` over all ranks, on every rank.
 int max_over_ranks(const Session& session, int value);
 
-// Rank 0 passes the loaded data; every rank returns the same panel (one MPI_Bcast per buffer).
-MarketData broadcast_market_data(const Session& session, MarketData data, BroadcastStats* stats = nullptr);
+// Rank 0 passes the loaded data (the other ranks' is ignored) and every rank the same `execution`
+// (for the tables); every rank gets the same panel. Shared when `allow_shared`, GENEPOOL_SHARED_DATA
+// is not `off` on rank 0, and every node's segment could be made (its backing directory, /dev/shm,
+// has room for it); otherwise private, as one MPI_Bcast per buffer to every rank. Shared, rank 0
+// copies the data into its node's segment and frees its own, and broadcasts it (one MPI_Bcast, in
+// chunks below 2 GiB) to the first rank of each other node, which receives it into its segment and
+// computes the tables there. A collective of every rank.
+SharedMarketData broadcast_market_data(const Session& session, MarketData data, const ExecutionSettings& execution,
+                                       bool allow_shared = true, BroadcastStats* stats = nullptr);
 
 // Rank 0's `value` on every rank.
 ExecutionSettings broadcast_settings(const Session& session, const ExecutionSettings& value);
@@ -81,16 +117,23 @@ class NoAnswer : public Error {
 // forms so that rank 0 can give up on a batch at a deadline (set_timeout).
 class MpiEvaluator final : public Evaluator {
  public:
-  MpiEvaluator(const Session& session, const MarketData& data, const ExecutionSettings& settings);
+  MpiEvaluator(const Session& session, const SharedMarketData& data, const ExecutionSettings& settings);
   ~MpiEvaluator() override;
   void evaluate(std::span<const Genome> genomes, std::span<Evaluation> results) override;
   EvaluationTiming last_timing() const override { return timing_; }
-  // Evaluates on bars [window.begin, window.end) of the data from now on, on every rank (each slices
-  // its copy of the broadcast data: indicators start at window.begin, nothing at or after window.end
-  // is read). The whole data until the first call. Throws Error for a window outside the data.
+  // Evaluates on bars [window.begin, window.end) of the data from now on, on every rank (each reads
+  // the window in place: indicators start at window.begin, nothing at or after window.end is read;
+  // shared, the window's tables are made once per node). The whole data until the first call.
+  // Throws Error for a window outside the data.
   void set_window(BarWindow window);
   // Releases the workers: they return `status` from serve_evaluations(). Called once, by rank 0.
+  // Every rank's memory is measured then (rank_memory()).
   void finish(int status);
+  // After finish(): every rank's memory when it was released, rank 0 first (the shared segments
+  // still mapped by every rank, so their PSS add up to what the job held).
+  const std::vector<ProcessMemory>& rank_memory() const { return rank_memory_; }
+
+  struct Window;  // a bar window's view and tables (parallel.cpp; serve_evaluations keeps one too)
   // Rank 0's backtester over the current window (the whole data unless set_window moved it), for
   // work outside the evolution (the best strategies' curves).
   Backtester& backtester() { return *backtester_; }
@@ -102,10 +145,11 @@ class MpiEvaluator final : public Evaluator {
 
  private:
   const Session& session_;
-  const MarketData& data_;
+  const SharedMarketData& data_;
   ExecutionSettings settings_;
-  MarketData window_;                       // the current window's bars, unless it is the whole data
-  std::unique_ptr<Backtester> backtester_;  // on data_ or window_
+  std::unique_ptr<Window> window_;          // the current window, unless it is the whole data
+  std::unique_ptr<Backtester> backtester_;  // on the whole data or window_
+  std::vector<ProcessMemory> rank_memory_;
   EvaluationTiming timing_;
   bool finished_ = false;
   bool stop_requested_ = false;
@@ -120,7 +164,7 @@ class MpiEvaluator final : public Evaluator {
 // `stop_requested` (if given) is asked once per batch; its answer goes back to rank 0 with the
 // results (MpiEvaluator::stop_requested()), so a signal that reaches only this rank stops the run.
 // Set GENEPOOL_FAIL_RANK=r to make rank r throw here (a test of failure handling).
-int serve_evaluations(const Session& session, const MarketData& data, const ExecutionSettings& settings,
+int serve_evaluations(const Session& session, const SharedMarketData& data, const ExecutionSettings& settings,
                       const std::function<bool()>& stop_requested = {});
 
 }  // namespace genepool::parallel

@@ -16,6 +16,7 @@
 #include "genepool/data/market_data.hpp"
 #include "genepool/error.hpp"
 #include "genepool/io/output_file.hpp"
+#include "genepool/io/process_memory.hpp"
 
 namespace H5 {
 class Exception;
@@ -74,7 +75,7 @@ class ResultsWriter final : public EvolutionObserver {
  public:
   // Refuses an existing `path` unless `force` (check_outputs), then creates the partial file
   // with the run's configuration, inputs, market data axis and strategy registry.
-  ResultsWriter(std::filesystem::path path, bool force, const RunInfo& run, const MarketData& data,
+  ResultsWriter(std::filesystem::path path, bool force, const RunInfo& run, const MarketView& data,
                 const EvolutionSettings& evolution, const ExecutionSettings& execution);
   ResultsWriter(const ResultsWriter&) = delete;
   ResultsWriter& operator=(const ResultsWriter&) = delete;
@@ -117,6 +118,17 @@ class ResultsWriter final : public EvolutionObserver {
   MultiObjectiveSettings multi_;  // NSGA-II: the front's columns and /pareto
   bool exit_genes_ = false;       // the run evolves exits or sizing: the `exits` columns
 };
+
+// Where the market data lived and what every rank held (/memory; docs/results-format.md).
+struct MemoryRecord {
+  std::string data_placement;        // "shared": one copy per node; "private": one per rank
+  std::int32_t nodes = 1;
+  std::uint64_t node_bytes = 0;      // one copy: the data and, shared, its backtest tables
+  std::vector<ProcessMemory> ranks;  // rank 0 first, measured when rank 0 released the workers
+};
+
+// Writes /memory; an ExtraContent of finish().
+void write_memory(hdf5::Writer& out, const H5::Group& root, const MemoryRecord& memory);
 
 // Writes /timing: one row per phase, in order (docs/results-format.md); an ExtraContent of finish().
 void write_timing(hdf5::Writer& out, const H5::Group& root, std::span<const PhaseSeconds> phases);

@@ -156,6 +156,7 @@ struct RunResults {
   MetricTable best_metrics;
   std::optional<StoredSummary> summary;          // absent until the run completes
   std::optional<OptionalGroup> validation;       // /validation, when the file has it
+  std::optional<MemoryRecord> memory;            // /memory; absent in files written before it
 };
 
 // A block of rows of /individuals (or of /population).

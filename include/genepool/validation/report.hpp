@@ -40,7 +40,7 @@ struct ValidationReport {
 
 // Checks the split and the walk-forward folds against the data (ConfigError naming the key) and
 // returns the split.
-Split check_validation(const ValidationSettings& settings, const MarketData& data);
+Split check_validation(const ValidationSettings& settings, const MarketView& data);
 
 // After the main evolution: out-of-sample metrics of the best strategies, their PSR, DSR and
 // bootstrap percentiles (left to add_curve_statistics when there is no split: statistics_pending), the PBO of the final population, and the walk-forward folds (evolutions
@@ -49,7 +49,7 @@ Split check_validation(const ValidationSettings& settings, const MarketData& dat
 // one); it is used before the folds move the window. `on_fold` (if set) is called after each fold.
 ValidationReport validate(const ValidationSettings& settings, const EvolutionSettings& evolution,
                           const EvolutionResult& result, const TrialRecorder& trials, const Split& split,
-                          const MarketData& data, const ExecutionSettings& execution, Backtester& backtester,
+                          const MarketView& data, const ExecutionSettings& execution, Backtester& backtester,
                           Evaluator& evaluator, const std::function<void(BarWindow)>& set_window,
                           const std::function<void(const WalkForwardFoldResult&)>& on_fold = {});
 

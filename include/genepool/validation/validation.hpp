@@ -29,7 +29,7 @@ struct OutOfSample {
   PositionMatrix positions;       // rows test.begin - 1 .. test.end - 1 (test.size() + 1 rows)
 };
 // Requires history_begin < test.begin and test.end <= bars; `execution` with bars_per_year resolved.
-OutOfSample out_of_sample(const MarketData& data, const ExecutionSettings& execution, const Genome& genome,
+OutOfSample out_of_sample(const MarketView& data, const ExecutionSettings& execution, const Genome& genome,
                           std::size_t history_begin, BarWindow test);
 
 // OOS over IS per metric: out / in, NaN where in is 0 or either is not finite.
@@ -98,7 +98,7 @@ struct PopulationPbo {
   std::size_t strategies = 0;
   std::string note;
 };
-PopulationPbo population_pbo(const MarketData& data, const ExecutionSettings& execution,
+PopulationPbo population_pbo(const MarketView& data, const ExecutionSettings& execution,
                              std::span<const Genome> population, std::span<const Evaluation> evaluations,
                              int partitions);
 // The same with a backtester on those bars (e.g. the evaluator's, so that no second one is built).

@@ -42,11 +42,11 @@ struct WalkForwardResult {
 // `on_fold` (if set) is called after each fold.
 WalkForwardResult run_walk_forward(const WalkForwardSettings& settings, const EvolutionSettings& base,
                                    Evaluator& evaluator, const std::function<void(BarWindow)>& set_window,
-                                   const MarketData& data, const ExecutionSettings& execution, std::size_t span,
+                                   const MarketView& data, const ExecutionSettings& execution, std::size_t span,
                                    const std::function<void(const WalkForwardFoldResult&)>& on_fold = {});
 
 // The stitched account and the efficiency of `result.folds` (run_walk_forward calls it).
-void stitch(WalkForwardResult& result, const MarketData& data, const ExecutionSettings& execution,
+void stitch(WalkForwardResult& result, const MarketView& data, const ExecutionSettings& execution,
             Objective objective);
 
 }  // namespace genepool

@@ -1,0 +1,23 @@
+#pragma once
+// This process's memory as Linux reports it, for the results file's provenance (docs/results-format.md,
+// /memory): the peak resident set (VmHWM in /proc/self/status) and the proportional set size (Pss in
+// /proc/self/smaps_rollup: a page mapped by n processes counts 1/n in each, so the PSS of all the
+// ranks of a node add up to the memory they hold together).
+#include <cstdint>
+#include <string_view>
+
+namespace genepool {
+
+struct ProcessMemory {
+  std::int64_t peak_rss_bytes = -1;  // -1: not known (no /proc)
+  std::int64_t pss_bytes = -1;
+};
+
+// Read now. PSS from /proc/self/smaps_rollup, or the sum over /proc/self/smaps before Linux 4.14.
+ProcessMemory process_memory();
+
+// The sum, in bytes, of the "NAME:   123 kB" lines called `name` in a /proc text (exact name: "Pss"
+// is not "Pss_Anon"); -1 when there is none.
+std::int64_t proc_field_bytes(std::string_view text, std::string_view name);
+
+}  // namespace genepool
