@@ -1,16 +1,16 @@
 #include "genepool/io/hdf5.hpp"
 
-#include "genepool/io/output_file.hpp"
-
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
-#include <iostream>
-#include <streambuf>
 #include <cstring>
+#include <iostream>
 #include <limits>
+#include <streambuf>
 #include <system_error>
+
+#include "genepool/io/output_file.hpp"
 
 namespace genepool::hdf5 {
 
