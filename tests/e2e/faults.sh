@@ -3,6 +3,9 @@
 # problem found before the first evaluation. Nothing hangs, nothing is lost, one line says why.
 source "$(dirname "$0")/common.bash"
 
+# A failed check must not leave the tmpfs below mounted (the next run could not clear its scratch).
+trap 'mountpoint -q "$SCRATCH/disk" && umount "$SCRATCH/disk"; remove_scratch' EXIT
+
 "$GENEPOOL" synth --out data.csv --bars 300 --seed 9 --quiet
 
 # A full disk while writing the results: a 2 MiB tmpfs where mounting works (root), else a file-size
