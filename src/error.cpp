@@ -23,6 +23,20 @@ std::string printable(std::string_view text) {
   return line;
 }
 
+std::string excerpt(std::string_view value, std::size_t shown) {
+  // Characters are UTF-8 code points: every byte but the continuation bytes 10xxxxxx starts one.
+  const auto starts = [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; };
+  std::size_t characters = 0;
+  std::size_t cut = value.size();
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    if (!starts(value[i])) continue;
+    if (characters == shown) cut = i;
+    ++characters;
+  }
+  if (characters <= shown) return printable(value);
+  return printable(value.substr(0, cut)) + "... (" + std::to_string(characters) + " characters)";
+}
+
 std::string did_you_mean(std::string_view name, const std::vector<std::string>& known) {
   // Edit distance with adjacent transpositions (optimal string alignment): "fats" is one edit from "fast".
   const auto distance = [](std::string_view a, std::string_view b) {

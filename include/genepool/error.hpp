@@ -2,6 +2,7 @@
 // The one exception hierarchy. Each class carries the process exit status it maps to: main()
 // turns what reaches it into that status, and evolve and grid, which run on every rank, turn theirs
 // into a status (or an MPI abort) themselves, so that no rank is left waiting.
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -54,6 +55,12 @@ class IoError : public Error {
 // `text` with control bytes, DEL and line breaks written as \xNN, so that text quoted from any input
 // (binary files included) can neither cut a message at a NUL nor break it across lines.
 std::string printable(std::string_view text);
+
+// The one shortening of a value echoed in a message (a field, a config value, an option's argument):
+// printable(value) whole when it has at most `shown` characters, else its first `shown` characters
+// (never cutting a UTF-8 sequence) and "... (N characters)".
+inline constexpr std::size_t kShownCharacters = 80;
+std::string excerpt(std::string_view value, std::size_t shown = kShownCharacters);
 
 // " (did you mean 'NAME'?)" for the entry of `known` closest to `name` (edit distance at most a
 // third of the longer name, at least 1), or "" when none is that close: the suffix of an "unknown name" message.

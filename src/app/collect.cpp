@@ -105,16 +105,19 @@ void collect(const CollectOptions& options) {
     runs.push_back(std::move(run));
   }
   std::stable_sort(entries.begin(), entries.end(), better);
-  // Both written in full before either is renamed into place.
+  // Both written in full, then committed as one: both in place, or neither changed.
   OutputFile spec(options.spec_out, "best.json");
   spec.stream() << collected_spec(runs, entries);
+  spec.close();
+  std::vector<AtomicFile*> files{&spec.file()};
   std::optional<OutputFile> csv;
   if (!options.csv.empty()) {
     csv.emplace(options.csv, "best.csv");
     csv->stream() << csv_text(runs, entries);
+    csv->close();
+    files.push_back(&csv->file());
   }
-  spec.commit();
-  if (csv) csv->commit();
+  commit_together(files);
   std::cout << "collected " << entries.size() << (entries.size() == 1 ? " strategy" : " strategies") << " of "
             << runs.size() << (runs.size() == 1 ? " run" : " runs") << " into " << options.spec_out;
   if (!options.csv.empty()) std::cout << " and " << options.csv;

@@ -251,14 +251,10 @@ int run_evolve(const EvolveOptions& options) {
   job.set_up = [&](const parallel::Session& session, PhaseClock& clock) {
     const std::vector<language::FileStrategy> file_strategies = load_strategy_files(options.strategy_files);
     evolution = resolve_evolution(options);
-    try {
-      prepared = prepare_on_root(options, session, evolution, file_strategies, claim, clock);
-    } catch (...) {
-      claim.reset();  // before the other ranks are released (see job.run)
-      throw;
-    }
+    prepared = prepare_on_root(options, session, evolution, file_strategies, claim, clock);
     return std::move(prepared.data);
   };
+  job.release = [&] { claim.reset(); };
   job.file_strategies = &prepared.run.strategy_sources;
   job.locate = [&](const ConfigError& error) {
     return locate_config_error(*options.command, error.what(), *options.argc, *options.argv);
@@ -267,14 +263,7 @@ int run_evolve(const EvolveOptions& options) {
                 const ExecutionSettings& execution, const parallel::BroadcastStats& broadcast, PhaseClock& clock) {
     prepared.run.data_bytes = broadcast.bytes;
     prepared.run.broadcast_seconds = broadcast.seconds;
-    try {
-      const int status = run_root(session, options, evolution, prepared, data, execution, clock);
-      claim.reset();  // NOTE: before MPI_Finalize: mpirun may end rank 0 once the others have exited
-      return status;
-    } catch (...) {
-      claim.reset();  // and before the error path, which may abort the job (a hung rank)
-      throw;
-    }
+    return run_root(session, options, evolution, prepared, data, execution, clock);
   };
   return run_mpi_job(*options.argc, *options.argv, options.execution, job);
 }

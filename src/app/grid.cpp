@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "genepool/app/commands.hpp"
+#include "genepool/cli/config_errors.hpp"
 #include "genepool/cli/config_file.hpp"
 #include "genepool/cli/error_line.hpp"
 #include "genepool/cli/execution_options.hpp"
@@ -196,28 +197,19 @@ int run_grid(const GridOptions& options) {
   std::optional<RunClaim> claim;  // rank 0's, held until the run has ended
   MpiJob job;
   job.set_up = [&](const parallel::Session& session, PhaseClock& clock) {
-    try {
-      prepared = prepare_on_root(options, session, claim, clock);
-    } catch (...) {
-      claim.reset();  // before the other ranks are released (see job.run)
-      throw;
-    }
+    prepared = prepare_on_root(options, session, claim, clock);
     return std::move(prepared.data);
+  };
+  job.release = [&] { claim.reset(); };
+  job.locate = [&](const ConfigError& error) {
+    return locate_config_error(*options.command, error.what(), *options.argc, *options.argv);
   };
   job.file_strategies = &prepared.run.strategy_sources;
   job.run = [&](const parallel::Session& session, const parallel::SharedMarketData& data,
                 const ExecutionSettings& execution, const parallel::BroadcastStats& broadcast, PhaseClock& clock) {
     prepared.run.data_bytes = broadcast.bytes;
     prepared.run.broadcast_seconds = broadcast.seconds;
-    int status = 0;
-    try {
-      status = run_root(session, options, prepared, data, execution, clock);
-    } catch (...) {
-      claim.reset();  // before the error path, which may abort the job (a hung rank)
-      throw;
-    }
-    claim.reset();  // NOTE: before MPI_Finalize: mpirun may end rank 0 once the others have exited
-    return status;
+    return run_root(session, options, prepared, data, execution, clock);
   };
   return run_mpi_job(*options.argc, *options.argv, options.execution, job);
 }

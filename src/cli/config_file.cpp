@@ -96,14 +96,12 @@ std::string number_text(std::string_view text, const toml::node& value) {
   return written;
 }
 
-// A value quoted in a message: at most 40 bytes.
+// A value quoted in a message, shortened by excerpt().
 std::string shown(const toml::node& value, std::string_view text) {
-  std::string written;
-  if (const auto* string = value.as_string()) written = '"' + string->get() + '"';
-  else if (const auto* flag = value.as_boolean()) written = flag->get() ? "true" : "false";
-  else if (value.is_number()) written = number_text(text, value);
-  else return "";
-  return " " + (written.size() > 40 ? written.substr(0, 40) + "..." : written);
+  if (const auto* string = value.as_string()) return " \"" + excerpt(string->get()) + '"';
+  if (const auto* flag = value.as_boolean()) return flag->get() ? " true" : " false";
+  if (value.is_number()) return " " + excerpt(number_text(text, value));
+  return "";
 }
 
 // The text CLI11 takes for a value that `fits`.

@@ -10,9 +10,38 @@
 
 namespace genepool::app {
 
+namespace {
+
+// Calls job.release once: at the first release() or, failing that, on destruction.
+class Release {
+ public:
+  explicit Release(const std::function<void()>& release) : release_(release) {}
+  ~Release() { release(); }
+  Release(const Release&) = delete;
+  Release& operator=(const Release&) = delete;
+
+  void release() noexcept {
+    if (done_ || !release_) return;
+    done_ = true;
+    try {
+      release_();
+    } catch (...) {
+      // NOTE: letting go cannot fail the job; a claim file left behind is taken over as stale.
+    }
+  }
+
+ private:
+  const std::function<void()>& release_;
+  bool done_ = false;
+};
+
+}  // namespace
+
 int run_mpi_job(int& argc, char**& argv, const ExecutionSettings& given, const MpiJob& job) {
   PhaseClock clock;
   parallel::Session session(argc, argv);
+  // NOTE: declared after the session, so that even its destructor's call comes before MPI_Finalize.
+  Release held(job.release);
   clock.lap("mpi_init");
   if (job.stops_on_signal) install_stop_handlers();
   const bool root = session.rank() == 0;
@@ -34,6 +63,7 @@ int run_mpi_job(int& argc, char**& argv, const ExecutionSettings& given, const M
         status = static_cast<int>(error.code());
       }
     }
+    if (status != 0) held.release();  // before the other ranks are released
     if (const int shared = parallel::broadcast_status(session, status); shared != 0) return shared;
 
     share_file_strategies(session, root && job.file_strategies != nullptr ? *job.file_strategies
@@ -52,13 +82,17 @@ int run_mpi_job(int& argc, char**& argv, const ExecutionSettings& given, const M
       parallel::serve_evaluations(session, shared, execution, stop_requested);
       return 0;
     }
-    return job.run(session, shared, execution, broadcast, clock);
+    const int status_of_run = job.run(session, shared, execution, broadcast, clock);
+    held.release();
+    return status_of_run;
   } catch (const Error& error) {
+    held.release();  // before the error path, which may abort the job (a hung rank)
     print_error_line("error on rank " + std::to_string(session.rank()) + ": ", error.what());
     // A hung rank cannot be released: rank 0 (its results file removed on the way here) ends the job.
     if (!root || error.code() == ExitCode::hung) session.abort(static_cast<int>(error.code()));
     return static_cast<int>(error.code());
   } catch (const std::exception& error) {
+    held.release();
     print_error_line("internal error on rank " + std::to_string(session.rank()) + ": ", error.what());
     if (!root) session.abort(static_cast<int>(ExitCode::failure));
     return static_cast<int>(ExitCode::failure);

@@ -58,7 +58,7 @@ Split resolve_split(const SplitSettings& settings, std::span<const std::int64_t>
   split.test = {bars, bars};
   const bool by_fraction = settings.test_fraction != 0;
   const bool by_date = !settings.split_date.empty();
-  if (by_fraction && by_date) throw ConfigError("test-fraction and split-date: give one of them, not both");
+  if (by_fraction && by_date) throw ConfigError("split-date: given with test-fraction; expected one of them, not both");
   if (!by_fraction && !by_date) return split;
   std::size_t first_test = bars;
   if (by_fraction) {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "genepool/error.hpp"
+#include "genepool/memory.hpp"
 
 namespace genepool {
 namespace {
@@ -128,6 +129,13 @@ void validate_spec(const SyntheticSpec& spec) {
     reject("start_price", "in (0, 1e100]", spec.start_price);
   }
   if (spec.bar_seconds < 1) reject("bar_seconds", "at least 1", spec.bar_seconds);
+  // Five price fields of one double per bar and symbol, the timestamps, and the regime model's path.
+  const std::uint64_t bytes_per_bar_and_symbol = 5 * sizeof(double) + 2 * sizeof(double);
+  if (const std::string shortfall = memory_shortfall({spec.bars, spec.symbols, bytes_per_bar_and_symbol});
+      !shortfall.empty())
+    throw ConfigError("bars = " + std::to_string(spec.bars) + " x symbols = " + std::to_string(spec.symbols) + ": " +
+                      shortfall + " (" + std::to_string(bytes_per_bar_and_symbol) +
+                      " bytes per bar and symbol); expected fewer bars or symbols");
   // Daily bars skip weekends, so the span is under 2 * bars * bar_seconds; keep it inside int64.
   constexpr std::int64_t int64_max = std::numeric_limits<std::int64_t>::max();
   const std::int64_t headroom = int64_max - std::max<std::int64_t>(spec.start_time, 0) - 4 * 86400;

@@ -52,13 +52,15 @@ ObjectiveSpec parse_objective_spec(std::string_view text, std::string_view key) 
   const std::string_view name = colon == std::string_view::npos ? text : text.substr(0, colon);
   const std::string_view direction = colon == std::string_view::npos ? std::string_view{} : text.substr(colon + 1);
   if (direction != "max" && direction != "min")
-    throw ConfigError(std::string(key) + " = '" + std::string(text) +
+    throw ConfigError(std::string(key) + " = '" + excerpt(text) +
                       "': expected METRIC:max or METRIC:min, e.g. sharpe:max");
   const auto& fields = metric_fields();
   for (std::size_t i = 0; i < fields.size(); ++i)
     if (fields[i].name == name) return {i, direction == "max"};
-  throw ConfigError(std::string(key) + " = '" + std::string(text) + "': '" + std::string(name) +
-                    "' is not a metric; expected one of " + metric_names());
+  std::vector<std::string> names;
+  for (const auto& field : fields) names.emplace_back(field.name);
+  throw ConfigError(std::string(key) + " = '" + excerpt(text) + "': '" + excerpt(name) + "' is not a metric" +
+                    did_you_mean(name, names) + "; expected one of " + metric_names());
 }
 
 std::string to_string(const ObjectiveSpec& objective) {

@@ -1,19 +1,113 @@
 #include "genepool/io/hdf5.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <iostream>
+#include <limits>
+#include <streambuf>
 #include <system_error>
+
+#include "genepool/io/output_file.hpp"
 
 namespace genepool::hdf5 {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// The system error (errno) of the last failed HDF5 call that had one: HDF5's file driver writes it
+// into its error stack as "..., errno = 28, error message = 'No space left on device', ...".
+int recorded_errno = 0;
+
+herr_t record_system_error(hid_t stack, void*) {
+  H5Ewalk2(
+      stack, H5E_WALK_DOWNWARD,
+      [](unsigned, const H5E_error2_t* error, void*) -> herr_t {
+        const char* found = error->desc != nullptr ? std::strstr(error->desc, "errno = ") : nullptr;
+        if (found != nullptr) {
+          const long value = std::strtol(found + 8, nullptr, 10);
+          if (value > 0) recorded_errno = static_cast<int>(value);
+        }
+        return 0;
+      },
+      nullptr);
+  return 0;  // prints nothing
+}
+
+// Whether `line` begins "NAME::~NAME - " (1), cannot (0), or may once more text comes (-1): the
+// line HDF5's C++ API writes to std::cerr when a destructor's close fails ("DataSet::~DataSet - ...").
+int destructor_line(std::string_view line) {
+  std::size_t i = 0;
+  const auto name = [&] {
+    const std::size_t start = i;
+    while (i < line.size() && (std::isalnum(static_cast<unsigned char>(line[i])) != 0 || line[i] == '_')) ++i;
+    return i > start;
+  };
+  const auto literal = [&](std::string_view text) {
+    for (const char c : text) {
+      if (i == line.size()) return -1;
+      if (line[i++] != c) return 0;
+    }
+    return 1;
+  };
+  if (!name() || i == line.size()) return i == line.size() ? -1 : 0;
+  if (const int matched = literal("::~"); matched != 1) return matched;
+  if (!name() || i == line.size()) return i == line.size() ? -1 : 0;
+  return literal(" - ");
+}
+
+// std::cerr's buffer once quiet() has run: whole lines go on to the original buffer, except the
+// destructors' lines (a failure is reported once, by genepool's own line).
+class WithoutDestructorLines final : public std::streambuf {
+ public:
+  explicit WithoutDestructorLines(std::streambuf* to) : to_(to) {}
+
+ protected:
+  int overflow(int c) override {
+    if (c == traits_type::eof()) return traits_type::not_eof(c);
+    line_ += static_cast<char>(c);
+    if (c == '\n') pass_line();
+    return c;
+  }
+  std::streamsize xsputn(const char* text, std::streamsize count) override {
+    for (std::streamsize k = 0; k < count; ++k) overflow(static_cast<unsigned char>(text[k]));
+    return count;
+  }
+  int sync() override {
+    if (!line_.empty() && destructor_line(line_) == 0) pass_line();
+    return to_->pubsync();
+  }
+
+ private:
+  void pass_line() {
+    if (line_.back() != '\n' || destructor_line(line_) != 1)
+      to_->sputn(line_.data(), static_cast<std::streamsize>(line_.size()));
+    line_.clear();
+  }
+
+  std::streambuf* to_;
+  std::string line_;
+};
+
+}  // namespace
+
 void quiet() {
   static const bool quiet = [] {
-    H5::Exception::dontPrint();
+    H5Eset_auto2(H5E_DEFAULT, record_system_error, nullptr);
+    // NOTE: never deleted: std::cerr may write until the process ends.
+    std::cerr.rdbuf(new WithoutDestructorLines(std::cerr.rdbuf()));
     return true;
   }();
   (void)quiet;
+}
+
+int take_system_error() {
+  const int error = recorded_errno;
+  recorded_errno = 0;
+  return error;
 }
 
 H5::StrType text_type() {
@@ -62,8 +156,11 @@ std::string describe(const H5::Exception& e) {
 IoError write_error(const H5::Exception& e, const fs::path& path, const fs::path& partial, const std::string& where,
                     const std::string& what) {
   std::error_code ignored;
-  return IoError(path.string() + ": " + where + ": cannot write " + partial.string() + " (disk full or I/O error?): " +
-                 describe(e) + "; " +
+  const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  std::string cause = write_failure(take_system_error(), folder);
+  if (cause.empty()) cause = "an I/O error (" + describe(e) + ")";
+  return IoError(path.string() + ": cannot write " + partial.string() + ": " + cause +
+                 ", writing " + where + "; " +
                  (fs::exists(path, ignored) ? "the existing " + path.string() + " is unchanged"
                                             : "no " + what + " was written"));
 }
@@ -72,7 +169,16 @@ IoError read_error(const H5::Exception& e, const fs::path& path, const std::stri
   return IoError(path.string() + ": " + where + ": cannot read: " + describe(e));
 }
 
-H5::H5File create(const fs::path& path) { return H5::H5File(path.string(), H5F_ACC_TRUNC); }
+H5::H5File create(const fs::path& path) {
+  take_system_error();  // a new file: no earlier failure's errno
+  return H5::H5File(path.string(), H5F_ACC_TRUNC);
+}
+H5::H5File create(AtomicFile& output) {
+  H5::H5File file = create(output.partial());
+  output.created();
+  return file;
+}
+
 H5::H5File open_read(const fs::path& path) { return H5::H5File(path.string(), H5F_ACC_RDONLY); }
 
 namespace {
@@ -89,12 +195,6 @@ std::vector<const char*> c_strings(const std::vector<std::string>& texts) {
   pointers.reserve(texts.size());
   for (const auto& text : texts) pointers.push_back(text.c_str());
   return pointers;
-}
-
-std::size_t product(const std::vector<hsize_t>& dims) {
-  std::size_t count = 1;
-  for (hsize_t n : dims) count *= static_cast<std::size_t>(n);
-  return count;
 }
 
 // Variable-length strings into std::string; a null pointer (a damaged file) reads as "".
@@ -211,10 +311,37 @@ void Writer::describe_object(const H5::H5Object& object, const std::string& desc
 
 // ---- Reader ----
 
+namespace {
+
+// The text of a soft link's target, or "FILE:/OBJECT" of an external link.
+std::string link_target(hid_t file, const std::string& path, const H5L_info_t& info) {
+  std::vector<char> value(info.u.val_size + 1, '\0');
+  if (H5Lget_val(file, path.c_str(), value.data(), value.size(), H5P_DEFAULT) < 0) return "?";
+  if (info.type != H5L_TYPE_EXTERNAL) return value.data();
+  const char* target_file = nullptr;
+  const char* target_object = nullptr;
+  if (H5Lunpack_elink_val(value.data(), value.size(), nullptr, &target_file, &target_object) < 0) return "?";
+  return std::string(target_file) + ":" + target_object;
+}
+
+}  // namespace
+
 bool Reader::exists(const std::string& path) const {
   if (path == "/") return true;
   for (std::size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
-    if (!file_.nameExists(path.substr(0, slash))) return false;
+    const std::string prefix = path.substr(0, slash);
+    if (!file_.nameExists(prefix)) return false;
+    // A link that leads nowhere (a soft link to a missing object, an external link to a missing file
+    // or object) exists as a link: say so, rather than let HDF5 fail to open it.
+    H5L_info_t info{};
+    if (H5Lget_info(file_.getId(), prefix.c_str(), &info, H5P_DEFAULT) >= 0 && info.type != H5L_TYPE_HARD &&
+        H5Oexists_by_name(file_.getId(), prefix.c_str(), H5P_DEFAULT) <= 0) {
+      const bool soft = info.type == H5L_TYPE_SOFT;
+      throw LayoutError("'" + prefix + "' is " + (soft ? "a soft link to '" : "an external link to '") +
+                            excerpt(link_target(file_.getId(), prefix, info)) + "', which " +
+                            (soft ? "does not exist" : "cannot be opened (a missing file or object)"),
+                        false);
+    }
     if (slash == std::string::npos) return true;
   }
 }
@@ -230,7 +357,10 @@ H5::Group Reader::group(const std::string& path) {
 H5::DataSet Reader::dataset(const std::string& path, H5T_class_t type_class) {
   where_ = "dataset '" + path + "'";
   if (!exists(path)) throw LayoutError("missing dataset '" + path + "'", true);
-  if (file_.childObjType(path) != H5O_TYPE_DATASET) throw LayoutError("'" + path + "' is not a dataset", false);
+  if (const H5O_type_t kind = file_.childObjType(path); kind != H5O_TYPE_DATASET)
+    throw LayoutError("'" + path + "' is " + (kind == H5O_TYPE_GROUP ? "a group" : "not a dataset") +
+                          "; expected a dataset",
+                      false);
   H5::DataSet set = file_.openDataSet(path);
   if (type_class != H5T_NO_CLASS) check_class("dataset '" + path + "'", set.getTypeClass(), type_class, false);
   return set;
@@ -256,13 +386,26 @@ std::vector<std::string> Reader::strings(const std::string& path, std::size_t ra
   const H5::DataSet set = dataset(path, H5T_STRING);
   const std::vector<hsize_t> d = shape(set, rank);
   if (dims != nullptr) *dims = d;
-  return read_strings(set, product(d));
+  return read_strings(set, elements(path, d, sizeof(std::string) + sizeof(char*)));
 }
 
 std::vector<std::string> Reader::strings_shaped(const std::string& path, const std::vector<hsize_t>& dims) {
   const H5::DataSet set = dataset(path, H5T_STRING);
   check_shape(set, dims);
-  return read_strings(set, product(dims));
+  return read_strings(set, elements(path, dims, sizeof(std::string) + sizeof(char*)));
+}
+
+std::size_t Reader::elements(const std::string& path, const std::vector<hsize_t>& dims, std::size_t element_bytes) {
+  std::uint64_t count = 1;
+  for (const hsize_t n : dims) {
+    const std::optional<std::uint64_t> next = checked_product({count, n});
+    count = next ? *next : std::numeric_limits<std::uint64_t>::max();
+  }
+  if (const std::string shortfall = memory_shortfall({count, element_bytes}); !shortfall.empty())
+    throw LayoutError("dataset '" + path + "' of shape " + shape_text(dims) + " " + shortfall +
+                          " to read (a damaged file, or one genepool did not write?)",
+                      false);
+  return static_cast<std::size_t>(count);
 }
 
 void Reader::check_shape(const H5::DataSet& set, const std::vector<hsize_t>& dims) {
@@ -308,7 +451,7 @@ std::vector<std::string> Reader::read_strings(const H5::DataSet& set, std::size_
   if (!stored.isVariableStr()) {
     // Fixed-length (e.g. written by h5py from numpy bytes): NUL-terminated or padded.
     const std::size_t width = stored.getSize();
-    std::vector<char> raw(count * width);
+    std::vector<char> raw(elements(path_of(set), {count, width}, 1));
     read(set, path_of(set), raw.data(), stored);
     const bool space_padded = stored.getStrpad() == H5T_STR_SPACEPAD;
     std::vector<std::string> values;

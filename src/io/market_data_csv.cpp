@@ -94,12 +94,8 @@ std::string upper(std::string s) {
   return s;
 }
 
-// A field as quoted in a message, cut short when long, control bytes written as \xNN (binary
-// input must not cut the message at a NUL nor break it across lines).
-std::string quoted(std::string_view field) {
-  constexpr std::size_t max_shown = 40;
-  return '\'' + printable(field.substr(0, max_shown)) + (field.size() > max_shown ? "...'" : "'");
-}
+// A field as quoted in a message: excerpt() (cut short when long, control bytes written as \xNN).
+std::string quoted(std::string_view field) { return '\'' + excerpt(field) + '\''; }
 
 // The columns the reader uses, in the order the value fields are stored.
 enum Role : std::size_t { open_col, high_col, low_col, close_col, volume_col, time_col, role_count };
@@ -224,6 +220,13 @@ class CsvParser {
   [[noreturn]] void fail(const std::string& what) const {
     throw DataError(file_ + ":" + std::to_string(cursor_.number()) + ": " + what);
   }
+  // A carriage return inside a line: lines that end in CR alone (classic Mac OS), which would read
+  // as one long line.
+  void check_line_ends(std::string_view line) const {
+    if (std::memchr(line.data(), '\r', line.size()) != nullptr)
+      fail("a carriage return (CR) inside the line: the file's lines end in CR alone (classic Mac OS); "
+           "expected LF or CRLF line ends (convert the file, e.g. tr '\\r' '\\n')");
+  }
   [[noreturn]] void fail_column(Role role, const std::string& what) const {
     fail("column '" + label(role) + "': " + what);
   }
@@ -254,6 +257,7 @@ void CsvParser::read_header() {
   if (line.substr(0, bom.size()) == bom) line.remove_prefix(bom.size());
   if (trim(line).empty())
     fail("blank header row; expected a header row such as 'Date,Open,High,Low,Close,Volume'");
+  check_line_ends(line);
 
   std::vector<std::string_view> cells;
   cells.resize(split(line, cells));
@@ -378,6 +382,7 @@ MarketData CsvParser::parse(std::string symbol, std::size_t row_estimate) {
     if (blank_line != 0)
       throw DataError(file_ + ":" + std::to_string(blank_line) + ": blank line inside the data; expected a row with " +
                       std::to_string(columns) + " fields");
+    check_line_ends(line);
     const std::size_t count = split(line, fields);
     if (count != columns)
       fail(std::to_string(count) + " field(s), the header has " + std::to_string(columns) +

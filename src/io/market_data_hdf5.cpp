@@ -8,6 +8,7 @@
 #include "genepool/io/input_file.hpp"
 #include "genepool/io/hdf5.hpp"
 #include "genepool/io/output_file.hpp"
+#include "genepool/memory.hpp"
 
 namespace genepool {
 namespace {
@@ -46,6 +47,10 @@ MarketData read_file(hdf5::Reader& r, const H5::H5File& file, const std::string&
   data.symbols = r.strings("/symbols", 1);
   const std::vector<hsize_t> panel = {data.symbols.size(), data.timestamps.size()};
   auto fields = fields_of(data);
+  if (const std::string shortfall = memory_shortfall({panel[0], panel[1], fields.size(), sizeof(double)});
+      !shortfall.empty())
+    throw DataError(name + ": " + std::to_string(panel[1]) + " bars x " + std::to_string(panel[0]) + " symbols: " +
+                    shortfall + " for the " + std::to_string(fields.size()) + " price fields");
   for (std::size_t f = 0; f < fields.size(); ++f) {
     const std::string path = std::string("/") + field_names[f];
     const auto dims = hdf5::Reader::dims(r.dataset(path, H5T_FLOAT));
@@ -59,8 +64,8 @@ MarketData read_file(hdf5::Reader& r, const H5::H5File& file, const std::string&
   return data;
 }
 
-void write_file(const MarketData& data, const fs::path& path, hdf5::Writer& w) {
-  H5::H5File file = hdf5::create(path);
+void write_file(const MarketData& data, AtomicFile& output, hdf5::Writer& w) {
+  H5::H5File file = hdf5::create(output);
   w.text(file, "format", format_tag);
   w.number(file, "format_version", std::int32_t{format_version});
   const hsize_t bars = data.timestamps.size();
@@ -105,7 +110,7 @@ void write_hdf5_market_data(const MarketData& data, const std::filesystem::path&
   AtomicFile output(file);
   hdf5::Writer w;
   try {
-    write_file(data, output.partial(), w);
+    write_file(data, output, w);
   } catch (const H5::Exception& e) {
     throw hdf5::write_error(e, file, output.partial(), w.where(), "market-data file");
   }

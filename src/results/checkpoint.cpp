@@ -19,8 +19,8 @@ namespace fs = std::filesystem;
 constexpr const char* kFormat = "genepool-checkpoint";
 constexpr std::int32_t kFormatVersion = 1;
 
-void write_file(const fs::path& path, const Checkpoint& c, hdf5::Writer& w) {
-  H5::H5File file = hdf5::create(path);
+void write_file(AtomicFile& output, const Checkpoint& c, hdf5::Writer& w) {
+  H5::H5File file = hdf5::create(output);
   w.text(file, "format", kFormat);
   w.number(file, "format_version", kFormatVersion);
   w.text(file, "genepool_version", std::string(version()));
@@ -166,7 +166,7 @@ void write_checkpoint(const fs::path& path, const Checkpoint& checkpoint) {
   AtomicFile output(path);
   hdf5::Writer w;
   try {
-    write_file(output.partial(), checkpoint, w);
+    write_file(output, checkpoint, w);
   } catch (const H5::Exception& e) {
     throw hdf5::write_error(e, path, output.partial(), w.where(), "checkpoint");
   }

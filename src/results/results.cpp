@@ -549,7 +549,7 @@ void write_best(Out& out, const H5::H5File& file, std::span<const HallOfFameEntr
 
 // The open partial file and the tables that grow with each generation.
 struct ResultsWriter::File {
-  File(const fs::path& partial, std::size_t population, bool exit_genes) : h5(hdf5::create(partial)) {
+  File(AtomicFile& output, std::size_t population, bool exit_genes) : h5(hdf5::create(output)) {
     generations.emplace(out, out.group(h5, "generations", "one row per generation: fitness statistics and timings"));
     individuals.emplace(out, out.group(h5, "individuals", "one row per individual of every generation, in order"),
                         individual_chunk_rows(population), true, exit_genes);
@@ -581,7 +581,7 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, bool force, const RunIn
                 std::to_string(evolution.seed) + "; the file would not say how to reproduce the run");
   try {
     exit_genes_ = !evolution.ga.space.exit_genes().empty();
-    file_ = std::make_unique<File>(output_.partial(), evolution.ga.population, exit_genes_);
+    file_ = std::make_unique<File>(output_, evolution.ga.population, exit_genes_);
     multi_ = evolution.multi;
     file_->search.emplace(file_->out, file_->h5.openGroup("generations"), file_->h5.openGroup("individuals"),
                           individual_chunk_rows(evolution.ga.population), multi_.enabled);
@@ -634,6 +634,14 @@ ResultsWriter::~ResultsWriter() {
 
 void ResultsWriter::on_generation(const GenerationView& generation) {
   if (!file_) throw Error("results: " + output_.path().string() + ": on_generation after finish()");
+  // NOTE: a partial file removed during the run (its folder, by another program) can never be put
+  // in place: stop now rather than after the last generation.
+  if (const std::string lost = output_.lost(); !lost.empty()) {
+    std::error_code ignored;
+    throw IoError(output_.path().string() + ": " + lost + "; the run stops, its results lost; " +
+                  (fs::exists(output_.path(), ignored) ? "the existing " + output_.path().string() + " is unchanged"
+                                                       : "no results file was written"));
+  }
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   try {
     file_->individuals->append(generation.stats.generation, generation.population, generation.evaluations,

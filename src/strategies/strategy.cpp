@@ -107,8 +107,12 @@ std::uint32_t strategy_id(std::string_view name) {
     if (registry[i].name == name) return static_cast<std::uint32_t>(i);
   }
   std::string known;
-  for (const StrategyType& type : registry) known += (known.empty() ? "" : ", ") + type.name;
-  throw ConfigError("unknown strategy '" + std::string(name) + "' (known: " + known + ")");
+  std::vector<std::string> names;
+  for (const StrategyType& type : registry) {
+    known += (known.empty() ? "" : ", ") + type.name;
+    names.push_back(type.name);
+  }
+  throw ConfigError("unknown strategy '" + excerpt(name) + "'" + did_you_mean(name, names) + " (known: " + known + ")");
 }
 
 const StrategyType& strategy_of(const Genome& genome) {

@@ -12,6 +12,7 @@
 
 using Catch::Matchers::Contains;
 using Catch::Matchers::Equals;
+using Catch::Matchers::StartsWith;
 using genepool::app::ConfigFile;
 namespace fs = std::filesystem;
 
@@ -191,6 +192,29 @@ TEST_CASE("config file: a later check names the line of the key it is about", "[
   CHECK_THAT(elitism.parse(), Equals(elitism.file() + ":4: key 'elitism': elitism = 4 is outside [0, 3]"));
   Evolve given("population = 1\n", {"--population", "1"});  // from the command line: no file line
   CHECK_THAT(given.parse(), Equals("--population: Value 1 not in range 2 to 10000000 (see --help)"));
+}
+
+TEST_CASE("config file: the checks of lists and objectives name their key's line", "[cli][config]") {
+  Evolve twice("seed = 1\nstrategies = [\"macd\", \"sma_crossover\", \"macd\"]\n");
+  CHECK_THAT(twice.parse(), Equals(twice.file() + ":2: key 'strategies': strategies lists macd twice (entries 0 and "
+                                                  "2); expected each type at most once"));
+  Evolve unknown("mode = \"nsga2\"\nobjectives = [\"sharpe:max\", \"sharpee:max\"]\n");
+  CHECK_THAT(unknown.parse(), StartsWith(unknown.file() + ":2: key 'objectives': objectives[1] = 'sharpee:max': "
+                                                          "'sharpee' is not a metric (did you mean 'sharpe'?)"));
+  Evolve repeated("mode = \"nsga2\"\nobjectives = [\"sharpe:max\", \"sharpe:min\"]\n");
+  CHECK_THAT(repeated.parse(), StartsWith(repeated.file() + ":2: key 'objectives': objectives lists sharpe twice"));
+}
+
+TEST_CASE("config file: a long value is echoed as its excerpt, from the file or the command line", "[cli][config]") {
+  const std::string long_value(100000, 'x');
+  const std::string shown = std::string(80, 'x') + "... (100000 characters)";
+  Evolve from_file("execution = \"" + long_value + "\"\n");
+  const std::string message = from_file.parse();
+  CHECK_THAT(message, StartsWith(from_file.file() + ":1: key 'execution': ") && Contains(shown));
+  CHECK(message.size() < 400);
+  Evolve given("seed = 1\n", {"--strategies", long_value});
+  CHECK_THAT(given.parse(), Contains("unknown strategy '" + shown + "'"));
+  CHECK(given.parse().size() < 600);
 }
 
 TEST_CASE("config file: the settings text is the one CLI11's own reader gave", "[cli][config]") {

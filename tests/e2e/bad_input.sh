@@ -29,10 +29,18 @@ awk 'BEGIN { print "timestamp,open,high,low,close,volume";
              print "1012000000,10,11,9,-1,100" }' >"$GEN/huge.csv"
 # One line of 4 MB without a newline: the message quotes a bounded prefix only.
 { printf 'timestamp,open,high,low,close\n'; head -c 4000000 /dev/zero | tr '\0' '7'; } >"$GEN/huge-line.csv"
-# Results files derived from a real run: a dataset gone, the second half gone, a wrong shape.
+# A config value and a command-line argument of 100,000 characters: echoed as their excerpt only.
+LONG_VALUE=$(head -c 100000 /dev/zero | tr '\0' 'x')
+printf '# bad-input case: a 100,000-character value\nexecution = "%s"\n' "$LONG_VALUE" >"$GEN/long-value.toml"
+# Results files derived from a real run: a dataset gone, the second half gone, a wrong shape, a
+# dataset that declares 2^40 rows.
 $PYTHON - "$SCRATCH/results.h5" "$GEN" <<'EOF'
 import shutil, sys, h5py, numpy as np
 good, out = sys.argv[1], sys.argv[2]
+shutil.copy(good, f"{out}/generations-2e40-rows.h5")
+with h5py.File(f"{out}/generations-2e40-rows.h5", "r+") as f:
+    del f["generations/best"]
+    f["generations"].create_dataset("best", shape=(2**40,), dtype=np.float64, chunks=(1024,))
 shutil.copy(good, f"{out}/no-best-metrics.h5")
 with h5py.File(f"{out}/no-best-metrics.h5", "r+") as f:
     del f["best/metrics"]
@@ -94,6 +102,9 @@ $GEN/half.h5${T}4${T}half.h5: cannot open: damaged or truncated${T}collect @CASE
 $GEN/bit-flipped.h5${T}4${T}bit-flipped.h5: dataset '/best/params' fails its Fletcher32 checksum: the file is damaged${T}report @CASE
 $GEN/bit-flipped.h5${T}4${T}bit-flipped.h5: dataset '/best/params' fails its Fletcher32 checksum: the file is damaged${T}export @CASE --top 1 --out @OUT @FORCE
 $GEN/bit-flipped.h5${T}4${T}bit-flipped.h5: dataset '/best/params' fails its Fletcher32 checksum: the file is damaged${T}collect @CASE --out @OUT @FORCE
+$GEN/generations-2e40-rows.h5${T}4${T}generations-2e40-rows.h5: dataset '/generations/best' of shape \\[1099511627776\\] needs 8.0 TiB of memory${T}report @CASE
+$GEN/long-value.toml${T}2${T}long-value.toml:2: key 'execution': --execution: x{80}\\.\\.\\. \\(100000 characters\\)${T}evolve --config @CASE --data @DATA --quiet --out @OUT @FORCE
+-${T}2${T}unknown strategy 'x{80}\\.\\.\\. \\(100000 characters\\)${T}backtest --data @DATA --strategy $LONG_VALUE
 EOF
 R="evolve ${CHECKPOINTED[*]} --out @OUT @FORCE --resume @CASE"
 cat >>"$CASES" <<EOF
@@ -188,6 +199,8 @@ run_case() {
     why="status $got, expected $status"
   elif [[ $(wc -l <"$dir/ours") -ne 1 ]]; then
     why="$(wc -l <"$dir/ours") lines on stderr, expected exactly 1"
+  elif [[ $(wc -c <"$dir/ours") -gt 2000 ]]; then
+    why="a line of $(wc -c <"$dir/ours") bytes on stderr, expected at most 2000 (long values are cut: excerpt())"
   elif ! grep -Eqi -- "$pattern" "$dir/ours"; then
     why="stderr lacks /$pattern/"
   elif [[ $status -ne 0 ]]; then
@@ -204,6 +217,10 @@ run_case() {
       "$variant" "$why" "$command" "$(head -c 600 "$dir/stderr")" >"$SCRATCH/runs/$id.fail"
   fi
 }
+
+# Nothing lost: the corpus and the generated cases (the inputs) come through byte for byte.
+inputs() { (cd "$CORPUS" && find . -type f -print0 | sort -z | xargs -0 sha256sum) && (cd "$GEN" && sha256sum -- *); }
+inputs_before=$(inputs)
 
 # Each case runs 4 times: 1 rank without mpirun (no output file, then an existing one), 2 ranks
 # under mpirun (none), 3 ranks (an existing one). $JOBS runs at a time.
@@ -225,6 +242,7 @@ if [[ -n $failures ]]; then
   fail "$(echo "$failures" | wc -l) of $((count * 4)) runs of the bad-input corpus failed"
 fi
 [[ $(victims) == "$victims_before" ]] || fail "the victims changed: $victims_before // $(victims)"
+[[ $(inputs) == "$inputs_before" ]] || fail "inputs of the corpus changed: $(diff <(echo "$inputs_before") <(inputs))"
 [[ -z $(ls -A "$V" | grep -Ev '^(data|hard|soft)\.csv$|^r2?\.h5$|^fifo\.(h5|csv|toml|json)$|^out\.fifo$') ]] ||
   fail "files were created beside the victims: $(ls -A "$V" | tr '\n' ' ')"
 echo "bad-input corpus: $count cases x 4 runs (1, 1, 2 and 3 ranks) passed"

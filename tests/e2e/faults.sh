@@ -3,6 +3,9 @@
 # problem found before the first evaluation. Nothing hangs, nothing is lost, one line says why.
 source "$(dirname "$0")/common.bash"
 
+# A failed check must not leave the tmpfs below mounted (the next run could not clear its scratch).
+trap 'mountpoint -q "$SCRATCH/disk" && umount "$SCRATCH/disk"; remove_scratch' EXIT
+
 "$GENEPOOL" synth --out data.csv --bars 300 --seed 9 --quiet
 
 # A full disk while writing the results: a 2 MiB tmpfs where mounting works (root), else a file-size
@@ -29,7 +32,9 @@ full_disk_run() {  # full_disk_run RANKS
   local what="disk full with $ranks rank(s)"
   [[ $got -eq 4 ]] || fail "$what: status $got, expected 4: $(head -c 2000 err.txt)"
   [[ $(wc -l <ours.txt) -eq 1 ]] || fail "$what: expected one line on stderr: $(head -c 2000 err.txt)"
-  grep -Eq "run.h5: .*cannot write .*run.h5.partial \(disk full or I/O error\?\).*the existing .*run.h5 is unchanged" \
+  local cause="the disk is full \(No space left on device\)"
+  [[ $dir == . ]] && cause="the file size limit is reached \(File too large; ulimit -f\)"
+  grep -Eq "^genepool: error( on rank 0)?: [^ ]*run.h5: cannot write [^ ]*run.h5.partial: $cause, writing .*; the existing [^ ]*run.h5 is unchanged$" \
     ours.txt || fail "$what: unexpected message: $(cat ours.txt)"
   [[ $(sha256sum <"$dir/run.h5") == "$before" ]] || fail "$what: the previous results changed"
   [[ ! -e $dir/run.h5.partial ]] || fail "$what: the partial file was left behind"
@@ -39,6 +44,37 @@ full_disk_run() {  # full_disk_run RANKS
 full_disk_run 1
 full_disk_run 2
 echo "faults: a full disk leaves the previous results intact (status 4)"
+
+# The partial file removed mid-run (by another program), or its folder: the run sees it at the next
+# generation and stops, status 4, saying the results are lost (never that they are in the partial
+# file); an existing results file is unchanged and the claim goes.
+lost_partial_run() {  # lost_partial_run file|folder
+  local what=$1 got=0 before
+  rm -rf lost && mkdir lost
+  printf 'the previous results\n' >lost/run.h5
+  before=$(sha256sum <lost/run.h5)
+  "$GENEPOOL" evolve --data data.csv --population 100 --generations 100000 --quiet --out lost/run.h5 --force \
+    2>lost.err &
+  local run=$!
+  for _ in $(seq 600); do [[ -s lost/run.h5.partial ]] && break; sleep 0.1; done
+  [[ -s lost/run.h5.partial ]] || { kill "$run"; fail "lost $what: no partial file appeared"; }
+  if [[ $what == file ]]; then rm lost/run.h5.partial; else rm -rf lost; fi
+  wait "$run" || got=$?
+  [[ $got -eq 4 ]] || fail "lost $what: status $got, expected 4: $(head -c 2000 lost.err)"
+  [[ $(wc -l <lost.err) -eq 1 ]] || fail "lost $what: expected one line on stderr: $(head -c 2000 lost.err)"
+  local pattern="lost/run.h5.partial was removed before it was complete \(by another program\?\); the run stops, its results lost; the existing lost/run.h5 is unchanged"
+  # (The folder may go while the periodic checkpoint is written: then that file is the one named.)
+  [[ $what == folder ]] && pattern="(its folder 'lost' was removed before lost/run.h5.partial was complete; the run stops, its results lost; no results file was written|lost/run.h5.checkpoint: its folder 'lost' was removed before lost/run.h5.checkpoint.partial was complete; its contents are lost; nothing was written)"
+  grep -Eq "^genepool: error( on rank 0)?: (lost/run.h5: )?$pattern$" lost.err || fail "lost $what: unexpected message: $(cat lost.err)"
+  if [[ $what == file ]]; then
+    [[ $(sha256sum <lost/run.h5) == "$before" ]] || fail "lost $what: the previous results changed"
+    # The last periodic checkpoint stays (a run to resume), nothing else.
+    [[ -z $(ls -A lost | grep -Ev '^run\.h5(\.checkpoint)?$') ]] || fail "lost $what: files left behind: $(ls -A lost)"
+  fi
+}
+lost_partial_run file
+lost_partial_run folder
+echo "faults: a partial file or folder removed mid-run stops the run (status 4), saying the results are lost"
 
 # A rank killed mid-run ends the job: no hang, and the existing results file is untouched.
 printf 'the previous results\n' >killed.h5

@@ -132,7 +132,7 @@ assert len(wf["tables"]["folds"]["rows"]) == 3 and wf["metrics"][0]["sharpe"] is
 ' || fail "report --json lacks the validation tables"
 
 # 4. Bad settings: one line, status 2, before any work.
-expect_failure 2 "test-fraction and split-date" "$GENEPOOL" evolve "${SMALL[@]}" --data data/sample.csv --test-fraction 0.2 --split-date 2008-01-01 --out x.h5
+expect_failure 2 "split-date: given with test-fraction" "$GENEPOOL" evolve "${SMALL[@]}" --data data/sample.csv --test-fraction 0.2 --split-date 2008-01-01 --out x.h5
 expect_failure 2 "split-date: '2008-02-30x'" "$GENEPOOL" evolve "${SMALL[@]}" --data data/sample.csv --split-date 2008-02-30x --out x.h5
 expect_failure 2 "walk-forward-folds 10, .*2520 bars" mpi 2 evolve "${SMALL[@]}" --data data/sample.csv --walk-forward-folds 10 --walk-forward-test-bars 300 --out x.h5
 expect_failure 2 "pbo-partitions: 7 is odd" "$GENEPOOL" evolve --data data/sample.csv --pbo-partitions 7 --out x.h5

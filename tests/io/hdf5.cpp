@@ -117,9 +117,8 @@ TEST_CASE("hdf5: an HDF5 failure becomes one IoError naming the file, the object
   } catch (const H5::Exception& e) {
     const std::string message =
         genepool::hdf5::write_error(e, path, path.string() + ".partial", "file", "sample file").what();
-    CHECK_THAT(message, Contains(path.string() + ": file: cannot write " + path.string() +
-                                 ".partial (disk full or I/O error?): HDF5 error in ") &&
-                            Contains("; no sample file was written"));
+    CHECK_THAT(message, Contains(path.string() + ": cannot write " + path.string() +
+                                 ".partial: an I/O error (Is a directory), writing file; no sample file was written"));
     CHECK(message.find('\n') == std::string::npos);
     { std::ofstream(path) << "old"; }
     CHECK_THAT(genepool::hdf5::write_error(e, path, "p", "w", "x").what(),
@@ -127,6 +126,60 @@ TEST_CASE("hdf5: an HDF5 failure becomes one IoError naming the file, the object
     CHECK_THAT(genepool::hdf5::read_error(e, path, "dataset '/x'").what(),
                Contains(path.string() + ": dataset '/x': cannot read: HDF5 error in "));
   }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("hdf5: a link that leads nowhere is named with its target, a group where a dataset belongs as such",
+          "[hdf5]") {
+  const auto dir = genepool::test::scratch_dir("hdf5-links");
+  const fs::path path = sample_file(dir);
+  {
+    H5::H5File file(path.string(), H5F_ACC_RDWR);
+    REQUIRE(H5Lcreate_soft("/nowhere", file.getId(), "dangling", H5P_DEFAULT, H5P_DEFAULT) >= 0);
+    REQUIRE(H5Lcreate_soft("/g/matrix", file.getId(), "alias", H5P_DEFAULT, H5P_DEFAULT) >= 0);
+    REQUIRE(H5Lcreate_external("missing.h5", "/close", file.getId(), "elsewhere", H5P_DEFAULT, H5P_DEFAULT) >= 0);
+  }
+  const H5::H5File file = genepool::hdf5::open_read(path);
+  Reader r(file);
+  CHECK(layout_error([&] { r.numbers<double>("/dangling", 1); }) ==
+        "'/dangling' is a soft link to '/nowhere', which does not exist");
+  CHECK(layout_error([&] { r.numbers<double>("/dangling/deeper", 1); }) ==
+        "'/dangling' is a soft link to '/nowhere', which does not exist");
+  CHECK(layout_error([&] { r.numbers<double>("/elsewhere", 1); }) ==
+        "'/elsewhere' is an external link to 'missing.h5:/close', which cannot be opened (a missing file or object)");
+  CHECK(layout_error([&] { r.numbers<double>("/g", 1); }) == "'/g' is a group; expected a dataset");
+  CHECK(r.numbers<double>("/alias", 2).size() == 6);  // a link that leads somewhere is read through
+  fs::remove_all(dir);
+}
+
+TEST_CASE("hdf5: a declared size beyond the memory left is a LayoutError before anything is allocated", "[hdf5]") {
+  const auto dir = genepool::test::scratch_dir("hdf5-huge");
+  genepool::hdf5::quiet();
+  const fs::path path = dir / "huge.h5";
+  {
+    H5::H5File file = genepool::hdf5::create(path);
+    const hsize_t rows = hsize_t{1} << 40;
+    const hsize_t chunk = 1024;
+    H5::DSetCreatPropList create;
+    create.setChunk(1, &chunk);
+    file.createDataSet("rows", H5::PredType::IEEE_F64LE, H5::DataSpace(1, &rows), create);
+    const hsize_t chunk2[2] = {64, 64};
+    H5::DSetCreatPropList create2;
+    create2.setChunk(2, chunk2);
+    const hsize_t square[2] = {hsize_t{1} << 30, hsize_t{1} << 30};
+    file.createDataSet("square", H5::PredType::STD_I64LE, H5::DataSpace(2, square), create2);
+    const hsize_t beyond[2] = {hsize_t{1} << 32, hsize_t{1} << 32};
+    file.createDataSet("beyond", H5::PredType::STD_I64LE, H5::DataSpace(2, beyond), create2);
+  }
+  const H5::H5File file = genepool::hdf5::open_read(path);
+  Reader r(file);
+  CHECK_THAT(layout_error([&] { r.numbers<double>("/rows", 1); }),
+             Contains("dataset '/rows' of shape [1099511627776] needs 8.0 TiB of memory, more than the ") &&
+                 Contains(" available to read"));
+  CHECK_THAT(layout_error([&] { r.numbers<std::int64_t>("/square", 2); }), Contains("needs 8.0 EiB of memory"));
+  CHECK_THAT(layout_error([&] { r.numbers<std::int64_t>("/beyond", 2); }),
+             Contains("dataset '/beyond' of shape [4294967296][4294967296] needs more than 2^64 bytes of memory"));
+  CHECK_THAT(layout_error([&] { r.rows<double>("/rows", 0, std::size_t{1} << 40, 0); }), Contains("needs 8.0 TiB"));
   fs::remove_all(dir);
 }
 

@@ -302,6 +302,21 @@ TEST_CASE("csv reader rejects files without data, naming the file", "[csv]") {
                     Contains("one.csv: 1 data row(s) after the header; expected at least 2 bars"));
 }
 
+TEST_CASE("csv reader rejects lines that end in CR alone, saying so rather than counting no rows", "[csv]") {
+  const auto dir = genepool::test::scratch_dir("csv-cr-only");
+  const auto cr = [](std::string text) {
+    for (char& c : text)
+      if (c == '\n') c = '\r';
+    return text;
+  };
+  CHECK_THROWS_WITH(read_csv(write_text(dir, "mac.csv", cr(header + row1 + row2))),
+                    Contains("mac.csv:1: a carriage return (CR) inside the line: the file's lines end in CR alone") &&
+                        Contains("expected LF or CRLF line ends"));
+  // One CR-only line end among LF ones: named at its line.
+  CHECK_THROWS_WITH(read_csv(write_text(dir, "mixed.csv", header + cr(row1) + row2)),
+                    Contains("mixed.csv:2: a carriage return (CR) inside the line"));
+}
+
 TEST_CASE("csv reader rejects a missing file as an I/O error", "[csv]") {
   const auto dir = genepool::test::scratch_dir("csv-missing");
   CHECK_THROWS_AS(read_csv(dir / "nope.csv"), genepool::IoError);

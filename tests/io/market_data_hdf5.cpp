@@ -89,7 +89,8 @@ TEST_CASE("hdf5 writing into a missing folder is an I/O error naming the file", 
   const auto file = dir / "no" / "such" / "p.h5";
   CHECK_THROWS_AS(write_hdf5_market_data(random_panel(5, 1, 1), file), genepool::IoError);
   CHECK_THROWS_WITH(write_hdf5_market_data(random_panel(5, 1, 1), file),
-                    Contains(file.string() + ": file: cannot write"));
+                    Contains(file.string() + ": cannot write " + file.string() +
+                             ".partial: an I/O error (No such file or directory), writing file"));
 }
 
 TEST_CASE("hdf5 reader names a missing file, a non-HDF5 file and a truncated file", "[hdf5]") {

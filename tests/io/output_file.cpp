@@ -97,6 +97,88 @@ TEST_CASE("output file: a failed commit is one IoError and leaves no partial fil
   fs::remove_all(dir);
 }
 
+TEST_CASE("output file: a partial file removed before commit is reported lost, never as in place", "[output_file]") {
+  const auto dir = genepool::test::scratch_dir("output-file-lost");
+  const fs::path path = dir / "run.h5";
+  { std::ofstream(path) << "old"; }
+  {
+    AtomicFile file(path);
+    std::ofstream(file.partial()) << "results";
+    file.created();
+    file.keep();  // complete results: kept when they cannot be put in place, but these are gone
+    CHECK(file.lost().empty());
+    fs::remove(file.partial());
+    CHECK(file.lost() == file.partial().string() + " was removed before it was complete (by another program?)");
+    CHECK_THROWS_WITH(file.commit(), file.path().string() + ": " + file.partial().string() +
+                                         " was removed before it was complete (by another program?); its contents "
+                                         "are lost; the existing file is unchanged");
+  }
+  {
+    AtomicFile file(path);
+    std::ofstream(file.partial()) << "first";
+    file.created();
+    // NOTE: made before the first goes, or its freed inode number may come back for it.
+    std::ofstream(dir / "other") << "someone else's";
+    fs::rename(dir / "other", file.partial());
+    CHECK_THAT(file.lost(), Contains("was replaced by another file before it was complete"));
+    CHECK_THROWS_WITH(file.commit(), Contains("its contents are lost"));
+    CHECK(contents(file.partial()) == "someone else's");  // not this writer's: never removed
+    fs::remove(file.partial());
+  }
+  CHECK(contents(path) == "old");
+  {
+    const fs::path inner = dir / "inner";
+    fs::create_directory(inner);
+    OutputFile out(inner / "x.csv", "x.csv");
+    out.stream() << "x";
+    fs::remove_all(inner);
+    CHECK_THROWS_WITH(out.commit(), Contains("its folder '" + inner.string() + "' was removed before"));
+  }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("output file: outputs committed together all replace their paths, or none does", "[output_file]") {
+  const auto dir = genepool::test::scratch_dir("output-file-together");
+  const fs::path spec = dir / "best.json";
+  const fs::path csv = dir / "best.csv";
+  { std::ofstream(spec) << "old spec"; }
+  {
+    OutputFile a(spec, "best.json");
+    OutputFile b(csv, "best.csv");
+    a.stream() << "new spec";
+    b.stream() << "new csv";
+    a.close();
+    b.close();
+    AtomicFile* const both[] = {&a.file(), &b.file()};
+    genepool::commit_together(both);
+  }
+  CHECK(contents(spec) == "new spec");
+  CHECK(contents(csv) == "new csv");
+  CHECK_FALSE(fs::exists(spec.string() + ".partial"));
+  CHECK_FALSE(fs::exists(csv.string() + ".partial"));
+  // The second cannot be renamed into place (a non-empty directory is in its way): the first, an
+  // existing file, and a third, a new one, are put back as they were.
+  const fs::path blocked = dir / "blocked";
+  const fs::path fresh = dir / "fresh.csv";
+  fs::create_directories(blocked / "inside");
+  {
+    AtomicFile a(spec), b(fresh), c(blocked);
+    for (AtomicFile* file : {&a, &b, &c}) {
+      std::ofstream(file->partial()) << "newer";
+      file->created();
+    }
+    AtomicFile* const all[] = {&a, &b, &c};
+    CHECK_THROWS_WITH(genepool::commit_together(all),
+                      Contains(blocked.string() + ": cannot rename " + c.partial().string() + " into place: ") &&
+                          Contains("; " + spec.string() + " is as it was; " + fresh.string() + " is as it was"));
+  }
+  CHECK(contents(spec) == "new spec");
+  CHECK_FALSE(fs::exists(fresh));
+  for (const fs::path& path : {spec, fresh, blocked})
+    CHECK_FALSE(fs::exists(path.string() + ".partial"));
+  fs::remove_all(dir);
+}
+
 namespace {
 
 using genepool::OutputPath;

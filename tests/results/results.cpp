@@ -271,8 +271,8 @@ TEST_CASE("results: an HDF5 failure is one IoError naming the file and the objec
   const FakeRun fake;
   CHECK_THROWS_AS(ResultsWriter(path, false, fake.run, fake.data, fake.evolution, fake.execution), IoError);
   CHECK_THROWS_WITH(ResultsWriter(path, false, fake.run, fake.data, fake.evolution, fake.execution),
-                    Contains(path.string() + ": file: cannot write " + path.string() +
-                             ".partial (disk full or I/O error?): HDF5 error in") &&
+                    Contains(path.string() + ": cannot write " + path.string() +
+                             ".partial: an I/O error (Is a directory), writing file") &&
                         Contains("; no results file was written"));
 }
 

@@ -38,6 +38,11 @@ struct MpiJob {
   const std::vector<StrategySource>* file_strategies = nullptr;
   // Stop signals (stop_signals.hpp) are caught, and a worker's goes back to rank 0 with its results.
   bool stops_on_signal = false;
+  // Rank 0: what the job holds for its whole life (the run's claim on its results path, run_claim.hpp),
+  // let go exactly once on every exit path: after run, and on a failed set-up or data check, an
+  // error or before an abort; always before the other ranks are released and before MPI_Finalize
+  // (mpirun may end rank 0 once the others have exited).
+  std::function<void()> release;
 };
 
 // Runs `job` on this rank of the MPI session made from argc/argv, with `execution` as given on the

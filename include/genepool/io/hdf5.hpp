@@ -13,11 +13,19 @@
 #include <vector>
 
 #include "genepool/error.hpp"
+#include "genepool/io/output_file.hpp"
+#include "genepool/memory.hpp"
 
 namespace genepool::hdf5 {
 
-// Stops the C++ API printing HDF5's error stack with every exception (once per process; idempotent).
+// The one place that keeps HDF5 quiet, called by every reader and writer (once per process;
+// idempotent): HDF5's automatic printing of its error stack (H5Eset_auto2) is replaced by a recorder
+// of the failure's system error (errno: ENOSPC, EFBIG, EIO, ...) for write_error, and the lines the
+// C++ API's destructors write to std::cerr when a close fails ("DataSet::~DataSet - ...", one per
+// open object after a full disk) are dropped. A failure is reported once, by genepool's one line.
 void quiet();
+// The errno recorded from HDF5's error stack since the last call (0: none), cleared.
+int take_system_error();
 
 template <class T>
 const H5::PredType& file_type();
@@ -58,15 +66,18 @@ std::string type_class_name(H5T_class_t type_class);
 
 // "HDF5 error in H5Dwrite: ..." from the C++ API's exception.
 std::string describe(const H5::Exception& e);
-// "PATH: WHERE: cannot write PARTIAL (disk full or I/O error?): HDF5 error in ...; the existing PATH is
-// unchanged" (or "; no WHAT was written").
+// "PATH: cannot write PARTIAL: the disk is full (No space left on device), writing WHERE; the existing
+// PATH is unchanged" (or "; no WHAT was written"), the cause from take_system_error() (the file size
+// limit, a quota, another I/O error; a full disk also when the folder has no blocks left).
 IoError write_error(const H5::Exception& e, const std::filesystem::path& path, const std::filesystem::path& partial,
                     const std::string& where, const std::string& what);
 // "PATH: WHERE: cannot read: HDF5 error in ..."
 IoError read_error(const H5::Exception& e, const std::filesystem::path& path, const std::string& where);
 
-// Creates (truncating) or opens read-only; HDF5's exceptions pass through.
+// Creates (truncating) or opens read-only; HDF5's exceptions pass through. create(output) creates
+// output's partial file and records it (AtomicFile::created).
 H5::H5File create(const std::filesystem::path& path);
+H5::H5File create(AtomicFile& output);
 H5::H5File open_read(const std::filesystem::path& path);
 
 // Creates attributes, groups and datasets, keeping `where` on the object at hand for error messages.
@@ -225,6 +236,9 @@ class Reader {
 
  private:
   void check_shape(const H5::DataSet& set, const std::vector<hsize_t>& dims);
+  // The number of elements of `dims`, checked (memory_shortfall, genepool/memory.hpp) to fit in the
+  // memory left at `element_bytes` each before anything is allocated: a LayoutError naming `path` otherwise.
+  static std::size_t elements(const std::string& path, const std::vector<hsize_t>& dims, std::size_t element_bytes);
   // set.read(...); a failed Fletcher32 checksum (a damaged file) is a LayoutError naming `path`.
   static void read(const H5::DataSet& set, const std::string& path, void* values, const H5::DataType& type,
                    const H5::DataSpace& memory = H5::DataSpace::ALL, const H5::DataSpace& file = H5::DataSpace::ALL);
@@ -244,9 +258,8 @@ template <class T>
 std::vector<T> Reader::numbers(const std::string& path, std::size_t rank, std::vector<hsize_t>* dims) {
   const H5::DataSet set = dataset(path, class_of<T>());
   const std::vector<hsize_t> d = shape(set, rank);
-  std::size_t count = 1;
-  for (hsize_t n : d) count *= static_cast<std::size_t>(n);
-  std::vector<T> values(count);
+  std::vector<T> values(elements(path, d, sizeof(T)));
+  const std::size_t count = values.size();
   if (count > 0) read(set, path, values.data(), memory_type<T>());
   if (dims != nullptr) *dims = d;
   return values;
@@ -261,9 +274,7 @@ void Reader::numbers_shaped(const std::string& path, const std::vector<hsize_t>&
 
 template <class T>
 std::vector<T> Reader::numbers_shaped(const std::string& path, const std::vector<hsize_t>& dims) {
-  std::size_t count = 1;
-  for (hsize_t n : dims) count *= static_cast<std::size_t>(n);
-  std::vector<T> values(count);
+  std::vector<T> values(elements(path, dims, sizeof(T)));
   numbers_shaped(path, dims, values.data());
   return values;
 }
@@ -281,7 +292,7 @@ std::vector<T> Reader::rows(const std::string& path, std::size_t first, std::siz
                           std::to_string(first + count) + " (its table's columns differ in length)",
                       false);
   const std::size_t w = width == 0 ? 1 : width;
-  std::vector<T> values(count * w);
+  std::vector<T> values(elements(path, {count, w}, sizeof(T)));
   if (count == 0) return values;
   H5::DataSpace file_space = set.getSpace();
   const hsize_t start[2] = {first, 0};

@@ -8,8 +8,15 @@
 #include <fstream>
 #include <span>
 #include <string>
+#include <sys/types.h>
 
 namespace genepool {
+
+// What stopped a write into `folder`, from its errno: "the disk is full (No space left on device)",
+// "the disk quota is exceeded (...)", "the file size limit is reached (File too large; ulimit -f)",
+// "an I/O error (STRERROR)". For `error` 0 (not known): a full disk when the folder's file system has
+// no blocks left, else "".
+std::string write_failure(int error, const std::filesystem::path& folder);
 
 // The one temporary suffix: RUN.h5 -> RUN.h5.partial.
 std::filesystem::path partial_path(const std::filesystem::path& path);
@@ -32,7 +39,7 @@ struct OutputPath {
 void check_outputs(std::span<const std::filesystem::path> inputs, std::span<const OutputPath> outputs, bool force);
 
 // The partial file of one output: the writer creates partial() (any way it likes: a stream, HDF5),
-// closes it, then calls commit().
+// calls created(), closes it, then calls commit().
 class AtomicFile {
  public:
   explicit AtomicFile(std::filesystem::path path);
@@ -43,21 +50,40 @@ class AtomicFile {
   const std::filesystem::path& path() const { return path_; }
   const std::filesystem::path& partial() const { return partial_; }
 
-  // fsync, rename onto path(), fsync of the folder. Throws IoError naming the file on failure; the
-  // partial file is then removed, unless keep() was called.
+  // Records the partial file just created (device and inode): commit() then refuses one that was
+  // removed (it, or its folder) or replaced before it was complete, saying its contents are lost
+  // rather than that they are in place.
+  void created();
+  // fsync, rename onto path(), fsync of the folder (commit_together of this one file). Throws
+  // IoError naming the file on failure; the partial file is then removed, unless keep() was called.
   void commit();
   // From now on the partial file stays when commit() fails or nothing commits (complete results
   // that could not be put in place).
   void keep() { keep_ = true; }
-  // Removes the partial file now.
+  // Removes the partial file now (if it is still this writer's).
   void discard();
+  // "" while the partial file is the one created() recorded (or, unrecorded, exists); else what
+  // happened to it ("PARTIAL was removed before it was complete (by another program?)", its folder removed, ...).
+  std::string lost() const;
 
  private:
+  friend void commit_together(std::span<AtomicFile* const> files);
+
   std::filesystem::path path_;
   std::filesystem::path partial_;
   bool keep_ = false;
   bool committed_ = false;
+  bool created_ = false;
+  dev_t device_ = 0;
+  ino_t inode_ = 0;
 };
+
+// Commits several outputs of one command as one (collect's spec and CSV): every partial file is
+// checked and synced, then each replaces its path in turn; when one fails, those already in place
+// are put back (an existing file is exchanged with its partial file, renameat2 RENAME_EXCHANGE, so
+// the exchange can be undone), so either every path holds its new contents or none changed. Throws
+// IoError naming the output that failed and what each of the others holds.
+void commit_together(std::span<AtomicFile* const> files);
 
 // An output file written as a stream.
 class OutputFile {
@@ -66,8 +92,12 @@ class OutputFile {
   OutputFile(std::filesystem::path path, const std::string& example);
 
   std::ostream& stream() { return out_; }
-  // Flushes, closes and commits; throws IoError (the partial file removed) on failure.
+  // Flushes and closes; throws IoError (the partial file removed) when a write failed, naming the
+  // cause (write_failure).
+  void close();
+  // close(), then commits; throws IoError (the partial file removed) on failure.
   void commit();
+  AtomicFile& file() { return file_; }
 
  private:
   AtomicFile file_;
