@@ -58,7 +58,9 @@ lost_partial_run() {  # lost_partial_run file|folder
   local run=$!
   for _ in $(seq 600); do [[ -s lost/run.h5.partial ]] && break; sleep 0.1; done
   [[ -s lost/run.h5.partial ]] || { kill "$run"; fail "lost $what: no partial file appeared"; }
-  if [[ $what == file ]]; then rm lost/run.h5.partial; else rm -rf lost; fi
+  # NOTE: the folder is renamed away first: the run creates files in it meanwhile, so a plain rm -rf
+  # races with it ("Directory not empty"); after the rename the run's paths under lost/ are gone.
+  if [[ $what == file ]]; then rm lost/run.h5.partial; else mv lost lost.gone && rm -rf lost.gone; fi
   wait "$run" || got=$?
   [[ $got -eq 4 ]] || fail "lost $what: status $got, expected 4: $(head -c 2000 lost.err)"
   [[ $(wc -l <lost.err) -eq 1 ]] || fail "lost $what: expected one line on stderr: $(head -c 2000 lost.err)"
