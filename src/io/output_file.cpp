@@ -230,9 +230,16 @@ void commit_together(std::span<AtomicFile* const> files) {
     if (steps[k] == Step::exchanged) ::unlink(files[k]->partial().c_str());  // the previous contents
     files[k]->committed_ = true;
   }
-  for (AtomicFile* file : files)
-    if (const int error = sync(folder_of(file->path()), true); error != 0)
+  for (AtomicFile* file : files) {
+    const fs::path folder = folder_of(file->path());
+    if (const int error = sync(folder, true); error != 0) {
+      std::error_code ec;
+      if (!fs::is_directory(folder, ec))  // removed between the rename and the sync
+        throw IoError(file->path().string() + ": its folder '" + folder.string() +
+                      "' was removed as the file was written; its contents are lost");
       throw IoError(file->path().string() + ": written, but its folder could not be synced: " + std::strerror(error));
+    }
+  }
 }
 
 OutputFile::OutputFile(fs::path path, const std::string& example) : file_(std::move(path)) {

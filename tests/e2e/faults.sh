@@ -66,7 +66,8 @@ lost_partial_run() {  # lost_partial_run file|folder
   [[ $(wc -l <lost.err) -eq 1 ]] || fail "lost $what: expected one line on stderr: $(head -c 2000 lost.err)"
   local pattern="lost/run.h5.partial was removed before it was complete \(by another program\?\); the run stops, its results lost; the existing lost/run.h5 is unchanged"
   # (The folder may go while the periodic checkpoint is written: then that file is the one named.)
-  [[ $what == folder ]] && pattern="(its folder 'lost' was removed before lost/run.h5.partial was complete; the run stops, its results lost; no results file was written|lost/run.h5.checkpoint: its folder 'lost' was removed before lost/run.h5.checkpoint.partial was complete; its contents are lost; nothing was written)"
+  # (the folder may go while a checkpoint is written: before its rename, or between the rename and the sync)
+  [[ $what == folder ]] && pattern="(its folder 'lost' was removed before lost/run.h5.partial was complete; the run stops, its results lost; no results file was written|lost/run.h5.checkpoint: its folder 'lost' was removed before lost/run.h5.checkpoint.partial was complete; its contents are lost; nothing was written|lost/run.h5.checkpoint: its folder 'lost' was removed as the file was written; its contents are lost)"
   grep -Eq "^genepool: error( on rank 0)?: (lost/run.h5: )?$pattern$" lost.err || fail "lost $what: unexpected message: $(cat lost.err)"
   if [[ $what == file ]]; then
     [[ $(sha256sum <lost/run.h5) == "$before" ]] || fail "lost $what: the previous results changed"
