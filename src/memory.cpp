@@ -1,14 +1,14 @@
 #include "genepool/memory.hpp"
-// Declared sizes against the memory left (docs/errors.md, "Sizes before allocating").
+// Declared sizes against the memory left (docs/errors.md, "Sizes before allocating"), and /proc's figures.
 
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <fstream>
 #include <limits>
-#include <sstream>
 
 namespace genepool {
 namespace {
@@ -17,15 +17,8 @@ constexpr std::uint64_t unlimited = std::numeric_limits<std::uint64_t>::max();
 
 // The value of "NAME: N kB" in /proc/meminfo, in bytes, or `unlimited`.
 std::uint64_t meminfo(const std::string& name) {
-  std::ifstream in("/proc/meminfo");
-  std::string key;
-  std::uint64_t kib = 0;
-  std::string unit;
-  while (in >> key >> kib) {
-    std::getline(in, unit);
-    if (key == name + ":") return kib > unlimited / 1024 ? unlimited : kib * 1024;
-  }
-  return unlimited;
+  const std::int64_t bytes = proc_field_bytes(proc_text("/proc/meminfo"), name);
+  return bytes < 0 ? unlimited : static_cast<std::uint64_t>(bytes);
 }
 
 // The number in the first line of `path` ("max" or unreadable: `unlimited`).
@@ -36,6 +29,36 @@ std::uint64_t file_number(const char* path) {
 }
 
 }  // namespace
+
+std::string proc_text(const char* path) {
+  std::string text;
+  std::FILE* file = std::fopen(path, "r");
+  if (file == nullptr) return text;
+  char buffer[4096];
+  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, file)) > 0;) text.append(buffer, n);
+  std::fclose(file);
+  return text;
+}
+
+std::int64_t proc_field_bytes(std::string_view text, std::string_view name) {
+  std::int64_t total = -1;
+  for (std::size_t begin = 0; begin < text.size();) {
+    std::size_t end = text.find('\n', begin);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(begin, end - begin);
+    begin = end + 1;
+    if (line.size() <= name.size() || line.substr(0, name.size()) != name || line[name.size()] != ':') continue;
+    std::size_t at = name.size() + 1;
+    while (at < line.size() && (line[at] == ' ' || line[at] == '\t')) ++at;
+    std::int64_t value = 0;
+    const auto [next, error] = std::from_chars(line.data() + at, line.data() + line.size(), value);
+    if (error != std::errc()) continue;
+    const std::string_view unit = line.substr(static_cast<std::size_t>(next - line.data()));
+    const std::int64_t scale = unit.find("kB") != std::string_view::npos ? 1024 : 1;
+    total = (total < 0 ? 0 : total) + value * scale;
+  }
+  return total;
+}
 
 std::optional<std::uint64_t> checked_product(std::initializer_list<std::uint64_t> factors) {
   std::uint64_t product = 1;

@@ -1,4 +1,5 @@
 #include "genepool/io/process_memory.hpp"
+#include "genepool/memory.hpp"
 
 #include <catch2/catch.hpp>
 

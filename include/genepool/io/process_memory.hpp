@@ -4,7 +4,6 @@
 // /proc/self/smaps_rollup: a page mapped by n processes counts 1/n in each, so the PSS of all the
 // ranks of a node add up to the memory they hold together).
 #include <cstdint>
-#include <string_view>
 
 namespace genepool {
 
@@ -13,11 +12,8 @@ struct ProcessMemory {
   std::int64_t pss_bytes = -1;
 };
 
-// Read now. PSS from /proc/self/smaps_rollup, or the sum over /proc/self/smaps before Linux 4.14.
+// Read now. PSS from /proc/self/smaps_rollup, or the sum over /proc/self/smaps before Linux 4.14
+// (proc_field_bytes, genepool/memory.hpp).
 ProcessMemory process_memory();
-
-// The sum, in bytes, of the "NAME:   123 kB" lines called `name` in a /proc text (exact name: "Pss"
-// is not "Pss_Anon"); -1 when there is none.
-std::int64_t proc_field_bytes(std::string_view text, std::string_view name);
 
 }  // namespace genepool
