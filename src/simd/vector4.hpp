@@ -38,6 +38,13 @@ inline v4d abs(v4d x) {
 struct Halves {
   __m128d low, high;
 };
+
+// `op` (an SSE2 instruction on two registers) on each half of a and b.
+template <typename Out, typename A, typename B, typename Op>
+inline Out on_halves(A a, B b, Op op) {
+  const Halves x = std::bit_cast<Halves>(a), y = std::bit_cast<Halves>(b);
+  return std::bit_cast<Out>(Halves{op(x.low, y.low), op(x.high, y.high)});
+}
 #endif
 
 // Bit l set when lane l of a comparison mask is true.
@@ -55,8 +62,7 @@ inline unsigned bits(v4di mask) {
 // The lanes of x where mask is true, else +0.0.
 inline v4d keep(v4d x, v4di mask) {
 #if !defined(__AVX__) && defined(__SSE2__)
-  const Halves v = std::bit_cast<Halves>(x), m = std::bit_cast<Halves>(mask);
-  return std::bit_cast<v4d>(Halves{_mm_and_pd(v.low, m.low), _mm_and_pd(v.high, m.high)});
+  return on_halves<v4d>(x, mask, [](__m128d v, __m128d m) { return _mm_and_pd(v, m); });
 #else
   return std::bit_cast<v4d>(std::bit_cast<v4di>(x) & mask);
 #endif
@@ -65,8 +71,7 @@ inline v4d keep(v4d x, v4di mask) {
 // a < b per lane, as a comparison mask.
 inline v4di less(v4d a, v4d b) {
 #if !defined(__AVX__) && defined(__SSE2__)
-  const Halves x = std::bit_cast<Halves>(a), y = std::bit_cast<Halves>(b);
-  return std::bit_cast<v4di>(Halves{_mm_cmplt_pd(x.low, y.low), _mm_cmplt_pd(x.high, y.high)});
+  return on_halves<v4di>(a, b, [](__m128d x, __m128d y) { return _mm_cmplt_pd(x, y); });
 #else
   return a < b;
 #endif
@@ -75,8 +80,7 @@ inline v4di less(v4d a, v4d b) {
 // a <= b per lane, as a comparison mask.
 inline v4di less_equal(v4d a, v4d b) {
 #if !defined(__AVX__) && defined(__SSE2__)
-  const Halves x = std::bit_cast<Halves>(a), y = std::bit_cast<Halves>(b);
-  return std::bit_cast<v4di>(Halves{_mm_cmple_pd(x.low, y.low), _mm_cmple_pd(x.high, y.high)});
+  return on_halves<v4di>(a, b, [](__m128d x, __m128d y) { return _mm_cmple_pd(x, y); });
 #else
   return a <= b;
 #endif
@@ -87,8 +91,7 @@ inline v4d max(v4d a, v4d b) {
 #if defined(__AVX__)
   return std::bit_cast<v4d>(_mm256_max_pd(std::bit_cast<__m256d>(b), std::bit_cast<__m256d>(a)));
 #elif defined(__SSE2__)
-  const Halves x = std::bit_cast<Halves>(a), y = std::bit_cast<Halves>(b);
-  return std::bit_cast<v4d>(Halves{_mm_max_pd(y.low, x.low), _mm_max_pd(y.high, x.high)});
+  return on_halves<v4d>(a, b, [](__m128d x, __m128d y) { return _mm_max_pd(y, x); });
 #else
   return a < b ? b : a;
 #endif
@@ -97,8 +100,7 @@ inline v4d min(v4d a, v4d b) {
 #if defined(__AVX__)
   return std::bit_cast<v4d>(_mm256_min_pd(std::bit_cast<__m256d>(b), std::bit_cast<__m256d>(a)));
 #elif defined(__SSE2__)
-  const Halves x = std::bit_cast<Halves>(a), y = std::bit_cast<Halves>(b);
-  return std::bit_cast<v4d>(Halves{_mm_min_pd(y.low, x.low), _mm_min_pd(y.high, x.high)});
+  return on_halves<v4d>(a, b, [](__m128d x, __m128d y) { return _mm_min_pd(y, x); });
 #else
   return b < a ? b : a;
 #endif
