@@ -35,7 +35,8 @@ ValidationReport validate(const ValidationSettings& settings, const EvolutionSet
   // the caller computes anyway: the statistics wait for it (add_curve_statistics), so each best
   // strategy is backtested once after the evolution.
   report.statistics_pending = !split.enabled;
-  std::optional<BacktestCurve> curve(std::in_place);  // NOTE: freed before the PBO's, which needs one of its own
+  std::optional<BacktestCurve> curve;  // NOTE: with a split only; freed before the PBO's, which needs one of its own
+  if (split.enabled) curve.emplace();
   for (std::size_t i = 0; i < result.hall_of_fame.size(); ++i) {
     const HallOfFameEntry& entry = result.hall_of_fame[i];
     ValidationRow row;
@@ -43,13 +44,15 @@ ValidationReport validate(const ValidationSettings& settings, const EvolutionSet
     row.genome = entry.genome;
     row.in_sample = entry.evaluation.metrics;
     row.bootstrap_seed = derive_seed(evolution.seed, kBootstrapStream, static_cast<std::uint64_t>(row.rank));
-    report.best.push_back(row);
     if (split.enabled) {
+      row.has_out_of_sample = true;
+      row.out_of_sample = out_of_sample(data, execution, entry.genome, 0, split.test).evaluation;
+      row.degradation = degradation(row.in_sample, row.out_of_sample.metrics);
+    }
+    report.best.push_back(row);
+    if (split.enabled) {  // the training window's curve, which the results file does not hold
       backtester.evaluate(entry.genome, *curve);
       add_curve_statistics(report, i, *curve);
-      report.best.back().has_out_of_sample = true;
-      report.best.back().out_of_sample = out_of_sample(data, execution, entry.genome, 0, split.test).evaluation;
-      report.best.back().degradation = degradation(row.in_sample, report.best.back().out_of_sample.metrics);
     }
   }
   curve.reset();
