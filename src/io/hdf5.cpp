@@ -153,8 +153,10 @@ std::string describe(const H5::Exception& e) {
   return "HDF5 error in " + e.getFuncName() + (detail.empty() ? "" : ": " + detail);
 }
 
-IoError write_error(const H5::Exception& e, const fs::path& path, const fs::path& partial, const std::string& where,
-                    const std::string& what) {
+IoError write_error(const H5::Exception& e, const AtomicFile& file, const std::string& where, const std::string& what) {
+  if (const std::string lost = file.lost_line(); !lost.empty()) return IoError(lost);  // the cause, not its errno
+  const fs::path& path = file.path();
+  const fs::path& partial = file.partial();
   std::error_code ignored;
   const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
   std::string cause = write_failure(take_system_error(), folder);

@@ -112,7 +112,7 @@ void write_hdf5_market_data(const MarketData& data, const std::filesystem::path&
   try {
     write_file(data, output, w);
   } catch (const H5::Exception& e) {
-    throw hdf5::write_error(e, file, output.partial(), w.where(), "market-data file");
+    throw hdf5::write_error(e, output, w.where(), "market-data file");
   }
   output.commit();
 }

@@ -137,6 +137,15 @@ std::string AtomicFile::lost() const {
   return partial_.string() + (created_ ? " was removed before it was complete (by another program?)" : " is missing");
 }
 
+std::string AtomicFile::lost_line() const {
+  if (!created_) return "";  // never made (a missing folder from the start is an ordinary write failure)
+  const std::string what = lost();
+  if (what.empty()) return "";
+  std::error_code ignored;
+  return path_.string() + ": " + what + "; its contents are lost; " +
+         (fs::exists(path_, ignored) ? "the existing file is unchanged" : "nothing was written");
+}
+
 void AtomicFile::discard() {
   std::error_code ignored;
   if (lost().empty() && fs::is_regular_file(partial_, ignored)) fs::remove(partial_, ignored);
@@ -258,6 +267,7 @@ void OutputFile::close() {
   out_.close();
   if (!out_) {
     const int error = errno;
+    if (const std::string lost = file_.lost_line(); !lost.empty()) throw IoError(lost);  // the cause, not its errno
     file_.discard();
     std::error_code ignored;
     std::string cause = write_failure(error, folder_of(file_.path()));

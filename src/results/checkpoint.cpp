@@ -168,7 +168,7 @@ void write_checkpoint(const fs::path& path, const Checkpoint& checkpoint) {
   try {
     write_file(output, checkpoint, w);
   } catch (const H5::Exception& e) {
-    throw hdf5::write_error(e, path, output.partial(), w.where(), "checkpoint");
+    throw hdf5::write_error(e, output, w.where(), "checkpoint");
   }
   output.commit();
 }

@@ -617,8 +617,7 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, bool force, const RunIn
 }
 
 IoError ResultsWriter::failed(const H5::Exception& e) {
-  IoError error = hdf5::write_error(e, output_.path(), output_.partial(), file_ ? file_->out.where() : "file",
-                                    "results file");
+  IoError error = hdf5::write_error(e, output_, file_ ? file_->out.where() : "file", "results file");
   (void)file_.release();  // NOTE: leaked on purpose (see results.hpp)
   output_.discard();
   return error;

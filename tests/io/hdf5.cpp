@@ -111,17 +111,18 @@ TEST_CASE("hdf5: an HDF5 failure becomes one IoError naming the file, the object
   genepool::hdf5::quiet();
   const fs::path path = dir / "out.h5";
   fs::create_directory(path.string() + ".partial");  // HDF5 cannot create a file there
+  const genepool::AtomicFile output(path);  // its partial file is the directory
   try {
     (void)genepool::hdf5::create(path.string() + ".partial");
     FAIL("created a file over a directory");
   } catch (const H5::Exception& e) {
     const std::string message =
-        genepool::hdf5::write_error(e, path, path.string() + ".partial", "file", "sample file").what();
+        genepool::hdf5::write_error(e, output, "file", "sample file").what();
     CHECK_THAT(message, Contains(path.string() + ": cannot write " + path.string() +
                                  ".partial: an I/O error (Is a directory), writing file; no sample file was written"));
     CHECK(message.find('\n') == std::string::npos);
     { std::ofstream(path) << "old"; }
-    CHECK_THAT(genepool::hdf5::write_error(e, path, "p", "w", "x").what(),
+    CHECK_THAT(genepool::hdf5::write_error(e, output, "w", "x").what(),
                Contains("; the existing " + path.string() + " is unchanged"));
     CHECK_THAT(genepool::hdf5::read_error(e, path, "dataset '/x'").what(),
                Contains(path.string() + ": dataset '/x': cannot read: HDF5 error in "));

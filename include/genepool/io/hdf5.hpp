@@ -68,9 +68,9 @@ std::string type_class_name(H5T_class_t type_class);
 std::string describe(const H5::Exception& e);
 // "PATH: cannot write PARTIAL: the disk is full (No space left on device), writing WHERE; the existing
 // PATH is unchanged" (or "; no WHAT was written"), the cause from take_system_error() (the file size
-// limit, a quota, another I/O error; a full disk also when the folder has no blocks left).
-IoError write_error(const H5::Exception& e, const std::filesystem::path& path, const std::filesystem::path& partial,
-                    const std::string& where, const std::string& what);
+// limit, a quota, another I/O error; a full disk also when the folder has no blocks left); or, when
+// the partial file or its folder was removed meanwhile, file.lost_line().
+IoError write_error(const H5::Exception& e, const AtomicFile& file, const std::string& where, const std::string& what);
 // "PATH: WHERE: cannot read: HDF5 error in ..."
 IoError read_error(const H5::Exception& e, const std::filesystem::path& path, const std::string& where);
 

@@ -65,6 +65,9 @@ class AtomicFile {
   // "" while the partial file is the one created() recorded (or, unrecorded, exists); else what
   // happened to it ("PARTIAL was removed before it was complete (by another program?)", its folder removed, ...).
   std::string lost() const;
+  // "" or, when the partial file created() recorded is lost, the one line of a write that failed for that reason:
+  // "PATH: LOST; its contents are lost; the existing file is unchanged" (or "nothing was written").
+  std::string lost_line() const;
 
  private:
   friend void commit_together(std::span<AtomicFile* const> files);
