@@ -3,7 +3,8 @@
 # bounded time. Fails on any finding; the input that triggered it is written to build/fuzz/findings/
 # (add it to tests/bad-input/fuzz-regressions/TARGET/ once fixed).
 #   csv, config          raw bytes, seeded with the bad-input corpus (tests/bad-input/) and, for the
-#                        config, configs/*.toml
+#                        CSV, the dialect samples (tests/data/dialects, dictionary fuzz/csv.dict);
+#                        for the config, configs/*.toml
 #   strategy             raw bytes, seeded with strategies/*.toml and tests/bad-input/strategy-files; a
 #                        file that parses is also run by the compiled evaluator and the interpreter,
 #                        which must agree
@@ -36,9 +37,9 @@ if [[ " ${targets[*]} " == *" results "* || " ${targets[*]} " == *" checkpoint "
   rm -f "$templates/run.h5.partial"
 fi
 
-declare -A seeds=([csv]="tests/bad-input/market-data" [config]="tests/bad-input/config configs"
+declare -A seeds=([csv]="tests/bad-input/market-data tests/data/dialects" [config]="tests/bad-input/config configs"
                 [strategy]="strategies tests/bad-input/strategy-files" [results]="" [checkpoint]="")
-declare -A options=([csv]="-max_len=65536" [config]="-max_len=4096 -dict=build/fuzz/fuzz/config.dict"
+declare -A options=([csv]="-max_len=65536 -dict=fuzz/csv.dict" [config]="-max_len=4096 -dict=build/fuzz/fuzz/config.dict"
                   [strategy]="-max_len=4096" [results]="-max_len=256"
                     [checkpoint]="-max_len=256")
 declare -A template=([results]="$templates/results.h5" [checkpoint]="$templates/checkpoint.h5")

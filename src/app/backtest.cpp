@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "genepool/app/commands.hpp"
+#include "genepool/cli/data_options.hpp"
 #include "genepool/cli/error_line.hpp"
 #include "genepool/cli/execution_options.hpp"
 #include "genepool/cli/strategy_files.hpp"
@@ -26,7 +27,7 @@ namespace genepool::app {
 namespace {
 
 struct BacktestOptions {
-  std::vector<std::string> data_files;
+  DataOptions data;
   std::string strategy;
   std::vector<std::string> params;  // NAME=VALUE
   std::string spec;
@@ -191,7 +192,7 @@ void run_spec(const BacktestOptions& options) {
   };
   const std::vector<SpecStrategy> strategies = read_strategy_spec(options.spec, define);
   LoadReport report;
-  const MarketData data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report);
+  const MarketData data = options.data.load(&report);
   if (!options.json && launcher_rank() == 0) std::cerr << "genepool: " << report.summary() << '\n';
   std::vector<std::string> digests;
   for (const LoadReport::File& file : report.files) digests.push_back(file.digest.sha256);
@@ -202,7 +203,7 @@ void run_spec(const BacktestOptions& options) {
     std::vector<std::string> spec_digests;
     for (const auto& input : strategy.inputs) spec_digests.push_back(input.sha256);
     if (std::find(warned.begin(), warned.end(), spec_digests) == warned.end()) {
-      warn_if_other_data(strategy, options.data_files, digests);
+      warn_if_other_data(strategy, options.data.data, digests);
       warned.push_back(spec_digests);
     }
     Backtester backtester(data, replay_settings(options, strategy.execution));
@@ -246,12 +247,12 @@ void run_spec(const BacktestOptions& options) {
 void run_backtest(const BacktestOptions& options) {
   load_strategy_files(options.strategy_files);
   const Genome genome = make_genome(options.strategy, parse_params(options.params));
-  std::vector<std::filesystem::path> inputs(options.data_files.begin(), options.data_files.end());
+  std::vector<std::filesystem::path> inputs = options.data.paths();
   inputs.insert(inputs.end(), options.strategy_files.begin(), options.strategy_files.end());
   const OutputPath outputs[] = {{options.equity_out, "equity.csv"}};
   check_outputs(inputs, outputs, options.force);
   LoadReport report;
-  const MarketData data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report);
+  const MarketData data = options.data.load(&report);
   if (!options.json && launcher_rank() == 0) std::cerr << "genepool: " << report.summary() << '\n';
 
   Backtester backtester(data, options.settings);
@@ -275,9 +276,8 @@ void add_backtest_command(CLI::App& app) {
   auto* command = app.add_subcommand(
       "backtest", "Backtest one strategy with given parameters, or replay a strategy spec (--spec), and print the metrics");
   auto options = std::make_shared<BacktestOptions>();
-  command->add_option("--data", options->data_files, "Market data files (CSV or HDF5); several are aligned on timestamps")
-      ->required()
-      ->check(CLI::ExistingFile);
+  add_data_options(*command, options->data, "Market data files (CSV or HDF5); several are aligned on timestamps")
+      ->required();
   auto* strategy = command->add_option("--strategy", options->strategy, "Strategy type (see `genepool strategies`)");
   auto* param =
       command->add_option("--param", options->params, "A parameter as NAME=VALUE; repeat for each (defaults otherwise)");

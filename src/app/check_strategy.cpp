@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "genepool/app/commands.hpp"
+#include "genepool/cli/data_options.hpp"
 #include "genepool/cli/exit_request.hpp"
 #include "genepool/cli/strategy_files.hpp"
 #include "genepool/data/synthetic.hpp"
@@ -16,7 +17,7 @@ namespace {
 
 struct CheckOptions {
   std::vector<std::string> files;
-  std::vector<std::string> data_files;
+  DataOptions data;
   language::LookAheadSettings settings;
 };
 
@@ -32,7 +33,9 @@ MarketData bundled_sample() {
 int run_check(const CheckOptions& options) {
   const std::vector<language::FileStrategy> strategies = language::read_strategy_files(options.files);
   std::vector<std::pair<std::string, MarketData>> data{{"the bundled sample", bundled_sample()}};
-  for (const auto& file : options.data_files) data.emplace_back(file, load_market_data({file}));
+  const CsvDialect dialect = options.data.dialect();
+  for (const auto& source : options.data.sources())
+    data.emplace_back(source.path.string(), load_market_data({source}, dialect));
   std::size_t failed = 0;
   for (const auto& strategy : strategies) {
     const StrategyType space = language::parameter_space(strategy);
@@ -48,7 +51,7 @@ int run_check(const CheckOptions& options) {
     }
     if (verdict.empty()) {
       verdict = "pass: no look-ahead in " + std::to_string(checks) + " checks on the bundled sample";
-      for (const auto& file : options.data_files) verdict += ", " + file;
+      for (const auto& file : options.data.data) verdict += ", " + file;
     } else {
       ++failed;
     }
@@ -66,8 +69,7 @@ void add_check_strategy_command(CLI::App& app) {
   command->add_option("files", options->files, "Strategy files (TOML, docs/strategy-language.md)")
       ->required()
       ->check(CLI::ExistingFile);
-  command->add_option("--data", options->data_files, "Market data files (CSV or HDF5) to check on too, each on its own")
-      ->check(CLI::ExistingFile);
+  add_data_options(*command, options->data, "Market data files (CSV or HDF5) to check on too, each on its own");
   command->add_option("--genomes", options->settings.genomes, "Random genomes per strategy (the defaults first)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{10'000}))->capture_default_str();
   command->add_option("--cuts", options->settings.cuts, "Cut points per genome and symbol")

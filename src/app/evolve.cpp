@@ -11,6 +11,7 @@
 #include "genepool/app/commands.hpp"
 #include "genepool/cli/config_errors.hpp"
 #include "genepool/cli/config_file.hpp"
+#include "genepool/cli/data_options.hpp"
 #include "genepool/cli/error_line.hpp"
 #include "genepool/cli/execution_options.hpp"
 #include "genepool/cli/exit_request.hpp"
@@ -39,7 +40,7 @@ namespace genepool::app {
 namespace {
 
 struct EvolveOptions {
-  std::vector<std::string> data_files;
+  DataOptions data;
   std::string out = "results.h5";
   bool force = false;
   bool quiet = false;
@@ -93,14 +94,14 @@ Prepared prepare_on_root(const EvolveOptions& options, const parallel::Session& 
                          const EvolutionSettings& evolution,
                          const std::vector<language::FileStrategy>& file_strategies,
                          std::optional<RunClaim>& claim, PhaseClock& clock) {
-  std::vector<std::filesystem::path> inputs(options.data_files.begin(), options.data_files.end());
+  std::vector<std::filesystem::path> inputs = options.data.paths();
   inputs.insert(inputs.end(), options.strategy_files.begin(), options.strategy_files.end());
   if (!options.resume.empty()) inputs.emplace_back(options.resume);
   if (const ConfigFile* file = config_file_of(*options.command)) inputs.emplace_back(file->path());
   const OutputPath outputs[] = {{options.out, "run.h5"}};
   check_outputs(inputs, outputs, options.force);
   claim.emplace(options.out);
-  if (options.data_files.empty()) throw ConfigError("no market data: give --data FILE or `data = [...]` in the config");
+  if (options.data.data.empty()) throw ConfigError("no market data: give --data FILE or `data = [...]` in the config");
   const std::filesystem::path own_checkpoint = checkpoint_path(options.out);
   std::error_code ec;
   if (!options.force && std::filesystem::exists(own_checkpoint, ec) &&
@@ -110,7 +111,7 @@ Prepared prepare_on_root(const EvolveOptions& options, const parallel::Session& 
   Checkpoint checkpoint;
   if (!options.resume.empty()) checkpoint = read_checkpoint(options.resume);
   LoadReport report;
-  Prepared prepared{load_market_data({options.data_files.begin(), options.data_files.end()}, &report), {}, {}, {}, {}};
+  Prepared prepared{options.data.load(&report), {}, {}, {}, {}};
   clock.lap("load");
   if (!options.quiet) std::cout << "genepool: " << report.summary() << '\n';
   refuse_look_ahead(file_strategies, prepared.data);
@@ -287,8 +288,7 @@ void add_evolve_command(CLI::App& app, int& argc, char**& argv, bool check_only)
 
   attach_config_file(app, *command, true);
 
-  command->add_option("--data", options->data_files, "Market data files (CSV or HDF5); several are aligned on timestamps")
-      ->check(CLI::ExistingFile);
+  add_data_options(*command, options->data, "Market data files (CSV or HDF5); several are aligned on timestamps");
   command->add_option("--out", options->out, "Results file (HDF5)")->capture_default_str();
   command->add_flag("--force", options->force, "Replace an existing results file");
   command->add_flag("--quiet", options->quiet, "No progress lines or summary");

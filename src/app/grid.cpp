@@ -11,6 +11,7 @@
 #include "genepool/app/commands.hpp"
 #include "genepool/cli/config_errors.hpp"
 #include "genepool/cli/config_file.hpp"
+#include "genepool/cli/data_options.hpp"
 #include "genepool/cli/error_line.hpp"
 #include "genepool/cli/execution_options.hpp"
 #include "genepool/cli/exit_request.hpp"
@@ -36,7 +37,7 @@ namespace {
 constexpr std::size_t kBatch = 1 << 15;
 
 struct GridOptions {
-  std::vector<std::string> data_files;
+  DataOptions data;
   std::string out = "grid.h5";
   bool force = false;
   bool quiet = false;
@@ -81,7 +82,7 @@ struct Prepared {
 
 Prepared prepare_on_root(const GridOptions& options, const parallel::Session& session, std::optional<RunClaim>& claim,
                          PhaseClock& clock) {
-  std::vector<std::filesystem::path> inputs(options.data_files.begin(), options.data_files.end());
+  std::vector<std::filesystem::path> inputs = options.data.paths();
   inputs.insert(inputs.end(), options.strategy_files.begin(), options.strategy_files.end());
   if (const ConfigFile* file = config_file_of(*options.command)) inputs.emplace_back(file->path());
   const OutputPath outputs[] = {{options.out, "run.h5"}};
@@ -110,9 +111,9 @@ Prepared prepare_on_root(const GridOptions& options, const parallel::Session& se
   settings.ga.strategies = std::move(grid.types);
   settings.ga.population = prepared.grid.size();
   settings.ga.generations = 0;
-  if (options.data_files.empty()) throw ConfigError("no market data: give --data FILE");
+  if (options.data.data.empty()) throw ConfigError("no market data: give --data FILE");
   LoadReport report;
-  prepared.data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report);
+  prepared.data = options.data.load(&report);
   clock.lap("load");
   if (!options.quiet) std::cout << "genepool: " << report.summary() << '\n';
   refuse_look_ahead(file_strategies, prepared.data);
@@ -224,8 +225,7 @@ void add_grid_command(CLI::App& app, int& argc, char**& argv) {
   options->argc = &argc;
   options->argv = &argv;
   attach_config_file(app, *command, true);
-  command->add_option("--data", options->data_files, "Market data files (CSV or HDF5); several are aligned on timestamps")
-      ->check(CLI::ExistingFile);
+  add_data_options(*command, options->data, "Market data files (CSV or HDF5); several are aligned on timestamps");
   command->add_option("--out", options->out, "Results file (HDF5, the layout of evolve)")->capture_default_str();
   command->add_flag("--force", options->force, "Replace an existing results file");
   command->add_flag("--quiet", options->quiet, "No progress lines or summary");

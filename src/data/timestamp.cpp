@@ -29,7 +29,27 @@ struct IsoParts {
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   bool has_time = false;
   bool zero_fraction = true;  // no fraction, or only zeros after the '.'
+  int offset_seconds = 0;     // a UTC offset (+05:30 is 19800): the local time minus UTC
 };
+
+// A UTC offset at `pos` to the end: +HH:MM, +HHMM or +HH (or '-'), hours 00-23 and minutes 00-59.
+bool read_offset(std::string_view s, std::size_t pos, int& seconds) {
+  if (pos >= s.size() || (s[pos] != '+' && s[pos] != '-')) return false;
+  const std::string_view rest = s.substr(pos + 1);
+  int hours = -1, minutes = 0;
+  if (rest.size() == 2) {
+    hours = read_digits(rest, 0, 2);
+  } else if (rest.size() == 4) {
+    hours = read_digits(rest, 0, 2);
+    minutes = read_digits(rest, 2, 2);
+  } else if (rest.size() == 5 && rest[2] == ':') {
+    hours = read_digits(rest, 0, 2);
+    minutes = read_digits(rest, 3, 2);
+  }
+  if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59) return false;
+  seconds = (s[pos] == '-' ? -1 : 1) * (hours * 3600 + minutes * 60);
+  return true;
+}
 
 std::optional<IsoParts> split_iso(std::string_view s) {
   if (s.size() < 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
@@ -40,7 +60,7 @@ std::optional<IsoParts> split_iso(std::string_view s) {
   if (p.year < 0 || p.month < 0 || p.day < 0) return std::nullopt;
   if (s.size() == 10) return p;
 
-  // Time of day: [ T]HH:MM[:SS[.f+]][Z]
+  // Time of day: [ T]HH:MM[:SS[.f+]][Z or a UTC offset]
   if (s.size() < 16 || (s[10] != ' ' && s[10] != 'T') || s[13] != ':') return std::nullopt;
   p.has_time = true;
   p.hour = read_digits(s, 11, 2);
@@ -61,7 +81,11 @@ std::optional<IsoParts> split_iso(std::string_view s) {
       if (pos == first) return std::nullopt;
     }
   }
-  if (pos < s.size() && s[pos] == 'Z') ++pos;
+  if (pos < s.size() && s[pos] == 'Z') {
+    ++pos;
+  } else if (pos < s.size() && read_offset(s, pos, p.offset_seconds)) {
+    pos = s.size();
+  }
   if (pos != s.size()) return std::nullopt;
   return p;
 }
@@ -74,7 +98,7 @@ std::optional<std::int64_t> iso_seconds(const IsoParts& p) {
   if (!date.ok()) return std::nullopt;
   if (p.hour > 23 || p.minute > 59 || p.second > 59 || !p.zero_fraction) return std::nullopt;
   const std::int64_t days = chr::sys_days(date).time_since_epoch().count();
-  return days * seconds_per_day + p.hour * 3600 + p.minute * 60 + p.second;
+  return days * seconds_per_day + p.hour * 3600 + p.minute * 60 + p.second - p.offset_seconds;
 }
 
 // 1 to 19 ASCII digits that fit in int64; nullopt otherwise.

@@ -8,19 +8,18 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <cerrno>
-#include <cstdio>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <string_view>
 #include <system_error>
+#include <unordered_map>
 #include <vector>
 
 #include "genepool/error.hpp"
 #include "genepool/number_text.hpp"
 #include "genepool/data/timestamp.hpp"
-#include "genepool/io/input_file.hpp"
+#include "genepool/data/timestamp_pattern.hpp"
+#include "genepool/io/hashed_input.hpp"
 #include "genepool/io/output_file.hpp"
 
 namespace genepool {
@@ -29,35 +28,14 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::size_t kBlockBytes = 1 << 20;  // the file is read in blocks of this size, never whole
-
-// An open file for reading, closed on scope exit; failures are IoErrors naming the file.
-class InputFile {
- public:
-  explicit InputFile(const fs::path& file) : name_(file.string()) {
-    check_input_file(file, "a market-data CSV file");
-    handle_ = std::fopen(file.c_str(), "rb");
-    if (handle_ == nullptr) throw IoError(name_ + ": cannot open for reading: " + std::strerror(errno));
-  }
-  InputFile(const InputFile&) = delete;
-  InputFile& operator=(const InputFile&) = delete;
-  ~InputFile() { std::fclose(handle_); }
-
-  // Reads up to `size` bytes into `into`; returns how many (0 at the end of the file).
-  std::size_t read(char* into, std::size_t size) {
-    const std::size_t got = std::fread(into, 1, size, handle_);
-    if (got < size && std::ferror(handle_)) throw IoError(name_ + ": read failed: " + std::strerror(errno));
-    return got;
-  }
-
- private:
-  std::string name_;
-  std::FILE* handle_ = nullptr;
-};
+const std::string kExpected = "a market-data CSV file";
 
 // Rows after the header, from a first pass over the file: the line ends before the last non-blank
 // character (as many as the parser will find rows, for a well-formed file; an upper bound otherwise).
-std::size_t count_rows(const fs::path& file) {
-  InputFile in(file);
+// Nullopt for a gzip file, whose rows are not counted (its buffers grow instead).
+std::optional<std::size_t> count_rows(const fs::path& file) {
+  HashedInput in(file, kExpected);
+  if (in.gzip()) return std::nullopt;
   const auto block = std::make_unique_for_overwrite<char[]>(kBlockBytes);
   std::size_t line_ends = 0;
   std::size_t trailing = 0;  // line ends after the last non-blank character so far
@@ -83,12 +61,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string upper(std::string s) {
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
@@ -97,24 +69,33 @@ std::string upper(std::string s) {
 // A field as quoted in a message: excerpt() (cut short when long, control bytes written as \xNN).
 std::string quoted(std::string_view field) { return '\'' + excerpt(field) + '\''; }
 
-// The columns the reader uses, in the order the value fields are stored.
-enum Role : std::size_t { open_col, high_col, low_col, close_col, volume_col, time_col, role_count };
-constexpr std::array<const char*, role_count> role_names = {"open", "high", "low", "close", "volume", "timestamp"};
+// The columns the reader uses: the five value fields in the order they are stored, then the others.
+enum Role : std::size_t {
+  open_col, high_col, low_col, close_col, volume_col,
+  price_col,   // --price-column: the close's values (open, high and low scaled by the same factor)
+  time_col,    // the timestamp, or the date of a Date + Time pair
+  clock_col,   // the time of day of a Date + Time pair
+  symbol_col,  // long format: the symbol of each row
+  role_count
+};
+constexpr std::array<const char*, role_count> role_names = {"open",  "high", "low",  "close", "volume",
+                                                            "price", "timestamp", "time", "symbol"};
 constexpr std::size_t absent = static_cast<std::size_t>(-1);
 
 struct Header {
-  std::vector<std::string> names;            // as written, trimmed
-  std::array<std::size_t, role_count> index; // column of each role, or `absent`
+  std::vector<std::string> names;             // as written, trimmed and unquoted
+  std::array<std::size_t, role_count> index;  // column of each role, or `absent`
+  std::vector<std::string> ignored;           // the names of the columns no role uses
 };
 
-// Walks a file line by line, reading it in blocks and hashing each block as it is read; a line's
+// Walks a file line by line, reading it in blocks (hashed as read, inflated when gzip); a line's
 // view is valid until the next call. Line numbers count from 1.
 class LineCursor {
  public:
-  explicit LineCursor(const fs::path& file) : in_(file), buffer_(kBlockBytes) {}
+  explicit LineCursor(const fs::path& file) : in_(file, kExpected), buffer_(kBlockBytes) {}
 
-  // The SHA-256 and size of the bytes read; once, after the last line.
-  FileDigest digest() { return {hash_.hex_digest(), bytes_}; }
+  FileDigest digest() { return in_.digest(); }
+  bool gzip() const { return in_.gzip(); }
 
   bool next(std::string_view& line) {
     const void* nl = nullptr;
@@ -138,48 +119,85 @@ class LineCursor {
     begin_ = 0;
     if (end_ == buffer_.size()) buffer_.resize(2 * buffer_.size());
     const std::size_t got = in_.read(buffer_.data() + end_, buffer_.size() - end_);
-    hash_.update(std::as_bytes(std::span(buffer_.data() + end_, got)));
-    bytes_ += got;
     end_ += got;
     at_end_ = got == 0;
   }
 
-  InputFile in_;
+  HashedInput in_;
   std::vector<char> buffer_;
   std::size_t begin_ = 0, end_ = 0;  // the unread bytes
   bool at_end_ = false;
   long number_ = 0;
-  Sha256 hash_;
-  std::uint64_t bytes_ = 0;
 };
 
-// The first ',' in [p, end), or end. Eight bytes at a time on little-endian machines (a field is
-// short, so memchr's call costs more than it saves): a byte of `word ^ commas` is 0 where a comma
-// is, and the lowest set bit of `(x - ones) & ~x & highs` marks exactly the first such byte.
-const char* find_comma(const char* p, const char* end) {
+// The first `delimiter` in [p, end), or end. Eight bytes at a time on little-endian machines (a
+// field is short, so memchr's call costs more than it saves): a byte of `word ^ delimiters` is 0
+// where a delimiter is, and the lowest set bit of `(x - ones) & ~x & highs` marks exactly the first.
+const char* find_delimiter(const char* p, const char* end, char delimiter) {
   if constexpr (std::endian::native == std::endian::little) {
-    constexpr std::uint64_t ones = 0x0101010101010101, highs = ones * 0x80, commas = ones * ',';
+    constexpr std::uint64_t ones = 0x0101010101010101, highs = ones * 0x80;
+    const std::uint64_t delimiters = ones * static_cast<unsigned char>(delimiter);
     for (; end - p >= 8; p += 8) {
       std::uint64_t word = 0;
       std::memcpy(&word, p, sizeof word);
-      const std::uint64_t x = word ^ commas;
+      const std::uint64_t x = word ^ delimiters;
       if (const std::uint64_t found = (x - ones) & ~x & highs; found != 0) return p + std::countr_zero(found) / 8;
     }
   }
-  while (p != end && *p != ',') ++p;
+  while (p != end && *p != delimiter) ++p;
   return p;
 }
 
-// Splits a line at commas into `fields`; returns the count, which may exceed fields.size().
-std::size_t split(std::string_view line, std::vector<std::string_view>& fields) {
-  std::size_t count = 0;
+// A line split into fields. A field may be quoted (RFC 4180: "a ""b"", c"): its view is then the
+// text between the quotes, with a doubled quote left doubled, and `quoted` marks it.
+struct SplitLine {
+  std::size_t count = 0;       // fields found, which may exceed fields.size()
+  const char* error = nullptr;  // a malformed quoted field: what is wrong
+};
+
+SplitLine split(std::string_view line, char delimiter, std::vector<std::string_view>& fields,
+                std::vector<char>& quoted_fields) {
+  SplitLine out;
   const char* p = line.data();
   const char* end = p + line.size();
   while (true) {
-    const char* stop = find_comma(p, end);
-    if (count < fields.size()) fields[count] = std::string_view(p, static_cast<std::size_t>(stop - p));
-    ++count;
-    if (stop == end) return count;
+    const char* q = p;
+    while (q != end && (*q == ' ' || *q == '\t') && *q != delimiter) ++q;
+    const char* stop = nullptr;
+    std::string_view field;
+    bool is_quoted = false;
+    if (q != end && *q == '"') {
+      const char* close = q + 1;
+      while (true) {
+        close = static_cast<const char*>(std::memchr(close, '"', static_cast<std::size_t>(end - close)));
+        if (close == nullptr) {
+          out.error = "a quoted field has no closing quote; expected \"...\" on one line";
+          return out;
+        }
+        if (close + 1 != end && close[1] == '"') {
+          close += 2;  // a doubled quote inside the field
+          continue;
+        }
+        break;
+      }
+      field = std::string_view(q + 1, static_cast<std::size_t>(close - q - 1));
+      is_quoted = true;
+      stop = close + 1;
+      while (stop != end && (*stop == ' ' || *stop == '\t') && *stop != delimiter) ++stop;
+      if (stop != end && *stop != delimiter) {
+        out.error = "text after a quoted field's closing quote; expected a delimiter there";
+        return out;
+      }
+    } else {
+      stop = find_delimiter(p, end, delimiter);
+      field = std::string_view(p, static_cast<std::size_t>(stop - p));
+    }
+    if (out.count < fields.size()) {
+      fields[out.count] = field;
+      quoted_fields[out.count] = is_quoted;
+    }
+    ++out.count;
+    if (stop == end) return out;
     p = stop + 1;
   }
 }
@@ -209,12 +227,95 @@ bool parse_plain_decimal(std::string_view s, double& out) {
   return true;
 }
 
+// `s` in the form from_chars reads, written into `buffer`: thousands separators `grouping` removed
+// (only between groups of three digits after a first group of one to three, before any decimal
+// mark) and the decimal mark `decimal` made '.'. Nullopt when a separator is out of place.
+std::optional<std::string_view> normalise_number(std::string_view s, char decimal, char grouping,
+                                                 std::string& buffer) {
+  buffer.clear();
+  std::size_t i = 0;
+  if (i < s.size() && s[i] == '-') buffer += s[i++];
+  const std::size_t first = i;
+  std::size_t run = 0;  // digits since the start or the last separator
+  bool grouped = false;
+  for (; i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == grouping); ++i) {
+    if (s[i] == grouping) {
+      if (run == 0 || run > 3 || (grouped && run != 3)) return std::nullopt;
+      grouped = true;
+      run = 0;
+      continue;
+    }
+    ++run;
+    buffer += s[i];
+  }
+  if (grouped && run != 3) return std::nullopt;
+  if (i == first && i < s.size() && s[i] != decimal) return std::nullopt;
+  for (; i < s.size(); ++i) buffer += s[i] == decimal ? '.' : s[i] == '.' ? '\x01' : s[i];  // a stray '.' is no number
+  return std::string_view(buffer);
+}
+
+}  // namespace
+
+namespace {
+
+// "AAPL.csv.gz" -> "AAPL": the file's stem, without a .gz, in upper case.
+std::string symbol_of(const fs::path& file) {
+  fs::path name = file.filename();
+  std::string ext = name.extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ext == ".gz") name = name.stem();
+  return upper(name.stem().string());
+}
+
+// One symbol's bars as they are read: buffers of a capacity that grows by doubling.
+struct SeriesBuilder {
+  std::string symbol;
+  std::vector<std::int64_t> timestamps;
+  std::array<PriceMatrix, 5> fields;  // open, high, low, close, volume: bars x 1
+  Eigen::Index rows = 0;
+  long first_line = 0;      // of its first row
+  long previous_line = 0;   // of its last row so far
+
+  SeriesBuilder(std::string name, std::size_t capacity) : symbol(std::move(name)) {
+    timestamps.reserve(capacity);
+    for (auto& f : fields) f.resize(static_cast<Eigen::Index>(capacity), 1);
+  }
+  void add(std::int64_t t, const std::array<double, 5>& values, long line) {
+    if (rows == fields[0].rows())  // NOTE: a counted estimate is an upper bound; this only guards the buffers
+      for (auto& f : fields) f.conservativeResize(2 * rows + 16, 1);
+    for (std::size_t r = 0; r < 5; ++r) fields[r](rows, 0) = values[r];
+    timestamps.push_back(t);
+    ++rows;
+    if (first_line == 0) first_line = line;
+    previous_line = line;
+  }
+  // The bars, oldest first (`reverse` for a newest-first file).
+  MarketData finish(bool reverse) {
+    MarketData data;
+    data.symbols = {std::move(symbol)};
+    std::array<PriceMatrix*, 5> out = {&data.open, &data.high, &data.low, &data.close, &data.volume};
+    for (std::size_t r = 0; r < 5; ++r) {
+      if (rows != fields[r].rows()) fields[r].conservativeResize(rows, 1);
+      if (reverse) fields[r].col(0).reverseInPlace();
+      *out[r] = std::move(fields[r]);
+    }
+    if (reverse) std::reverse(timestamps.begin(), timestamps.end());
+    data.timestamps = std::move(timestamps);
+    return data;
+  }
+};
+
+// Which way a file's timestamps run: set by its first two bars of one symbol.
+enum class Order { unknown, oldest_first, newest_first };
+
 class CsvParser {
  public:
-  explicit CsvParser(const fs::path& file) : file_(file.string()), cursor_(file) {}
+  CsvParser(const fs::path& file, const CsvDialect& dialect)
+      : file_(file.string()), stem_symbol_(symbol_of(file)), dialect_(dialect), cursor_(file) {
+    if (!dialect.date_format.empty()) pattern_.emplace(dialect.date_format, "--date-format");
+  }
 
-  MarketData parse(std::string symbol, std::size_t row_estimate);
-  FileDigest digest() { return cursor_.digest(); }
+  CsvFile parse(std::string symbol, std::optional<std::size_t> row_estimate);
 
  private:
   [[noreturn]] void fail(const std::string& what) const {
@@ -235,75 +336,198 @@ class CsvParser {
     return name.empty() ? role_names[role] : name;
   }
 
-  void read_header();
-  double parse_number(Role role, std::string_view field) const;
+  void read_header(std::string_view line);
+  void choose_delimiter(std::string_view line);
+  std::string other_delimiter_hint(std::string_view line) const;
+  double parse_number(Role role, std::string_view field, bool in_quotes);
+  std::string number_hint(std::string_view field) const;
   std::int64_t parse_time(std::string_view field);
+  std::string time_hint(std::string_view field) const;
+  void check_order(SeriesBuilder& series, std::int64_t t);
   void check_row(const std::array<double, 5>& v) const;
+  SeriesBuilder& series_of(std::string_view name);
+  std::vector<std::string> notes() const;
 
   std::string file_;
+  std::string stem_symbol_;  // the symbol of a file without a symbol column, unless named
+  CsvDialect dialect_;
   LineCursor cursor_;
   Header header_;
+  char delimiter_ = ',';
+  bool detected_delimiter_ = false;
+  std::optional<TimestampPattern> pattern_;
   std::optional<TimestampFormat> format_;
   long format_line_ = 0;
-  std::int64_t previous_time_ = 0;
-  long previous_line_ = 0;
+  bool utc_offsets_ = false;
+  bool close_named_ = false;  // --price-column names the close, in a file without a close column
+  Order order_ = Order::unknown;
+  long order_line_ = 0;  // the line whose bar set the order
+  std::string joined_;   // a Date + Time pair joined, reused
+  std::string number_buffer_;
+  std::vector<SeriesBuilder> series_;
+  std::unordered_map<std::string, std::size_t> series_index_;  // long format: symbol -> series_
+  std::size_t last_series_ = 0;
 };
 
-void CsvParser::read_header() {
-  std::string_view line;
-  if (!cursor_.next(line))
-    throw DataError(file_ + ": empty file; expected a header row such as 'Date,Open,High,Low,Close,Volume'");
+// The delimiter that splits the header into the most fields (',' on a tie); a header that none
+// splits is read with ',' and then fails for its missing columns.
+void CsvParser::choose_delimiter(std::string_view line) {
+  if (dialect_.delimiter != 0) {
+    delimiter_ = dialect_.delimiter;
+    return;
+  }
+  std::size_t best = 0;
+  std::vector<std::string_view> none;
+  std::vector<char> none_quoted;
+  for (const char candidate : {',', ';', '\t', '|'}) {
+    const SplitLine s = split(line, candidate, none, none_quoted);
+    if (s.error == nullptr && s.count > best) {
+      best = s.count;
+      delimiter_ = candidate;
+    }
+  }
+  detected_delimiter_ = delimiter_ != ',';
+}
+
+// "; the header splits into 7 columns by ';': give --delimiter ';'" when another delimiter would
+// split the header into the columns genepool needs; else "".
+std::string CsvParser::other_delimiter_hint(std::string_view line) const {
+  std::vector<std::string_view> cells(64);
+  std::vector<char> quoted_cells(64);
+  for (const char candidate : {',', ';', '\t', '|'}) {
+    if (candidate == delimiter_) continue;
+    const SplitLine s = split(line, candidate, cells, quoted_cells);
+    if (s.error != nullptr || s.count < 5 || s.count > cells.size()) continue;
+    std::size_t found = 0;
+    for (std::size_t i = 0; i < s.count; ++i) {
+      const std::string key = column_key(cells[i]);
+      found += key == "open" || key == "high" || key == "low" || key == "close";
+    }
+    if (found == 4)
+      return "; the header splits into " + std::to_string(s.count) + " columns by " + delimiter_name(candidate) +
+             ": give --delimiter " + (candidate == '\t' ? std::string("tab") : std::string(1, candidate)) +
+             (dialect_.delimiter != 0 ? " (or leave --delimiter out to detect it)" : "");
+  }
+  return "";
+}
+
+void CsvParser::read_header(std::string_view line) {
   constexpr std::string_view bom = "\xEF\xBB\xBF";
   if (line.substr(0, bom.size()) == bom) line.remove_prefix(bom.size());
   if (trim(line).empty())
     fail("blank header row; expected a header row such as 'Date,Open,High,Low,Close,Volume'");
   check_line_ends(line);
+  choose_delimiter(line);
 
   std::vector<std::string_view> cells;
-  cells.resize(split(line, cells));
-  split(line, cells);
+  std::vector<char> quoted_cells;
+  const SplitLine counted = split(line, delimiter_, cells, quoted_cells);
+  if (counted.error != nullptr) fail(std::string("header row: ") + counted.error);
+  cells.resize(counted.count);
+  quoted_cells.resize(counted.count);
+  split(line, delimiter_, cells, quoted_cells);
+
+  const std::string price_key = column_key(dialect_.price_column);
+  const bool other_price = !price_key.empty() && price_key != "close";
   header_.index.fill(absent);
+  std::size_t date_index = absent, time_index = absent;  // a Date + Time pair
+  std::vector<std::size_t> stamp_candidates;             // columns that could be the timestamp
   for (std::size_t i = 0; i < cells.size(); ++i) {
-    const std::string_view name = trim(cells[i]);
-    header_.names.emplace_back(name);
-    const std::string key = lower(name);
+    std::string name(trim(cells[i]));
+    if (quoted_cells[i])  // a doubled quote inside a quoted name is one quote
+      for (std::size_t at = name.find("\"\""); at != std::string::npos; at = name.find("\"\"", at + 1)) name.erase(at, 1);
+    header_.names.push_back(name);
+    const std::string key = column_key(name);
     std::size_t role = absent;
-    if ((key.empty() && i == 0) || key == "date" || key == "datetime" || key == "timestamp" || key == "time")
-      role = time_col;
+    if (other_price && key == price_key) {
+      role = price_col;
+    } else if (key.empty() && i == 0) {
+      stamp_candidates.push_back(i);
+      continue;
+    } else if (key == "date" || key == "datetime" || key == "timestamp" || key == "time") {
+      if (key == "date") date_index = i;
+      if (key == "time") time_index = i;
+      stamp_candidates.push_back(i);
+      continue;
+    } else if (key == "symbol" || key == "ticker") {
+      role = symbol_col;
+    }
     for (std::size_t r = 0; r < volume_col + 1; ++r)
       if (key == role_names[r]) role = r;
-    if (role == absent) continue;  // an extra column such as Adj Close or OpenInterest
-    if (header_.index[role] != absent) {
-      const std::string& first = header_.names[header_.index[role]];
-      fail(role == time_col
-               ? "columns '" + first + "' (column " + std::to_string(header_.index[role] + 1) + ") and '" +
-                     std::string(name) + "' (column " + std::to_string(i + 1) +
-                     ") could both be the timestamp; expected one timestamp column"
-               : "column '" + std::string(name) + "' appears twice in the header (columns " +
+    if (role == absent) {
+      header_.ignored.push_back(name.empty() ? "(column " + std::to_string(i + 1) + ")" : name);
+      continue;
+    }
+    if (header_.index[role] != absent)
+      fail(role == symbol_col
+               ? "columns '" + header_.names[header_.index[role]] + "' (column " +
+                     std::to_string(header_.index[role] + 1) + ") and '" + name + "' (column " + std::to_string(i + 1) +
+                     ") could both be the symbol; expected one symbol (or ticker) column"
+               : "column '" + name + "' appears twice in the header (columns " +
                      std::to_string(header_.index[role] + 1) + " and " + std::to_string(i + 1) +
                      "); expected each column once");
-    }
     header_.index[role] = i;
+  }
+  if (stamp_candidates.size() == 2 && date_index != absent && time_index != absent) {
+    header_.index[time_col] = date_index;  // a Date column and a Time column, joined "DATE TIME"
+    header_.index[clock_col] = time_index;
+  } else if (stamp_candidates.size() > 1) {
+    const std::size_t a = stamp_candidates[0], b = stamp_candidates[1];
+    fail("columns '" + header_.names[a] + "' (column " + std::to_string(a + 1) + ") and '" + header_.names[b] +
+         "' (column " + std::to_string(b + 1) +
+         ") could both be the timestamp; expected one timestamp column (or a Date and a Time column)");
+  } else if (stamp_candidates.size() == 1) {
+    header_.index[time_col] = stamp_candidates[0];
+  }
+  if (header_.index[price_col] != absent && header_.index[close_col] == absent) {
+    header_.index[close_col] = header_.index[price_col];  // the close itself (investing.com's "Price")
+    header_.index[price_col] = absent;
+    close_named_ = true;
   }
   if (header_.index[time_col] == absent)
     fail("header has no timestamp column; expected an unnamed first column or one named date, datetime, "
-         "timestamp or time, got " + quoted(line));
+         "timestamp or time, got " + quoted(line) + other_delimiter_hint(line));
   for (std::size_t r = 0; r < volume_col; ++r)
     if (header_.index[r] == absent)
       fail("header has no '" + std::string(role_names[r]) +
-           "' column; expected columns open, high, low, close (volume optional) and a timestamp, got " + quoted(line));
+           "' column; expected columns open, high, low, close (volume optional) and a timestamp, got " + quoted(line) +
+           other_delimiter_hint(line));
+  if (other_price && header_.index[price_col] == absent && !close_named_) {
+    std::string names;
+    for (const auto& n : header_.names) names += (names.empty() ? "" : ", ") + n;
+    fail("no column '" + dialect_.price_column + "' for --price-column (names compared without case, spaces and "
+         "'_'); the header has " + names);
+  }
 }
 
-double CsvParser::parse_number(Role role, std::string_view field) const {
+std::string CsvParser::number_hint(std::string_view field) const {
   const std::string_view s = trim(field);
+  if (dialect_.decimal == '.' && s.find(',') != std::string_view::npos)
+    return (detected_delimiter_ ? "; genepool detected the delimiter " + delimiter_name(delimiter_) + " but" : ";") +
+           std::string(" the number ") + quoted(s) + " has a decimal comma: give --decimal ,";
+  if (dialect_.decimal == ',' && s.find('.') != std::string_view::npos && s.find(',') == std::string_view::npos)
+    return "; with --decimal , a '.' groups thousands (1.234,5); this number has a decimal point: leave --decimal out";
+  return "";
+}
+
+double CsvParser::parse_number(Role role, std::string_view field, bool in_quotes) {
+  std::string_view s = trim(field);
   double value = 0;
-  if (parse_plain_decimal(s, value)) {
+  if (dialect_.decimal == '.' && parse_plain_decimal(s, value)) {
     if (role != volume_col && !(value > 0)) fail_column(role, "expected a price > 0, got " + quoted(field));
     return value;
   }
+  // Thousands separators: '.' with decimal commas; ',' only inside quotes of a comma-separated file
+  // (elsewhere a comma is a decimal comma read without --decimal ,).
+  const char grouping = dialect_.decimal == ',' ? '.' : (in_quotes && delimiter_ == ',') ? ',' : '\0';
+  if (grouping != '\0' || dialect_.decimal != '.') {
+    const auto normal = normalise_number(s, dialect_.decimal, grouping == '\0' ? '\x01' : grouping, number_buffer_);
+    if (!normal) fail_column(role, "expected a number, got " + quoted(field) + number_hint(field));
+    s = *normal;
+  }
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
   if (s.empty() || end != s.data() + s.size() || (ec != std::errc() && ec != std::errc::result_out_of_range))
-    fail_column(role, "expected a number, got " + quoted(field));
+    fail_column(role, "expected a number, got " + quoted(field) + number_hint(field));
   if (ec == std::errc::result_out_of_range || !std::isfinite(value))
     fail_column(role, "expected a finite number, got " + quoted(field));
   if (role == volume_col) {
@@ -314,38 +538,103 @@ double CsvParser::parse_number(Role role, std::string_view field) const {
   return value;
 }
 
-std::int64_t CsvParser::parse_time(std::string_view field) {
+// For a timestamp no format reads: the --date-format that would, when its shape is a common one
+// ("02/01/2020", "02.01.2020 09:30", "20200102"); else "".
+std::string CsvParser::time_hint(std::string_view field) const {
+  if (pattern_) return "";
   const std::string_view s = trim(field);
+  std::size_t pos = 0;
+  std::array<int, 3> parts{};
+  std::array<std::size_t, 3> widths{};
+  char sep = 0;
+  for (std::size_t k = 0; k < 3; ++k) {
+    const std::size_t begin = pos;
+    int v = 0;
+    while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) v = v * 10 + (s[pos++] - '0');
+    widths[k] = pos - begin;
+    parts[k] = v;
+    if (widths[k] == 0 || widths[k] > 4) return "";
+    if (k < 2) {
+      if (pos >= s.size() || (s[pos] != '/' && s[pos] != '.' && s[pos] != '-')) return "";
+      if (sep != 0 && s[pos] != sep) return "";
+      sep = s[pos++];
+    }
+  }
+  std::string rest;
+  if (pos < s.size()) {
+    const std::string_view tail = s.substr(pos);
+    if (tail.size() >= 6 && tail[0] == ' ' && tail[3] == ':') rest = tail.size() >= 9 ? " %H:%M:%S" : " %H:%M";
+    else return "";
+  }
+  const std::string d(1, sep);
+  if (widths[0] == 4) return "; give --date-format '%Y" + d + "%m" + d + "%d" + rest + "'";
+  if (widths[2] != 4 && widths[2] != 2) return "";
+  const std::string year = widths[2] == 4 ? "%Y" : "%y";
+  const std::string day_first = "%d" + d + "%m" + d + year + rest, month_first = "%m" + d + "%d" + d + year + rest;
+  if (parts[0] > 12) return "; give --date-format '" + day_first + "' (day first)";
+  if (parts[1] > 12) return "; give --date-format '" + month_first + "' (month first)";
+  return "; give --date-format '" + day_first + "' (day first) or '" + month_first + "' (month first)";
+}
+
+std::int64_t CsvParser::parse_time(std::string_view field) {
+  std::string_view s = trim(field);
+  if (pattern_) {
+    const auto t = pattern_->parse(s);
+    if (!t)
+      fail_column(time_col, "expected a timestamp in the --date-format '" + pattern_->text() + "', got " + quoted(s));
+    return *t;
+  }
   if (!format_) {
     format_ = detect_timestamp_format(s);
     format_line_ = cursor_.number();
     if (!format_)
       fail_column(time_col, "expected a timestamp (YYYY-MM-DD, YYYY-MM-DD HH:MM:SS, epoch seconds or epoch "
-                            "milliseconds), got " + quoted(field));
+                            "milliseconds), got " + quoted(s) + time_hint(s));
+    utc_offsets_ = *format_ == TimestampFormat::iso_datetime && s.size() > 16 &&
+                   s.find_first_of("+-", 16) != std::string_view::npos;
   }
   const auto t = parse_timestamp(s, *format_);
   if (!t) {
     const auto other = detect_timestamp_format(s);
     if (!other)
       fail_column(time_col, "expected a timestamp (YYYY-MM-DD, YYYY-MM-DD HH:MM:SS, epoch seconds or epoch "
-                            "milliseconds), got " + quoted(field));
+                            "milliseconds), got " + quoted(s) + time_hint(s));
     if (*other != *format_)
-      fail_column(time_col, quoted(field) + " is " + std::string(timestamp_format_name(*other)) + " but line " +
+      fail_column(time_col, quoted(s) + " is " + std::string(timestamp_format_name(*other)) + " but line " +
                                 std::to_string(format_line_) + " is " +
                                 std::string(timestamp_format_name(*format_)) + "; expected one timestamp format per file");
     fail_column(time_col, "expected a valid " + std::string(timestamp_format_name(*format_)) +
                               " timestamp (a real calendar date, time of day 00:00:00-23:59:59, whole seconds), got " +
-                              quoted(field));
+                              quoted(s));
   }
-  if (previous_line_ != 0 && *t <= previous_time_)
-    fail_column(time_col, "timestamp " + format_timestamp(*t) +
-                              (*t == previous_time_ ? " repeats line " + std::to_string(previous_line_)
-                                                    : " is before line " + std::to_string(previous_line_) + "'s " +
-                                                          format_timestamp(previous_time_)) +
-                              "; expected strictly increasing timestamps");
-  previous_time_ = *t;
-  previous_line_ = cursor_.number();
   return *t;
+}
+
+// Timestamps run one way per symbol: oldest first, or newest first for the whole file (set by the
+// first symbol with two bars); a repeat or a turn is an error.
+void CsvParser::check_order(SeriesBuilder& series, std::int64_t t) {
+  if (series.rows == 0) return;
+  const std::int64_t previous = series.timestamps.back();
+  if ((t > previous && order_ == Order::oldest_first) || (t < previous && order_ == Order::newest_first))
+    return;  // the common cases, first
+  const std::string symbol = series_index_.empty() ? "" : " for symbol " + series.symbol;
+  if (t == previous)
+    fail_column(time_col, "timestamp " + format_timestamp(t) + " repeats line " + std::to_string(series.previous_line) +
+                              symbol + "; expected strictly increasing timestamps (or strictly decreasing, newest first)");
+  const Order order = t > previous ? Order::oldest_first : Order::newest_first;
+  if (order_ == Order::unknown) {
+    order_ = order;
+    order_line_ = cursor_.number();
+    return;
+  }
+  if (order == order_) return;
+  const std::string turn = "timestamp " + format_timestamp(t) + " is " + (t < previous ? "before" : "after") +
+                           " line " + std::to_string(series.previous_line) + "'s " + format_timestamp(previous) + symbol;
+  if (order_ == Order::oldest_first)
+    fail_column(time_col, turn + "; expected strictly increasing timestamps" +
+                              (order_line_ != 0 ? " (as from line " + std::to_string(order_line_) + ")" : ""));
+  fail_column(time_col, turn + "; expected strictly decreasing timestamps throughout a newest-first file (line " +
+                            std::to_string(order_line_) + " is older than the line before it)");
 }
 
 void CsvParser::check_row(const std::array<double, 5>& v) const {
@@ -359,21 +648,65 @@ void CsvParser::check_row(const std::array<double, 5>& v) const {
                            "; expected low <= min(open, close)");
 }
 
-MarketData CsvParser::parse(std::string symbol, std::size_t row_estimate) {
-  read_header();
+SeriesBuilder& CsvParser::series_of(std::string_view name) {
+  if (!series_.empty() && series_[last_series_].symbol == name) return series_[last_series_];
+  const auto [it, fresh] = series_index_.try_emplace(std::string(name), series_.size());
+  if (fresh) series_.emplace_back(std::string(name), 256);
+  last_series_ = it->second;
+  return series_[last_series_];
+}
+
+std::vector<std::string> CsvParser::notes() const {
+  std::vector<std::string> notes;
+  if (cursor_.gzip()) notes.emplace_back("gzip");
+  if (delimiter_ != ',') notes.push_back(delimiter_name(delimiter_) + "-separated");
+  if (dialect_.decimal == ',') notes.emplace_back("decimal commas");
+  if (header_.index[clock_col] != absent)
+    notes.push_back("timestamps from '" + header_.names[header_.index[time_col]] + "' + '" +
+                    header_.names[header_.index[clock_col]] + "'");
+  if (pattern_) notes.push_back("dates as '" + pattern_->text() + "'");
+  if (utc_offsets_) notes.emplace_back("UTC offsets converted to UTC");
+  if (order_ == Order::newest_first) notes.emplace_back("newest first (reversed)");
+  if (close_named_) notes.push_back("close from '" + header_.names[header_.index[close_col]] + "'");
+  if (header_.index[price_col] != absent)
+    notes.push_back("close from '" + header_.names[header_.index[price_col]] + "' (open, high, low scaled by " +
+                    header_.names[header_.index[price_col]] + " / " + header_.names[header_.index[close_col]] + ")");
+  if (!series_index_.empty()) {
+    std::string s = "symbol column '" + header_.names[header_.index[symbol_col]] + "':";
+    for (std::size_t i = 0; i < series_.size(); ++i)
+      s += (i ? ", " : " ") + series_[i].symbol + " " + std::to_string(series_[i].rows) + " bars";
+    notes.push_back(std::move(s));
+  }
+  if (!header_.ignored.empty()) {
+    std::string s = "ignored columns";
+    for (std::size_t i = 0; i < header_.ignored.size(); ++i) s += (i ? ", " : " ") + header_.ignored[i];
+    notes.push_back(std::move(s));
+  }
+  return notes;
+}
+
+}  // namespace
+
+namespace {
+
+CsvFile CsvParser::parse(std::string symbol, std::optional<std::size_t> row_estimate) {
+  std::string_view line;
+  if (!cursor_.next(line))
+    throw DataError(file_ + ": empty file; expected a header row such as 'Date,Open,High,Low,Close,Volume'");
+  read_header(line);
   const std::size_t columns = header_.names.size();
   const bool has_volume = header_.index[volume_col] != absent;
-
-  MarketData data;
-  data.symbols = {std::move(symbol)};
-  std::array<PriceMatrix*, 5> out = {&data.open, &data.high, &data.low, &data.close, &data.volume};
-  for (std::size_t r = 0; r < 5; ++r) out[r]->resize(static_cast<Eigen::Index>(row_estimate), 1);
-  data.timestamps.reserve(row_estimate);
+  const bool long_format = header_.index[symbol_col] != absent;
+  const bool joined_time = header_.index[clock_col] != absent;
+  const bool adjusted = header_.index[price_col] != absent;
+  if (long_format && !symbol.empty())
+    throw ConfigError(file_ + ": has a symbol column ('" + header_.names[header_.index[symbol_col]] +
+                      "'), which names its symbols; expected no NAME= for it (--data " + symbol + "=" + file_ + ")");
+  if (!long_format) series_.emplace_back(symbol.empty() ? stem_symbol_ : std::move(symbol), row_estimate.value_or(4096));
 
   std::vector<std::string_view> fields(columns);
-  std::string_view line;
+  std::vector<char> quoted_fields(columns);
   long blank_line = 0;  // the first blank line seen; only blank lines may follow it
-  Eigen::Index row = 0;
   while (cursor_.next(line)) {
     if (trim(line).empty()) {
       if (blank_line == 0) blank_line = cursor_.number();
@@ -383,38 +716,80 @@ MarketData CsvParser::parse(std::string symbol, std::size_t row_estimate) {
       throw DataError(file_ + ":" + std::to_string(blank_line) + ": blank line inside the data; expected a row with " +
                       std::to_string(columns) + " fields");
     check_line_ends(line);
-    const std::size_t count = split(line, fields);
-    if (count != columns)
-      fail(std::to_string(count) + " field(s), the header has " + std::to_string(columns) +
-           "; expected one field per header column");
-    data.timestamps.push_back(parse_time(fields[header_.index[time_col]]));
+    const SplitLine split_line = split(line, delimiter_, fields, quoted_fields);
+    if (split_line.error != nullptr) fail(split_line.error);
+    if (split_line.count != columns)
+      fail(std::to_string(split_line.count) + " field(s), the header has " + std::to_string(columns) +
+           "; expected one field per header column" +
+           (detected_delimiter_ ? " (split by " + delimiter_name(delimiter_) + ", detected from the header)" : ""));
+    SeriesBuilder* series = &series_.front();
+    if (long_format) {
+      const std::string_view name = trim(fields[header_.index[symbol_col]]);
+      if (name.empty()) fail_column(symbol_col, "expected a symbol name, got ''");
+      series = &series_of(name);
+    }
+    std::int64_t t = 0;
+    if (joined_time) {
+      joined_.assign(trim(fields[header_.index[time_col]]));
+      joined_ += ' ';
+      joined_ += trim(fields[header_.index[clock_col]]);
+      t = parse_time(joined_);
+    } else {
+      t = parse_time(fields[header_.index[time_col]]);
+    }
+    check_order(*series, t);
     std::array<double, 5> values{};  // volume stays 0 when the file has none
     for (std::size_t r = 0; r < 5; ++r)
-      if (r != volume_col || has_volume) values[r] = parse_number(static_cast<Role>(r), fields[header_.index[r]]);
+      if (r != volume_col || has_volume)
+        values[r] = parse_number(static_cast<Role>(r), fields[header_.index[r]], quoted_fields[header_.index[r]]);
     check_row(values);
-    if (row == out[0]->rows())  // NOTE: the estimate is an upper bound; this only guards the buffers
-      for (auto* m : out) m->conservativeResize(2 * row + 16, 1);
-    for (std::size_t r = 0; r < 5; ++r) (*out[r])(row, 0) = values[r];
-    ++row;
+    if (adjusted) {  // the adjusted close, and open, high and low scaled by the same factor
+      const double price = parse_number(price_col, fields[header_.index[price_col]], quoted_fields[header_.index[price_col]]);
+      const double factor = price / values[close_col];
+      for (const std::size_t r : {open_col, high_col, low_col}) values[r] *= factor;
+      values[close_col] = price;
+      // A rounding of the products must not put high below (or low above) open or close.
+      values[high_col] = std::max({values[high_col], values[open_col], price});
+      values[low_col] = std::min({values[low_col], values[open_col], price});
+    }
+    series->add(t, values, cursor_.number());
   }
-  if (row < 2)
-    throw DataError(file_ + ": " + std::to_string(row) + " data row(s) after the header; expected at least 2 bars");
-  if (row != out[0]->rows())
-    for (auto* m : out) m->conservativeResize(row, 1);
-  validate(data, file_);
-  return data;
+  if (long_format && series_.empty())
+    throw DataError(file_ + ": 0 data row(s) after the header; expected at least 2 bars");
+  for (const SeriesBuilder& s : series_)
+    if (s.rows < 2)
+      throw DataError(file_ + ": " + std::to_string(s.rows) + " data row(s) after the header" +
+                      (long_format ? " for symbol " + s.symbol + " (line " + std::to_string(s.first_line) + ")" : "") +
+                      "; expected at least 2 bars");
+
+  CsvFile out;
+  out.notes = notes();
+  for (SeriesBuilder& s : series_) {
+    out.series.push_back(s.finish(order_ == Order::newest_first));
+    validate(out.series.back(), file_);
+  }
+  out.digest = cursor_.digest();
+  return out;
 }
 
 }  // namespace
 
-MarketData read_csv(const std::filesystem::path& file, std::string symbol, FileDigest* digest) {
-  if (symbol.empty()) symbol = upper(file.stem().string());
-  // Two passes over the file, neither holding it: count the rows, then parse into buffers of that size.
-  const std::size_t rows = count_rows(file);
-  CsvParser parser(file);
-  MarketData data = parser.parse(std::move(symbol), rows);
-  if (digest != nullptr) *digest = parser.digest();
-  return data;
+CsvFile read_csv_file(const std::filesystem::path& file, const CsvDialect& dialect, std::string symbol) {
+  // Two passes over a plain file, neither holding it: count the rows, then parse into buffers of
+  // that size; a gzip file is inflated once, into buffers that grow.
+  const std::optional<std::size_t> rows = count_rows(file);
+  CsvParser parser(file, dialect);
+  return parser.parse(std::move(symbol), rows);
+}
+
+MarketData read_csv(const std::filesystem::path& file, std::string symbol, FileDigest* digest,
+                    const CsvDialect& dialect) {
+  CsvFile read = read_csv_file(file, dialect, std::move(symbol));
+  if (read.series.size() != 1)
+    throw DataError(file.string() + ": holds " + std::to_string(read.series.size()) +
+                    " symbols (a symbol column); expected one symbol's bars (load it with load_market_data)");
+  if (digest != nullptr) *digest = std::move(read.digest);
+  return std::move(read.series.front());
 }
 
 void write_csv(const MarketData& data, const std::filesystem::path& file) {

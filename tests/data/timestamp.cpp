@@ -55,10 +55,28 @@ TEST_CASE("iso date-times with a bad time of day or a fraction of a second are r
   CHECK_FALSE(parse_timestamp("2004-08-19 24:00:00", dt).has_value());
   CHECK_FALSE(parse_timestamp("2004-08-19 09:60:00", dt).has_value());
   CHECK_FALSE(parse_timestamp("2004-08-19 09:00:60", dt).has_value());
-  CHECK_FALSE(parse_timestamp("2004-08-19 09:00:00+01:00", dt).has_value());
   CHECK_FALSE(parse_timestamp("2004-08-19 9:00:00", dt).has_value());
   CHECK_FALSE(parse_timestamp("2004-08-19_09:00:00", dt).has_value());
   CHECK_FALSE(parse_timestamp("2004-02-30 09:00:00", dt).has_value());
+}
+
+TEST_CASE("a UTC offset after a date-time is subtracted to give UTC", "[timestamp]") {
+  const std::int64_t nine = 1092873600 + 9 * 3600;
+  const auto dt = TimestampFormat::iso_datetime;
+  CHECK(parse_timestamp("2004-08-19 10:00:00+01:00", dt) == nine);
+  CHECK(parse_timestamp("2004-08-19 04:00:00-05:00", dt) == nine);
+  CHECK(parse_timestamp("2004-08-19T14:30:00+0530", dt) == nine);
+  CHECK(parse_timestamp("2004-08-19 11:00+02", dt) == nine);
+  CHECK(parse_timestamp("2004-08-19 09:00:00.000+00:00", dt) == nine);
+  CHECK(parse_timestamp("2004-08-19 00:00:00-05:00", dt) == 1092873600 + 5 * 3600);  // yfinance's daily bars
+  CHECK(parse_timestamp("2004-08-19 02:00:00+05:00", dt) == 1092873600 - 3 * 3600);  // the day before in UTC
+  CHECK(detect_timestamp_format("2020-01-02 00:00:00-05:00") == dt);
+  CHECK_FALSE(parse_timestamp("2004-08-19 09:00:00+24:00", dt).has_value());
+  CHECK_FALSE(parse_timestamp("2004-08-19 09:00:00+01:60", dt).has_value());
+  CHECK_FALSE(parse_timestamp("2004-08-19 09:00:00+1", dt).has_value());
+  CHECK_FALSE(parse_timestamp("2004-08-19 09:00:00+01:0", dt).has_value());
+  CHECK_FALSE(parse_timestamp("2004-08-19 09:00:00Z+01:00", dt).has_value());
+  CHECK_FALSE(parse_timestamp("2004-08-19+01:00", TimestampFormat::iso_date).has_value());
 }
 
 TEST_CASE("a date and a date-time do not parse as each other's format", "[timestamp]") {

@@ -9,14 +9,15 @@ namespace genepool {
 
 enum class TimestampFormat {
   iso_date,           // 2004-08-19                      (midnight UTC)
-  iso_datetime,       // 2017-04-19 09:00:00, 2017-04-19T09:00:00, optional trailing Z, optional .fff
+  iso_datetime,       // 2017-04-19 09:00:00, 2017-04-19T09:00:00, optional .fff, optional Z or UTC offset
   epoch_seconds,      // 1092873600
   epoch_milliseconds  // 1092873600000 (an integer >= 1e11 is taken as milliseconds; documented)
 };
 
 // Detects the format of one field from its shape; nullopt when it is none of the above.
 // The shape alone decides: "2004-13-45" is an iso_date that parse_timestamp then rejects.
-// iso_datetime is YYYY-MM-DD, a space or 'T', HH:MM, then optional :SS, optional .fff, optional Z.
+// iso_datetime is YYYY-MM-DD, a space or 'T', HH:MM, then optional :SS, optional .fff, then optional
+// Z or a UTC offset (+HH:MM, +HHMM, +HH, or '-'), which parse_timestamp subtracts to give UTC.
 // A field of 1 to 19 ASCII digits is epoch seconds below 1e11, epoch milliseconds from 1e11 up.
 std::optional<TimestampFormat> detect_timestamp_format(std::string_view field);
 
