@@ -34,7 +34,7 @@ const std::string kExpected = "a market-data CSV file";
 // character (as many as the parser will find rows, for a well-formed file; an upper bound otherwise).
 // Nullopt for a gzip file, whose rows are not counted (its buffers grow instead).
 std::optional<std::size_t> count_rows(const fs::path& file) {
-  HashedInput in(file, kExpected);
+  HashedInput in(file, kExpected, false);
   if (in.gzip()) return std::nullopt;
   const auto block = std::make_unique_for_overwrite<char[]>(kBlockBytes);
   std::size_t line_ends = 0;

@@ -19,7 +19,8 @@ namespace genepool {
 class HashedInput {
  public:
   // Opens `file` (check_input_file with `expected`, then fopen); IoError naming it when it cannot.
-  HashedInput(const std::filesystem::path& file, const std::string& expected);
+  // Without `hashing` (a pass that only counts lines) digest() is of no bytes.
+  HashedInput(const std::filesystem::path& file, const std::string& expected, bool hashing = true);
   HashedInput(const HashedInput&) = delete;
   HashedInput& operator=(const HashedInput&) = delete;
   ~HashedInput();
@@ -36,6 +37,7 @@ class HashedInput {
 
   std::string name_;
   std::FILE* handle_ = nullptr;
+  bool hashing_;
   Sha256 hash_;
   std::uint64_t bytes_ = 0;
   std::unique_ptr<z_stream_s> inflater_;  // null for a plain file
