@@ -170,7 +170,7 @@ TEST_CASE("dialects of the same random bars read back bit for bit as the plain f
   }
 }
 
-TEST_CASE("the delimiter is detected from the header, or named; a wrong one gets the hint", "[csv][dialects]") {
+TEST_CASE("the delimiter is detected from the header, or named, and a wrong one gets the hint", "[csv][dialects]") {
   const auto dir = genepool::test::scratch_dir("csv-delimiter");
   const std::string text = "Date;Open;High;Low;Close;Volume\n2004-08-19;1;2;0.5;1;3\n2004-08-20;1;2;0.5;1;3\n";
   const genepool::CsvFile read = read_csv_file(write_text(dir, "s.csv", text));
@@ -246,7 +246,7 @@ TEST_CASE("decimal commas read with --decimal , and are refused with the hint wi
                              "thousands (1.234,5); this number has a decimal point: leave --decimal out"));
 }
 
-TEST_CASE("UTC offsets are converted to UTC and said so; Date + Time columns are joined", "[csv][dialects]") {
+TEST_CASE("UTC offsets are converted to UTC and said so, and Date + Time columns are joined", "[csv][dialects]") {
   const auto dir = genepool::test::scratch_dir("csv-times");
   const auto yf = read_csv_file(write_text(dir, "AAPL.csv",
                                            "Date,Open,High,Low,Close,Volume\n2020-03-06 00:00:00-05:00,1,2,0.5,1,3\n"
@@ -264,7 +264,7 @@ TEST_CASE("UTC offsets are converted to UTC and said so; Date + Time columns are
                     Contains("j.csv:2: column 'Date': expected a timestamp") && Contains("got '2020-01-02 9h30'"));
 }
 
-TEST_CASE("--date-format reads any layout; a day-first date without it gets the hint", "[csv][dialects]") {
+TEST_CASE("a date format reads any layout, and a day-first date without it gets the hint", "[csv][dialects]") {
   const auto dir = genepool::test::scratch_dir("csv-date-format");
   const auto file = write_text(dir, "uk.csv", header + "13/01/2020,1,2,0.5,1,3\n14/01/2020,1,2,0.5,1,3\n");
   CHECK_THROWS_WITH(read_csv(file), Contains("uk.csv:2: column 'Date': expected a timestamp (YYYY-MM-DD, YYYY-MM-DD "
@@ -288,7 +288,7 @@ TEST_CASE("--date-format reads any layout; a day-first date without it gets the 
   CHECK_THROWS_AS(read_csv(file, {}, nullptr, bad), genepool::ConfigError);
 }
 
-TEST_CASE("a newest-first file is read in reverse and said so; any other order is refused", "[csv][dialects]") {
+TEST_CASE("a newest-first file is read in reverse and said so, and any other order is refused", "[csv][dialects]") {
   const auto dir = genepool::test::scratch_dir("csv-newest-first");
   const std::string a = "2004-08-18,1,2,0.5,1,3\n", b = "2004-08-19,1,3,0.5,2,4\n", c = "2004-08-20,2,4,1,3,5\n";
   const auto newest = read_csv_file(write_text(dir, "n.csv", header + c + b + a));
@@ -304,7 +304,7 @@ TEST_CASE("a newest-first file is read in reverse and said so; any other order i
                     Contains("r.csv:3: column 'Date': timestamp 2004-08-20 repeats line 2"));
 }
 
-TEST_CASE("--price-column takes an adjusted close and scales open, high and low by its factor", "[csv][dialects]") {
+TEST_CASE("a price column takes an adjusted close and scales open, high and low by its factor", "[csv][dialects]") {
   const auto dir = genepool::test::scratch_dir("csv-adjusted");
   const auto file = write_text(dir, "y.csv",
                                "Date,Open,High,Low,Close,Adj Close,Volume,Dividends\n"
@@ -343,7 +343,7 @@ TEST_CASE("--price-column takes an adjusted close and scales open, high and low 
   CHECK(investing.notes == std::vector<std::string>{"close from 'Price'"});
 }
 
-TEST_CASE("a gzip file reads as its text, hashed as its compressed bytes; damage is named", "[csv][dialects]") {
+TEST_CASE("a gzip file reads as its text, hashed as its compressed bytes, and damage is named", "[csv][dialects]") {
   const auto dir = genepool::test::scratch_dir("csv-gzip");
   std::string text = header;
   for (const Bar& b : random_bars(30000, 3))  // several 1 MiB blocks of text
@@ -414,7 +414,7 @@ TEST_CASE("a symbol column splits a long file into its symbols, never one series
                     Contains("two.csv:1: columns 'Symbol' (column 2) and 'Ticker' (column 3) could both be the symbol"));
 }
 
-TEST_CASE("--data NAME=FILE names a symbol; anything else is a path", "[csv][dialects]") {
+TEST_CASE("a data source NAME=FILE names a symbol, and anything else is a path", "[csv][dialects]") {
   const auto dir = genepool::test::scratch_dir("csv-data-source");
   using genepool::DataSource;
   using genepool::parse_data_source;

@@ -85,7 +85,9 @@ TEST_CASE("loading ORCL, NVDA and YHOO aligns them on NVDA's dates", "[io]") {
   CHECK(d.timestamps == nvda.timestamps);
   CHECK(d.close.col(1) == nvda.close.col(0));
   CHECK(report.summary() == "aligned 3 files on 4012 common bars (1999-01-22 .. 2014-12-31); ORCL-1995-2014 dropped "
-                            "1024, NVDA-1999-2014 dropped 0, YHOO-1996-2014 dropped 701");
+                            "1024, NVDA-1999-2014 dropped 0, YHOO-1996-2014 dropped 701; orcl-1995-2014.txt: ignored columns Adj "
+                            "Close; nvda-1999-2014.txt: ignored columns Adj Close; yhoo-1996-2014.txt: ignored columns "
+                            "Adj Close");
 }
 
 TEST_CASE("loading files that share no timestamp is an error naming every file and its range", "[io]") {
@@ -108,7 +110,8 @@ TEST_CASE("loading two files with the same symbol name is an error naming both",
   const auto b = daily_file(dir / "two", "X.txt", {2, 3});
   CHECK_THROWS_AS(load_market_data({a, b}), genepool::DataError);
   CHECK_THROWS_WITH(load_market_data({a, b}), "symbol X is in both " + a.string() + " and " + b.string() +
-                                                  "; expected each symbol once (a CSV file's symbol is its file name)");
+                                                  "; expected each symbol once (a CSV file's symbol is its file name, or name it: "
+                                                  "--data NAME=FILE)");
 }
 
 TEST_CASE("loading no files is an error", "[io]") {
