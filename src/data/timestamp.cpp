@@ -33,7 +33,7 @@ struct IsoParts {
 };
 
 // A UTC offset at `pos` to the end: +HH:MM, +HHMM or +HH (or '-'), hours 00-23 and minutes 00-59.
-bool read_offset(std::string_view s, std::size_t pos, int& seconds) {
+[[gnu::noinline]] bool read_offset(std::string_view s, std::size_t pos, int& seconds) {  // rare: kept out of the hot path
   if (pos >= s.size() || (s[pos] != '+' && s[pos] != '-')) return false;
   const std::string_view rest = s.substr(pos + 1);
   int hours = -1, minutes = 0;
@@ -92,13 +92,19 @@ std::optional<IsoParts> split_iso(std::string_view s) {
 
 namespace chr = std::chrono;
 
-std::optional<std::int64_t> iso_seconds(const IsoParts& p) {
-  const chr::year_month_day date{chr::year{p.year}, chr::month{static_cast<unsigned>(p.month)},
-                                 chr::day{static_cast<unsigned>(p.day)}};
+// Days from 1970-01-01 to a year, month and day, or nullopt for no real date.
+std::optional<std::int64_t> civil_days(int year, int month, int day) {
+  const chr::year_month_day date{chr::year{year}, chr::month{static_cast<unsigned>(month)},
+                                 chr::day{static_cast<unsigned>(day)}};
   if (!date.ok()) return std::nullopt;
+  return chr::sys_days(date).time_since_epoch().count();
+}
+
+std::optional<std::int64_t> iso_seconds(const IsoParts& p) {
+  const auto days = civil_days(p.year, p.month, p.day);
+  if (!days) return std::nullopt;
   if (p.hour > 23 || p.minute > 59 || p.second > 59 || !p.zero_fraction) return std::nullopt;
-  const std::int64_t days = chr::sys_days(date).time_since_epoch().count();
-  return days * seconds_per_day + p.hour * 3600 + p.minute * 60 + p.second - p.offset_seconds;
+  return *days * seconds_per_day + p.hour * 3600 + p.minute * 60 + p.second - p.offset_seconds;
 }
 
 // 1 to 19 ASCII digits that fit in int64; nullopt otherwise.
@@ -157,7 +163,14 @@ std::optional<TimestampFormat> detect_timestamp_format(std::string_view field) {
 
 std::optional<std::int64_t> parse_timestamp(std::string_view field, TimestampFormat format) {
   switch (format) {
-    case TimestampFormat::iso_date:
+    case TimestampFormat::iso_date: {  // every row of a daily file: read without split_iso's parts
+      if (field.size() != 10 || field[4] != '-' || field[7] != '-') return std::nullopt;
+      const int year = read_digits(field, 0, 4), month = read_digits(field, 5, 2), day = read_digits(field, 8, 2);
+      if (year < 0 || month < 0 || day < 0) return std::nullopt;
+      const auto days = civil_days(year, month, day);
+      if (!days) return std::nullopt;
+      return *days * seconds_per_day;
+    }
     case TimestampFormat::iso_datetime: {
       const auto parts = split_iso(field);
       if (!parts || parts->has_time != (format == TimestampFormat::iso_datetime)) return std::nullopt;

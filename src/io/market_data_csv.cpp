@@ -55,7 +55,7 @@ std::optional<std::size_t> count_rows(const fs::path& file) {
   return line_ends - trailing;
 }
 
-std::string_view trim(std::string_view s) {
+[[gnu::always_inline]] inline std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
   return s;
@@ -161,11 +161,12 @@ SplitLine split(std::string_view line, char delimiter, std::vector<std::string_v
   const char* p = line.data();
   const char* end = p + line.size();
   while (true) {
-    const char* q = p;
-    while (q != end && (*q == ' ' || *q == '\t') && *q != delimiter) ++q;
     const char* stop = nullptr;
     std::string_view field;
     bool is_quoted = false;
+    const char* q = p;
+    if (p != end && (*p == ' ' || *p == '\t' || *p == '"'))  // perhaps a quoted field, after spaces
+      while (q != end && (*q == ' ' || *q == '\t') && *q != delimiter) ++q;
     if (q != end && *q == '"') {
       const char* close = q + 1;
       while (true) {
@@ -205,10 +206,12 @@ SplitLine split(std::string_view line, char delimiter, std::vector<std::string_v
 // Clinger's fast path for the common plain decimal "123.456": when the digits as an integer m
 // are at most 2^53 and there are at most 22 decimals, m and 10^k are exact doubles and one
 // division rounds correctly, so the result equals from_chars'. False for anything else.
-bool parse_plain_decimal(std::string_view s, double& out) {
+[[gnu::always_inline]] inline bool parse_plain_decimal(std::string_view s, double& out) {
   static constexpr double powers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-  if (s.empty() || s.size() > 20) return false;
+  // 17 or more digits from a non-zero first one are at least 10^16 > 2^53: from_chars' case, at once
+  // (shortest round-trip text, as genepool and pandas write doubles, is often that long).
+  if (s.empty() || s.size() > 20 || (s.size() >= 18 && s[0] != '0' && s[0] != '.')) return false;
   std::uint64_t m = 0;
   std::size_t i = 0, dot = s.size();
   for (; i < s.size(); ++i) {
@@ -339,7 +342,25 @@ class CsvParser {
   void read_header(std::string_view line);
   void choose_delimiter(std::string_view line);
   std::string other_delimiter_hint(std::string_view line) const;
-  double parse_number(Role role, std::string_view field, bool in_quotes);
+  // A plain decimal of a '.' file in the class, so that the hot loop inlines it; anything else,
+  // and every error, out of line.
+  double parse_number(Role role, std::string_view field, bool in_quotes) {
+    const std::string_view s = trim(field);
+    double value = 0;
+    if (dialect_.decimal == '.' && parse_plain_decimal(s, value)) {
+      if (role != volume_col && !(value > 0)) fail_column(role, "expected a price > 0, got " + quoted(field));
+      return value;
+    }
+    if (dialect_.decimal == '.' && !(in_quotes && delimiter_ == ',') && !s.empty()) {  // no separators to remove
+      const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+      if (ec == std::errc() && end == s.data() + s.size() && std::isfinite(value) &&
+          (role == volume_col ? value >= 0 : value > 0))
+        return value;
+    }
+    return parse_other_number(role, field, s, in_quotes);  // every error, and the other forms
+  }
+  // `s` is `field` trimmed.
+  double parse_other_number(Role role, std::string_view field, std::string_view s, bool in_quotes);
   std::string number_hint(std::string_view field) const;
   std::int64_t parse_time(std::string_view field);
   std::string time_hint(std::string_view field) const;
@@ -510,13 +531,8 @@ std::string CsvParser::number_hint(std::string_view field) const {
   return "";
 }
 
-double CsvParser::parse_number(Role role, std::string_view field, bool in_quotes) {
-  std::string_view s = trim(field);
+double CsvParser::parse_other_number(Role role, std::string_view field, std::string_view s, bool in_quotes) {
   double value = 0;
-  if (dialect_.decimal == '.' && parse_plain_decimal(s, value)) {
-    if (role != volume_col && !(value > 0)) fail_column(role, "expected a price > 0, got " + quoted(field));
-    return value;
-  }
   // Thousands separators: '.' with decimal commas; ',' only inside quotes of a comma-separated file
   // (elsewhere a comma is a decimal comma read without --decimal ,).
   const char grouping = dialect_.decimal == ',' ? '.' : (in_quotes && delimiter_ == ',') ? ',' : '\0';
@@ -737,7 +753,8 @@ CsvFile CsvParser::parse(std::string symbol, std::optional<std::size_t> row_esti
     } else {
       t = parse_time(fields[header_.index[time_col]]);
     }
-    check_order(*series, t);
+    if (series->rows == 0 || t <= series->timestamps.back() || order_ != Order::oldest_first)
+      check_order(*series, t);
     std::array<double, 5> values{};  // volume stays 0 when the file has none
     for (std::size_t r = 0; r < 5; ++r)
       if (r != volume_col || has_volume)
