@@ -566,7 +566,8 @@ std::string CsvParser::time_hint(std::string_view field) const {
   for (std::size_t k = 0; k < 3; ++k) {
     const std::size_t begin = pos;
     int v = 0;
-    while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) v = v * 10 + (s[pos++] - '0');
+    for (; pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos])); ++pos)
+      if (pos - begin < 5) v = v * 10 + (s[pos] - '0');  // more than 4 digits is no date part (below)
     widths[k] = pos - begin;
     parts[k] = v;
     if (widths[k] == 0 || widths[k] > 4) return "";
@@ -738,7 +739,7 @@ CsvFile CsvParser::parse(std::string symbol, std::optional<std::size_t> row_esti
       fail(std::to_string(split_line.count) + " field(s), the header has " + std::to_string(columns) +
            "; expected one field per header column" +
            (detected_delimiter_ ? " (split by " + delimiter_name(delimiter_) + ", detected from the header)" : ""));
-    SeriesBuilder* series = &series_.front();
+    SeriesBuilder* series = long_format ? nullptr : &series_.front();
     if (long_format) {
       const std::string_view name = trim(fields[header_.index[symbol_col]]);
       if (name.empty()) fail_column(symbol_col, "expected a symbol name, got ''");
