@@ -111,6 +111,22 @@ same_json "--data $D/long-three-symbols.csv" "--data AAA.csv --data BBB.csv --da
 "$GENEPOOL" backtest --strategy macd --json --data SPX.csv >b.json
 cmp -s a.json b.json || fail "investing-spx.csv differs from pandas' reading: $(diff a.json b.json | head -5)"
 
+# A long file's symbols evolve as a panel under MPI, its load line on stdout; 1 and 2 ranks agree.
+for ranks in 1 2; do
+  mpi "$ranks" evolve --data "$D/long-three-symbols.csv" --population 12 --generations 2 --seed 3 --test-fraction 0 \
+    --bootstrap-resamples 0 --pbo-partitions 0 --out run.h5 >long.txt || fail "evolve of the long file on $ranks rank(s)"
+  mv run.h5 long-n$ranks.h5  # one output path: it is part of /config
+  grep -qxF "genepool: loaded long-three-symbols.csv: 3 symbols, 60 bars (2020-01-02 .. 2020-03-25); long-three-symbols.csv: symbol column 'symbol': AAA 60 bars, BBB 60 bars, CCC 60 bars" long.txt ||
+    fail "evolve's load line: $(head -3 long.txt)"
+done
+$PYTHON "$SOURCE_DIR/tests/e2e/same_bits.py" long-n1.h5 long-n2.h5 || fail "the long file's run differs on 1 and 2 ranks"
+$PYTHON - long-n1.h5 <<'PY' || fail "the long file's panel in the results"
+import sys, h5py
+with h5py.File(sys.argv[1]) as f:
+    symbols = [s.decode() if isinstance(s, bytes) else s for s in f["data/symbols"][()]]
+    assert symbols == ["AAA", "BBB", "CCC"], symbols
+PY
+
 # evolve and grid take the options and their config keys; the same run either way, identical on 1,
 # 2 and 3 ranks; its spec replays with them (backtest --spec); check-strategy reads with them too.
 small=(--population 16 --generations 2 --seed 5 --quiet --test-fraction 0 --bootstrap-resamples 0 --pbo-partitions 0)
@@ -122,7 +138,10 @@ date-format = "%d.%m.%Y"
 delimiter = ";"
 TOML
 for ranks in 1 2 3; do
-  mpi "$ranks" evolve --config dialect.toml "${small[@]}" --out config-n$ranks.h5
+  mpi "$ranks" evolve --config dialect.toml "${small[@]}" --out run.h5 && mv run.h5 config-n$ranks.h5
+done
+for ranks in 2 3; do
+  $PYTHON "$SOURCE_DIR/tests/e2e/same_bits.py" config-n1.h5 config-n$ranks.h5 || fail "config-n$ranks.h5 differs from config-n1.h5"
 done
 $PYTHON - cli.h5 config-n1.h5 config-n2.h5 config-n3.h5 <<'PY' || fail "the config keys' runs differ from the options' run"
 import sys, h5py, numpy as np

@@ -435,4 +435,12 @@ TEST_CASE("a data source NAME=FILE names a symbol, and anything else is a path",
   CHECK(d.symbols == std::vector<std::string>{"AAPL", "MSFT"});
   CHECK_THROWS_WITH(genepool::load_market_data({DataSource{a, {}}, DataSource{a, {}}}, CsvDialect{}),
                     Contains("symbol A is in both") && Contains("name it: --data NAME=FILE"));
+
+  // An HDF5 file of one symbol takes a name; one of several does not.
+  genepool::save_market_data(d, dir / "two.h5");
+  genepool::save_market_data(read_csv(a), dir / "one.h5");
+  CHECK(genepool::load_market_data({DataSource{dir / "one.h5", "SPY"}}, CsvDialect{}).symbols ==
+        std::vector<std::string>{"SPY"});
+  CHECK_THROWS_WITH(genepool::load_market_data({DataSource{dir / "two.h5", "SPY"}}, CsvDialect{}),
+                    Contains("two.h5: the file holds 2 symbols; expected NAME= only for a file of one"));
 }
