@@ -450,6 +450,13 @@ void CsvParser::read_header(std::string_view line) {
 
   const std::string price_key = column_key(dialect_.price_column);
   const bool other_price = !price_key.empty() && price_key != "close";
+  for (const char* own : {"open", "high", "low", "volume", "date", "datetime", "timestamp", "time", "symbol", "ticker"})
+    if (price_key == own)
+      throw ConfigError("--price-column " + dialect_.price_column + ": names a column genepool reads as " +
+                        (price_key == "open" || price_key == "high" || price_key == "low" || price_key == "volume"
+                             ? price_key
+                             : "the timestamp or symbol") +
+                        "; expected the column to use as the close, e.g. adj_close");
   header_.index.fill(absent);
   std::size_t date_index = absent, time_index = absent;  // a Date + Time pair
   std::vector<std::size_t> stamp_candidates;             // columns that could be the timestamp

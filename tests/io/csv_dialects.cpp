@@ -335,6 +335,11 @@ TEST_CASE("a price column takes an adjusted close and scales open, high and low 
   CHECK_THROWS_WITH(read_csv(write_text(dir, "m.csv", header + "2004-08-19,1,2,0.5,1,3\n"), {}, nullptr, missing),
                     Contains("m.csv:1: no column 'adj_close' for --price-column (names compared without case, spaces "
                              "and '_'); the header has Date, Open, High, Low, Close, Volume"));
+  CsvDialect own;
+  own.price_column = "Open";
+  CHECK_THROWS_WITH(read_csv(file, {}, nullptr, own),
+                    Contains("--price-column Open: names a column genepool reads as open; expected the column to use "
+                             "as the close, e.g. adj_close"));
   CsvDialect price;
   price.price_column = "Price";
   const auto investing = read_csv_file(
