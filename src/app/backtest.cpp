@@ -12,6 +12,7 @@
 
 #include "genepool/app/commands.hpp"
 #include "genepool/cli/error_line.hpp"
+#include "genepool/cli/data_options.hpp"
 #include "genepool/cli/execution_options.hpp"
 #include "genepool/cli/strategy_files.hpp"
 #include "genepool/backtest/backtest.hpp"
@@ -32,6 +33,7 @@ struct BacktestOptions {
   std::string spec;
   std::vector<std::string> strategy_files;
   ExecutionSettings settings;
+  DataOptions data;  // --align, --max-gap
   CLI::App* command = nullptr;  // to tell which execution flags were given
   bool json = false;
   std::string equity_out;
@@ -191,7 +193,7 @@ void run_spec(const BacktestOptions& options) {
   };
   const std::vector<SpecStrategy> strategies = read_strategy_spec(options.spec, define);
   LoadReport report;
-  const MarketData data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report);
+  const MarketData data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report, options.data.load());
   if (!options.json && launcher_rank() == 0) std::cerr << "genepool: " << report.summary() << '\n';
   std::vector<std::string> digests;
   for (const LoadReport::File& file : report.files) digests.push_back(file.digest.sha256);
@@ -251,7 +253,7 @@ void run_backtest(const BacktestOptions& options) {
   const OutputPath outputs[] = {{options.equity_out, "equity.csv"}};
   check_outputs(inputs, outputs, options.force);
   LoadReport report;
-  const MarketData data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report);
+  const MarketData data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report, options.data.load());
   if (!options.json && launcher_rank() == 0) std::cerr << "genepool: " << report.summary() << '\n';
 
   Backtester backtester(data, options.settings);
@@ -286,6 +288,7 @@ void add_backtest_command(CLI::App& app) {
                                    "--strategy; its execution settings apply unless given here");
   add_strategy_file_option(*command, options->strategy_files);
   add_execution_options(*command, options->settings);
+  add_data_options(*command, options->data);
   command->add_flag("--json", options->json, "Print the result as JSON");
   auto* equity = command->add_option("--equity-out", options->equity_out,
                                      "Write timestamp, position (and, with exits or sizing, held), return and equity per bar (CSV)");

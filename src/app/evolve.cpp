@@ -12,6 +12,7 @@
 #include "genepool/cli/config_errors.hpp"
 #include "genepool/cli/config_file.hpp"
 #include "genepool/cli/error_line.hpp"
+#include "genepool/cli/data_options.hpp"
 #include "genepool/cli/execution_options.hpp"
 #include "genepool/cli/exit_request.hpp"
 #include "genepool/cli/mpi_job.hpp"
@@ -56,6 +57,7 @@ struct EvolveOptions {
   std::vector<std::string> objectives{"sharpe:max", "max_drawdown:min", "turnover:min"};
   EvolutionSettings evolution;
   ExecutionSettings execution;
+  DataOptions data;  // --align, --max-gap
   ValidationOptions validation;
   CLI::App* command = nullptr;
   int* argc = nullptr;
@@ -110,9 +112,11 @@ Prepared prepare_on_root(const EvolveOptions& options, const parallel::Session& 
   Checkpoint checkpoint;
   if (!options.resume.empty()) checkpoint = read_checkpoint(options.resume);
   LoadReport report;
-  Prepared prepared{load_market_data({options.data_files.begin(), options.data_files.end()}, &report), {}, {}, {}, {}};
+  Prepared prepared{load_market_data({options.data_files.begin(), options.data_files.end()}, &report, options.data.load()), {}, {}, {}, {}};
   clock.lap("load");
   if (!options.quiet) std::cout << "genepool: " << report.summary() << '\n';
+  for (const std::string& loss : report.inner_losses())
+    (options.quiet ? std::cerr : std::cout) << "genepool: warning: " << loss << "; --align union keeps every bar\n";
   refuse_look_ahead(file_strategies, prepared.data);
   prepared.validation = resolve_validation(options.validation);
   prepared.split = check_validation(prepared.validation, prepared.data);
@@ -311,6 +315,7 @@ void add_evolve_command(CLI::App& app, int& argc, char**& argv, bool check_only)
       ->delimiter(',');
   add_strategy_file_option(*command, options->strategy_files);
   add_execution_options(*command, options->execution);
+  add_data_options(*command, options->data);
 
   command->add_option("--objective", options->objective, "Fitness: sharpe, sortino, calmar, cagr or total_return")
       ->check(CLI::IsMember({"sharpe", "sortino", "calmar", "cagr", "total_return"}))->capture_default_str();

@@ -12,6 +12,7 @@
 #include "genepool/cli/config_errors.hpp"
 #include "genepool/cli/config_file.hpp"
 #include "genepool/cli/error_line.hpp"
+#include "genepool/cli/data_options.hpp"
 #include "genepool/cli/execution_options.hpp"
 #include "genepool/cli/exit_request.hpp"
 #include "genepool/cli/mpi_job.hpp"
@@ -48,6 +49,7 @@ struct GridOptions {
   FitnessSettings fitness;
   std::size_t top = 10;
   ExecutionSettings execution;
+  DataOptions data;  // --align, --max-gap
   CLI::App* command = nullptr;
   int* argc = nullptr;
   char*** argv = nullptr;
@@ -112,7 +114,7 @@ Prepared prepare_on_root(const GridOptions& options, const parallel::Session& se
   settings.ga.generations = 0;
   if (options.data_files.empty()) throw ConfigError("no market data: give --data FILE");
   LoadReport report;
-  prepared.data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report);
+  prepared.data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report, options.data.load());
   clock.lap("load");
   if (!options.quiet) std::cout << "genepool: " << report.summary() << '\n';
   refuse_look_ahead(file_strategies, prepared.data);
@@ -238,6 +240,7 @@ void add_grid_command(CLI::App& app, int& argc, char**& argv) {
   command->add_option("--max-points", options->max_points, "Refuse grids with more points than this")
       ->check(CLI::Range(std::size_t{2}, std::size_t{1'000'000'000}))->capture_default_str();
   add_execution_options(*command, options->execution);
+  add_data_options(*command, options->data);
   command->add_option("--objective", options->objective, "Fitness: sharpe, sortino, calmar, cagr or total_return")
       ->check(CLI::IsMember({"sharpe", "sortino", "calmar", "cagr", "total_return"}))->capture_default_str();
   command->add_option("--min-trades", options->fitness.min_trades, "Fewer trades than this is infeasible (penalised)")

@@ -35,6 +35,8 @@ MarketView window_of(const MarketView& data, BarWindow window) {
   rows_of(part.low, data.low);
   rows_of(part.close, data.close);
   rows_of(part.volume, data.volume);
+  if (!data.always_live())
+    new (&part.live) LiveView(data.live.data() + begin, rows, data.live.cols(), Eigen::OuterStride<>(data.live.outerStride()));
   return part;
 }
 
@@ -48,6 +50,7 @@ MarketData slice(const MarketView& data, BarWindow window) {
   copy.low = part.low;
   copy.close = part.close;
   copy.volume = part.volume;
+  copy.live = part.live;
   return copy;
 }
 

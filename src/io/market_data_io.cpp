@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <limits>
 #include <iterator>
 #include <map>
 
@@ -36,36 +39,79 @@ std::array<const PriceMatrix*, 5> fields_of(const MarketData& d) {
   return {&d.open, &d.high, &d.low, &d.close, &d.volume};
 }
 
-// The rows of `all` (strictly increasing) that hold each timestamp of `kept` (a subset of it).
-std::vector<Eigen::Index> rows_of(const std::vector<std::int64_t>& all, const std::vector<std::int64_t>& kept) {
-  std::vector<Eigen::Index> rows;
-  rows.reserve(kept.size());
-  std::size_t i = 0;
-  for (std::int64_t t : kept) {
-    while (all[i] != t) ++i;
-    rows.push_back(static_cast<Eigen::Index>(i));
-  }
-  return rows;
-}
-
 std::string display_name(const LoadReport::File& f) {
   return f.symbols.size() == 1 ? f.symbols.front() : f.path.filename().string();
 }
 
 }  // namespace
 
+std::string_view to_string(Alignment align) { return align == Alignment::inner ? "inner" : "union"; }
+
+Alignment parse_alignment(std::string_view text, std::string_view key) {
+  if (text == "union") return Alignment::union_bars;
+  if (text == "inner") return Alignment::inner;
+  throw ConfigError(std::string(key) + ": '" + std::string(text) + "' is not an alignment; expected union or inner");
+}
+
 std::string LoadReport::summary() const {
   const std::string span = " (" + format_timestamp(first_timestamp) + " .. " + format_timestamp(last_timestamp) + ")";
+  std::string s;
+  const bool inner = options.align == Alignment::inner;
   if (files.size() == 1) {
     const File& f = files.front();
-    return "loaded " + f.path.filename().string() + ": " + std::to_string(f.symbols.size()) +
-           (f.symbols.size() == 1 ? " symbol, " : " symbols, ") + std::to_string(common_bars) + " bars" + span;
+    s = "loaded " + f.path.filename().string() + ": " + std::to_string(f.symbols.size()) +
+        (f.symbols.size() == 1 ? " symbol, " : " symbols, ") + std::to_string(common_bars) + " bars" + span;
+    if (f.bars_dropped == 0 && std::all_of(symbols.begin(), symbols.end(), [&](const SymbolAvailability& a) {
+          return a.own == common_bars;
+        }))
+      return s + (empty_bars ? "; " + std::to_string(empty_bars) + " bars with no symbol dropped" : "");
+    s += inner ? " (inner)" : " (union, max-gap " + std::to_string(options.max_gap) + ")";
+  } else {
+    s = "aligned " + std::to_string(files.size()) + " files (" + std::string(to_string(options.align)) +
+        (inner ? "" : ", max-gap " + std::to_string(options.max_gap)) + ") on " + std::to_string(common_bars) +
+        (inner ? " common bars" : " bars") + span;
   }
-  std::string s = "aligned " + std::to_string(files.size()) + " files on " + std::to_string(common_bars) +
-                  " common bars" + span + ";";
-  for (std::size_t i = 0; i < files.size(); ++i)
-    s += (i ? ", " : " ") + display_name(files[i]) + " dropped " + std::to_string(files[i].bars_dropped);
+  s += ";";
+  if (empty_bars) s += " " + std::to_string(empty_bars) + " bars with no symbol dropped;";
+  if (inner) {
+    std::size_t symbol = 0;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      const File& f = files[i];
+      s += (i ? ", " : " ") + display_name(f);
+      if (f.symbols.size() == 1 && symbol < first_timestamps.size())
+        s += " " + format_timestamp(first_timestamps[symbol]) + " .. " + format_timestamp(last_timestamps[symbol]);
+      s += " dropped " + std::to_string(f.bars_dropped);
+      symbol += f.symbols.size();
+    }
+    return s;
+  }
+  for (std::size_t k = 0; k < symbols.size(); ++k) {
+    const SymbolAvailability& a = symbols[k];
+    s += (k ? ", " : " ") + a.symbol + " " + format_timestamp(first_timestamps[k]) + " .. " +
+         format_timestamp(last_timestamps[k]) + " (filled " + std::to_string(a.filled);
+    if (a.before) s += "; flat before " + std::to_string(a.before);
+    if (a.flat_gaps)
+      s += "; flat in " + std::to_string(a.flat_gaps) + (a.flat_gaps == 1 ? " gap of " : " gaps of ") +
+           std::to_string(a.flat_bars);
+    if (a.after) s += "; flat after " + std::to_string(a.after);
+    s += ")";
+  }
   return s;
+}
+
+std::vector<std::string> LoadReport::inner_losses() const {
+  std::vector<std::string> lines;
+  if (options.align != Alignment::inner) return lines;
+  for (const File& f : files) {
+    if (f.bars_read == 0 || static_cast<double>(f.bars_dropped) <= kInnerLossWarning * static_cast<double>(f.bars_read))
+      continue;
+    const double percent = 100.0 * static_cast<double>(f.bars_dropped) / static_cast<double>(f.bars_read);
+    char share[32];
+    std::snprintf(share, sizeof share, "%.1f%%", percent);
+    lines.push_back("align = inner dropped " + std::to_string(f.bars_dropped) + " of " + std::to_string(f.bars_read) +
+                    " bars (" + share + ") of " + display_name(f));
+  }
+  return lines;
 }
 
 bool is_hdf5_path(const std::filesystem::path& file) {
@@ -74,14 +120,33 @@ bool is_hdf5_path(const std::filesystem::path& file) {
   return ext == ".h5" || ext == ".hdf5";
 }
 
-MarketData load_market_data(const std::vector<std::filesystem::path>& files, LoadReport* report) {
+namespace {
+
+// True when some symbol of `part` misses some bar (an HDF5 panel's NaN cells).
+bool has_missing(const MarketData& part) { return part.close.array().isNaN().any(); }
+
+// Each symbol's first and last timestamp of its own bars.
+void own_spans(const MarketData& part, std::vector<std::int64_t>& first, std::vector<std::int64_t>& last) {
+  for (Eigen::Index k = 0; k < part.symbol_count(); ++k) {
+    Eigen::Index a = 0, b = part.bars() - 1;
+    while (a < b && std::isnan(part.close(a, k))) ++a;
+    while (b > a && std::isnan(part.close(b, k))) --b;
+    first.push_back(part.timestamps[static_cast<std::size_t>(a)]);
+    last.push_back(part.timestamps[static_cast<std::size_t>(b)]);
+  }
+}
+
+}  // namespace
+
+MarketData load_market_data(const std::vector<std::filesystem::path>& files, LoadReport* report,
+                            const LoadOptions& options) {
   if (files.empty()) throw DataError("no market data files given; expected at least one CSV or .h5 file");
   std::vector<MarketData> parts;
   std::vector<FileDigest> digests(files.size());
   parts.reserve(files.size());
   for (std::size_t i = 0; i < files.size(); ++i) {
     if (is_hdf5_path(files[i])) {
-      parts.push_back(read_hdf5_market_data(files[i]));
+      parts.push_back(read_hdf5_panel(files[i]));
       digests[i] = {sha256_file(files[i]), static_cast<std::uint64_t>(std::filesystem::file_size(files[i]))};
     } else {
       parts.push_back(read_csv(files[i], {}, &digests[i]));
@@ -95,49 +160,80 @@ MarketData load_market_data(const std::vector<std::filesystem::path>& files, Loa
         throw DataError("symbol " + s + " is in both " + files[it->second].string() + " and " + files[i].string() +
                         "; expected each symbol once (a CSV file's symbol is its file name)");
 
-  std::vector<std::int64_t> common = parts.front().timestamps;
-  for (std::size_t i = 1; i < parts.size(); ++i) {
-    std::vector<std::int64_t> next;
-    std::set_intersection(common.begin(), common.end(), parts[i].timestamps.begin(), parts[i].timestamps.end(),
-                          std::back_inserter(next));
-    common.swap(next);
-  }
-  if (common.size() < 2)
-    throw DataError(std::to_string(common.size()) + " timestamp(s) common to all " + std::to_string(files.size()) +
-                    " files: " + ranges(files, parts) + "; expected at least 2 shared bars to align on");
-
-  if (report) {
-    *report = LoadReport{};
-    for (std::size_t i = 0; i < parts.size(); ++i)
-      report->files.push_back({files[i], parts[i].symbols, parts[i].bars(),
-                               parts[i].bars() - static_cast<std::int64_t>(common.size()), std::move(digests[i])});
-    report->common_bars = static_cast<std::int64_t>(common.size());
-    report->first_timestamp = common.front();
-    report->last_timestamp = common.back();
-  }
-  if (parts.size() == 1) return std::move(parts.front());
-
-  MarketData panel;
-  panel.timestamps = std::move(common);
-  Eigen::Index symbol_total = 0;
-  for (const auto& p : parts) symbol_total += p.symbol_count();
-  auto out = fields_of(panel);
-  for (auto* m : out) m->resize(panel.bars(), symbol_total);
-
-  Eigen::Index column = 0;
-  std::string source = "aligned panel of";
+  LoadReport local;
+  LoadReport& r = report ? *report : local;
+  r = LoadReport{};
+  r.options = options;
   for (std::size_t i = 0; i < parts.size(); ++i) {
-    const MarketData& p = parts[i];
-    source += (i ? ", " : " ") + files[i].string();
-    const auto rows = rows_of(p.timestamps, panel.timestamps);
-    const auto in = fields_of(p);
-    for (Eigen::Index s = 0; s < p.symbol_count(); ++s, ++column) {
-      panel.symbols.push_back(p.symbols[static_cast<std::size_t>(s)]);
-      for (std::size_t f = 0; f < out.size(); ++f)
-        for (std::size_t k = 0; k < rows.size(); ++k)
-          (*out[f])(static_cast<Eigen::Index>(k), column) = (*in[f])(rows[k], s);
+    r.empty_bars += drop_empty_bars(parts[i]);
+    if (parts[i].bars() == 0) throw DataError(files[i].string() + ": no bar has a close; expected at least one bar");
+    r.files.push_back({files[i], parts[i].symbols, parts[i].bars(), 0, std::move(digests[i])});
+    own_spans(parts[i], r.first_timestamps, r.last_timestamps);
+  }
+  const bool inner = options.align == Alignment::inner;
+  if (inner) {
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      if (!has_missing(parts[i])) continue;
+      keep_complete_bars(parts[i]);
+      r.files[i].bars_dropped = r.files[i].bars_read - parts[i].bars();
     }
   }
+
+  std::vector<std::int64_t> timestamps = parts.front().timestamps;
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    std::vector<std::int64_t> next;
+    if (inner) {
+      std::set_intersection(timestamps.begin(), timestamps.end(), parts[i].timestamps.begin(),
+                            parts[i].timestamps.end(), std::back_inserter(next));
+    } else {
+      std::set_union(timestamps.begin(), timestamps.end(), parts[i].timestamps.begin(), parts[i].timestamps.end(),
+                     std::back_inserter(next));
+    }
+    timestamps.swap(next);
+  }
+  if (timestamps.size() < 2)
+    throw DataError(std::to_string(timestamps.size()) + " timestamp(s) " +
+                    (inner ? "common to all " + std::to_string(files.size()) + " files: "
+                           : "in the " + std::to_string(files.size()) + " file(s): ") +
+                    ranges(files, parts) + "; expected at least 2 " + (inner ? "shared bars to align on" : "bars"));
+
+  std::string source = files.size() == 1 ? files.front().string() : "aligned panel of";
+  MarketData panel;
+  if (parts.size() == 1) {
+    panel = std::move(parts.front());
+  } else {
+    panel.timestamps = std::move(timestamps);
+    Eigen::Index symbol_total = 0;
+    for (const auto& p : parts) symbol_total += p.symbol_count();
+    auto out = fields_of(panel);
+    for (auto* m : out) m->setConstant(panel.bars(), symbol_total, std::numeric_limits<double>::quiet_NaN());
+    Eigen::Index column = 0;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      const MarketData& p = parts[i];
+      source += (i ? ", " : " ") + files[i].string();
+      // rows[j]: the panel's bar of the part's bar j, or -1 when the panel has no such bar (inner).
+      std::vector<Eigen::Index> rows(p.timestamps.size(), -1);
+      for (std::size_t j = 0, t = 0; j < p.timestamps.size(); ++j) {
+        while (t < panel.timestamps.size() && panel.timestamps[t] < p.timestamps[j]) ++t;
+        if (t < panel.timestamps.size() && panel.timestamps[t] == p.timestamps[j]) rows[j] = static_cast<Eigen::Index>(t);
+      }
+      if (inner) {
+        r.files[i].bars_dropped +=
+            static_cast<std::int64_t>(std::count(rows.begin(), rows.end(), Eigen::Index{-1}));
+      }
+      const auto in = fields_of(p);
+      for (Eigen::Index s = 0; s < p.symbol_count(); ++s, ++column) {
+        panel.symbols.push_back(p.symbols[static_cast<std::size_t>(s)]);
+        for (std::size_t f = 0; f < out.size(); ++f)
+          for (std::size_t j = 0; j < rows.size(); ++j)
+            if (rows[j] >= 0) (*out[f])(rows[j], column) = (*in[f])(static_cast<Eigen::Index>(j), s);
+      }
+    }
+  }
+  r.symbols = fill_missing(panel, options.max_gap, source);
+  r.common_bars = panel.bars();
+  r.first_timestamp = panel.timestamps.front();
+  r.last_timestamp = panel.timestamps.back();
   validate(panel, source);
   return panel;
 }
