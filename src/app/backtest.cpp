@@ -59,7 +59,9 @@ std::map<std::string, double> parse_params(const std::vector<std::string>& items
 }
 
 // With exits or sizing (`held`), the held positions follow the rule's (docs/metrics.md).
-void write_equity_csv(const std::string& path, const MarketData& data, const BacktestCurve& curve, bool held) {
+// Rows from bar `first` (the account's first, --start) on.
+void write_equity_csv(const std::string& path, const MarketData& data, const BacktestCurve& curve, bool held,
+                      std::size_t first) {
   OutputFile file(path, "equity.csv");
   std::ostream& out = file.stream();
   out << "timestamp";
@@ -72,7 +74,7 @@ void write_equity_csv(const std::string& path, const MarketData& data, const Bac
   const bool daily = std::all_of(data.timestamps.begin(), data.timestamps.end(),
                                  [](std::int64_t seconds) { return seconds % 86400 == 0; });
   const auto form = daily ? TimestampFormat::iso_date : TimestampFormat::iso_datetime;
-  for (Eigen::Index t = 0; t < data.bars(); ++t) {
+  for (auto t = static_cast<Eigen::Index>(first); t < data.bars(); ++t) {
     out << format_timestamp(data.timestamps[static_cast<std::size_t>(t)], form);
     for (Eigen::Index k = 0; k < data.symbol_count(); ++k) out << ',' << int{curve.positions(t, k)};
     if (held) {
@@ -109,8 +111,8 @@ Json backtest_json(const Genome& genome, const MarketData& data, const Execution
   return {{"strategy", type.name},
           {"params", std::move(params)},
           {"symbols", data.symbols},
-          {"bars", static_cast<std::int64_t>(data.bars())},
-          {"first", format_timestamp(data.timestamps.front())},
+          {"bars", static_cast<std::int64_t>(data.bars()) - static_cast<std::int64_t>(settings.account_start)},
+          {"first", format_timestamp(data.timestamps[settings.account_start])},
           {"last", format_timestamp(data.timestamps.back())},
           {"execution", to_string(settings.execution)},
           {"cost", settings.cost},
@@ -127,8 +129,9 @@ void print_heading(std::ostream& out, const Genome& genome, const MarketData& da
   for (std::size_t i = 0; i < type.params.size(); ++i) out << ' ' << type.params[i].name << '=' << genome.params[i];
   out << " on";
   for (const auto& symbol : data.symbols) out << ' ' << symbol;
-  out << " (" << data.bars() << " bars, " << format_timestamp(data.timestamps.front()) << " .. "
-      << format_timestamp(data.timestamps.back()) << "), " << describe(settings) << '\n';
+  const std::size_t first = settings.account_start;  // the account's bars: the window
+  out << " (" << data.bars() - static_cast<Eigen::Index>(first) << " bars, " << format_timestamp(data.timestamps[first])
+      << " .. " << format_timestamp(data.timestamps.back()) << "), " << describe(settings) << '\n';
 }
 
 // A replayed metric equals the spec's: bit for bit, or both non-finite (the spec writes those as null).
@@ -193,8 +196,11 @@ void run_spec(const BacktestOptions& options) {
   };
   const std::vector<SpecStrategy> strategies = read_strategy_spec(options.spec, define);
   LoadReport report;
-  const MarketData data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report, options.data.load());
+  MarketData data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report, options.data.load());
   if (!options.json && launcher_rank() == 0) std::cerr << "genepool: " << report.summary() << '\n';
+  ExecutionSettings window_settings;
+  const std::string window = apply_date_window(options.data, data, window_settings);
+  if (!window.empty() && !options.json && launcher_rank() == 0) std::cerr << "genepool: " << window << '\n';
   std::vector<std::string> digests;
   for (const LoadReport::File& file : report.files) digests.push_back(file.digest.sha256);
 
@@ -207,7 +213,9 @@ void run_spec(const BacktestOptions& options) {
       warn_if_other_data(strategy, options.data_files, digests);
       warned.push_back(spec_digests);
     }
-    Backtester backtester(data, replay_settings(options, strategy.execution));
+    ExecutionSettings replay = replay_settings(options, strategy.execution);
+    if (options.data.windowed()) replay.account_start = window_settings.account_start;
+    Backtester backtester(data, replay);
     const Metrics metrics = backtester.evaluate(strategy.genome);
     const std::vector<std::string> differing = differing_metrics(strategy, metrics);
     if (options.json) {
@@ -253,13 +261,16 @@ void run_backtest(const BacktestOptions& options) {
   const OutputPath outputs[] = {{options.equity_out, "equity.csv"}};
   check_outputs(inputs, outputs, options.force);
   LoadReport report;
-  const MarketData data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report, options.data.load());
+  MarketData data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report, options.data.load());
   if (!options.json && launcher_rank() == 0) std::cerr << "genepool: " << report.summary() << '\n';
+  ExecutionSettings own = options.settings;
+  const std::string window = apply_date_window(options.data, data, own);
+  if (!window.empty() && !options.json && launcher_rank() == 0) std::cerr << "genepool: " << window << '\n';
 
-  Backtester backtester(data, options.settings);
+  Backtester backtester(data, own);
   BacktestCurve curve;
   const Metrics metrics = options.equity_out.empty() ? backtester.evaluate(genome) : backtester.evaluate(genome, curve);
-  if (!options.equity_out.empty()) write_equity_csv(options.equity_out, data, curve, options.settings.exits.active());
+  if (!options.equity_out.empty()) write_equity_csv(options.equity_out, data, curve, options.settings.exits.active(), own.account_start);
 
   const ExecutionSettings& settings = backtester.settings();
   if (options.json) {

@@ -67,6 +67,7 @@ struct EvolveOptions {
 // Everything rank 0 prepares before any rank starts working.
 struct Prepared {
   MarketData data;
+  std::size_t account_start = 0;  // --start: the account's first bar (the data ends at --end)
   RunInfo run;
   Checkpoint checkpoint;  // the state resumed from (generations 0 for a fresh run)
   ValidationSettings validation;
@@ -112,16 +113,24 @@ Prepared prepare_on_root(const EvolveOptions& options, const parallel::Session& 
   Checkpoint checkpoint;
   if (!options.resume.empty()) checkpoint = read_checkpoint(options.resume);
   LoadReport report;
-  Prepared prepared{load_market_data({options.data_files.begin(), options.data_files.end()}, &report, options.data.load()), {}, {}, {}, {}};
+  Prepared prepared{load_market_data({options.data_files.begin(), options.data_files.end()}, &report, options.data.load()), 0, {}, {}, {}, {}};
   clock.lap("load");
   if (!options.quiet) std::cout << "genepool: " << report.summary() << '\n';
+  ExecutionSettings windowed = options.execution;
+  const std::string window = apply_date_window(options.data, prepared.data, windowed);
+  prepared.account_start = windowed.account_start;
+  if (!window.empty() && !options.quiet) std::cout << "genepool: " << window << '\n';
   for (const std::string& loss : report.inner_losses())
     (options.quiet ? std::cerr : std::cout) << "genepool: warning: " << loss << "; --align union keeps every bar\n";
   refuse_look_ahead(file_strategies, prepared.data);
   prepared.validation = resolve_validation(options.validation);
+  prepared.validation.split.first_bar = prepared.account_start;  // the split and the folds lie in the window
+  prepared.validation.walk_forward.first_bar = prepared.account_start;
   prepared.split = check_validation(prepared.validation, prepared.data);
   prepared.run = run_info(*options.command, *options.argc, *options.argv, report, options.evolution.seed,
                           session);
+  prepared.run.account_start = prepared.account_start;
+  prepared.run.windowed = options.data.windowed();
   prepared.run.config_text = with_exit_genes(prepared.run.config_text, evolution.ga.space) + ranges_text(evolution.ga.space);
   prepared.run.strategy_sources = sources_of(file_strategies);
   prepared.run.config_text += sources_text(prepared.run.strategy_sources);
@@ -259,6 +268,7 @@ int run_evolve(const EvolveOptions& options) {
     return std::move(prepared.data);
   };
   job.release = [&] { claim.reset(); };
+  job.account_start = &prepared.account_start;
   job.file_strategies = &prepared.run.strategy_sources;
   job.locate = [&](const ConfigError& error) {
     return locate_config_error(*options.command, error.what(), *options.argc, *options.argv);

@@ -76,6 +76,7 @@ std::map<std::string, double> parse_steps(const std::vector<std::string>& steps)
 
 struct Prepared {
   MarketData data;
+  std::size_t account_start = 0;  // --start: the account's first bar (the data ends at --end)
   RunInfo run;
   std::vector<Genome> grid;
   EvolutionSettings settings;  // population = the grid, generations = 0: the results layout of evolve
@@ -117,8 +118,14 @@ Prepared prepare_on_root(const GridOptions& options, const parallel::Session& se
   prepared.data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report, options.data.load());
   clock.lap("load");
   if (!options.quiet) std::cout << "genepool: " << report.summary() << '\n';
+  ExecutionSettings windowed = options.execution;
+  const std::string window = apply_date_window(options.data, prepared.data, windowed);
+  prepared.account_start = windowed.account_start;
+  if (!window.empty() && !options.quiet) std::cout << "genepool: " << window << '\n';
   refuse_look_ahead(file_strategies, prepared.data);
   prepared.run = run_info(*options.command, *options.argc, *options.argv, report, 0, session);
+  prepared.run.account_start = prepared.account_start;
+  prepared.run.windowed = options.data.windowed();
   prepared.run.config_text += ranges_text(settings.ga.space);
   prepared.run.strategy_sources = sources_of(file_strategies);
   prepared.run.config_text += sources_text(prepared.run.strategy_sources);
@@ -203,6 +210,7 @@ int run_grid(const GridOptions& options) {
     return std::move(prepared.data);
   };
   job.release = [&] { claim.reset(); };
+  job.account_start = &prepared.account_start;
   job.locate = [&](const ConfigError& error) {
     return locate_config_error(*options.command, error.what(), *options.argc, *options.argv);
   };

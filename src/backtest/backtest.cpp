@@ -233,6 +233,9 @@ ExecutionSettings Backtester::resolved(const MarketView& data, const ExecutionSe
     throw ConfigError(msg.str());
   }
   check_exit_rules(settings.exits);
+  if (settings.account_start + 2 > bars)
+    throw ConfigError("start: the account opens at bar " + std::to_string(settings.account_start) + " of " +
+                      std::to_string(bars) + "; expected at least 2 bars from --start to --end");
   ExecutionSettings resolved = settings;
   if (resolved.bars_per_year == 0) resolved.bars_per_year = infer_bars_per_year(data);
   return resolved;
@@ -243,17 +246,19 @@ Backtester::Backtester(const MarketView& data, const ExecutionSettings& settings
       settings_(resolved(data, settings)),
       bars_(static_cast<std::size_t>(data.bars())),
       symbols_(static_cast<std::size_t>(data.symbol_count())),
-      availability_(!data.always_live()) {
-  // Buy and hold: each symbol from its first live bar to its last (the first and the last bar when always live).
+      availability_(!data.always_live()),
+      first_(settings_.account_start) {
+  // Buy and hold: each symbol from its first live bar of the account to its last (the account's first
+  // and last bar when always live).
   double buy_and_hold = 0;
-  live_intervals_ = static_cast<double>(bars_ - 1) * static_cast<double>(symbols_);
+  live_intervals_ = static_cast<double>(bars_ - 1 - first_) * static_cast<double>(symbols_);
   if (availability_) live_intervals_ = 0;
   for (Eigen::Index k = 0; k < data.symbol_count(); ++k) {
-    Eigen::Index first = 0, last = data.bars() - 1;
+    Eigen::Index first = static_cast<Eigen::Index>(first_), last = data.bars() - 1;
     if (availability_) {
       while (first < last && data.live(first, k) == 0) ++first;
       while (last > first && data.live(last, k) == 0) --last;
-      for (Eigen::Index t = 0; t + 1 < data.bars(); ++t) live_intervals_ += data.live(t, k);
+      for (auto t = static_cast<Eigen::Index>(first_); t + 1 < data.bars(); ++t) live_intervals_ += data.live(t, k);
     }
     buy_and_hold += data.close(last, k) / data.close(first, k) - 1.0;
   }
@@ -359,6 +364,7 @@ void Backtester::run_kernel(const StrategyType& type, const Genome& genome, std:
   run_whole_series(type, series_of(symbol), genome.params.data(), settings_.allow_short, positions_.data() + 1,
                    scratch_);
   if (availability_) mask_decisions(symbol, 0, bars_, positions_.data() + 1);
+  std::fill(positions_.begin() + 1, positions_.begin() + 1 + static_cast<std::ptrdiff_t>(first_), std::int8_t{0});
 }
 
 void Backtester::mask_decisions(std::size_t symbol, std::size_t begin, std::size_t count, std::int8_t* out) const {
@@ -485,6 +491,7 @@ struct WalkInput {
   std::size_t symbols;
   const double* members;        // members[u]: interval u's divisor with availability; else null (`symbols`)
   bool first_chunk;
+  bool shift_about_first;       // the moments are taken about the first return; else about 0
   double* curve_returns[kGroup];  // each lane's returns and equity from the chunk on, where wanted (else nullptr)
   double* curve_equity[kGroup];
 };
@@ -615,7 +622,9 @@ void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup
     } else if (in.symbols > 1) {
       r = exact_inverse ? r * inverse : r / divisor;
     }
-    if constexpr (kLast) shift = kFirst ? v4d{} + r : r;
+    // NOTE: an account opening after the warm-up (account_start) may enter at once: its first return is
+    // then no typical value, and the moments are taken about 0 (the first return of a fresh start is 0 too).
+    if constexpr (kLast) shift = in.shift_about_first ? (kFirst ? v4d{} + r : r) : v4d{};
     step.template operator()<true>(0);
     u = 1;
   }
@@ -764,18 +773,23 @@ void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> me
 
   for (std::size_t begin = 0; begin < n; begin += kChunk) {
     const std::size_t end = std::min(n, begin + kChunk);
+    // The walk covers the account's decisions [from, end) of the chunk; before first_ the kernels only warm up.
+    const std::size_t from = std::max(begin, first_);
+    const bool walked = from < end;
+    const std::size_t skip = walked ? from - begin : end - begin;
     WalkInput in{};
-    in.count = end - begin;
-    in.intervals = std::min(end, n - 1) - begin;
+    in.count = walked ? end - from : 0;
+    in.intervals = walked ? std::min(end, n - 1) - from : 0;
     in.cost = settings_.cost;
     in.keep = 1.0 - settings_.cost;
     in.symbols = symbols_;
-    in.first_chunk = begin == 0;
-    in.members = availability_ ? tables_.members + begin + 1 : nullptr;
+    in.first_chunk = from == first_;
+    in.shift_about_first = first_ == 0;
+    in.members = availability_ ? tables_.members + from + 1 : nullptr;
     in.events = events;
     for (std::size_t k = 0; k < symbols_; ++k) {
       const SymbolSeries series = series_of(k);
-      in.h = tables_.hold + k * bars_ + begin + 1;  // h[u]: the interval after decision begin + u
+      in.h = tables_.hold + k * bars_ + from + 1;  // h[u]: the interval after decision from + u
       for (std::size_t b = 0; b < batches; ++b) batch_kernels_[batch_type[b]]->run(k, series, begin, end, batch_out[b]);
       for (std::size_t g = 0; g < groups; ++g) {
         const std::int8_t* decisions[kGroup];
@@ -799,26 +813,29 @@ void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> me
             lanes_[j].type->chunk_kernel(series, lanes_[j].genome->params.data(), settings_.allow_short,
                                          symbol.kernel, begin, end, out);
           }
-          if (availability_) mask_decisions(k, begin, in.count, out);
+          if (availability_) mask_decisions(k, begin, end - begin, out);
+          std::fill(out, out + skip, std::int8_t{0});  // before the account opens: flat
           if (curve != nullptr) {
-            std::copy(out, out + in.count, curve->positions.col(static_cast<Eigen::Index>(k)).data() + begin);
+            std::copy(out, out + (end - begin), curve->positions.col(static_cast<Eigen::Index>(k)).data() + begin);
           }
-          scan_decisions(out, in.count, in.intervals, symbol.held, symbol.changes, events);
-          decisions[l] = out;
+          if (!walked) continue;
+          scan_decisions(out + skip, in.count, in.intervals, symbol.held, symbol.changes, events);
+          decisions[l] = out + skip;
           symbols[l] = &symbol;
           states[l] = &lanes_[j];
           pos[l] = static_cast<double>(symbol.position);
         }
+        if (!walked) continue;
         interleave_positions(decisions, in.count, pos + kGroup);
         for (std::size_t l = 0; l < kGroup; ++l) {
           const std::size_t j = g * kGroup + l;
           in.curve_returns[l] = nullptr;
           in.curve_equity[l] = nullptr;
           if (j < lanes && curve != nullptr) {  // a pass of one
-            in.curve_returns[l] = curve->returns.data() + begin + 1;
-            in.curve_equity[l] = curve->equity.data() + begin + 1;
+            in.curve_returns[l] = curve->returns.data() + from + 1;
+            in.curve_equity[l] = curve->equity.data() + from + 1;
           } else if (j < lanes && !returns.empty()) {
-            in.curve_returns[l] = returns[j] + begin + 1;
+            in.curve_returns[l] = returns[j] + from + 1;
           }
         }
         in.pos = pos;
@@ -846,7 +863,7 @@ void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> me
     }
   }
 
-  const double count = static_cast<double>(n - 1);
+  const double count = static_cast<double>(n - 1 - first_);
   const double symbols = static_cast<double>(symbols_);
   const double bars_per_year = settings_.bars_per_year;
   const double annual = std::sqrt(bars_per_year);
@@ -1059,8 +1076,8 @@ Metrics Backtester::portfolio_metrics(const Tally& tally, BacktestCurve* curve) 
   const bool exact_inverse = std::has_single_bit(symbols_);
   const double inverse = 1.0 / symbols;
   const double* members = tables_.members;  // with availability: each interval's divisor
-  ReturnStats stats(portfolio_[1] / (members != nullptr ? members[1] : symbols));
-  for (std::size_t begin = 1; begin < bars_; begin += kBlock) {
+  ReturnStats stats(first_ > 0 ? 0.0 : portfolio_[1] / (members != nullptr ? members[1] : symbols));  // as walk()
+  for (std::size_t begin = first_ + 1; begin < bars_; begin += kBlock) {
     const std::size_t end = std::min(bars_, begin + kBlock);
     for (std::size_t i = begin; i < end; ++i) {
       const double r = members != nullptr ? portfolio_[i] / members[i]
@@ -1076,7 +1093,7 @@ Metrics Backtester::portfolio_metrics(const Tally& tally, BacktestCurve* curve) 
   }
 
   Metrics m;
-  const double n = static_cast<double>(bars_ - 1);
+  const double n = static_cast<double>(bars_ - 1 - first_);
   stats.finish(m, n, settings_.bars_per_year);
   tally.trades.finish(m);
   m.exposure = static_cast<double>(tally.held) / live_intervals_;

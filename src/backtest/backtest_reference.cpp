@@ -429,7 +429,12 @@ Metrics reference_backtest(const MarketView& data, const ExecutionSettings& sett
   }
   ExecutionSettings own = settings;
   own.exits = exit_rules_with(settings.exits, genome);
-  return reference_backtest_positions(data, own, positions, curve);
+  own.account_start = 0;
+  const auto first = static_cast<Eigen::Index>(settings.account_start);
+  if (first == 0) return reference_backtest_positions(data, own, positions, curve);
+  // The account opens at bar `first`: the kernels read the history before it, the account its bars.
+  const PositionMatrix account_positions = positions.bottomRows(data.bars() - first);
+  return reference_backtest_positions(data, own, account_positions, curve, {.first = first, .restarts = {}, .rules = {}});
 }
 
 }  // namespace genepool

@@ -53,6 +53,7 @@ int run_mpi_job(int& argc, char**& argv, const ExecutionSettings& given, const M
     if (root) {
       try {
         data = job.set_up(session, clock);
+        if (job.account_start != nullptr) execution.account_start = *job.account_start;
         execution = Backtester::resolved(data, execution);  // resolves bars_per_year, checks the data
         clock.lap("check");
       } catch (const ConfigError& error) {

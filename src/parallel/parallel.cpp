@@ -576,8 +576,11 @@ namespace {
 // before (`current`, replaced) is gone: on the whole data with its tables, or on a Window.
 // Shared, a collective of every rank (the window's segment, and the previous one freed).
 std::unique_ptr<Backtester> windowed_backtester(const Session::Impl& mpi, const SharedMarketData& data,
-                                                const ExecutionSettings& settings, BarWindow window,
+                                                const ExecutionSettings& whole_settings, BarWindow window,
                                                 std::unique_ptr<MpiEvaluator::Window>& current) {
+  // The account opens at the same bar of the data (--start), or at the window's first bar when later.
+  ExecutionSettings settings = whole_settings;
+  settings.account_start = settings.account_start > window.begin ? settings.account_start - window.begin : 0;
   if (current) free_segment(mpi, current->segment);
   current.reset();
   const MarketView& whole = data.view();

@@ -426,6 +426,14 @@ void write_data(Out& out, const H5::H5File& file, const RunInfo& run, const Mark
     out.array(group, "live", live.data(), {symbols.size(), bars},
               "1 where the symbol trades at the bar, 0 where it has no bar (flat): union alignment");
   }
+  if (run.windowed && run.account_start < data.timestamps.size()) {  // --start, --end: the account's bars
+    const std::int64_t start = data.timestamps[run.account_start];
+    out.number(group, "window_first_bar", to_i64(run.account_start));
+    out.number(group, "window_first_timestamp", start);
+    out.number(group, "window_last_timestamp", last);
+    out.text(group, "window_first_timestamp_iso", iso8601(start));
+    out.text(group, "window_last_timestamp_iso", iso8601(last));
+  }
   out.number(group, "data_bytes", static_cast<std::uint64_t>(run.data_bytes));
   out.number(group, "broadcast_seconds", run.broadcast_seconds);
 }

@@ -195,6 +195,7 @@ class Backtester {
   std::size_t symbols_ = 0;
   double buy_and_hold_ = 0;            // independent of the genome, computed once
   bool availability_ = false;          // some symbol is not live at some bar: masks and per-bar divisors
+  std::size_t first_ = 0;              // settings_.account_start: decisions before it are flat
   double live_intervals_ = 0;          // exposure's divisor: (interval, symbol) pairs live at the interval's start
   KernelScratch scratch_;
   std::vector<double> own_tables_;     // the tables when it computes its own; else empty
