@@ -387,10 +387,11 @@ void write_data(Out& out, const H5::H5File& file, const RunInfo& run, const Mark
       out.array(group, "timestamps", data.timestamps.data(), {bars}, "UTC time of each bar's close");
   out.text(timestamps, "units", "seconds since 1970-01-01T00:00:00Z");
   // Buy and hold, equal weight: mean over symbols of close[t] / close[first], each symbol bought at
-  // its first live bar (the first bar when every symbol is always live) and 1 before it.
+  // its first live bar from the account's first on (--start; the first bar when every symbol is
+  // always live and there is no window) and 1 before it.
   std::vector<double> buy_and_hold(data.timestamps.size(), 0.0);
   for (Eigen::Index k = 0; k < data.symbol_count(); ++k) {
-    Eigen::Index first = 0;
+    auto first = static_cast<Eigen::Index>(std::min(run.account_start, data.timestamps.size() - 1));
     while (first + 1 < data.bars() && !data.is_live(first, k)) ++first;
     for (Eigen::Index t = 0; t < data.bars(); ++t)
       buy_and_hold[static_cast<std::size_t>(t)] += t < first ? 1.0 : data.close(t, k) / data.close(first, k);

@@ -14,7 +14,8 @@ grep -q "aligned 3 files (union, max-gap 5) on 4713 bars (1996-04-12 .. 2014-12-
   || fail "union load line: $(cat load.txt)"
 grep -q "GOOG 2004-08-19 .. 2013-03-01 (filled 0; flat before 2102; flat after 463)" load.txt || fail "GOOG's range: $(cat load.txt)"
 
-for n in 1 2 3; do mpi "$n" evolve "${small[@]}" --out "n$n.h5"; done
+# Each run writes run.h5 (the path is part of /config) and is then renamed.
+for n in 1 2 3; do mpi "$n" evolve "${small[@]}" --out run.h5 && mv run.h5 "n$n.h5"; done
 $PYTHON "$SOURCE_DIR/tests/e2e/same_bits.py" n1.h5 n2.h5 || fail "1 and 2 ranks differ"
 $PYTHON "$SOURCE_DIR/tests/e2e/same_bits.py" n1.h5 n3.h5 || fail "1 and 3 ranks differ"
 $PYTHON "$SOURCE_DIR/tests/e2e/read_results.py" n2.h5 || fail "n2.h5 fails the layout check"
@@ -37,15 +38,16 @@ with h5py.File(sys.argv[1]) as f:
 PY
 
 # --start/--end: exactly the metrics of a backtest over the window with its warm-up before, on every command.
-"$GENEPOOL" backtest --data "${panel[@]}" --strategy macd --start 2006-01-01 --end 2012-12-31 --json > window.json
-"$GENEPOOL" backtest --data "${panel[@]}" --strategy macd --start 2006-01-01 --end 2012-12-31 --json --align union > again.json
+"$GENEPOOL" backtest --data "${panel[@]}" --strategy sma_crossover --start 2006-01-01 --end 2012-12-31 --json > window.json
+"$GENEPOOL" backtest --data "${panel[@]}" --strategy sma_crossover --start 2006-01-01 --end 2012-12-31 --json --align union > again.json
 cmp -s window.json again.json || fail "the default alignment is not union"
 $PYTHON - window.json <<'PY' || fail "the window's bars"
 import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["first"] == "2006-01-03" and r["last"] == "2012-12-31" and r["metrics"]["bars"] == r["bars"] - 1, r
 PY
-mpi 2 grid --data "${panel[@]}" --strategies macd --out grid.h5 --quiet --start 2006-01-01 --end 2012-12-31
+mpi 2 grid --data "${panel[@]}" --strategies sma_crossover --step fast=2 --step slow=10 --out grid.h5 --quiet \
+  --start 2006-01-01 --end 2012-12-31
 $PYTHON - grid.h5 window.json <<'PY' || fail "grid's window metrics differ from backtest's"
 import json, sys, h5py, numpy as np
 want = json.load(open(sys.argv[2]))["metrics"]
@@ -53,9 +55,9 @@ with h5py.File(sys.argv[1]) as f:
     names = [c.decode() if isinstance(c, bytes) else c for c in f["individuals/metrics"].attrs["columns"]]
     params = f["individuals/params"][()].reshape(-1, f["individuals/params"].shape[-1])
     metrics = f["individuals/metrics"][()].reshape(-1, len(names))
-    # The grid's point of macd's defaults (12, 26, 9) is the backtest above.
-    rows = [i for i in range(len(params)) if tuple(params[i][:3]) == (12.0, 26.0, 9.0)]
-    assert rows, "no grid point at macd's defaults"
+    # The grid's point at sma_crossover's defaults (10, 40) is the backtest above.
+    rows = [i for i in range(len(params)) if tuple(params[i][:2]) == (10.0, 40.0)]
+    assert rows, "no grid point at sma_crossover's defaults"
     got = dict(zip(names, metrics[rows[0]]))
     for name in ("sharpe", "total_return", "bars", "trades", "exposure"):
         assert got[name] == want[name], (name, got[name], want[name])
