@@ -196,10 +196,22 @@ void run_spec(const BacktestOptions& options) {
   };
   const std::vector<SpecStrategy> strategies = read_strategy_spec(options.spec, define);
   LoadReport report;
-  MarketData data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report, options.data.load());
+  // The spec's alignment and window unless the command line gives its own.
+  const CLI::App& command = *options.command;
+  DataOptions data_options = options.data;
+  if (!strategies.empty()) {
+    const SpecStrategy& first = strategies.front();
+    if (command.count("--align") == 0 && !first.align.empty()) data_options.align = first.align;
+    if (command.count("--max-gap") == 0 && !first.align.empty()) data_options.max_gap = static_cast<std::size_t>(first.max_gap);
+    if (!options.data.windowed()) {
+      data_options.start = first.window_start;
+      data_options.end = first.window_end;
+    }
+  }
+  MarketData data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report, data_options.load());
   if (!options.json && launcher_rank() == 0) std::cerr << "genepool: " << report.summary() << '\n';
   ExecutionSettings window_settings;
-  const std::string window = apply_date_window(options.data, data, window_settings);
+  const std::string window = apply_date_window(data_options, data, window_settings);
   if (!window.empty() && !options.json && launcher_rank() == 0) std::cerr << "genepool: " << window << '\n';
   std::vector<std::string> digests;
   for (const LoadReport::File& file : report.files) digests.push_back(file.digest.sha256);
@@ -214,7 +226,7 @@ void run_spec(const BacktestOptions& options) {
       warned.push_back(spec_digests);
     }
     ExecutionSettings replay = replay_settings(options, strategy.execution);
-    if (options.data.windowed()) replay.account_start = window_settings.account_start;
+    replay.account_start = window_settings.account_start;
     Backtester backtester(data, replay);
     const Metrics metrics = backtester.evaluate(strategy.genome);
     const std::vector<std::string> differing = differing_metrics(strategy, metrics);

@@ -37,6 +37,19 @@ with h5py.File(sys.argv[1]) as f:
     assert f["best/metrics"][0][bars] == len(d["timestamps"]) - 1 - int(d.attrs["window_first_bar"])
 PY
 
+# The spec records the alignment and the window; backtest --spec replays them exactly (without --start/--end).
+"$GENEPOOL" export n2.h5 --top 3 --out spec.json > /dev/null || fail "export failed"
+"$GENEPOOL" backtest --spec spec.json --data "${panel[@]}" --json > replay.json || fail "backtest --spec failed"
+$PYTHON - spec.json replay.json <<'PY' || fail "the spec's window or its replay"
+import json, sys
+spec, replay = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+data = spec["strategies"][0]["data"]
+assert data["align"] == "union" and data["max_gap"] == 5, data
+assert data["window"]["start"].startswith("2006-01-03") and data["window"]["end"].startswith("2012-12-31"), data
+assert all(r["matches_spec"] for r in replay["strategies"]), [r["metrics"] for r in replay["strategies"]]
+assert replay["strategies"][0]["first"] == "2006-01-03", replay["strategies"][0]["first"]
+PY
+
 # --start/--end: exactly the metrics of a backtest over the window with its warm-up before, on every command.
 "$GENEPOOL" backtest --data "${panel[@]}" --strategy sma_crossover --start 2006-01-01 --end 2012-12-31 --json > window.json
 "$GENEPOOL" backtest --data "${panel[@]}" --strategy sma_crossover --start 2006-01-01 --end 2012-12-31 --json --align union > again.json
