@@ -300,7 +300,7 @@ void add_backtest_command(CLI::App& app) {
   auto* command = app.add_subcommand(
       "backtest", "Backtest one strategy with given parameters, or replay a strategy spec (--spec), and print the metrics");
   auto options = std::make_shared<BacktestOptions>();
-  command->add_option("--data", options->data_files, "Market data files (CSV or HDF5); several are aligned on timestamps")
+  command->add_option("--data", options->data_files, "Market data files (CSV or HDF5); several are aligned by --align")
       ->required()
       ->check(CLI::ExistingFile);
   auto* strategy = command->add_option("--strategy", options->strategy, "Strategy type (see `genepool strategies`)");

@@ -301,7 +301,7 @@ void add_evolve_command(CLI::App& app, int& argc, char**& argv, bool check_only)
 
   attach_config_file(app, *command, true);
 
-  command->add_option("--data", options->data_files, "Market data files (CSV or HDF5); several are aligned on timestamps")
+  command->add_option("--data", options->data_files, "Market data files (CSV or HDF5); several are aligned by --align")
       ->check(CLI::ExistingFile);
   command->add_option("--out", options->out, "Results file (HDF5)")->capture_default_str();
   command->add_flag("--force", options->force, "Replace an existing results file");

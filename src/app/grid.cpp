@@ -234,7 +234,7 @@ void add_grid_command(CLI::App& app, int& argc, char**& argv) {
   options->argc = &argc;
   options->argv = &argv;
   attach_config_file(app, *command, true);
-  command->add_option("--data", options->data_files, "Market data files (CSV or HDF5); several are aligned on timestamps")
+  command->add_option("--data", options->data_files, "Market data files (CSV or HDF5); several are aligned by --align")
       ->check(CLI::ExistingFile);
   command->add_option("--out", options->out, "Results file (HDF5, the layout of evolve)")->capture_default_str();
   command->add_flag("--force", options->force, "Replace an existing results file");
