@@ -58,7 +58,9 @@ std::map<std::string, double> parse_params(const std::vector<std::string>& items
 }
 
 // With exits or sizing (`held`), the held positions follow the rule's (docs/metrics.md).
-void write_equity_csv(const std::string& path, const MarketData& data, const BacktestCurve& curve, bool held) {
+// Rows from bar `first` (the account's first, --start) on.
+void write_equity_csv(const std::string& path, const MarketData& data, const BacktestCurve& curve, bool held,
+                      std::size_t first) {
   OutputFile file(path, "equity.csv");
   std::ostream& out = file.stream();
   out << "timestamp";
@@ -71,7 +73,7 @@ void write_equity_csv(const std::string& path, const MarketData& data, const Bac
   const bool daily = std::all_of(data.timestamps.begin(), data.timestamps.end(),
                                  [](std::int64_t seconds) { return seconds % 86400 == 0; });
   const auto form = daily ? TimestampFormat::iso_date : TimestampFormat::iso_datetime;
-  for (Eigen::Index t = 0; t < data.bars(); ++t) {
+  for (auto t = static_cast<Eigen::Index>(first); t < data.bars(); ++t) {
     out << format_timestamp(data.timestamps[static_cast<std::size_t>(t)], form);
     for (Eigen::Index k = 0; k < data.symbol_count(); ++k) out << ',' << int{curve.positions(t, k)};
     if (held) {
@@ -108,8 +110,8 @@ Json backtest_json(const Genome& genome, const MarketData& data, const Execution
   return {{"strategy", type.name},
           {"params", std::move(params)},
           {"symbols", data.symbols},
-          {"bars", static_cast<std::int64_t>(data.bars())},
-          {"first", format_timestamp(data.timestamps.front())},
+          {"bars", static_cast<std::int64_t>(data.bars()) - static_cast<std::int64_t>(settings.account_start)},
+          {"first", format_timestamp(data.timestamps[settings.account_start])},
           {"last", format_timestamp(data.timestamps.back())},
           {"execution", to_string(settings.execution)},
           {"cost", settings.cost},
@@ -126,8 +128,9 @@ void print_heading(std::ostream& out, const Genome& genome, const MarketData& da
   for (std::size_t i = 0; i < type.params.size(); ++i) out << ' ' << type.params[i].name << '=' << genome.params[i];
   out << " on";
   for (const auto& symbol : data.symbols) out << ' ' << symbol;
-  out << " (" << data.bars() << " bars, " << format_timestamp(data.timestamps.front()) << " .. "
-      << format_timestamp(data.timestamps.back()) << "), " << describe(settings) << '\n';
+  const std::size_t first = settings.account_start;  // the account's bars: the window
+  out << " (" << data.bars() - static_cast<Eigen::Index>(first) << " bars, " << format_timestamp(data.timestamps[first])
+      << " .. " << format_timestamp(data.timestamps.back()) << "), " << describe(settings) << '\n';
 }
 
 // A replayed metric equals the spec's: bit for bit, or both non-finite (the spec writes those as null).
@@ -192,8 +195,23 @@ void run_spec(const BacktestOptions& options) {
   };
   const std::vector<SpecStrategy> strategies = read_strategy_spec(options.spec, define);
   LoadReport report;
-  const MarketData data = options.data.load(&report);
+  // The spec's alignment and window unless the command line gives its own.
+  const CLI::App& command = *options.command;
+  DataOptions data_options = options.data;
+  if (!strategies.empty()) {
+    const SpecStrategy& first = strategies.front();
+    if (command.count("--align") == 0 && !first.align.empty()) data_options.align = first.align;
+    if (command.count("--max-gap") == 0 && !first.align.empty()) data_options.max_gap = static_cast<std::size_t>(first.max_gap);
+    if (!options.data.windowed()) {
+      data_options.start = first.window_start;
+      data_options.end = first.window_end;
+    }
+  }
+  MarketData data = data_options.load(&report);
   if (!options.json && launcher_rank() == 0) std::cerr << "genepool: " << report.summary() << '\n';
+  ExecutionSettings window_settings;
+  const std::string window = apply_date_window(data_options, data, window_settings);
+  if (!window.empty() && !options.json && launcher_rank() == 0) std::cerr << "genepool: " << window << '\n';
   std::vector<std::string> digests;
   for (const LoadReport::File& file : report.files) digests.push_back(file.digest.sha256);
 
@@ -206,7 +224,9 @@ void run_spec(const BacktestOptions& options) {
       warn_if_other_data(strategy, options.data.data, digests);
       warned.push_back(spec_digests);
     }
-    Backtester backtester(data, replay_settings(options, strategy.execution));
+    ExecutionSettings replay = replay_settings(options, strategy.execution);
+    replay.account_start = window_settings.account_start;
+    Backtester backtester(data, replay);
     const Metrics metrics = backtester.evaluate(strategy.genome);
     const std::vector<std::string> differing = differing_metrics(strategy, metrics);
     if (options.json) {
@@ -252,13 +272,16 @@ void run_backtest(const BacktestOptions& options) {
   const OutputPath outputs[] = {{options.equity_out, "equity.csv"}};
   check_outputs(inputs, outputs, options.force);
   LoadReport report;
-  const MarketData data = options.data.load(&report);
+  MarketData data = options.data.load(&report);
   if (!options.json && launcher_rank() == 0) std::cerr << "genepool: " << report.summary() << '\n';
+  ExecutionSettings own = options.settings;
+  const std::string window = apply_date_window(options.data, data, own);
+  if (!window.empty() && !options.json && launcher_rank() == 0) std::cerr << "genepool: " << window << '\n';
 
-  Backtester backtester(data, options.settings);
+  Backtester backtester(data, own);
   BacktestCurve curve;
   const Metrics metrics = options.equity_out.empty() ? backtester.evaluate(genome) : backtester.evaluate(genome, curve);
-  if (!options.equity_out.empty()) write_equity_csv(options.equity_out, data, curve, options.settings.exits.active());
+  if (!options.equity_out.empty()) write_equity_csv(options.equity_out, data, curve, options.settings.exits.active(), own.account_start);
 
   const ExecutionSettings& settings = backtester.settings();
   if (options.json) {
@@ -276,7 +299,7 @@ void add_backtest_command(CLI::App& app) {
   auto* command = app.add_subcommand(
       "backtest", "Backtest one strategy with given parameters, or replay a strategy spec (--spec), and print the metrics");
   auto options = std::make_shared<BacktestOptions>();
-  add_data_options(*command, options->data, "Market data files (CSV or HDF5); several are aligned on timestamps")
+  add_data_options(*command, options->data, "Market data files (CSV or HDF5); several are aligned by --align")
       ->required();
   auto* strategy = command->add_option("--strategy", options->strategy, "Strategy type (see `genepool strategies`)");
   auto* param =
@@ -286,6 +309,7 @@ void add_backtest_command(CLI::App& app) {
                                    "--strategy; its execution settings apply unless given here");
   add_strategy_file_option(*command, options->strategy_files);
   add_execution_options(*command, options->settings);
+  add_panel_options(*command, options->data);
   command->add_flag("--json", options->json, "Print the result as JSON");
   auto* equity = command->add_option("--equity-out", options->equity_out,
                                      "Write timestamp, position (and, with exits or sizing, held), return and equity per bar (CSV)");

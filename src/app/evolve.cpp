@@ -66,6 +66,7 @@ struct EvolveOptions {
 // Everything rank 0 prepares before any rank starts working.
 struct Prepared {
   MarketData data;
+  std::size_t account_start = 0;  // --start: the account's first bar (the data ends at --end)
   RunInfo run;
   Checkpoint checkpoint;  // the state resumed from (generations 0 for a fresh run)
   ValidationSettings validation;
@@ -111,14 +112,24 @@ Prepared prepare_on_root(const EvolveOptions& options, const parallel::Session& 
   Checkpoint checkpoint;
   if (!options.resume.empty()) checkpoint = read_checkpoint(options.resume);
   LoadReport report;
-  Prepared prepared{options.data.load(&report), {}, {}, {}, {}};
+  Prepared prepared{options.data.load(&report), 0, {}, {}, {}, {}};
   clock.lap("load");
   if (!options.quiet) std::cout << "genepool: " << report.summary() << '\n';
+  ExecutionSettings windowed = options.execution;
+  const std::string window = apply_date_window(options.data, prepared.data, windowed);
+  prepared.account_start = windowed.account_start;
+  if (!window.empty() && !options.quiet) std::cout << "genepool: " << window << '\n';
+  for (const std::string& loss : report.inner_losses())
+    (options.quiet ? std::cerr : std::cout) << "genepool: warning: " << loss << "; --align union keeps every bar\n";
   refuse_look_ahead(file_strategies, prepared.data);
   prepared.validation = resolve_validation(options.validation);
+  prepared.validation.split.first_bar = prepared.account_start;  // the split and the folds lie in the window
+  prepared.validation.walk_forward.first_bar = prepared.account_start;
   prepared.split = check_validation(prepared.validation, prepared.data);
   prepared.run = run_info(*options.command, *options.argc, *options.argv, report, options.evolution.seed,
                           session);
+  prepared.run.account_start = prepared.account_start;
+  prepared.run.windowed = options.data.windowed();
   prepared.run.config_text = with_exit_genes(prepared.run.config_text, evolution.ga.space) + ranges_text(evolution.ga.space);
   prepared.run.strategy_sources = sources_of(file_strategies);
   prepared.run.config_text += sources_text(prepared.run.strategy_sources);
@@ -256,6 +267,7 @@ int run_evolve(const EvolveOptions& options) {
     return std::move(prepared.data);
   };
   job.release = [&] { claim.reset(); };
+  job.account_start = &prepared.account_start;
   job.file_strategies = &prepared.run.strategy_sources;
   job.locate = [&](const ConfigError& error) {
     return locate_config_error(*options.command, error.what(), *options.argc, *options.argv);
@@ -288,7 +300,7 @@ void add_evolve_command(CLI::App& app, int& argc, char**& argv, bool check_only)
 
   attach_config_file(app, *command, true);
 
-  add_data_options(*command, options->data, "Market data files (CSV or HDF5); several are aligned on timestamps");
+  add_data_options(*command, options->data, "Market data files (CSV or HDF5); several are aligned by --align");
   command->add_option("--out", options->out, "Results file (HDF5)")->capture_default_str();
   command->add_flag("--force", options->force, "Replace an existing results file");
   command->add_flag("--quiet", options->quiet, "No progress lines or summary");
@@ -311,6 +323,7 @@ void add_evolve_command(CLI::App& app, int& argc, char**& argv, bool check_only)
       ->delimiter(',');
   add_strategy_file_option(*command, options->strategy_files);
   add_execution_options(*command, options->execution);
+  add_panel_options(*command, options->data);
 
   command->add_option("--objective", options->objective, "Fitness: sharpe, sortino, calmar, cagr or total_return")
       ->check(CLI::IsMember({"sharpe", "sortino", "calmar", "cagr", "total_return"}))->capture_default_str();

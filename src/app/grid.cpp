@@ -75,6 +75,7 @@ std::map<std::string, double> parse_steps(const std::vector<std::string>& steps)
 
 struct Prepared {
   MarketData data;
+  std::size_t account_start = 0;  // --start: the account's first bar (the data ends at --end)
   RunInfo run;
   std::vector<Genome> grid;
   EvolutionSettings settings;  // population = the grid, generations = 0: the results layout of evolve
@@ -116,8 +117,14 @@ Prepared prepare_on_root(const GridOptions& options, const parallel::Session& se
   prepared.data = options.data.load(&report);
   clock.lap("load");
   if (!options.quiet) std::cout << "genepool: " << report.summary() << '\n';
+  ExecutionSettings windowed = options.execution;
+  const std::string window = apply_date_window(options.data, prepared.data, windowed);
+  prepared.account_start = windowed.account_start;
+  if (!window.empty() && !options.quiet) std::cout << "genepool: " << window << '\n';
   refuse_look_ahead(file_strategies, prepared.data);
   prepared.run = run_info(*options.command, *options.argc, *options.argv, report, 0, session);
+  prepared.run.account_start = prepared.account_start;
+  prepared.run.windowed = options.data.windowed();
   prepared.run.config_text += ranges_text(settings.ga.space);
   prepared.run.strategy_sources = sources_of(file_strategies);
   prepared.run.config_text += sources_text(prepared.run.strategy_sources);
@@ -202,6 +209,7 @@ int run_grid(const GridOptions& options) {
     return std::move(prepared.data);
   };
   job.release = [&] { claim.reset(); };
+  job.account_start = &prepared.account_start;
   job.locate = [&](const ConfigError& error) {
     return locate_config_error(*options.command, error.what(), *options.argc, *options.argv);
   };
@@ -225,7 +233,7 @@ void add_grid_command(CLI::App& app, int& argc, char**& argv) {
   options->argc = &argc;
   options->argv = &argv;
   attach_config_file(app, *command, true);
-  add_data_options(*command, options->data, "Market data files (CSV or HDF5); several are aligned on timestamps");
+  add_data_options(*command, options->data, "Market data files (CSV or HDF5); several are aligned by --align");
   command->add_option("--out", options->out, "Results file (HDF5, the layout of evolve)")->capture_default_str();
   command->add_flag("--force", options->force, "Replace an existing results file");
   command->add_flag("--quiet", options->quiet, "No progress lines or summary");
@@ -238,6 +246,7 @@ void add_grid_command(CLI::App& app, int& argc, char**& argv) {
   command->add_option("--max-points", options->max_points, "Refuse grids with more points than this")
       ->check(CLI::Range(std::size_t{2}, std::size_t{1'000'000'000}))->capture_default_str();
   add_execution_options(*command, options->execution);
+  add_panel_options(*command, options->data);
   command->add_option("--objective", options->objective, "Fitness: sharpe, sortino, calmar, cagr or total_return")
       ->check(CLI::IsMember({"sharpe", "sortino", "calmar", "cagr", "total_return"}))->capture_default_str();
   command->add_option("--min-trades", options->fitness.min_trades, "Fewer trades than this is infeasible (penalised)")

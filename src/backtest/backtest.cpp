@@ -130,13 +130,33 @@ void close_out(int q, int p, double trade_value, double cost, std::int64_t& chan
 
 }  // namespace
 
-std::size_t BacktestTables::doubles(std::size_t bars, std::size_t symbols, Execution execution) {
+namespace {
+
+std::size_t price_table_doubles(std::size_t bars, std::size_t symbols, Execution execution) {
   return symbols * (2 * (bars + 1) + bars * (execution == Execution::next_open ? 2 : 1));
 }
 
-BacktestTables BacktestTables::at(const double* storage, std::size_t bars, std::size_t symbols, Execution execution) {
+// The availability tables: members (bars doubles), then tradable (bars × symbols bytes, in doubles).
+std::size_t availability_doubles(std::size_t bars, std::size_t symbols) {
+  return bars + (bars * symbols + sizeof(double) - 1) / sizeof(double);
+}
+
+}  // namespace
+
+std::size_t BacktestTables::doubles(std::size_t bars, std::size_t symbols, Execution execution, bool availability) {
+  return price_table_doubles(bars, symbols, execution) + (availability ? availability_doubles(bars, symbols) : 0);
+}
+
+BacktestTables BacktestTables::at(const double* storage, std::size_t bars, std::size_t symbols, Execution execution,
+                                  bool availability) {
   const double* hold = storage + 2 * (bars + 1) * symbols;
-  return {storage, hold, execution == Execution::next_open ? hold + bars * symbols : nullptr};
+  BacktestTables tables{storage, hold, execution == Execution::next_open ? hold + bars * symbols : nullptr};
+  if (availability) {
+    const double* members = storage + price_table_doubles(bars, symbols, execution);
+    tables.members = members;
+    tables.tradable = reinterpret_cast<const std::uint8_t*>(members + bars);
+  }
+  return tables;
 }
 
 BacktestTables BacktestTables::fill(const MarketView& data, Execution execution, double* out) {
@@ -164,7 +184,23 @@ BacktestTables BacktestTables::fill(const MarketView& data, Execution execution,
       }
     }
   }
-  return at(out, bars, symbols, execution);
+  if (data.always_live()) return at(out, bars, symbols, execution);
+  double* members = out + price_table_doubles(bars, symbols, execution);
+  auto* tradable = reinterpret_cast<std::uint8_t*>(members + bars);
+  members[0] = 1;
+  for (std::size_t i = 1; i < bars; ++i) {
+    double live = 0;
+    for (std::size_t k = 0; k < symbols; ++k) live += data.live(static_cast<Eigen::Index>(i - 1), static_cast<Eigen::Index>(k));
+    members[i] = std::max(1.0, live);
+  }
+  for (std::size_t k = 0; k < symbols; ++k) {
+    const auto column = static_cast<Eigen::Index>(k);
+    for (std::size_t t = 0; t < bars; ++t) {
+      const auto row = static_cast<Eigen::Index>(t);
+      tradable[k * bars + t] = data.live(row, column) != 0 && (t + 1 == bars || data.live(row + 1, column) != 0);
+    }
+  }
+  return at(out, bars, symbols, execution, true);
 }
 
 Backtester::Backtester(const MarketView& data, const ExecutionSettings& settings)
@@ -197,6 +233,9 @@ ExecutionSettings Backtester::resolved(const MarketView& data, const ExecutionSe
     throw ConfigError(msg.str());
   }
   check_exit_rules(settings.exits);
+  if (settings.account_start + 2 > bars)
+    throw ConfigError("start: the account opens at bar " + std::to_string(settings.account_start) + " of " +
+                      std::to_string(bars) + "; expected at least 2 bars from --start to --end");
   ExecutionSettings resolved = settings;
   if (resolved.bars_per_year == 0) resolved.bars_per_year = infer_bars_per_year(data);
   return resolved;
@@ -206,21 +245,33 @@ Backtester::Backtester(const MarketView& data, const ExecutionSettings& settings
     : data_(data),
       settings_(resolved(data, settings)),
       bars_(static_cast<std::size_t>(data.bars())),
-      symbols_(static_cast<std::size_t>(data.symbol_count())) {
+      symbols_(static_cast<std::size_t>(data.symbol_count())),
+      availability_(!data.always_live()),
+      first_(settings_.account_start) {
+  // Buy and hold: each symbol from its first live bar of the account to its last (the account's first
+  // and last bar when always live).
   double buy_and_hold = 0;
+  live_intervals_ = static_cast<double>(bars_ - 1 - first_) * static_cast<double>(symbols_);
+  if (availability_) live_intervals_ = 0;
   for (Eigen::Index k = 0; k < data.symbol_count(); ++k) {
-    buy_and_hold += data.close(data.bars() - 1, k) / data.close(0, k) - 1.0;
+    Eigen::Index first = static_cast<Eigen::Index>(first_), last = data.bars() - 1;
+    if (availability_) {
+      while (first < last && data.live(first, k) == 0) ++first;
+      while (last > first && data.live(last, k) == 0) --last;
+      for (auto t = static_cast<Eigen::Index>(first_); t + 1 < data.bars(); ++t) live_intervals_ += data.live(t, k);
+    }
+    buy_and_hold += data.close(last, k) / data.close(first, k) - 1.0;
   }
   buy_and_hold_ = buy_and_hold / static_cast<double>(symbols_);
 
   scratch_.reserve(bars_, /*shared_sums=*/true);
   const bool next_open = settings_.execution == Execution::next_open;
   if (tables.close_sums != nullptr) {
-    if (tables.hold == nullptr || (tables.gap != nullptr) != next_open)
+    if (tables.hold == nullptr || (tables.gap != nullptr) != next_open || (tables.members != nullptr) != availability_)
       throw std::logic_error("Backtester: the tables given were not made for this execution");
     tables_ = tables;
   } else {
-    own_tables_.resize(BacktestTables::doubles(bars_, symbols_, settings_.execution));
+    own_tables_.resize(BacktestTables::doubles(bars_, symbols_, settings_.execution, availability_));
     tables_ = BacktestTables::fill(data, settings_.execution, own_tables_.data());
   }
   // NOTE: both paths' buffers: a genome's exit genes may turn exits on or off per genome.
@@ -312,6 +363,13 @@ SymbolSeries Backtester::series_of(std::size_t symbol) const {
 void Backtester::run_kernel(const StrategyType& type, const Genome& genome, std::size_t symbol) {
   run_whole_series(type, series_of(symbol), genome.params.data(), settings_.allow_short, positions_.data() + 1,
                    scratch_);
+  if (availability_) mask_decisions(symbol, 0, bars_, positions_.data() + 1);
+  std::fill(positions_.begin() + 1, positions_.begin() + 1 + static_cast<std::ptrdiff_t>(first_), std::int8_t{0});
+}
+
+void Backtester::mask_decisions(std::size_t symbol, std::size_t begin, std::size_t count, std::int8_t* out) const {
+  const std::uint8_t* tradable = tables_.tradable + symbol * bars_ + begin;
+  for (std::size_t u = 0; u < count; ++u) out[u] = static_cast<std::int8_t>(out[u] * tradable[u]);
 }
 
 void Backtester::check_genome(const Genome& genome) const {
@@ -431,7 +489,9 @@ struct WalkInput {
   double keep;                  // 1 - cost: what a trade keeps of each fill
   double* port;                 // port[4 u + l]: lane l's sum of symbol returns so far
   std::size_t symbols;
+  const double* members;        // members[u]: interval u's divisor with availability; else null (`symbols`)
   bool first_chunk;
+  bool shift_about_first;       // the moments are taken about the first return; else about 0
   double* curve_returns[kGroup];  // each lane's returns and equity from the chunk on, where wanted (else nullptr)
   double* curve_equity[kGroup];
 };
@@ -541,7 +601,11 @@ void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup
       if constexpr (kFirst && !kCost) {
         portfolio(u, r, factor);  // one symbol, no cost: 1 + r is the trade's factor
       } else {
-        if (in.symbols > 1) r = exact_inverse ? r * inverse : r / divisor;
+        if (in.members != nullptr) {
+          r = r / splat(in.members[u]);
+        } else if (in.symbols > 1) {
+          r = exact_inverse ? r * inverse : r / divisor;
+        }
         portfolio(u, r, one + r);
       }
     }
@@ -553,8 +617,14 @@ void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup
     if (is_event(0)) change(0);
     v4d r = load(in.pos + 4) * splat(in.h[0]) - costs * abs(load(in.pos + 4) - load(in.pos));
     if constexpr (!kFirst) r = load(in.port) + r;
-    if (in.symbols > 1) r = exact_inverse ? r * inverse : r / divisor;
-    if constexpr (kLast) shift = kFirst ? v4d{} + r : r;
+    if (in.members != nullptr) {
+      r = r / splat(in.members[0]);
+    } else if (in.symbols > 1) {
+      r = exact_inverse ? r * inverse : r / divisor;
+    }
+    // NOTE: an account opening after the warm-up (account_start) may enter at once: its first return is
+    // then no typical value, and the moments are taken about 0 (the first return of a fresh start is 0 too).
+    if constexpr (kLast) shift = in.shift_about_first ? (kFirst ? v4d{} + r : r) : v4d{};
     step.template operator()<true>(0);
     u = 1;
   }
@@ -703,17 +773,23 @@ void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> me
 
   for (std::size_t begin = 0; begin < n; begin += kChunk) {
     const std::size_t end = std::min(n, begin + kChunk);
+    // The walk covers the account's decisions [from, end) of the chunk; before first_ the kernels only warm up.
+    const std::size_t from = std::max(begin, first_);
+    const bool walked = from < end;
+    const std::size_t skip = walked ? from - begin : end - begin;
     WalkInput in{};
-    in.count = end - begin;
-    in.intervals = std::min(end, n - 1) - begin;
+    in.count = walked ? end - from : 0;
+    in.intervals = walked ? std::min(end, n - 1) - from : 0;
     in.cost = settings_.cost;
     in.keep = 1.0 - settings_.cost;
     in.symbols = symbols_;
-    in.first_chunk = begin == 0;
+    in.first_chunk = from == first_;
+    in.shift_about_first = first_ == 0;
+    in.members = availability_ ? tables_.members + from + 1 : nullptr;
     in.events = events;
     for (std::size_t k = 0; k < symbols_; ++k) {
       const SymbolSeries series = series_of(k);
-      in.h = tables_.hold + k * bars_ + begin + 1;  // h[u]: the interval after decision begin + u
+      in.h = tables_.hold + k * bars_ + from + 1;  // h[u]: the interval after decision from + u
       for (std::size_t b = 0; b < batches; ++b) batch_kernels_[batch_type[b]]->run(k, series, begin, end, batch_out[b]);
       for (std::size_t g = 0; g < groups; ++g) {
         const std::int8_t* decisions[kGroup];
@@ -737,25 +813,29 @@ void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> me
             lanes_[j].type->chunk_kernel(series, lanes_[j].genome->params.data(), settings_.allow_short,
                                          symbol.kernel, begin, end, out);
           }
+          if (availability_) mask_decisions(k, begin, end - begin, out);
+          std::fill(out, out + skip, std::int8_t{0});  // before the account opens: flat
           if (curve != nullptr) {
-            std::copy(out, out + in.count, curve->positions.col(static_cast<Eigen::Index>(k)).data() + begin);
+            std::copy(out, out + (end - begin), curve->positions.col(static_cast<Eigen::Index>(k)).data() + begin);
           }
-          scan_decisions(out, in.count, in.intervals, symbol.held, symbol.changes, events);
-          decisions[l] = out;
+          if (!walked) continue;
+          scan_decisions(out + skip, in.count, in.intervals, symbol.held, symbol.changes, events);
+          decisions[l] = out + skip;
           symbols[l] = &symbol;
           states[l] = &lanes_[j];
           pos[l] = static_cast<double>(symbol.position);
         }
+        if (!walked) continue;
         interleave_positions(decisions, in.count, pos + kGroup);
         for (std::size_t l = 0; l < kGroup; ++l) {
           const std::size_t j = g * kGroup + l;
           in.curve_returns[l] = nullptr;
           in.curve_equity[l] = nullptr;
           if (j < lanes && curve != nullptr) {  // a pass of one
-            in.curve_returns[l] = curve->returns.data() + begin + 1;
-            in.curve_equity[l] = curve->equity.data() + begin + 1;
+            in.curve_returns[l] = curve->returns.data() + from + 1;
+            in.curve_equity[l] = curve->equity.data() + from + 1;
           } else if (j < lanes && !returns.empty()) {
-            in.curve_returns[l] = returns[j] + begin + 1;
+            in.curve_returns[l] = returns[j] + from + 1;
           }
         }
         in.pos = pos;
@@ -783,7 +863,7 @@ void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> me
     }
   }
 
-  const double count = static_cast<double>(n - 1);
+  const double count = static_cast<double>(n - 1 - first_);
   const double symbols = static_cast<double>(symbols_);
   const double bars_per_year = settings_.bars_per_year;
   const double annual = std::sqrt(bars_per_year);
@@ -813,8 +893,8 @@ void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> me
       changes += symbol.changes;
     }
     trades.finish(m);
-    m.exposure = held / (count * symbols);
-    m.turnover = changes / symbols / (count / bars_per_year);
+    m.exposure = held / live_intervals_;
+    m.turnover = changes / (availability_ ? live_intervals_ / count : symbols) / (count / bars_per_year);
     m.buy_and_hold = buy_and_hold_;
     m.bars = count;
     metrics[j] = m;
@@ -995,11 +1075,14 @@ Metrics Backtester::portfolio_metrics(const Tally& tally, BacktestCurve* curve) 
   // Dividing by a power of two is multiplying by its exact inverse: the same bits, faster.
   const bool exact_inverse = std::has_single_bit(symbols_);
   const double inverse = 1.0 / symbols;
-  ReturnStats stats(portfolio_[1] / symbols);
-  for (std::size_t begin = 1; begin < bars_; begin += kBlock) {
+  const double* members = tables_.members;  // with availability: each interval's divisor
+  ReturnStats stats(first_ > 0 ? 0.0 : portfolio_[1] / (members != nullptr ? members[1] : symbols));  // as walk()
+  for (std::size_t begin = first_ + 1; begin < bars_; begin += kBlock) {
     const std::size_t end = std::min(bars_, begin + kBlock);
     for (std::size_t i = begin; i < end; ++i) {
-      const double r = exact_inverse ? portfolio_[i] * inverse : portfolio_[i] / symbols;
+      const double r = members != nullptr ? portfolio_[i] / members[i]
+                       : exact_inverse    ? portfolio_[i] * inverse
+                                          : portfolio_[i] / symbols;
       stats.add(r);
       if (curve != nullptr) {
         curve->returns[i] = r;
@@ -1010,11 +1093,11 @@ Metrics Backtester::portfolio_metrics(const Tally& tally, BacktestCurve* curve) 
   }
 
   Metrics m;
-  const double n = static_cast<double>(bars_ - 1);
+  const double n = static_cast<double>(bars_ - 1 - first_);
   stats.finish(m, n, settings_.bars_per_year);
   tally.trades.finish(m);
-  m.exposure = static_cast<double>(tally.held) / (n * symbols);
-  m.turnover = tally.changes / symbols / (n / settings_.bars_per_year);
+  m.exposure = static_cast<double>(tally.held) / live_intervals_;
+  m.turnover = tally.changes / (availability_ ? live_intervals_ / n : symbols) / (n / settings_.bars_per_year);
   m.buy_and_hold = buy_and_hold_;
   m.bars = n;
   return m;

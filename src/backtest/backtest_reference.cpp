@@ -147,9 +147,19 @@ Managed manage(const MarketView& data, const ExecutionSettings& settings, const 
   return out;
 }
 
+// Availability (docs/metrics.md, "Panels"): symbol k may hold a position decided at close t only when
+// it is live at bar t and, but for the last bar, at bar t + 1.
+bool may_hold(const MarketView& data, Eigen::Index t, Eigen::Index k) {
+  return data.is_live(t, k) && (t + 1 == data.bars() || data.is_live(t + 1, k));
+}
+
 // The account over `data` (bars start.first.. of `history`).
 Metrics account(const MarketView& data, const MarketView& history, const ExecutionSettings& settings,
-                const PositionMatrix& positions, BacktestCurve* curve, const AccountStart& start) {
+                const PositionMatrix& given, BacktestCurve* curve, const AccountStart& start) {
+  PositionMatrix positions = given;  // flat wherever a symbol cannot hold a position
+  for (Eigen::Index k = 0; k < positions.cols() && k < data.symbol_count(); ++k)
+    for (Eigen::Index t = 0; t < positions.rows() && t < data.bars(); ++t)
+      if (!may_hold(data, t, k)) positions(t, k) = 0;
   const Eigen::Index n = data.bars();
   const Eigen::Index symbols = data.symbol_count();
   if (n < 2 || symbols < 1) throw DataError("reference backtest needs at least 2 bars and 1 symbol");
@@ -263,12 +273,20 @@ Metrics account(const MarketView& data, const MarketView& history, const Executi
     }
   }
 
-  // Portfolio: equal weight, rebalanced every bar. returns[j] is interval j + 1.
+  // Portfolio: equal weight over the symbols live at the interval's first bar (every symbol when the
+  // panel has no availability), rebalanced every bar. returns[j] is interval j + 1. The others hold
+  // nothing there (their positions are flat) and add 0.
   std::vector<double> returns;
+  double live_intervals = 0;  // (interval, symbol) pairs in the portfolio: exposure's divisor
   for (Eigen::Index i = 1; i < n; ++i) {
     double sum = 0.0;
-    for (Eigen::Index k = 0; k < symbols; ++k) sum += symbol_returns[static_cast<std::size_t>(k)][static_cast<std::size_t>(i)];
-    returns.push_back(sum / static_cast<double>(symbols));
+    double members = 0;
+    for (Eigen::Index k = 0; k < symbols; ++k) {
+      sum += symbol_returns[static_cast<std::size_t>(k)][static_cast<std::size_t>(i)];
+      members += data.is_live(i - 1, k) ? 1 : 0;
+    }
+    live_intervals += members;
+    returns.push_back(members > 0 ? sum / members : 0.0);
   }
   const double count = static_cast<double>(returns.size());
 
@@ -359,15 +377,21 @@ Metrics account(const MarketView& data, const MarketView& history, const Executi
   for (Eigen::Index k = 0; k < symbols && !with_exits; ++k) {
     for (Eigen::Index i = 1; i < n; ++i) held += pos(i - 1, k) != 0 ? 1 : 0;
   }
-  m.exposure = held / (count * static_cast<double>(symbols));
+  m.exposure = held / live_intervals;
 
   for (Eigen::Index k = 0; k < symbols && !with_exits; ++k) {
     for (Eigen::Index t = 0; t < n; ++t) changes += std::abs(pos(t, k) - pos(t - 1, k));
   }
-  m.turnover = changes / static_cast<double>(symbols) / (count / bars_per_year);
+  m.turnover = changes / (live_intervals / count) / (count / bars_per_year);
 
+  // Buy and hold: each symbol from its first live bar to its last.
   double buy_and_hold = 0;
-  for (Eigen::Index k = 0; k < symbols; ++k) buy_and_hold += data.close(n - 1, k) / data.close(0, k) - 1.0;
+  for (Eigen::Index k = 0; k < symbols; ++k) {
+    Eigen::Index first = 0, last = n - 1;
+    while (first < last && !data.is_live(first, k)) ++first;
+    while (last > first && !data.is_live(last, k)) --last;
+    buy_and_hold += data.close(last, k) / data.close(first, k) - 1.0;
+  }
   m.buy_and_hold = buy_and_hold / static_cast<double>(symbols);
 
   if (curve != nullptr) {
@@ -405,7 +429,12 @@ Metrics reference_backtest(const MarketView& data, const ExecutionSettings& sett
   }
   ExecutionSettings own = settings;
   own.exits = exit_rules_with(settings.exits, genome);
-  return reference_backtest_positions(data, own, positions, curve);
+  own.account_start = 0;
+  const auto first = static_cast<Eigen::Index>(settings.account_start);
+  if (first == 0) return reference_backtest_positions(data, own, positions, curve);
+  // The account opens at bar `first`: the kernels read the history before it, the account its bars.
+  const PositionMatrix account_positions = positions.bottomRows(data.bars() - first);
+  return reference_backtest_positions(data, own, account_positions, curve, {.first = first, .restarts = {}, .rules = {}});
 }
 
 }  // namespace genepool

@@ -53,6 +53,7 @@ int run_mpi_job(int& argc, char**& argv, const ExecutionSettings& given, const M
     if (root) {
       try {
         data = job.set_up(session, clock);
+        if (job.account_start != nullptr) execution.account_start = *job.account_start;
         execution = Backtester::resolved(data, execution);  // resolves bars_per_year, checks the data
         clock.lap("check");
       } catch (const ConfigError& error) {
@@ -122,6 +123,11 @@ RunInfo run_info(const CLI::App& command, int argc, char** argv, const LoadRepor
   run.rank_cpu_targets = session.rank_cpu_targets();
   for (const LoadReport::File& file : loaded.files)
     run.inputs.push_back({file.path.string(), file.digest.sha256, file.digest.bytes});
+  run.align = std::string(to_string(loaded.options.align));
+  run.max_gap = static_cast<std::int64_t>(loaded.options.max_gap);
+  run.symbol_first = loaded.first_timestamps;
+  run.symbol_last = loaded.last_timestamps;
+  run.alignment_losses = loaded.inner_losses();
   return run;
 }
 

@@ -35,6 +35,8 @@ MarketView window_of(const MarketView& data, BarWindow window) {
   rows_of(part.low, data.low);
   rows_of(part.close, data.close);
   rows_of(part.volume, data.volume);
+  if (!data.always_live())
+    new (&part.live) LiveView(data.live.data() + begin, rows, data.live.cols(), Eigen::OuterStride<>(data.live.outerStride()));
   return part;
 }
 
@@ -48,6 +50,7 @@ MarketData slice(const MarketView& data, BarWindow window) {
   copy.low = part.low;
   copy.close = part.close;
   copy.volume = part.volume;
+  copy.live = part.live;
   return copy;
 }
 
@@ -60,13 +63,15 @@ Split resolve_split(const SplitSettings& settings, std::span<const std::int64_t>
   const bool by_date = !settings.split_date.empty();
   if (by_fraction && by_date) throw ConfigError("split-date: given with test-fraction; expected one of them, not both");
   if (!by_fraction && !by_date) return split;
+  const std::size_t first_bar = std::min(settings.first_bar, bars);
   std::size_t first_test = bars;
   if (by_fraction) {
     if (!(settings.test_fraction > 0 && settings.test_fraction < 1))
       throw ConfigError("test-fraction: " + std::to_string(settings.test_fraction) +
                         " is out of range; expected 0 (no split) or a share strictly between 0 and 1");
-    const auto held = static_cast<std::size_t>(std::llround(settings.test_fraction * static_cast<double>(bars)));
-    first_test = bars - std::min(held, bars);
+    const auto held =
+        static_cast<std::size_t>(std::llround(settings.test_fraction * static_cast<double>(bars - first_bar)));
+    first_test = bars - std::min(held, bars - first_bar);
   } else {
     const auto format = detect_timestamp_format(settings.split_date);
     const auto time = format && (*format == TimestampFormat::iso_date || *format == TimestampFormat::iso_datetime)
@@ -78,10 +83,11 @@ Split resolve_split(const SplitSettings& settings, std::span<const std::int64_t>
     first_test = static_cast<std::size_t>(std::lower_bound(timestamps.begin(), timestamps.end(), *time) -
                                           timestamps.begin());
   }
-  if (first_test < kMinWindowBars || bars - first_test < kMinWindowBars) {
+  if (first_test < first_bar + kMinWindowBars || bars - first_test < kMinWindowBars) {
     const std::string key = by_fraction ? "test-fraction" : "split-date";
-    throw ConfigError(key + ": the split leaves " + std::to_string(first_test) + " training and " +
-                      std::to_string(bars - first_test) + " test bars of " + std::to_string(bars) +
+    throw ConfigError(key + ": the split leaves " + std::to_string(first_test - std::min(first_test, first_bar)) +
+                      " training and " +
+                      std::to_string(bars - first_test) + " test bars of " + std::to_string(bars - first_bar) +
                       "; each side needs at least " + std::to_string(kMinWindowBars));
   }
   split.enabled = true;
@@ -90,9 +96,11 @@ Split resolve_split(const SplitSettings& settings, std::span<const std::int64_t>
   return split;
 }
 
-std::vector<Fold> walk_forward_folds(const WalkForwardSettings& settings, std::size_t span) {
+std::vector<Fold> walk_forward_folds(const WalkForwardSettings& settings, std::size_t whole_span) {
   const std::size_t k = settings.folds;
   if (k == 0) return {};
+  const std::size_t offset = std::min(settings.first_bar, whole_span);
+  const std::size_t span = whole_span - offset;
   std::size_t train = settings.train_bars;
   std::size_t test = settings.test_bars;
   if (train == 0 && test == 0) {
@@ -113,7 +121,7 @@ std::vector<Fold> walk_forward_folds(const WalkForwardSettings& settings, std::s
   for (std::size_t i = 0; i < k; ++i) {
     const std::size_t test_begin = train + i * test;
     const std::size_t train_begin = settings.mode == WalkForwardMode::rolling ? i * test : 0;
-    folds.push_back({{train_begin, test_begin}, {test_begin, test_begin + test}});
+    folds.push_back({{offset + train_begin, offset + test_begin}, {offset + test_begin, offset + test_begin + test}});
   }
   return folds;
 }

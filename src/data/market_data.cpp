@@ -41,6 +41,29 @@ void check_shapes(const MarketData& data, const std::string& source) {
                       std::to_string(f.values->cols()) + " (bars x symbols); expected " + std::to_string(data.bars()) +
                       " x " + std::to_string(data.symbol_count()) + " to match the timestamps and symbols");
   }
+  if (data.live.size() == 0) return;
+  if (data.live.rows() != data.bars() || data.live.cols() != data.symbol_count())
+    throw DataError(source + ": availability is " + std::to_string(data.live.rows()) + " x " +
+                    std::to_string(data.live.cols()) + " (bars x symbols); expected " + std::to_string(data.bars()) +
+                    " x " + std::to_string(data.symbol_count()));
+  for (Eigen::Index s = 0; s < data.symbol_count(); ++s) {
+    bool any = false;
+    for (Eigen::Index t = 0; t < data.bars(); ++t) {
+      const int v = data.live(t, s);
+      if (v > 1)
+        throw DataError(source + ": availability of symbol " + data.symbols[static_cast<std::size_t>(s)] + " at bar " +
+                        std::to_string(t) + " is " + std::to_string(v) + "; expected 0 or 1");
+      any = any || v == 1;
+    }
+    if (!any)
+      throw DataError(source + ": symbol " + data.symbols[static_cast<std::size_t>(s)] +
+                      " is live at no bar; expected at least one bar of its own");
+  }
+  for (Eigen::Index t = 0; t < data.bars(); ++t)
+    if (data.live.row(t).maxCoeff() == 0)
+      throw DataError(source + ": bar " + std::to_string(t) + " (" +
+                      format_timestamp(data.timestamps[static_cast<std::size_t>(t)]) +
+                      "): no symbol is live; expected at least one symbol with a bar");
 }
 
 void check_timestamps(const MarketData& data, const std::string& source) {
@@ -85,10 +108,15 @@ std::size_t MarketData::bytes() const { return MarketView(*this).bytes(); }
 namespace {
 
 PriceView view_of(const PriceMatrix& m) { return PriceView(m.data(), m.rows(), m.cols(), Eigen::OuterStride<>(m.rows())); }
+LiveView view_of(const LiveMatrix& m) { return LiveView(m.data(), m.rows(), m.cols(), Eigen::OuterStride<>(m.rows())); }
 
 void reseat(PriceView& view, const PriceView& other) {
   // NOTE: the documented way to point an Eigen::Map at other memory.
   new (&view) PriceView(other.data(), other.rows(), other.cols(), Eigen::OuterStride<>(other.outerStride()));
+}
+
+void reseat(LiveView& view, const LiveView& other) {
+  new (&view) LiveView(other.data(), other.rows(), other.cols(), Eigen::OuterStride<>(other.outerStride()));
 }
 
 }  // namespace
@@ -100,7 +128,8 @@ MarketView::MarketView(const MarketData& data)
       high(view_of(data.high)),
       low(view_of(data.low)),
       close(view_of(data.close)),
-      volume(view_of(data.volume)) {}
+      volume(view_of(data.volume)),
+      live(view_of(data.live)) {}
 
 MarketView& MarketView::operator=(const MarketView& other) {
   symbols = other.symbols;
@@ -110,12 +139,13 @@ MarketView& MarketView::operator=(const MarketView& other) {
   reseat(low, other.low);
   reseat(close, other.close);
   reseat(volume, other.volume);
+  reseat(live, other.live);
   return *this;
 }
 
 std::size_t MarketView::bytes() const {
   const auto cells = static_cast<std::size_t>(open.size() + high.size() + low.size() + close.size() + volume.size());
-  return timestamps.size() * sizeof(std::int64_t) + cells * sizeof(double);
+  return timestamps.size() * sizeof(std::int64_t) + cells * sizeof(double) + static_cast<std::size_t>(live.size());
 }
 
 void validate(const MarketData& data, const std::string& source) {

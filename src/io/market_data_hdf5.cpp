@@ -1,9 +1,11 @@
 #include "genepool/io/market_data_hdf5.hpp"
 
 #include <array>
+#include <limits>
 #include <system_error>
 #include <vector>
 
+#include "genepool/data/availability.hpp"
 #include "genepool/error.hpp"
 #include "genepool/io/input_file.hpp"
 #include "genepool/io/hdf5.hpp"
@@ -73,14 +75,25 @@ void write_file(const MarketData& data, AtomicFile& output, hdf5::Writer& w) {
   w.array(file, "timestamps", data.timestamps, {bars});
   w.strings(file, "symbols", data.symbols, {symbols});
   const auto fields = fields_of(data);
-  for (std::size_t f = 0; f < fields.size(); ++f) w.array(file, field_names[f], fields[f]->data(), {symbols, bars});
+  for (std::size_t f = 0; f < fields.size(); ++f) {
+    if (data.live.size() == 0) {
+      w.array(file, field_names[f], fields[f]->data(), {symbols, bars});
+      continue;
+    }
+    // Where a symbol is not live it has no bar: NaN, as a user's panel would hold it.
+    PriceMatrix stored = *fields[f];
+    for (Eigen::Index k = 0; k < stored.cols(); ++k)
+      for (Eigen::Index t = 0; t < stored.rows(); ++t)
+        if (data.live(t, k) == 0) stored(t, k) = std::numeric_limits<double>::quiet_NaN();
+    w.array(file, field_names[f], stored.data(), {symbols, bars});
+  }
   w.where() = "file";
   file.close();
 }
 
 }  // namespace
 
-MarketData read_hdf5_market_data(const std::filesystem::path& file) {
+MarketData read_hdf5_panel(const std::filesystem::path& file) {
   hdf5::quiet();
   const std::string name = file.string();
   check_input_file(file, "a market-data .h5 file");
@@ -100,7 +113,14 @@ MarketData read_hdf5_market_data(const std::filesystem::path& file) {
   } catch (const H5::Exception& e) {
     throw hdf5::read_error(e, file, "file");
   }
-  validate(data, name);
+  return data;
+}
+
+MarketData read_hdf5_market_data(const std::filesystem::path& file) {
+  MarketData data = read_hdf5_panel(file);
+  drop_empty_bars(data);
+  if (data.bars() > 0) fill_missing(data, kDefaultMaxGap, file.string());
+  validate(data, file.string());
   return data;
 }
 

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <limits>
 #include <iterator>
 #include <map>
 
@@ -48,46 +51,94 @@ std::array<const PriceMatrix*, 5> fields_of(const MarketData& d) {
   return {&d.open, &d.high, &d.low, &d.close, &d.volume};
 }
 
-// The rows of `all` (strictly increasing) that hold each timestamp of `kept` (a subset of it).
-std::vector<Eigen::Index> rows_of(const std::vector<std::int64_t>& all, const std::vector<std::int64_t>& kept) {
-  std::vector<Eigen::Index> rows;
-  rows.reserve(kept.size());
-  std::size_t i = 0;
-  for (std::int64_t t : kept) {
-    while (all[i] != t) ++i;
-    rows.push_back(static_cast<Eigen::Index>(i));
-  }
-  return rows;
-}
-
 std::string display_name(const LoadReport::File& f) {
   return f.symbols.size() == 1 ? f.symbols.front() : f.path.filename().string();
 }
 
 }  // namespace
 
-std::string LoadReport::summary() const {
-  const std::string span = " (" + format_timestamp(first_timestamp) + " .. " + format_timestamp(last_timestamp) + ")";
+std::string_view to_string(Alignment align) { return align == Alignment::inner ? "inner" : "union"; }
+
+Alignment parse_alignment(std::string_view text, std::string_view key) {
+  if (text == "union") return Alignment::union_bars;
+  if (text == "inner") return Alignment::inner;
+  throw ConfigError(std::string(key) + ": '" + std::string(text) + "' is not an alignment; expected union or inner");
+}
+
+namespace {
+
+// The load line without the files' notes.
+std::string alignment_line(const LoadReport& r) {
+  const std::string span = " (" + format_timestamp(r.first_timestamp) + " .. " + format_timestamp(r.last_timestamp) + ")";
   std::string s;
-  if (files.size() == 1) {
-    const File& f = files.front();
+  const bool inner = r.options.align == Alignment::inner;
+  if (r.files.size() == 1) {
+    const LoadReport::File& f = r.files.front();
     s = "loaded " + f.path.filename().string() + ": " + std::to_string(f.symbols.size()) +
-        (f.symbols.size() == 1 ? " symbol, " : " symbols, ") + std::to_string(common_bars) + " bars" + span;
-    if (f.bars_dropped > 0)
-      s += ", " + std::to_string(f.bars_dropped) + " of its " + std::to_string(f.bars_read) +
-           " bars dropped (not common to every symbol)";
+        (f.symbols.size() == 1 ? " symbol, " : " symbols, ") + std::to_string(r.common_bars) + " bars" + span;
+    if (f.bars_dropped == 0 && std::all_of(r.symbols.begin(), r.symbols.end(), [&](const SymbolAvailability& a) {
+          return a.own == r.common_bars;
+        }))
+      return s + (r.empty_bars ? "; " + std::to_string(r.empty_bars) + " bars with no symbol dropped" : "");
+    s += inner ? " (inner)" : " (union, max-gap " + std::to_string(r.options.max_gap) + ")";
   } else {
-    s = "aligned " + std::to_string(files.size()) + " files on " + std::to_string(common_bars) + " common bars" + span +
-        ";";
-    for (std::size_t i = 0; i < files.size(); ++i)
-      s += (i ? ", " : " ") + display_name(files[i]) + " dropped " + std::to_string(files[i].bars_dropped);
+    s = "aligned " + std::to_string(r.files.size()) + " files (" + std::string(to_string(r.options.align)) +
+        (inner ? "" : ", max-gap " + std::to_string(r.options.max_gap)) + ") on " + std::to_string(r.common_bars) +
+        (inner ? " common bars" : " bars") + span;
   }
+  s += ";";
+  if (r.empty_bars) s += " " + std::to_string(r.empty_bars) + " bars with no symbol dropped;";
+  if (inner) {
+    std::size_t symbol = 0;
+    for (std::size_t i = 0; i < r.files.size(); ++i) {
+      const LoadReport::File& f = r.files[i];
+      s += (i ? ", " : " ") + display_name(f);
+      if (f.symbols.size() == 1 && symbol < r.first_timestamps.size())
+        s += " " + format_timestamp(r.first_timestamps[symbol]) + " .. " + format_timestamp(r.last_timestamps[symbol]);
+      s += " dropped " + std::to_string(f.bars_dropped);
+      symbol += f.symbols.size();
+    }
+    return s;
+  }
+  for (std::size_t k = 0; k < r.symbols.size(); ++k) {
+    const SymbolAvailability& a = r.symbols[k];
+    s += (k ? ", " : " ") + a.symbol + " " + format_timestamp(r.first_timestamps[k]) + " .. " +
+         format_timestamp(r.last_timestamps[k]) + " (filled " + std::to_string(a.filled);
+    if (a.before) s += "; flat before " + std::to_string(a.before);
+    if (a.flat_gaps)
+      s += "; flat in " + std::to_string(a.flat_gaps) + (a.flat_gaps == 1 ? " gap of " : " gaps of ") +
+           std::to_string(a.flat_bars);
+    if (a.after) s += "; flat after " + std::to_string(a.after);
+    s += ")";
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string LoadReport::summary() const {
+  std::string s = alignment_line(*this);
   for (const File& f : files) {
     if (f.notes.empty()) continue;
     s += "; " + f.path.filename().string() + ":";
     for (std::size_t i = 0; i < f.notes.size(); ++i) s += (i ? ", " : " ") + f.notes[i];
   }
   return s;
+}
+
+std::vector<std::string> LoadReport::inner_losses() const {
+  std::vector<std::string> lines;
+  if (options.align != Alignment::inner) return lines;
+  for (const File& f : files) {
+    if (f.bars_read == 0 || static_cast<double>(f.bars_dropped) <= kInnerLossWarning * static_cast<double>(f.bars_read))
+      continue;
+    const double percent = 100.0 * static_cast<double>(f.bars_dropped) / static_cast<double>(f.bars_read);
+    char share[32];
+    std::snprintf(share, sizeof share, "%.1f%%", percent);
+    lines.push_back("align = inner dropped " + std::to_string(f.bars_dropped) + " of " + std::to_string(f.bars_read) +
+                    " bars (" + share + ") of " + display_name(f));
+  }
+  return lines;
 }
 
 DataSource parse_data_source(const std::string& text) {
@@ -108,22 +159,46 @@ bool is_hdf5_path(const std::filesystem::path& file) {
   return ext == ".h5" || ext == ".hdf5";
 }
 
-MarketData load_market_data(const std::vector<std::filesystem::path>& files, LoadReport* report) {
-  std::vector<DataSource> sources;
-  for (const auto& file : files) sources.push_back({file, {}});
-  return load_market_data(sources, CsvDialect{}, report);
+namespace {
+
+// True when some symbol of `part` misses some bar (an HDF5 panel's NaN cells).
+bool has_missing(const MarketData& part) { return part.close.array().isNaN().any(); }
+
+// Each symbol's first and last timestamp of its own bars.
+void own_spans(const MarketData& part, std::vector<std::int64_t>& first, std::vector<std::int64_t>& last) {
+  for (Eigen::Index k = 0; k < part.symbol_count(); ++k) {
+    Eigen::Index a = 0, b = part.bars() - 1;
+    while (a < b && std::isnan(part.close(a, k))) ++a;
+    while (b > a && std::isnan(part.close(b, k))) --b;
+    first.push_back(part.timestamps[static_cast<std::size_t>(a)]);
+    last.push_back(part.timestamps[static_cast<std::size_t>(b)]);
+  }
 }
 
-MarketData load_market_data(const std::vector<DataSource>& sources, const CsvDialect& dialect, LoadReport* report) {
+}  // namespace
+
+MarketData load_market_data(const std::vector<std::filesystem::path>& files, LoadReport* report,
+                            const LoadOptions& options) {
+  std::vector<DataSource> sources;
+  for (const auto& file : files) sources.push_back({file, {}});
+  return load_market_data(sources, CsvDialect{}, report, options);
+}
+
+MarketData load_market_data(const std::vector<DataSource>& sources, const CsvDialect& dialect, LoadReport* report,
+                            const LoadOptions& options) {
   if (sources.empty()) throw DataError("no market data files given; expected at least one CSV or .h5 file");
+  LoadReport local;
+  LoadReport& r = report ? *report : local;
+  r = LoadReport{};
+  r.options = options;
+  r.files.resize(sources.size());
   std::vector<Part> parts;
-  std::vector<LoadReport::File> read(sources.size());
   for (std::size_t i = 0; i < sources.size(); ++i) {
     const DataSource& source = sources[i];
-    read[i].path = source.path;
+    r.files[i].path = source.path;
     if (is_hdf5_path(source.path)) {
-      MarketData panel = read_hdf5_market_data(source.path);
-      read[i].digest = {sha256_file(source.path), static_cast<std::uint64_t>(std::filesystem::file_size(source.path))};
+      MarketData panel = read_hdf5_panel(source.path);
+      r.files[i].digest = {sha256_file(source.path), static_cast<std::uint64_t>(std::filesystem::file_size(source.path))};
       if (!source.symbol.empty()) {
         if (panel.symbol_count() != 1)
           throw ConfigError("--data " + source.symbol + "=" + source.path.string() + ": the file holds " +
@@ -133,8 +208,8 @@ MarketData load_market_data(const std::vector<DataSource>& sources, const CsvDia
       parts.push_back({i, false, std::move(panel)});
     } else {
       CsvFile csv = read_csv_file(source.path, dialect, source.symbol);
-      read[i].digest = std::move(csv.digest);
-      read[i].notes = std::move(csv.notes);
+      r.files[i].digest = std::move(csv.digest);
+      r.files[i].notes = std::move(csv.notes);
       const bool several = csv.series.size() > 1;
       for (MarketData& series : csv.series) parts.push_back({i, several, std::move(series)});
     }
@@ -150,56 +225,80 @@ MarketData load_market_data(const std::vector<DataSource>& sources, const CsvDia
                         "; expected each symbol once (a CSV file's symbol is its file name, or name it: --data NAME=FILE)");
     }
 
-  std::vector<std::int64_t> common = parts.front().data.timestamps;
+  const bool inner = options.align == Alignment::inner;
+  for (Part& part : parts) {
+    LoadReport::File& f = r.files[part.file];
+    r.empty_bars += drop_empty_bars(part.data);
+    if (part.data.bars() == 0)
+      throw DataError(sources[part.file].path.string() + ": no bar has a close; expected at least one bar");
+    f.symbols.insert(f.symbols.end(), part.data.symbols.begin(), part.data.symbols.end());
+    f.bars_read += part.data.bars();
+    own_spans(part.data, r.first_timestamps, r.last_timestamps);
+    if (inner && has_missing(part.data)) {
+      const std::int64_t before = part.data.bars();
+      keep_complete_bars(part.data);
+      f.bars_dropped += before - part.data.bars();
+    }
+  }
+
+  std::vector<std::int64_t> timestamps = parts.front().data.timestamps;
   for (std::size_t i = 1; i < parts.size(); ++i) {
     std::vector<std::int64_t> next;
     const auto& t = parts[i].data.timestamps;
-    std::set_intersection(common.begin(), common.end(), t.begin(), t.end(), std::back_inserter(next));
-    common.swap(next);
+    if (inner) {
+      std::set_intersection(timestamps.begin(), timestamps.end(), t.begin(), t.end(), std::back_inserter(next));
+    } else {
+      std::set_union(timestamps.begin(), timestamps.end(), t.begin(), t.end(), std::back_inserter(next));
+    }
+    timestamps.swap(next);
   }
-  if (common.size() < 2)
-    throw DataError(std::to_string(common.size()) + " timestamp(s) common to all " +
-                    (parts.size() == sources.size() ? std::to_string(sources.size()) + " files: "
-                                                    : std::to_string(parts.size()) + " series of " +
-                                                          std::to_string(sources.size()) + " file(s): ") +
-                    ranges(sources, parts) + "; expected at least 2 shared bars to align on");
+  if (timestamps.size() < 2) {
+    const std::string series = parts.size() == sources.size()
+                                   ? std::to_string(sources.size()) + " files: "
+                                   : std::to_string(parts.size()) + " series of " + std::to_string(sources.size()) +
+                                         " file(s): ";
+    throw DataError(std::to_string(timestamps.size()) + " timestamp(s) " +
+                    (inner ? "common to all " + series : "in the " + series) + ranges(sources, parts) +
+                    "; expected at least 2 " + (inner ? "shared bars to align on" : "bars"));
+  }
 
-  for (const Part& part : parts) {
-    LoadReport::File& f = read[part.file];
-    f.symbols.insert(f.symbols.end(), part.data.symbols.begin(), part.data.symbols.end());
-    f.bars_read += part.data.bars();
-    f.bars_dropped += part.data.bars() - static_cast<std::int64_t>(common.size());
-  }
-  if (report) {
-    *report = LoadReport{};
-    report->files = std::move(read);
-    report->common_bars = static_cast<std::int64_t>(common.size());
-    report->first_timestamp = common.front();
-    report->last_timestamp = common.back();
-  }
-  if (parts.size() == 1) return std::move(parts.front().data);
-
+  std::string source = sources.size() == 1 ? sources.front().path.string() : "aligned panel of";
   MarketData panel;
-  panel.timestamps = std::move(common);
-  Eigen::Index symbol_total = 0;
-  for (const auto& p : parts) symbol_total += p.data.symbol_count();
-  auto out = fields_of(panel);
-  for (auto* m : out) m->resize(panel.bars(), symbol_total);
-
-  Eigen::Index column = 0;
-  std::string source = "aligned panel of";
-  for (std::size_t i = 0; i < sources.size(); ++i) source += (i ? ", " : " ") + sources[i].path.string();
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    const MarketData& p = parts[i].data;
-    const auto rows = rows_of(p.timestamps, panel.timestamps);
-    const auto in = fields_of(p);
-    for (Eigen::Index s = 0; s < p.symbol_count(); ++s, ++column) {
-      panel.symbols.push_back(p.symbols[static_cast<std::size_t>(s)]);
-      for (std::size_t f = 0; f < out.size(); ++f)
-        for (std::size_t k = 0; k < rows.size(); ++k)
-          (*out[f])(static_cast<Eigen::Index>(k), column) = (*in[f])(rows[k], s);
+  if (parts.size() == 1) {
+    panel = std::move(parts.front().data);
+  } else {
+    if (sources.size() > 1)
+      for (std::size_t i = 0; i < sources.size(); ++i) source += (i ? ", " : " ") + sources[i].path.string();
+    panel.timestamps = std::move(timestamps);
+    Eigen::Index symbol_total = 0;
+    for (const auto& p : parts) symbol_total += p.data.symbol_count();
+    auto out = fields_of(panel);
+    for (auto* m : out) m->setConstant(panel.bars(), symbol_total, std::numeric_limits<double>::quiet_NaN());
+    Eigen::Index column = 0;
+    for (const Part& part : parts) {
+      const MarketData& p = part.data;
+      // rows[j]: the panel's bar of the part's bar j, or -1 when the panel has no such bar (inner).
+      std::vector<Eigen::Index> rows(p.timestamps.size(), -1);
+      for (std::size_t j = 0, t = 0; j < p.timestamps.size(); ++j) {
+        while (t < panel.timestamps.size() && panel.timestamps[t] < p.timestamps[j]) ++t;
+        if (t < panel.timestamps.size() && panel.timestamps[t] == p.timestamps[j]) rows[j] = static_cast<Eigen::Index>(t);
+      }
+      if (inner)
+        r.files[part.file].bars_dropped +=
+            static_cast<std::int64_t>(std::count(rows.begin(), rows.end(), Eigen::Index{-1}));
+      const auto in = fields_of(p);
+      for (Eigen::Index s = 0; s < p.symbol_count(); ++s, ++column) {
+        panel.symbols.push_back(p.symbols[static_cast<std::size_t>(s)]);
+        for (std::size_t f = 0; f < out.size(); ++f)
+          for (std::size_t j = 0; j < rows.size(); ++j)
+            if (rows[j] >= 0) (*out[f])(rows[j], column) = (*in[f])(static_cast<Eigen::Index>(j), s);
+      }
     }
   }
+  r.symbols = fill_missing(panel, options.max_gap, source);
+  r.common_bars = panel.bars();
+  r.first_timestamp = panel.timestamps.front();
+  r.last_timestamp = panel.timestamps.back();
   validate(panel, source);
   return panel;
 }

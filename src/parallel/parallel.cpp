@@ -391,8 +391,9 @@ void write_on_node(const Session::Impl& mpi, const Segment& segment, Write&& wri
   check_mpi(MPI_Win_unlock_all(segment.window), "MPI_Win_unlock_all");
 }
 
-// Views of the panel laid out at `base`: timestamps, then open, high, low, close, volume (bars × symbols each).
-MarketView panel_at(const char* base, std::size_t bars, const std::vector<std::string>& symbols) {
+// Views of the panel laid out at `base`: timestamps, then open, high, low, close, volume (bars × symbols
+// each), then with `live` the availability (bars × symbols bytes).
+MarketView panel_at(const char* base, std::size_t bars, const std::vector<std::string>& symbols, bool live) {
   MarketView view;
   const auto* timestamps = reinterpret_cast<const std::int64_t*>(base);
   const auto* fields = reinterpret_cast<const double*>(base + bars * sizeof(std::int64_t));
@@ -404,6 +405,9 @@ MarketView panel_at(const char* base, std::size_t bars, const std::vector<std::s
   PriceView* const targets[] = {&view.open, &view.high, &view.low, &view.close, &view.volume};
   for (std::size_t f = 0; f < 5; ++f)
     new (targets[f]) PriceView(fields + f * cells, rows, columns, Eigen::OuterStride<>(rows));
+  if (live)
+    new (&view.live) LiveView(reinterpret_cast<const std::uint8_t*>(fields + 5 * cells), rows, columns,
+                              Eigen::OuterStride<>(rows));
   return view;
 }
 
@@ -423,7 +427,7 @@ SharedMarketData broadcast_market_data(const Session& session, MarketData data, 
 
   // To every rank: the shape, whether rank 0 allows shared memory, and the symbol names as one
   // NUL-separated block (all small).
-  std::uint64_t header[4] = {0, 0, 0, 0};
+  std::uint64_t header[5] = {0, 0, 0, 0, 0};
   std::string names;
   if (root) {
     for (const auto& symbol : data.symbols) names += symbol + '\0';
@@ -431,6 +435,7 @@ SharedMarketData broadcast_market_data(const Session& session, MarketData data, 
     header[1] = static_cast<std::uint64_t>(data.symbol_count());
     header[2] = names.size();
     header[3] = allow_shared && !shared_data_refused() ? 1 : 0;
+    header[4] = data.live.size() != 0 ? 1 : 0;  // availability travels with the prices
   }
   broadcast_bytes(comm, header, sizeof header);
   const auto bars = static_cast<std::size_t>(header[0]);
@@ -447,8 +452,11 @@ SharedMarketData broadcast_market_data(const Session& session, MarketData data, 
   auto state = std::make_unique<SharedMarketData::State>();
   state->execution = execution.execution;
   const std::size_t cells = bars * symbol_count;
-  const std::size_t data_bytes = bars * sizeof(std::int64_t) + 5 * cells * sizeof(double);
-  const std::size_t table_bytes = BacktestTables::doubles(bars, symbol_count, execution.execution) * sizeof(double);
+  const bool live = header[4] != 0;
+  const std::size_t live_bytes = live ? (cells + sizeof(double) - 1) / sizeof(double) * sizeof(double) : 0;
+  const std::size_t data_bytes = bars * sizeof(std::int64_t) + 5 * cells * sizeof(double) + live_bytes;
+  const std::size_t table_bytes =
+      BacktestTables::doubles(bars, symbol_count, execution.execution, live) * sizeof(double);
   Segment segment;
   if (header[3] != 0) segment = make_segment(mpi, data_bytes + table_bytes);
   std::size_t sent = sizeof header + names.size();
@@ -458,7 +466,7 @@ SharedMarketData broadcast_market_data(const Session& session, MarketData data, 
     NodeShare& share = mpi.share;
     char* base = segment.base;
     state->symbols = std::move(symbols);
-    state->view = panel_at(base, bars, state->symbols);
+    state->view = panel_at(base, bars, state->symbols, live);
     double* tables = reinterpret_cast<double*>(base + data_bytes);
     write_on_node(mpi, segment, [&] {
       if (root) {
@@ -474,12 +482,13 @@ SharedMarketData broadcast_market_data(const Session& session, MarketData data, 
             std::memset(fields + f * cells, 0, cells * sizeof(double));
           *sources[f] = PriceMatrix();
         }
+        if (live) std::memcpy(fields + 5 * cells, data.live.data(), cells);
         data = MarketData{};
       }
       broadcast_bytes(share.leaders, base, data_bytes);
       BacktestTables::fill(state->view, execution.execution, tables);
     });
-    state->tables = BacktestTables::at(tables, bars, symbol_count, execution.execution);
+    state->tables = BacktestTables::at(tables, bars, symbol_count, execution.execution, live);
     state->shared = true;
     state->nodes = share.nodes;
     state->node_bytes = data_bytes + table_bytes;
@@ -491,10 +500,12 @@ SharedMarketData broadcast_market_data(const Session& session, MarketData data, 
       data.timestamps.resize(bars);
       for (PriceMatrix* field : {&data.open, &data.high, &data.low, &data.close, &data.volume})
         field->resize(static_cast<Eigen::Index>(bars), static_cast<Eigen::Index>(symbol_count));
+      if (live) data.live.resize(static_cast<Eigen::Index>(bars), static_cast<Eigen::Index>(symbol_count));
     }
     broadcast_bytes(comm, data.timestamps.data(), data.timestamps.size() * sizeof(std::int64_t));
     for (PriceMatrix* field : {&data.open, &data.high, &data.low, &data.close, &data.volume})
       broadcast_bytes(comm, field->data(), static_cast<std::size_t>(field->size()) * sizeof(double));
+    if (live) broadcast_bytes(comm, data.live.data(), static_cast<std::size_t>(data.live.size()));
     sent += data.bytes();
     state->own = std::move(data);
     state->view = state->own;
@@ -565,8 +576,11 @@ namespace {
 // before (`current`, replaced) is gone: on the whole data with its tables, or on a Window.
 // Shared, a collective of every rank (the window's segment, and the previous one freed).
 std::unique_ptr<Backtester> windowed_backtester(const Session::Impl& mpi, const SharedMarketData& data,
-                                                const ExecutionSettings& settings, BarWindow window,
+                                                const ExecutionSettings& whole_settings, BarWindow window,
                                                 std::unique_ptr<MpiEvaluator::Window>& current) {
+  // The account opens at the same bar of the data (--start), or at the window's first bar when later.
+  ExecutionSettings settings = whole_settings;
+  settings.account_start = settings.account_start > window.begin ? settings.account_start - window.begin : 0;
   if (current) free_segment(mpi, current->segment);
   current.reset();
   const MarketView& whole = data.view();
@@ -577,12 +591,13 @@ std::unique_ptr<Backtester> windowed_backtester(const Session::Impl& mpi, const 
   if (data.shared()) {
     const auto bars = static_cast<std::size_t>(current->view.bars());
     const auto symbols = static_cast<std::size_t>(current->view.symbol_count());
-    const std::size_t doubles = BacktestTables::doubles(bars, symbols, settings.execution);
+    const bool live = !current->view.always_live();
+    const std::size_t doubles = BacktestTables::doubles(bars, symbols, settings.execution, live);
     current->segment = make_segment(mpi, doubles * sizeof(double));
     if (current->segment.base != nullptr) {
       auto* tables = reinterpret_cast<double*>(current->segment.base);
       write_on_node(mpi, current->segment, [&] { BacktestTables::fill(current->view, settings.execution, tables); });
-      current->tables = BacktestTables::at(tables, bars, symbols, settings.execution);
+      current->tables = BacktestTables::at(tables, bars, symbols, settings.execution, live);
     }
   }
   return std::make_unique<Backtester>(current->view, settings, current->tables);

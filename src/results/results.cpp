@@ -386,11 +386,16 @@ void write_data(Out& out, const H5::H5File& file, const RunInfo& run, const Mark
   const H5::DataSet timestamps =
       out.array(group, "timestamps", data.timestamps.data(), {bars}, "UTC time of each bar's close");
   out.text(timestamps, "units", "seconds since 1970-01-01T00:00:00Z");
-  // Buy and hold, equal weight at the first bar: mean over symbols of close[t] / close[0].
+  // Buy and hold, equal weight: mean over symbols of close[t] / close[first], each symbol bought at
+  // its first live bar from the account's first on (--start; the first bar when every symbol is
+  // always live and there is no window) and 1 before it.
   std::vector<double> buy_and_hold(data.timestamps.size(), 0.0);
-  for (Eigen::Index k = 0; k < data.symbol_count(); ++k)
+  for (Eigen::Index k = 0; k < data.symbol_count(); ++k) {
+    auto first = static_cast<Eigen::Index>(std::min(run.account_start, data.timestamps.size() - 1));
+    while (first + 1 < data.bars() && !data.is_live(first, k)) ++first;
     for (Eigen::Index t = 0; t < data.bars(); ++t)
-      buy_and_hold[static_cast<std::size_t>(t)] += data.close(t, k) / data.close(0, k);
+      buy_and_hold[static_cast<std::size_t>(t)] += t < first ? 1.0 : data.close(t, k) / data.close(first, k);
+  }
   for (double& value : buy_and_hold) value /= static_cast<double>(data.symbol_count());
   out.array(group, "buy_and_hold_equity", buy_and_hold.data(), {bars},
             "equity per bar of buying every symbol with equal weight at the first bar: mean over symbols of "
@@ -403,6 +408,33 @@ void write_data(Out& out, const H5::H5File& file, const RunInfo& run, const Mark
   out.number(group, "last_timestamp", last);
   out.text(group, "first_timestamp_iso", iso8601(first));
   out.text(group, "last_timestamp_iso", iso8601(last));
+  if (!run.align.empty()) {
+    out.text(group, "align", run.align);
+    out.number(group, "max_gap", run.max_gap);
+    out.texts(group, "alignment_losses", run.alignment_losses);
+  }
+  if (run.symbol_first.size() == symbols.size() && run.symbol_last.size() == symbols.size()) {
+    out.array(group, "symbol_first_timestamp", run.symbol_first.data(), {symbols.size()},
+              "UTC seconds of each symbol's first bar of its own (before alignment)");
+    out.array(group, "symbol_last_timestamp", run.symbol_last.data(), {symbols.size()},
+              "UTC seconds of each symbol's last bar of its own (before alignment)");
+  }
+  if (!data.always_live()) {
+    std::vector<std::int32_t> live(static_cast<std::size_t>(data.live.size()));
+    for (Eigen::Index k = 0; k < data.symbol_count(); ++k)
+      for (Eigen::Index t = 0; t < data.bars(); ++t)
+        live[static_cast<std::size_t>(k * data.bars() + t)] = data.live(t, k);
+    out.array(group, "live", live.data(), {symbols.size(), bars},
+              "1 where the symbol trades at the bar, 0 where it has no bar (flat): union alignment");
+  }
+  if (run.windowed && run.account_start < data.timestamps.size()) {  // --start, --end: the account's bars
+    const std::int64_t start = data.timestamps[run.account_start];
+    out.number(group, "window_first_bar", to_i64(run.account_start));
+    out.number(group, "window_first_timestamp", start);
+    out.number(group, "window_last_timestamp", last);
+    out.text(group, "window_first_timestamp_iso", iso8601(start));
+    out.text(group, "window_last_timestamp_iso", iso8601(last));
+  }
   out.number(group, "data_bytes", static_cast<std::uint64_t>(run.data_bytes));
   out.number(group, "broadcast_seconds", run.broadcast_seconds);
 }

@@ -120,6 +120,14 @@ StoredData read_data(In& in) {
   d.data_bytes = in.number<std::uint64_t>(group, "data_bytes");
   d.broadcast_seconds = in.number<double>(group, "broadcast_seconds");
   if (in.exists("/data/buy_and_hold_equity")) d.buy_and_hold_equity = in.numbers<double>("/data/buy_and_hold_equity", 1);
+  if (in.has_attribute(group, "align")) {  // files written before union panels have neither
+    d.align = in.text(group, "align");
+    d.max_gap = in.number<std::int64_t>(group, "max_gap");
+  }
+  if (in.has_attribute(group, "window_first_bar")) {
+    d.window_start_iso = in.text(group, "window_first_timestamp_iso");
+    d.window_end_iso = in.text(group, "window_last_timestamp_iso");
+  }
   return d;
 }
 

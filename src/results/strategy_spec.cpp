@@ -162,6 +162,16 @@ SpecStrategy read_strategy(const SpecReader& in, const Json& item, const std::st
   s.bars = in.integer(data, data_at, "bars");
   s.first_timestamp = in.integer(data, data_at, "first_timestamp");
   s.last_timestamp = in.integer(data, data_at, "last_timestamp");
+  if (data.contains("align")) {  // specs written before union panels and windows have neither
+    s.align = in.text(data, data_at, "align");
+    s.max_gap = in.integer(data, data_at, "max_gap");
+  }
+  if (data.contains("window")) {
+    const std::string window_at = SpecReader::join(data_at, "window");
+    const Json& window = in.object(data, data_at, "window");
+    s.window_start = in.text(window, window_at, "start");
+    s.window_end = in.text(window, window_at, "end");
+  }
 
   const std::string metrics_at = SpecReader::join(where, "metrics");
   for (const auto& [key, value] : in.object(item, where, "metrics").items()) {
@@ -237,6 +247,12 @@ Json strategy_entry(const RunResults& r, std::size_t i, std::int64_t rank) {
                    {"last_timestamp", t.empty() ? std::int64_t{0} : t.back()},
                    {"first", r.data.first_timestamp_iso},
                    {"last", r.data.last_timestamp_iso}};
+  if (!r.data.align.empty()) {
+    entry["data"]["align"] = r.data.align;
+    entry["data"]["max_gap"] = r.data.max_gap;
+  }
+  if (!r.data.window_start_iso.empty())
+    entry["data"]["window"] = {{"start", r.data.window_start_iso}, {"end", r.data.window_end_iso}};
   entry["fitness"] = s.fitness;
   entry["generation"] = std::int64_t{s.generation};
   entry["status"] = status_name(r, s.status);

@@ -30,7 +30,9 @@ OutOfSample out_of_sample(const MarketView& data, const ExecutionSettings& execu
   OutOfSample result;
   try {
     const MarketView history = window_of(data, {history_begin, test.end});  // a view: no copy
-    Backtester backtester(history, execution);
+    ExecutionSettings own_history = execution;
+    own_history.account_start = 0;  // the test window's account opens below, after its history
+    Backtester backtester(history, own_history);
     BacktestCurve full;
     backtester.evaluate(genome, full);
     const auto first = static_cast<Eigen::Index>(test.begin - 1 - history_begin);

@@ -42,8 +42,13 @@ const std::vector<NamedData>& real_data() {
     v.push_back({"GOOG", read_csv(test::shared_data("GOOG.csv"), "GOOG")});
     v.push_back({"EURUSD", read_csv(test::shared_data("EURUSD.csv"), "EURUSD")});
     v.push_back({"ORCL", read_csv(test::shared_data("orcl-1995-2014.txt"), "ORCL")});
-    v.push_back({"NVDA+YHOO", load_market_data({test::shared_data("nvda-1999-2014.txt"),
-                                                test::shared_data("yhoo-1996-2014.txt")})});
+    v.push_back({"NVDA+YHOO inner", load_market_data({test::shared_data("nvda-1999-2014.txt"),
+                                                      test::shared_data("yhoo-1996-2014.txt")},
+                                                     nullptr, {Alignment::inner, kDefaultMaxGap})});
+    // A union panel: NVDA starts late, GOOG later and ends early.
+    v.push_back({"NVDA+YHOO+GOOG union", load_market_data({test::shared_data("nvda-1999-2014.txt"),
+                                                           test::shared_data("yhoo-1996-2014.txt"),
+                                                           test::shared_data("GOOG.csv")})});
     v.push_back({"BTCUSD", read_csv(test::shared_data("BTCUSD.csv"), "BTCUSD")});
     return v;
   }();

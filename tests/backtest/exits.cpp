@@ -284,7 +284,7 @@ const std::vector<std::pair<std::string, MarketData>>& real_sets() {
     std::vector<std::pair<std::string, MarketData>> v;
     v.emplace_back("GOOG", read_csv(test::shared_data("GOOG.csv"), "GOOG"));
     v.emplace_back("EURUSD", read_csv(test::shared_data("EURUSD.csv"), "EURUSD"));
-    v.emplace_back("NVDA+YHOO", load_market_data({test::shared_data("nvda-1999-2014.txt"),
+    v.emplace_back("NVDA+YHOO union", load_market_data({test::shared_data("nvda-1999-2014.txt"),
                                                   test::shared_data("yhoo-1996-2014.txt")}));
     v.emplace_back("BTCUSD", read_csv(test::shared_data("BTCUSD.csv"), "BTCUSD"));
     return v;

@@ -23,7 +23,14 @@ def main(genepool, run_path, *data):
         execution = config["execution"]
         execution = execution.decode() if isinstance(execution, bytes) else execution
         cost, allow_short, bars_per_year = float(config["cost"]), bool(config["allow_short"]), float(config["bars_per_year"])
-    command = [genepool, "backtest", "--data", *data, "--strategy", names[strategy], "--json",
+        # The alignment and the date window the run used (absent in older files: inner, none).
+        data_attrs = f["data"].attrs
+        text = lambda v: v.decode() if isinstance(v, bytes) else str(v)
+        align = ["--align", text(data_attrs["align"]), "--max-gap", str(int(data_attrs["max_gap"]))] \
+            if "align" in data_attrs else ["--align", "inner"]
+        window = ["--start", text(data_attrs["window_first_timestamp_iso"]),
+                  "--end", text(data_attrs["window_last_timestamp_iso"])] if "window_first_bar" in data_attrs else []
+    command = [genepool, "backtest", "--data", *data, "--strategy", names[strategy], "--json", *align, *window,
                "--execution", execution, "--cost", repr(cost), "--bars-per-year", repr(bars_per_year)]
     if allow_short:
         command.append("--allow-short")

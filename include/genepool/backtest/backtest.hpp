@@ -112,13 +112,19 @@ struct BacktestTables {
   const double* close_sums = nullptr;  // per symbol: hi[bars + 1] then lo[bars + 1] (SymbolSeries::close_sum_*)
   const double* hold = nullptr;        // symbol-major, bars per symbol: h_i of interval i (index 0 unused)
   const double* gap = nullptr;         // likewise g_i; null for close execution
+  // A panel with availability (MarketView::live), else both null: members[i], the symbols live at
+  // bar i - 1 (interval i's equal-weight divisor, at least 1; index 0 unused); tradable, symbol-major,
+  // bars per symbol: 1 where decision t may hold a position (live at t and, but for the last bar, at t + 1).
+  const double* members = nullptr;
+  const std::uint8_t* tradable = nullptr;
 
-  // Doubles the tables of a `bars` × `symbols` panel take for `execution`.
-  static std::size_t doubles(std::size_t bars, std::size_t symbols, Execution execution);
-  // Computes the tables of `data` into `out` (room for doubles(...) values) and returns views of them.
+  // Doubles the tables of a `bars` × `symbols` panel take for `execution` (with availability: its tables too).
+  static std::size_t doubles(std::size_t bars, std::size_t symbols, Execution execution, bool availability = false);
+  // Computes the tables of `data` into `out` (room for doubles(..., !data.always_live()) values) and returns views of them.
   static BacktestTables fill(const MarketView& data, Execution execution, double* out);
   // Views of tables that fill wrote at `storage` for a `bars` × `symbols` panel.
-  static BacktestTables at(const double* storage, std::size_t bars, std::size_t symbols, Execution execution);
+  static BacktestTables at(const double* storage, std::size_t bars, std::size_t symbols, Execution execution,
+                           bool availability = false);
 };
 
 class Backtester {
@@ -180,12 +186,17 @@ class Backtester {
   const std::vector<double>& realised_vol(std::size_t window);
   Metrics portfolio_metrics(const Tally& tally, BacktestCurve* curve);
   SymbolSeries series_of(std::size_t symbol) const;
+  // Availability: symbol's decisions [begin, begin + count) at `out` set to 0 where it cannot hold a position.
+  void mask_decisions(std::size_t symbol, std::size_t begin, std::size_t count, std::int8_t* out) const;
 
   MarketView data_;
   ExecutionSettings settings_;
   std::size_t bars_ = 0;
   std::size_t symbols_ = 0;
   double buy_and_hold_ = 0;            // independent of the genome, computed once
+  bool availability_ = false;          // some symbol is not live at some bar: masks and per-bar divisors
+  std::size_t first_ = 0;              // settings_.account_start: decisions before it are flat
+  double live_intervals_ = 0;          // exposure's divisor: (interval, symbol) pairs live at the interval's start
   KernelScratch scratch_;
   std::vector<double> own_tables_;     // the tables when it computes its own; else empty
   BacktestTables tables_;              // in own_tables_ or given

@@ -21,12 +21,14 @@ struct AccountStart {
 };
 
 // The execution model and metrics applied to given positions (the account's bars × symbols,
-// values -1/0/+1); curve and metrics cover the account's bars only.
+// values -1/0/+1); curve and metrics cover the account's bars only. `start` says where the account
+// opens (settings.account_start is not read here).
 Metrics reference_backtest_positions(const MarketView& data, const ExecutionSettings& settings,
                                      const PositionMatrix& positions, BacktestCurve* curve = nullptr,
                                      const AccountStart& start = {});
 
-// Reference kernels for every symbol, then reference_backtest_positions.
+// Reference kernels for every symbol over the whole data, then reference_backtest_positions over the
+// account's bars from settings.account_start (its curve covers those bars only).
 Metrics reference_backtest(const MarketView& data, const ExecutionSettings& settings, const Genome& genome,
                            BacktestCurve* curve = nullptr);
 

@@ -45,6 +45,10 @@ struct ExecutionSettings {
   bool allow_short = false;   // long/flat by default; long/short when true
   double bars_per_year = 0.0; // annualisation factor B; 0 = infer from the data's timestamps
   ExitRules exits;
+  // The account opens flat at this bar (--start): the bars before it are history, which the
+  // indicators read as warm-up; the metrics, the curve's returns and the trades cover the account's
+  // bars [account_start, bars) only (docs/metrics.md, "Date windows"). 0: the whole data.
+  std::size_t account_start = 0;
 };
 
 // One value a genome may carry as a gene: its config key, its field of ExitRules and the bounds an

@@ -43,6 +43,8 @@ struct MpiJob {
   // error or before an abort; always before the other ranks are released and before MPI_Finalize
   // (mpirun may end rank 0 once the others have exited).
   std::function<void()> release;
+  // Rank 0, read after set_up: the bar the account opens at (--start, DataOptions), or null for 0.
+  const std::size_t* account_start = nullptr;
 };
 
 // Runs `job` on this rank of the MPI session made from argc/argv, with `execution` as given on the

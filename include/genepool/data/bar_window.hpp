@@ -30,6 +30,7 @@ MarketView window_of(const MarketView& data, BarWindow window);
 struct SplitSettings {
   double test_fraction = 0;  // share of the bars, from the end, held out: 0 (no split) or in (0, 1)
   std::string split_date;    // first test bar: the first bar at or after this time (ISO date or date-time, UTC)
+  std::size_t first_bar = 0; // --start: the split divides bars [first_bar, bars); training keeps [0, first_bar) as warm-up
 };
 
 struct Split {
@@ -53,6 +54,7 @@ struct WalkForwardSettings {
   WalkForwardMode mode = WalkForwardMode::rolling;
   std::size_t train_bars = 0;   // walk-forward-train-bars W: 0 = derived
   std::size_t test_bars = 0;    // walk-forward-test-bars L: 0 = derived
+  std::size_t first_bar = 0;    // --start: the folds lie in bars [first_bar, span), each index shifted by it
 };
 
 struct Fold {

@@ -53,6 +53,12 @@ struct RunInfo {
   std::vector<std::string> rank_cpu_targets;  // the CPU target each rank ran (docs/cpu-dispatch.md)
   std::vector<InputFile> inputs;
   std::vector<StrategySource> strategy_sources;  // the file strategies registered for the run
+  std::string align;               // how the data's files were aligned ("union", "inner"); empty: unknown
+  std::int64_t max_gap = 0;
+  std::vector<std::int64_t> symbol_first, symbol_last;  // per symbol: its own first and last bar (UTC seconds)
+  std::vector<std::string> alignment_losses;            // LoadReport::inner_losses()
+  std::size_t account_start = 0;   // --start: the account's first bar (the data given ends at --end)
+  bool windowed = false;           // --start or --end given
   std::size_t data_bytes = 0;      // market data broadcast once: bytes
   double broadcast_seconds = 0;    // and the time it took
 };

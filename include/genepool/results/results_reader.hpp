@@ -78,6 +78,9 @@ struct StoredData {
   std::uint64_t data_bytes = 0;
   double broadcast_seconds = 0;
   std::vector<double> buy_and_hold_equity;  // empty in files written before the dataset was added
+  std::string align;                        // "union" or "inner"; empty in files written before it
+  std::int64_t max_gap = 0;
+  std::string window_start_iso, window_end_iso;  // --start/--end: the account's first and last bar; else empty
 };
 
 // A row of /strategies: the names a genome's parameter slots have in this file.

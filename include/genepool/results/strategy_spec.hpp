@@ -30,6 +30,9 @@ struct SpecStrategy {
   std::int64_t bars = 0;
   std::int64_t first_timestamp = 0;
   std::int64_t last_timestamp = 0;
+  std::string align;                       // the run's alignment ("union", "inner"); empty in older specs
+  std::int64_t max_gap = 0;
+  std::string window_start, window_end;    // the run's --start/--end window (ISO-8601 UTC); empty: none
   // The stored metrics by name; nullopt where the file says null (a non-finite value).
   std::vector<std::pair<std::string, std::optional<double>>> metrics;
 };
