@@ -165,7 +165,7 @@ SplitLine split(std::string_view line, char delimiter, std::vector<std::string_v
     std::string_view field;
     bool is_quoted = false;
     const char* q = p;
-    if (p != end && (*p == ' ' || *p == '\t' || *p == '"'))  // perhaps a quoted field, after spaces
+    if (p != end && (*p == '"' || static_cast<unsigned char>(*p) <= ' '))  // perhaps a quoted field, after spaces
       while (q != end && (*q == ' ' || *q == '\t') && *q != delimiter) ++q;
     if (q != end && *q == '"') {
       const char* close = q + 1;
