@@ -165,7 +165,7 @@ SplitLine split(std::string_view line, char delimiter, std::vector<std::string_v
     std::string_view field;
     bool is_quoted = false;
     const char* q = p;
-    if (p != end && (*p == ' ' || *p == '\t' || *p == '"'))  // perhaps a quoted field, after spaces
+    if (p != end && (*p == '"' || static_cast<unsigned char>(*p) <= ' '))  // perhaps a quoted field, after spaces
       while (q != end && (*q == ' ' || *q == '\t') && *q != delimiter) ++q;
     if (q != end && *q == '"') {
       const char* close = q + 1;
@@ -342,8 +342,9 @@ class CsvParser {
   void read_header(std::string_view line);
   void choose_delimiter(std::string_view line);
   std::string other_delimiter_hint(std::string_view line) const;
-  // A plain decimal of a '.' file in the class, so that the hot loop inlines it; anything else,
-  // and every error, out of line.
+  // The number of a field: a '.' file's plain decimal (Clinger) or from_chars' reading here, in the
+  // class, so that the row loop inlines them; thousands separators, decimal commas and every error
+  // out of line.
   double parse_number(Role role, std::string_view field, bool in_quotes) {
     const std::string_view s = trim(field);
     double value = 0;
@@ -469,7 +470,7 @@ void CsvParser::read_header(std::string_view line) {
     std::size_t role = absent;
     if (other_price && key == price_key) {
       role = price_col;
-    } else if (key.empty() && i == 0) {
+    } else if (name.empty() && i == 0) {
       stamp_candidates.push_back(i);
       continue;
     } else if (key == "date" || key == "datetime" || key == "timestamp" || key == "time") {

@@ -41,8 +41,8 @@ printf 'Date,Open,High,Low,Close,Volume\n2020-01-01,1,2,0.5,1,10\n2020-01-02,1,2
 expect_failure 3 "negative.csv:3.*close" "$GENEPOOL" backtest --data negative.csv --strategy sma_crossover
 printf 'Date,Open,High,Low,Close,Volume\n2020-01-01,1,0.4,0.5,0.45,10\n2020-01-02,1,2,0.5,1,10\n' > highlow.csv
 expect_failure 3 "highlow.csv:2.*high" "$GENEPOOL" backtest --data highlow.csv --strategy sma_crossover
-printf 'Date,Open,High,Low,Close,Volume\n2020-01-02,1,2,0.5,1,10\n2020-01-01,1,2,0.5,1,10\n' > order.csv
-expect_failure 3 "order.csv:3" "$GENEPOOL" backtest --data order.csv --strategy sma_crossover
+printf 'Date,Open,High,Low,Close,Volume\n2020-01-02,1,2,0.5,1,10\n2020-01-01,1,2,0.5,1,10\n2020-01-03,1,2,0.5,1,10\n' > order.csv
+expect_failure 3 "order.csv:4" "$GENEPOOL" backtest --data order.csv --strategy sma_crossover  # newest first, then not
 printf 'Date,Open,High,Low,Close,Volume\n2020-01-01,1,2,0.5,1,10\n2020-01-01,1,2,0.5,1,10\n' > duplicate.csv
 expect_failure 3 "duplicate.csv:3" "$GENEPOOL" backtest --data duplicate.csv --strategy sma_crossover
 printf 'Date,Open,High,Low,Volume\n2020-01-01,1,2,0.5,10\n2020-01-02,1,2,0.5,10\n' > missing.csv
