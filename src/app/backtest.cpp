@@ -261,7 +261,9 @@ void run_spec(const BacktestOptions& options) {
       std::cout << "  " << differing.size() << " metric(s) differ from the spec's\n\n";
     }
   }
-  if (options.json) std::cout << json_text({{"spec", options.spec}, {"strategies", std::move(replayed)}}) << '\n';
+  if (options.json)
+    std::cout << json_text({{"spec", options.spec}, {"load", report.summary()}, {"strategies", std::move(replayed)}})
+              << '\n';
 }
 
 void run_backtest(const BacktestOptions& options) {
@@ -285,7 +287,10 @@ void run_backtest(const BacktestOptions& options) {
 
   const ExecutionSettings& settings = backtester.settings();
   if (options.json) {
-    std::cout << json_text(backtest_json(genome, data, settings, metrics)) << '\n';
+    Json result = backtest_json(genome, data, settings, metrics);
+    result["load"] = report.summary();  // the load line, which --json keeps off stderr
+    if (!window.empty()) result["window"] = window;
+    std::cout << json_text(result) << '\n';
     return;
   }
   print_heading(std::cout, genome, data, settings);

@@ -1,5 +1,6 @@
 #include "genepool/validation/report.hpp"
 
+#include <algorithm>
 #include <optional>
 
 namespace genepool {
@@ -12,7 +13,8 @@ Split check_validation(const ValidationSettings& settings, const MarketView& dat
 
 void add_curve_statistics(ValidationReport& report, std::size_t i, const BacktestCurve& curve) {
   ValidationRow& row = report.best.at(i);
-  const std::span<const double> returns(curve.returns.data() + 1, curve.returns.size() - 1);
+  const std::size_t skip = std::min(report.account_start, curve.returns.size() - 1);  // the warm-up's zeros
+  const std::span<const double> returns(curve.returns.data() + 1 + skip, curve.returns.size() - 1 - skip);
   row.statistics = strategy_statistics(returns, report.trials, report.settings, report.objective, report.bars_per_year,
                                        row.bootstrap_seed);
   row.has_statistics = true;
@@ -27,6 +29,7 @@ ValidationReport validate(const ValidationSettings& settings, const EvolutionSet
   report.settings = settings;
   report.objective = evolution.fitness.objective;
   report.bars_per_year = execution.bars_per_year;
+  report.account_start = execution.account_start;
   report.split = split;
   report.timestamps = data.timestamps;
   report.trials = trial_statistics(trials, execution.bars_per_year);

@@ -129,7 +129,9 @@ PopulationPbo population_pbo(Backtester& backtester, std::span<const Genome> pop
     if (seen.insert(bytes_of(&evaluations[i].metrics, sizeof(Metrics))).second) distinct.push_back(population[i]);
   }
   pbo.strategies = distinct.size();
-  const auto returns = static_cast<std::size_t>(backtester.data().bars()) - 1;
+  // The account's returns only (after --start: the warm-up before it earns nothing and is left out).
+  const std::size_t account = backtester.settings().account_start;
+  const auto returns = static_cast<std::size_t>(backtester.data().bars()) - 1 - account;
   if (partitions == 0) {
     pbo.note = "not computed (pbo-partitions = 0)";
     return pbo;
@@ -149,7 +151,7 @@ PopulationPbo population_pbo(Backtester& backtester, std::span<const Genome> pop
   // strategies of 10^6 bars).
   constexpr std::size_t kPboLanes = 4;
   CscvBlockSums sums(returns, partitions);
-  const std::size_t bars = returns + 1;
+  const std::size_t bars = static_cast<std::size_t>(backtester.data().bars());
   std::vector<double> buffer(std::min(kPboLanes, distinct.size()) * bars);
   std::vector<Metrics> metrics(kPboLanes);
   std::vector<double*> series(kPboLanes);
@@ -158,7 +160,7 @@ PopulationPbo population_pbo(Backtester& backtester, std::span<const Genome> pop
     for (std::size_t l = 0; l < count; ++l) series[l] = buffer.data() + l * bars;
     backtester.evaluate(std::span<const Genome>(distinct).subspan(first, count), std::span<Metrics>(metrics).first(count),
                         std::span<double* const>(series).first(count));
-    for (std::size_t l = 0; l < count; ++l) sums.add(std::span<const double>(series[l] + 1, returns));
+    for (std::size_t l = 0; l < count; ++l) sums.add(std::span<const double>(series[l] + 1 + account, returns));
   }
   pbo.result = probability_of_backtest_overfitting(sums);
   return pbo;

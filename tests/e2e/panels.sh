@@ -76,6 +76,26 @@ with h5py.File(sys.argv[1]) as f:
         assert got[name] == want[name], (name, got[name], want[name])
 PY
 
+# The split and the walk-forward folds lie inside the window, identically on 1 and 3 ranks.
+windowed=(--data "${panel[@]}" --population 8 --generations 1 --seed 3 --quiet --start 2006-01-01 --end 2012-12-31
+          --test-fraction 0.25 --walk-forward-folds 2 --walk-forward-generations 1 --pbo-partitions 4
+          --bootstrap-resamples 0 --out run.h5)
+mpi 1 evolve "${windowed[@]}" && mv run.h5 v1.h5
+mpi 3 evolve "${windowed[@]}" && mv run.h5 v3.h5
+$PYTHON "$SOURCE_DIR/tests/e2e/same_bits.py" v1.h5 v3.h5 || fail "the windowed validation differs on 1 and 3 ranks"
+$PYTHON - v1.h5 <<'PY' || fail "the split is not inside the window"
+import sys, h5py
+with h5py.File(sys.argv[1]) as f:
+    v = f["validation"].attrs
+    text = lambda x: x.decode() if isinstance(x, bytes) else str(x)
+    train, test = text(v["train_period"]), text(v["test_period"])
+    assert test.endswith("2012-12-31"), test
+    assert train.split(" .. ")[1] < test.split(" .. ")[0], (train, test)
+    # a quarter of the window's bars (2006-01-03 .. 2012-12-31, 1761 bars) is held out
+    bars = len(f["data/timestamps"]) - int(f["data"].attrs["window_first_bar"])
+    assert test.startswith("2011-") or test.startswith("2010-12"), (test, bars)
+PY
+
 # Inner alignment: the loss warns in evolve's header and is recorded.
 mpi 1 evolve --data "${panel[@]}" --align inner --population 4 --generations 1 --out inner.h5 > inner.txt
 grep -q "genepool: warning: align = inner dropped 2565 of 4713 bars (54.4%) of YHOO-1996-2014" inner.txt \

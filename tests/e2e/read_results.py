@@ -450,7 +450,11 @@ class Validator:
         stats = self.shaped("/validation/statistics", "float64", (K, len(VALIDATION_STATISTICS)), VALIDATION_STATISTICS)
         if stats is not None and K > 0:
             col = {name: stats[:, i] for i, name in enumerate(VALIDATION_STATISTICS)}
-            self.check(np.all(col["returns"] == te - tb - 1), "/validation/statistics: returns != training bars - 1")
+            # With --start the account's returns only: the bars before the window warm up.
+            data_attrs = self.f["data"].attrs
+            first = int(data_attrs["window_first_bar"]) if "window_first_bar" in data_attrs else 0
+            self.check(np.all(col["returns"] == te - max(tb, first) - 1),
+                       "/validation/statistics: returns != training bars of the account - 1")
             for name in ("psr", "dsr"):
                 v = col[name][~np.isnan(col[name])]
                 self.check(np.all((v >= 0) & (v <= 1)), f"/validation/statistics: {name} outside [0, 1]")

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <H5Cpp.h>  // a bad-NaN case edits a good file with the HDF5 API
+
 #include <fstream>
 
 #include "genepool/error.hpp"
@@ -246,4 +248,28 @@ TEST_CASE("an HDF5 panel and CSV files align together", "[io]") {
   CHECK(d.close(1, 1) == 105);
   CHECK(report.summary() == "aligned 2 files (inner) on 2 common bars (2004-08-03 .. 2004-08-05); pair.h5 dropped 2, CCC 2004-08-03 .. "
                             "2004-08-06 dropped 1");
+}
+
+TEST_CASE("an HDF5 panel cell with some prices NaN and not others, or a symbol without a bar, is refused", "[io]") {
+  const auto dir = genepool::test::scratch_dir("io-h5-bad-nan");
+  MarketData panel = load_market_data({daily_file(dir, "aaa.csv", {2, 3, 4, 5}), daily_file(dir, "bbb.csv", {2, 3, 4, 5})});
+  panel.live.resize(4, 2);
+  panel.live.setOnes();
+  panel.live(1, 1) = 0;  // written as NaN in every field
+  genepool::save_market_data(panel, dir / "gap.h5");
+  const MarketData back = load_market_data({dir / "gap.h5"}, nullptr, LoadOptions{Alignment::union_bars, 0});
+  REQUIRE(back.live.size() == 8);
+  CHECK(back.live(1, 1) == 0);
+  CHECK(back.close(1, 1) == back.close(0, 1));  // filled with the close before
+  // A cell whose open is a number but whose close is NaN.
+  {
+    H5::H5File file((dir / "gap.h5").string(), H5F_ACC_RDWR);
+    H5::DataSet open = file.openDataSet("/open");
+    std::vector<double> values(8);
+    open.read(values.data(), H5::PredType::NATIVE_DOUBLE);
+    values[1 * 4 + 1] = 100;  // BBB, bar 1
+    open.write(values.data(), H5::PredType::NATIVE_DOUBLE);
+  }
+  CHECK_THROWS_WITH(load_market_data({dir / "gap.h5"}),
+                    Contains("bar 1 (2004-08-03), symbol BBB: some of open, high, low and close are NaN and others not"));
 }

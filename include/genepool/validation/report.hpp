@@ -29,6 +29,7 @@ struct ValidationReport {
   ValidationSettings settings;
   Objective objective = Objective::sharpe;
   double bars_per_year = 0;
+  std::size_t account_start = 0;  // --start: the curves' returns before it are warm-up, left out of the statistics
   Split split;
   std::span<const std::int64_t> timestamps;  // of the whole data (not copied: the data outlives the report)
   TrialStatistics trials;
