@@ -33,7 +33,7 @@ GenerationStats summarise(std::size_t generation, std::span<const Evaluation> ev
       ++stats.failed;
     } else if (!feasible(evaluations[i].metrics, settings)) {
       ++stats.infeasible;
-    } else {
+    } else if (fitness[i] > kInfeasibleFitness) {  // NOTE: a robust fitness can leave the band by its neighbours
       usable.push_back(fitness[i]);
     }
   }

@@ -93,10 +93,11 @@ expect_failure 2 "resume: old.h5.checkpoint was written by genepool 0.9.0, befor
   "$GENEPOOL" evolve "${search[@]}" --out old.h5 --resume old.h5.checkpoint
 
 # Bad settings: one line naming the key.
-expect_failure 2 "islands = 19 is outside \[1, 18\]" "$GENEPOOL" evolve "${search[@]}" --islands 19 --out x.h5
-expect_failure 2 "migrants = 12 is outside \[1, 11\]" "$GENEPOOL" evolve "${search[@]}" --migrants 12 --out x.h5
+small=(--config configs/default.toml --population 36)
+expect_failure 2 "islands = 19 is outside \[1, 18\]" "$GENEPOOL" evolve "${small[@]}" --islands 19 --out x.h5
+expect_failure 2 "migrants = 12 is outside \[1, 11\]" "$GENEPOOL" evolve "${small[@]}" --islands 3 --migrants 12 --out x.h5
 expect_failure 2 "robustness = mean works with mode = ga only" "$GENEPOOL" evolve --config configs/default.toml \
   --mode nsga2 --robustness mean --out x.h5
 expect_failure 2 "islands = 2 works with mode = ga only" "$GENEPOOL" evolve --config configs/default.toml \
   --mode nsga2 --islands 2 --out x.h5
-expect_failure 2 "migration-topology" "$GENEPOOL" evolve "${search[@]}" --migration-topology star --out x.h5
+expect_failure 2 "migration-topology" "$GENEPOOL" evolve "${small[@]}" --migration-topology star --out x.h5

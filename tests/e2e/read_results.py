@@ -354,6 +354,7 @@ class Validator:
             params = ind["params"].reshape(G, P, -1)
             no_cache = bool(config["no_cache"])
             robust = config.get("robustness", "none") != "none"
+            raw_fit = self.read("/individuals/raw_fitness").reshape(G, P) if robust else None
             polish_scored = np.zeros(G, dtype=np.int64) if nsga2 else self.read("/generations/polish_scored")
             plain_scoring = nsga2 or not robust
             islands = 1 if nsga2 else int(config["islands"])
@@ -371,7 +372,8 @@ class Validator:
                            f"{where}: best_index {best_index[g]} does not point at the best individual")
                 self.check(failed[g] == np.count_nonzero(status[g] != 0),
                            f"{where}: failed {failed[g]} != {np.count_nonzero(status[g] != 0)} non-ok statuses in /individuals")
-                n_infeasible = np.count_nonzero((status[g] == 0) & (fit[g] <= -1e12))
+                own = raw_fit[g] if raw_fit is not None else fit[g]  # robustness: the bands are the genome's own
+                n_infeasible = np.count_nonzero((status[g] == 0) & (own <= -1e12))
                 self.check(infeasible[g] == n_infeasible,
                            f"{where}: infeasible {infeasible[g]} != {n_infeasible} ok rows with infeasible fitness")
                 self.check(evaluated[g] + cache_hits[g] == evaluations[g],
