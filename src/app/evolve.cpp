@@ -88,6 +88,11 @@ EvolutionSettings resolve_evolution(const EvolveOptions& options) {
   settings.multi = resolve_multi_objective(options.mode, options.objectives,
                                            options.command->get_option("--objectives")->count() > 0);
   resolve_search_refinements(options.refinements, settings);
+  // The default depends on the population: recorded as its value, so the run's /config says it.
+  if (CLI::Option* islands = options.command->get_option("--islands"); islands->count() == 0) {
+    settings.islands.count = settings.multi.enabled ? 1 : default_islands(settings.ga.population);
+    islands->default_str(std::to_string(settings.islands.count));
+  }
   check(settings);
   return settings;
 }

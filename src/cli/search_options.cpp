@@ -21,8 +21,10 @@ void add_search_options(CLI::App& command, std::string& mode, std::vector<std::s
 void add_search_refinement_options(CLI::App& command, SearchRefinementTexts& texts, EvolutionSettings& evolution) {
   const auto counts = CLI::Range(std::size_t{0}, std::size_t{1'000'000});
   IslandSettings& islands = evolution.islands;
-  command.add_option("--islands", islands.count, "Subpopulations evolved side by side, the population split between them")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{5'000'000}))->capture_default_str();
+  command.add_option("--islands", islands.count,
+                     "Subpopulations evolved side by side, the population split between them (default: 4, or "
+                     "population / 25 when fewer, at least 1)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{5'000'000}));
   command.add_option("--migration-interval", islands.migration_interval,
                      "Generations between migrations of the islands' best (0: never)")
       ->check(counts)->capture_default_str();

@@ -23,6 +23,11 @@ void check_interval(std::string_view key, std::size_t value) {
 
 }  // namespace
 
+std::size_t default_islands(std::size_t population) {
+  constexpr std::size_t kIslands = 4, kSmallestIsland = 25;
+  return std::clamp<std::size_t>(population / kSmallestIsland, 1, kIslands);
+}
+
 void check(const IslandSettings& settings, const GaSettings& ga) {
   const std::size_t most = std::max<std::size_t>(1, ga.population / 2);
   if (settings.count < 1 || settings.count > most)

@@ -29,6 +29,11 @@ TEST_CASE("the population is split into islands of nearly equal size", "[islands
   CHECK(island_starts(10, 1) == std::vector<std::size_t>{0, 10});
   CHECK(island_starts(10, 3) == std::vector<std::size_t>{0, 4, 7, 10});
   CHECK(island_starts(200, 4) == std::vector<std::size_t>{0, 50, 100, 150, 200});
+  // The command line's default: 4 islands, fewer below 25 individuals each.
+  CHECK(default_islands(200) == 4);
+  CHECK(default_islands(1000) == 4);
+  CHECK(default_islands(60) == 2);
+  CHECK(default_islands(24) == 1);
   CHECK(migration_sources(MigrationTopology::ring, 0, 4) == std::vector<std::size_t>{3});
   CHECK(migration_sources(MigrationTopology::ring, 2, 4) == std::vector<std::size_t>{1});
   CHECK(migration_sources(MigrationTopology::fully_connected, 2, 4) == std::vector<std::size_t>{0, 1, 3});

@@ -25,6 +25,10 @@ struct IslandSettings {
   std::size_t restart_stagnation = 0;
 };
 
+// The command line's default number of islands for a population: 4, fewer when islands would hold
+// under 25 individuals (population / 25), at least 1 (docs/search-quality.md measured it).
+std::size_t default_islands(std::size_t population);
+
 // Throws ConfigError naming the key: islands in [1, population / 2] (every island at least two
 // individuals, and more than `elitism` and at least `tournament-size`), migrants below the smallest
 // island, intervals in [0, 1,000,000].
