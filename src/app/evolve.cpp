@@ -90,7 +90,12 @@ EvolutionSettings resolve_evolution(const EvolveOptions& options) {
   resolve_search_refinements(options.refinements, settings);
   // The default depends on the population: recorded as its value, so the run's /config says it.
   if (CLI::Option* islands = options.command->get_option("--islands"); islands->count() == 0) {
-    settings.islands.count = settings.multi.enabled ? 1 : default_islands(settings.ga.population);
+    std::size_t& count = settings.islands.count;
+    count = settings.multi.enabled ? 1 : default_islands(settings.ga.population);
+    // NOTE: a default never refuses the run: fewer islands when elitism or tournament-size needs larger ones.
+    while (count > 1 && (settings.ga.elitism >= settings.ga.population / count ||
+                         settings.ga.tournament_size > settings.ga.population / count))
+      --count;
     islands->default_str(std::to_string(settings.islands.count));
   }
   check(settings);

@@ -92,6 +92,19 @@ PY
 expect_failure 2 "resume: old.h5.checkpoint was written by genepool 0.9.0, before islands and polishing" \
   "$GENEPOOL" evolve "${search[@]}" --out old.h5 --resume old.h5.checkpoint
 
+# The default number of islands: 4, fewer for a small population or a large tournament; recorded.
+"$GENEPOOL" evolve --config configs/default.toml --generations 1 --quiet --out d200.h5
+"$GENEPOOL" evolve --config configs/default.toml --generations 1 --population 100 --tournament-size 30 --quiet --out d100.h5
+"$GENEPOOL" evolve --config configs/default.toml --generations 1 --population 40 --quiet --out d40.h5
+$PYTHON - <<'PY' || fail "default islands"
+import h5py
+for name, islands in (("d200.h5", 4), ("d100.h5", 3), ("d40.h5", 1)):
+    with h5py.File(name) as f:
+        assert f["config"].attrs["islands"] == islands, (name, f["config"].attrs["islands"])
+        assert f"islands={islands}" in f["config"][()].decode(), name
+        assert len(f["generations/island_starts"]) == islands + 1, name
+PY
+
 # Bad settings: one line naming the key.
 small=(--config configs/default.toml --population 36)
 expect_failure 2 "islands = 19 is outside \[1, 18\]" "$GENEPOOL" evolve "${small[@]}" --islands 19 --out x.h5
