@@ -226,6 +226,7 @@ void add_to_hall_of_fame(std::vector<HallOfFameEntry>& hall, std::size_t capacit
 
 namespace {
 
+// The NSGA-II loop: offspring by crowded tournaments, (mu + lambda) survival by fronts and crowding.
 EvolutionResult evolve_pareto(const EvolutionSettings& settings, Evaluator& evaluator,
                               std::span<EvolutionObserver* const> observers) {
   Rng rng(settings.seed);
@@ -235,7 +236,6 @@ EvolutionResult evolve_pareto(const EvolutionSettings& settings, Evaluator& eval
   std::vector<double> fitness(population.size());
   double operator_seconds = 0;
   CachedEvaluation cached(evaluator, settings);
-  const bool multi = settings.multi.enabled;
   std::vector<Genome> parents;
   std::vector<Evaluation> parent_evaluations;
   ParetoRanking ranking;
@@ -244,20 +244,14 @@ EvolutionResult evolve_pareto(const EvolutionSettings& settings, Evaluator& eval
   for (std::size_t generation = 0; generation <= settings.ga.generations; ++generation) {
     if (generation > 0) {
       const auto start = Clock::now();
-      if (multi) {
-        parents.assign(population.begin(), population.end());
-        parent_evaluations.assign(evaluations.begin(), evaluations.end());
-        population = nsga2_offspring(parents, ranking, settings.ga, rng);
-      } else {
-        GaSettings ga = settings.ga;
-        if (generation > ga.type_quota_generations) ga.type_quota = 0;
-        population = next_generation(population, fitness, ga, rng);
-      }
+      parents.assign(population.begin(), population.end());
+      parent_evaluations.assign(evaluations.begin(), evaluations.end());
+      population = nsga2_offspring(parents, ranking, settings.ga, rng);
       operator_seconds = seconds_since(start);
     }
     GenerationStats work;
     cached.evaluate(population, evaluations, work);
-    if (multi) nsga2_survive(settings, parents, parent_evaluations, population, evaluations, born, generation, ranking);
+    nsga2_survive(settings, parents, parent_evaluations, population, evaluations, born, generation, ranking);
     for (std::size_t i = 0; i < population.size(); ++i) {
       fitness[i] = genepool::fitness(evaluations[i].metrics, evaluations[i].status, settings.fitness);
     }
@@ -279,7 +273,7 @@ EvolutionResult evolve_pareto(const EvolutionSettings& settings, Evaluator& eval
                               ranking.crowding};
     for (EvolutionObserver* observer : observers) observer->on_generation(view);
   }
-  if (multi) pick_from_front(settings, population, evaluations, fitness, born, ranking, result);
+  pick_from_front(settings, population, evaluations, fitness, born, ranking, result);
   result.raw_fitness = fitness;
   result.population = std::move(population);
   result.evaluations = std::move(evaluations);
