@@ -55,6 +55,7 @@ struct EvolveOptions {
   std::string mutation = "gaussian";
   std::string mode = "ga";
   std::vector<std::string> objectives{"sharpe:max", "max_drawdown:min", "turnover:min"};
+  SearchRefinementTexts refinements;
   EvolutionSettings evolution;
   ExecutionSettings execution;
   ValidationOptions validation;
@@ -88,6 +89,18 @@ EvolutionSettings resolve_evolution(const EvolveOptions& options) {
   check(settings.ga);
   settings.multi = resolve_multi_objective(options.mode, options.objectives,
                                            options.command->get_option("--objectives")->count() > 0);
+  resolve_search_refinements(options.refinements, settings);
+  // The default depends on the population: recorded as its value, so the run's /config says it.
+  if (CLI::Option* islands = options.command->get_option("--islands"); islands->count() == 0) {
+    std::size_t& count = settings.islands.count;
+    count = settings.multi.enabled ? 1 : default_islands(settings.ga.population);
+    // NOTE: a default never refuses the run: fewer islands when elitism or tournament-size needs larger ones.
+    while (count > 1 && (settings.ga.elitism >= settings.ga.population / count ||
+                         settings.ga.tournament_size > settings.ga.population / count))
+      --count;
+    islands->default_str(std::to_string(settings.islands.count));
+  }
+  check(settings);
   return settings;
 }
 
@@ -353,6 +366,7 @@ void add_evolve_command(CLI::App& app, int& argc, char**& argv, bool check_only)
   command->add_option("--type-switch-rate", ga.type_switch_rate, "Probability that a child switches strategy type")
       ->check(CLI::Range(0.0, 1.0))->capture_default_str();
   add_search_options(*command, options->mode, options->objectives, ga);
+  add_search_refinement_options(*command, options->refinements, options->evolution);
   command->add_flag("--no-cache", options->no_cache,
                     "Backtest every individual, also genomes already evaluated in the run (identical results; for benchmarks)");
   add_validation_options(*command, options->validation);

@@ -294,12 +294,16 @@ void print_top(std::ostream& out, const RunResults& r, std::size_t top) {
   }
   out << "  " << pad("#", 3) << "  " << pad("strategy", name_width, true) << "  " << pad("parameters", param_width, true)
       << pad("fitness", 11);
+  // A robust run's fitness is over the neighbourhood: the objective's own value beside it.
+  const bool robust = !std::isnan(r.best.front().raw_fitness);
+  if (robust) out << pad("raw", 11);
   for (const Column& column : kTopColumns) out << pad(column.header, 10);
   out << pad("gen", 5) << '\n';
   for (std::size_t i = 0; i < count; ++i) {
     const StoredStrategy& s = r.best[i];
     out << "  " << pad(std::to_string(s.rank), 3) << "  " << pad(s.name, name_width, true) << "  "
         << pad(params_text(s, " "), param_width, true) << pad(fitness_text(s.fitness), 11);
+    if (robust) out << pad(fitness_text(s.raw_fitness), 11);
     for (const Column& column : kTopColumns) out << pad(metric_text(r.best_metrics.at(i, column.metric), column), 10);
     out << pad(std::to_string(s.generation), 5);
     if (s.status != 0) out << "  (" << status_name(r, s.status) << ")";
@@ -521,6 +525,7 @@ void print_json(std::ostream& out, const RunResults& r, std::size_t top) {
                   {"generation", std::int64_t{s.generation}},
                   {"status", status_name(r, s.status)},
                   {"metrics", metrics_json(r.best_metrics, i)}};
+    if (!std::isnan(s.raw_fitness)) entry["raw_fitness"] = s.raw_fitness;
     if (const auto row = validation_row(r, i)) entry["validation_metrics"] = metrics_json(*r.validation->metrics, *row);
     best.push_back(std::move(entry));
   }

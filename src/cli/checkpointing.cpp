@@ -42,6 +42,12 @@ void check_resumable(const Checkpoint& checkpoint, const std::filesystem::path& 
                              "and strategy files' paths may change)";
   std::map<std::string, std::string> recorded(checkpoint.settings.begin(), checkpoint.settings.end());
   std::map<std::string, std::string> current(settings.begin(), settings.end());
+  // NOTE: before islands, polishing and robust fitness a run's generations were bred otherwise: its
+  // recorded batches cannot be replayed by this loop.
+  if (current.count("polish-share") != 0 && recorded.count("polish-share") == 0)
+    throw ConfigError("resume: " + name + " was written by genepool " + checkpoint.genepool_version +
+                      ", before islands and polishing (docs/checkpoint.md); this genepool cannot continue that run: "
+                      "start it afresh with --force, or finish it with the genepool that wrote it");
   for (const auto& [key, value] : current) {
     if (!fixed(key)) continue;
     const auto it = recorded.find(key);
@@ -99,7 +105,11 @@ void RunCheckpointer::on_generation(const GenerationView& generation) {
     GenerationStats stats = generation.stats;
     stats.operator_seconds = state_.operator_seconds[t];
     writer_.set_elapsed_seconds(state_.elapsed_seconds[t]);
-    writer_.on_generation(GenerationView{stats, generation.population, generation.evaluations, generation.fitness});
+    writer_.on_generation(GenerationView{stats, generation.population, generation.evaluations, generation.fitness,
+                                         generation.front, generation.crowding, generation.raw_fitness,
+                                         generation.island_starts, generation.island_best, generation.island_mean,
+                                         generation.polished, generation.polished_evaluations,
+                                         generation.polished_fitness, generation.polished_raw_fitness});
   } else {
     writer_.on_generation(generation);
     for (EvolutionObserver* observer : live_) observer->on_generation(generation);

@@ -195,6 +195,11 @@ Genome random_genome(std::uint32_t strategy, Rng& rng, const SearchSpace& space)
   return genome;
 }
 
+void repair_genome(Genome& genome, const SearchSpace& space) {
+  repair(space.type(genome.strategy), genome.params.data());
+  repair_exits(genome, space);
+}
+
 std::vector<Genome> initial_population(const GaSettings& settings, Rng& rng) {
   const auto types = types_in_play(settings);
   std::vector<Genome> population;

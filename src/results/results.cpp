@@ -197,13 +197,16 @@ class GenerationTable {
         operator_seconds_(col_d(out, group, "operator_seconds",
                                 "seconds: selection, crossover and mutation that produced the generation")),
         imbalance_(col_d(out, group, "imbalance", "slowest rank's evaluation time over the mean (1 = balanced)")),
-        evaluations_(col_i(out, group, "evaluations", "individuals scored in the generation (the population size)")),
+        evaluations_(col_i(out, group, "evaluations",
+                           "genomes scored in the generation: the population, its robustness neighbours and the "
+                           "polish (= evaluated + cache_hits)")),
         evaluated_(col_i(out, group, "evaluated", "distinct genomes backtested in the generation (not found in the cache)")),
-        cache_hits_(col_i(out, group, "cache_hits", "individuals whose evaluation came from the run's cache")),
+        cache_hits_(col_i(out, group, "cache_hits", "genomes whose evaluation came from the run's cache")),
         elapsed_seconds_(col_d(out, group, "elapsed_seconds", "seconds since the run's results were opened, when the "
                                                               "generation was recorded")) {}
 
-  void append(const GenerationStats& s, std::size_t evaluations, double elapsed) {
+  void append(const GenerationStats& s, double elapsed) {
+    const std::size_t evaluations = s.evaluated + s.cache_hits;
     const std::int32_t ints[] = {to_i32(s.generation, "generation"), to_i32(s.failed, "failed count"),
                                  to_i32(s.infeasible, "infeasible count"), to_i32(s.best_index, "best index"),
                                  to_i32(evaluations, "evaluations"), to_i32(s.evaluated, "evaluated count"),
@@ -242,13 +245,49 @@ class GenerationTable {
   Column<double> elapsed_seconds_;
 };
 
-// The search's own columns: /generations/type_share, and with NSGA-II /individuals/front and crowding.
+// The search's own columns: /generations/type_share, the islands' and the polish's columns, with
+// robustness /individuals/raw_fitness, with polishing the /polish table, and with NSGA-II
+// /individuals/front and crowding.
 class SearchColumns {
  public:
-  SearchColumns(Out& out, const H5::Group& generations, const H5::Group& individuals, hsize_t chunk_rows, bool multi)
-      : type_share_(out, generations, "type_share", strategy_registry().size(), kGenerationChunkRows, false,
-                    "share of the population of each strategy type (columns: /strategies/name order)") {
-    if (multi) add_pareto_columns(out, individuals, chunk_rows, front_, crowding_);
+  SearchColumns(Out& out, const H5::H5File& file, const EvolutionSettings& evolution, bool exit_genes)
+      : type_share_(out, file.openGroup("generations"), "type_share", strategy_registry().size(), kGenerationChunkRows,
+                    false, "share of the population of each strategy type (columns: /strategies/name order)"),
+        islands_(evolution.islands.count) {
+    const H5::Group generations = file.openGroup("generations");
+    const H5::Group individuals = file.openGroup("individuals");
+    const hsize_t chunk_rows = individual_chunk_rows(evolution.ga.population);
+    if (evolution.multi.enabled) {
+      add_pareto_columns(out, individuals, chunk_rows, front_, crowding_);
+      return;
+    }
+    const auto k = static_cast<hsize_t>(islands_);
+    island_best_.emplace(out, generations, "island_best", k, kGenerationChunkRows, false,
+                         "best fitness of each island (columns: islands; rows of each in island_starts)");
+    island_mean_.emplace(out, generations, "island_mean", k, kGenerationChunkRows, false,
+                         "mean fitness of each island's feasible, successful individuals (0 when none)");
+    std::vector<std::int64_t> starts;
+    for (const std::size_t start : island_starts(evolution.ga.population, islands_)) starts.push_back(to_i64(start));
+    out.array(generations, "island_starts", starts.data(), {k + 1},
+              "island k holds rows [island_starts[k], island_starts[k+1]) of every generation");
+    const auto count = [&](std::optional<Column<std::int32_t>>& column, const char* name, const char* description) {
+      column.emplace(out, generations, name, 0, kGenerationChunkRows, false, description);
+    };
+    count(polish_scored_, "polish_scored", "genomes the polish scored in the generation (in evaluations)");
+    count(polish_evaluated_, "polish_evaluated", "backtests the polish ran in the generation (in evaluated)");
+    count(polish_improved_, "polish_improved", "polished genomes that beat their start and joined the population");
+    count(migrants_, "migrants", "individuals that moved between islands before the generation was recorded");
+    count(restarts_, "restarts", "islands restarted when the generation was bred");
+    if (evolution.robustness.kind != RobustnessKind::none)
+      raw_fitness_.emplace(out, individuals, "raw_fitness", 0, chunk_rows, false,
+                           "the objective's own fitness; fitness is its robust value over the neighbourhood");
+    if (evolution.polish.share > 0) {
+      const H5::Group polish = out.group(file, "polish", "every genome the polish scored, generation by generation "
+                                                          "(same columns as /individuals; index: order scored)");
+      polish_.emplace(out, polish, chunk_rows, true, exit_genes);
+      if (raw_fitness_)
+        polish_raw_fitness_.emplace(out, polish, "raw_fitness", 0, chunk_rows, false, "the objective's own fitness");
+    }
   }
 
   static void add_pareto_columns(Out& out, const H5::Group& group, hsize_t chunk_rows,
@@ -265,20 +304,59 @@ class SearchColumns {
       if (g.strategy < share.size()) share[g.strategy] += 1.0;
     for (double& v : share) v /= static_cast<double>(std::max<std::size_t>(1, generation.population.size()));
     type_share_.append(share.data(), 1);
+    const std::size_t t = generation.stats.generation;
     if (front_) {
       if (generation.front.size() != generation.population.size() ||
           generation.crowding.size() != generation.population.size())
-        throw Error("results: generation " + std::to_string(generation.stats.generation) +
-                    " lacks its Pareto ranking in NSGA-II mode");
+        throw Error("results: generation " + std::to_string(t) + " lacks its Pareto ranking in NSGA-II mode");
       front_->append(generation.front.data(), generation.front.size());
       crowding_->append(generation.crowding.data(), generation.crowding.size());
     }
+    if (island_best_) {
+      // NOTE: an observer fed by hand (the grid, tests) gives no island statistics: one island, the whole.
+      std::vector<double> best(generation.island_best.begin(), generation.island_best.end());
+      std::vector<double> mean(generation.island_mean.begin(), generation.island_mean.end());
+      if (best.size() != islands_) best.assign(islands_, generation.stats.best);
+      if (mean.size() != islands_) mean.assign(islands_, generation.stats.mean);
+      island_best_->append(best.data(), 1);
+      island_mean_->append(mean.data(), 1);
+      const GenerationStats& s = generation.stats;
+      const std::int32_t ints[] = {to_i32(s.polish_scored, "polish count"), to_i32(s.polish_evaluated, "polish count"),
+                                   to_i32(s.polish_improved, "polish count"), to_i32(s.migrants, "migrants"),
+                                   to_i32(s.restarts, "restarts")};
+      polish_scored_->append(&ints[0], 1);
+      polish_evaluated_->append(&ints[1], 1);
+      polish_improved_->append(&ints[2], 1);
+      migrants_->append(&ints[3], 1);
+      restarts_->append(&ints[4], 1);
+    }
+    if (raw_fitness_) {
+      const std::span<const double> raw =
+          generation.raw_fitness.size() == generation.population.size() ? generation.raw_fitness : generation.fitness;
+      raw_fitness_->append(raw.data(), raw.size());
+    }
+    if (polish_ && !generation.polished.empty()) {
+      polish_->append(t, generation.polished, generation.polished_evaluations, generation.polished_fitness);
+      if (polish_raw_fitness_)
+        polish_raw_fitness_->append(generation.polished_raw_fitness.data(), generation.polished_raw_fitness.size());
+    }
+  }
+
+  void close() {
+    polish_.reset();
+    polish_raw_fitness_.reset();
   }
 
  private:
   Column<double> type_share_;
+  std::size_t islands_;
   std::optional<Column<std::int32_t>> front_;
   std::optional<Column<double>> crowding_;
+  std::optional<Column<double>> island_best_, island_mean_;
+  std::optional<Column<std::int32_t>> polish_scored_, polish_evaluated_, polish_improved_, migrants_, restarts_;
+  std::optional<Column<double>> raw_fitness_;
+  std::optional<IndividualTable> polish_;
+  std::optional<Column<double>> polish_raw_fitness_;
 };
 
 // /pareto: the final generation's non-dominated front and the knee picked from it.
@@ -339,6 +417,18 @@ void write_config(Out& out, const H5::H5File& file, const RunInfo& run, const Ma
   out.number(config, "type_switch_rate", ga.type_switch_rate);
   out.number(config, "type_quota", ga.type_quota);
   out.number(config, "type_quota_generations", to_i64(ga.type_quota_generations));
+  out.number(config, "islands", to_i64(evolution.islands.count));
+  out.number(config, "migration_interval", to_i64(evolution.islands.migration_interval));
+  out.text(config, "migration_topology", std::string(to_string(evolution.islands.topology)));
+  out.number(config, "migrants", to_i64(evolution.islands.migrants));
+  out.number(config, "restart_stagnation", to_i64(evolution.islands.restart_stagnation));
+  out.number(config, "polish_share", evolution.polish.share);
+  out.number(config, "polish_interval", to_i64(evolution.polish.interval));
+  out.number(config, "polish_elite", to_i64(evolution.polish.elite));
+  out.number(config, "polish_radius", to_i64(evolution.polish.radius));
+  out.number(config, "polish_step", evolution.polish.step);
+  out.text(config, "robustness", std::string(to_string(evolution.robustness.kind)));
+  out.number(config, "robustness_radius", evolution.robustness.radius);
   out.text(config, "mode", evolution.multi.enabled ? "nsga2" : "ga");
   std::vector<std::string> objectives;
   for (const auto& objective : evolution.multi.objectives) objectives.push_back(to_string(objective));
@@ -498,7 +588,7 @@ void write_strategies(Out& out, const H5::H5File& file, const SearchSpace& space
 
 // `by_fitness`: sorted best first; otherwise kept in the given order (NSGA-II: the knee first).
 void write_best(Out& out, const H5::H5File& file, std::span<const HallOfFameEntry> best, const CurveOf& curve_of,
-                std::size_t bars, const fs::path& path, bool by_fitness, bool exit_genes) {
+                std::size_t bars, const fs::path& path, bool by_fitness, bool exit_genes, bool robust) {
   const H5::Group group =
       out.group(file, "best", "the best distinct strategies of the run, best first, with equity curves");
   // Best first; a NaN fitness ranks last.
@@ -516,7 +606,7 @@ void write_best(Out& out, const H5::H5File& file, std::span<const HallOfFameEntr
   const std::size_t k = best.size();
   std::vector<std::int32_t> rank, strategy, generation, status;
   std::vector<std::string> names, param_names(k * kMaxParams);
-  std::vector<double> params, fitness, metrics, exits(k * kExitGenes);
+  std::vector<double> params, fitness, raw_fitness, metrics, exits(k * kExitGenes);
   params.reserve(k * kMaxParams);
   metrics.reserve(k * kMetricCount);
   for (std::size_t r = 0; r < k; ++r) {
@@ -532,6 +622,7 @@ void write_best(Out& out, const H5::H5File& file, std::span<const HallOfFameEntr
     params.insert(params.end(), genome.params.begin(), genome.params.end());
     exit_gene_row(genome, exits.data() + r * kExitGenes);
     fitness.push_back(entry.fitness);
+    raw_fitness.push_back(entry.raw_fitness);
     generation.push_back(to_i32(entry.generation, "generation"));
     status.push_back(static_cast<std::int32_t>(entry.evaluation.status));
     for (const auto& field : fields) metrics.push_back(entry.evaluation.metrics.*field.member);
@@ -547,6 +638,9 @@ void write_best(Out& out, const H5::H5File& file, std::span<const HallOfFameEntr
     out.texts(exits_set, "columns", exit_gene_columns());
   }
   out.array(group, "fitness", fitness.data(), {n}, "fitness the GA ranked by (non-increasing down the table)");
+  if (robust)
+    out.array(group, "raw_fitness", raw_fitness.data(), {n},
+              "the objective's own fitness; fitness is its robust value over the neighbourhood (robustness)");
   out.array(group, "generation", generation.data(), {n}, "first generation the strategy appeared in");
   const H5::DataSet status_set = out.array(group, "status", status.data(), {n}, "evaluation status code (0 = ok)");
   out.texts(status_set, "names", status_names());
@@ -589,6 +683,7 @@ struct ResultsWriter::File {
 
   // Closes the datasets, then the file, so that HDF5's last writes happen here and report their errors.
   void close() {
+    search.reset();
     individuals.reset();
     generations.reset();
     out.where() = "file";
@@ -615,8 +710,8 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, bool force, const RunIn
     exit_genes_ = !evolution.ga.space.exit_genes().empty();
     file_ = std::make_unique<File>(output_, evolution.ga.population, exit_genes_);
     multi_ = evolution.multi;
-    file_->search.emplace(file_->out, file_->h5.openGroup("generations"), file_->h5.openGroup("individuals"),
-                          individual_chunk_rows(evolution.ga.population), multi_.enabled);
+    robust_ = evolution.robustness.kind != RobustnessKind::none && !multi_.enabled;
+    file_->search.emplace(file_->out, file_->h5, evolution, exit_genes_);
     Out& out = file_->out;
     const H5::H5File& h5 = file_->h5;
     unsigned major = 0, minor = 0, release = 0;
@@ -677,7 +772,7 @@ void ResultsWriter::on_generation(const GenerationView& generation) {
   try {
     file_->individuals->append(generation.stats.generation, generation.population, generation.evaluations,
                               generation.fitness);
-    file_->generations->append(generation.stats, generation.evaluations.size(), elapsed);
+    file_->generations->append(generation.stats, elapsed);
     file_->search->append(generation);
   } catch (const H5::Exception& e) {
     throw failed(e);
@@ -718,7 +813,7 @@ void ResultsWriter::finish(const EvolutionResult& result, std::span<const HallOf
         crowding->append(result.crowding.data(), result.crowding.size());
       }
     }
-    write_best(out, h5, best, curve_of, bars_, path, !multi_.enabled, exit_genes_);
+    write_best(out, h5, best, curve_of, bars_, path, !multi_.enabled, exit_genes_, robust_);
     EvolutionSettings settings;
     settings.multi = multi_;
     if (multi_.enabled) write_pareto(out, h5, settings, result);
@@ -728,6 +823,8 @@ void ResultsWriter::finish(const EvolutionResult& result, std::span<const HallOf
     out.number(summary, "evaluated_total", to_i64(result.evaluated_total));
     out.number(summary, "cache_hits_total", to_i64(result.cache_hits_total));
     out.number(summary, "failed_total", to_i64(result.failed_total));
+    out.number(summary, "polish_scored_total", to_i64(result.polish_scored_total));
+    out.number(summary, "polish_evaluated_total", to_i64(result.polish_evaluated_total));
     out.number(summary, "wall_seconds", wall);
     if (extra) extra(out, h5);
     out.text(h5, "end_time", iso8601(now_seconds()));

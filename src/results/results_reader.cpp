@@ -229,6 +229,8 @@ void read_best(In& in, RunResults& r) {
       throw IoError(r.path.string() + ": the datasets of /best differ in length (" + std::to_string(k) + " ranks, " +
                     std::to_string(n) + " rows in another)");
   const auto bars = static_cast<std::size_t>(e[1]);
+  const std::vector<double> raw_fitness = in.exists("/best/raw_fitness") ? in.numbers_shaped<double>("/best/raw_fitness", {k})
+                                                                          : std::vector<double>{};
   const std::vector<double> exits = in.exists("/best/exits")
                                         ? in.numbers_shaped<double>("/best/exits", {k, kExitGenes})
                                         : std::vector<double>{};
@@ -244,6 +246,7 @@ void read_best(In& in, RunResults& r) {
       s.param_names = r.strategies[static_cast<std::size_t>(s.strategy)].param_names;
     for (std::size_t p = 0; p < kMaxParams && p < width; ++p) s.params[p] = params[i * width + p];
     s.fitness = fitness[i];
+    if (!raw_fitness.empty()) s.raw_fitness = raw_fitness[i];
     s.generation = generation[i];
     s.status = status[i];
     s.equity.assign(equity.begin() + static_cast<std::ptrdiff_t>(i * bars),

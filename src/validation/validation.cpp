@@ -71,13 +71,18 @@ std::uint64_t derive_seed(std::uint64_t seed, std::uint64_t stream, std::uint64_
 }
 
 void TrialRecorder::on_generation(const GenerationView& generation) {
-  for (std::size_t i = 0; i < generation.population.size(); ++i) {
-    genomes_.insert(bytes_of(&generation.population[i], sizeof(Genome)));
-    const Evaluation& evaluation = generation.evaluations[i];
-    if (evaluation.status != EvalStatus::ok) continue;
-    if (strategies_.insert(bytes_of(&evaluation.metrics, sizeof(Metrics))).second)
-      sharpes_.push_back(evaluation.metrics.sharpe);
-  }
+  // The genomes the polish scored were tried too.
+  const auto record = [&](std::span<const Genome> genomes, std::span<const Evaluation> evaluations) {
+    for (std::size_t i = 0; i < genomes.size(); ++i) {
+      genomes_.insert(bytes_of(&genomes[i], sizeof(Genome)));
+      const Evaluation& evaluation = evaluations[i];
+      if (evaluation.status != EvalStatus::ok) continue;
+      if (strategies_.insert(bytes_of(&evaluation.metrics, sizeof(Metrics))).second)
+        sharpes_.push_back(evaluation.metrics.sharpe);
+    }
+  };
+  record(generation.population, generation.evaluations);
+  record(generation.polished, generation.polished_evaluations);
 }
 
 TrialStatistics trial_statistics(const TrialRecorder& recorder, double bars_per_year) {

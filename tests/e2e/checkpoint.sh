@@ -6,7 +6,9 @@
 # so that each signal lands where the test says.
 source "$(dirname "$0")/common.bash"
 cp -r "$SOURCE_DIR/configs" "$SOURCE_DIR/data" .
-base=(--config configs/default.toml --population 40)
+# Polished only at the end (polish-interval beyond the 12 generations), so that GENEPOOL_HANG_BATCH
+# counts generations; tests/e2e/islands.sh stops and resumes a run that polishes mid-run.
+base=(--config configs/default.toml --population 40 --polish-interval 20)
 small=("${base[@]}" --generations 12)
 
 mpi 2 evolve "${small[@]}" --quiet --out ref.h5

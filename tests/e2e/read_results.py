@@ -33,13 +33,17 @@ CONFIG_ATTRS = {
     "stop_loss": "float", "take_profit": "float", "trailing_stop": "float", "max_bars": "float", "sizing": "str",
     "target_vol": "float", "vol_window": "float", "leverage_cap": "float",
     "type_quota": "float", "type_quota_generations": "int", "mode": "str", "objectives": "str[]",
+    "islands": "int", "migration_interval": "int", "migration_topology": "str", "migrants": "int",
+    "restart_stagnation": "int", "polish_share": "float", "polish_interval": "int", "polish_elite": "int",
+    "polish_radius": "int", "polish_step": "float", "robustness": "str", "robustness_radius": "float",
 }
 DATA_ATTRS = {
     "bars": "int", "symbol_count": "int", "first_timestamp": "int", "last_timestamp": "int",
     "first_timestamp_iso": "str", "last_timestamp_iso": "str", "data_bytes": "uint", "broadcast_seconds": "float",
 }
 SUMMARY_ATTRS = {"generations": "int", "evaluations_total": "int", "evaluated_total": "int", "cache_hits_total": "int",
-                 "failed_total": "int", "wall_seconds": "float"}
+                 "failed_total": "int", "wall_seconds": "float", "polish_scored_total": "int",
+                 "polish_evaluated_total": "int"}
 
 # Dataset specs: path -> (kind, shape). Shape letters: G generations, N individual rows, P population,
 # K best strategies, B bars, S symbols, T strategy types, I input files, M metrics, 4 parameter slots.
@@ -80,6 +84,16 @@ NSGA2_DATASETS = {
 EXIT_GENE_DATASETS = {
     "/individuals/exits": ("float64", "NX"), "/population/exits": ("float64", "PX"), "/best/exits": ("float64", "KX"),
 }
+# Present in mode "ga" (Q: islands): the islands' and the polish's columns.
+GA_SEARCH_DATASETS = {
+    "/generations/island_best": ("float64", "GQ"), "/generations/island_mean": ("float64", "GQ"),
+    **{f"/generations/{name}": ("int32", "G") for name in
+       ("polish_scored", "polish_evaluated", "polish_improved", "migrants", "restarts")},
+}
+# Present with robustness mean or min.
+ROBUST_DATASETS = {"/individuals/raw_fitness": ("float64", "N"), "/best/raw_fitness": ("float64", "K")}
+# Present with polish_share > 0 in mode "ga" (Y: genomes the polish scored).
+POLISH_DATASETS = {f"/polish/{name}": (kind, shape.replace("R", "Y")) for name, (kind, shape) in INDIVIDUAL_COLUMNS.items()}
 PARETO_ATTRS = {"knee": "int", "knee_index": "int", "knee_rule": "str"}
 GROUPS = ("/inputs", "/data", "/strategies", "/generations", "/individuals", "/population", "/best", "/summary")
 
@@ -221,6 +235,15 @@ class Validator:
         if "/individuals/exits" in self.f:
             self.sizes["X"] = 7
             self.datasets(EXIT_GENE_DATASETS)
+        if not nsga2:
+            self.sizes["Q"] = int(config.get("islands", 1))
+            self.datasets(GA_SEARCH_DATASETS)
+            if config.get("robustness", "none") != "none":
+                self.datasets(ROBUST_DATASETS)
+            if config.get("polish_share", 0) > 0:
+                rows = self.f.get("/polish/fitness")
+                self.sizes["Y"] = rows.shape[0] if isinstance(rows, h5py.Dataset) and rows.shape else 0
+                self.datasets(POLISH_DATASETS)
         if self.problems:
             return  # the consistency checks below assume the layout
 
@@ -330,6 +353,18 @@ class Validator:
             strat = ind["strategy"].reshape(G, P)
             params = ind["params"].reshape(G, P, -1)
             no_cache = bool(config["no_cache"])
+            robust = config.get("robustness", "none") != "none"
+            raw_fit = self.read("/individuals/raw_fitness").reshape(G, P) if robust else None
+            polish_scored = np.zeros(G, dtype=np.int64) if nsga2 else self.read("/generations/polish_scored")
+            plain_scoring = nsga2 or not robust
+            islands = 1 if nsga2 else int(config["islands"])
+            island_starts = np.array([0, P]) if nsga2 else self.read("/generations/island_starts")
+            island_best = None if nsga2 else self.read("/generations/island_best")
+            polish_rows = self.read("/polish/generation") if "/polish/generation" in self.f else None
+            if not nsga2:
+                self.check(len(island_starts) == islands + 1 and island_starts[0] == 0 and island_starts[-1] == P
+                           and np.all(np.diff(island_starts) >= 2),
+                           f"/generations/island_starts {island_starts}: expected {islands} islands covering 0..{P}")
             for g in range(G):
                 where = f"/generations row {g}"
                 self.check(best[g] == np.max(fit[g]), f"{where}: best {best[g]} != max fitness {np.max(fit[g])} in /individuals")
@@ -337,17 +372,29 @@ class Validator:
                            f"{where}: best_index {best_index[g]} does not point at the best individual")
                 self.check(failed[g] == np.count_nonzero(status[g] != 0),
                            f"{where}: failed {failed[g]} != {np.count_nonzero(status[g] != 0)} non-ok statuses in /individuals")
-                n_infeasible = np.count_nonzero((status[g] == 0) & (fit[g] <= -1e12))
+                own = raw_fit[g] if raw_fit is not None else fit[g]  # robustness: the bands are the genome's own
+                n_infeasible = np.count_nonzero((status[g] == 0) & (own <= -1e12))
                 self.check(infeasible[g] == n_infeasible,
                            f"{where}: infeasible {infeasible[g]} != {n_infeasible} ok rows with infeasible fitness")
-                self.check(evaluations[g] == P, f"{where}: evaluations {evaluations[g]}; expected the population, {P}")
-                self.check(evaluated[g] + cache_hits[g] == P,
-                           f"{where}: evaluated {evaluated[g]} + cache_hits {cache_hits[g]} != the population, {P}")
+                self.check(evaluated[g] + cache_hits[g] == evaluations[g],
+                           f"{where}: evaluated {evaluated[g]} + cache_hits {cache_hits[g]} != evaluations {evaluations[g]}")
+                extra = 0 if nsga2 else int(polish_scored[g])
+                self.check(evaluations[g] == P + extra if plain_scoring else evaluations[g] >= P + extra,
+                           f"{where}: evaluations {evaluations[g]}; expected the population, {P}, plus the polish's {extra}")
+                if not nsga2:
+                    for k in range(islands):
+                        rows = fit[g, island_starts[k]:island_starts[k + 1]]
+                        self.check(island_best[g, k] == np.max(rows),
+                                   f"{where}: island_best[{k}] {island_best[g, k]} != the island's best {np.max(rows)}")
+                    if polish_rows is not None:
+                        n_polish = np.count_nonzero(polish_rows == g)
+                        self.check(n_polish == polish_scored[g],
+                                   f"{where}: /polish holds {n_polish} rows of the generation; polish_scored says {polish_scored[g]}")
                 # GA mode: the evaluated genomes are the generation's own; NSGA-II evaluates the
                 # offspring, and the rows are the survivors of parents and offspring.
                 genomes = np.concatenate([strat[g][:, None].astype(np.float64), params[g]], axis=1)
                 distinct = P if nsga2 else len(np.unique(genomes, axis=0))
-                self.check(evaluated[g] == P if no_cache else evaluated[g] <= distinct,
+                self.check(evaluated[g] == evaluations[g] if no_cache else evaluated[g] <= distinct + evaluations[g] - P,
                            f"{where}: evaluated {evaluated[g]} with no_cache={no_cache}, {distinct} distinct genomes of {P}")
             self.check(summary["evaluated_total"] == np.sum(evaluated) and summary["cache_hits_total"] == np.sum(cache_hits),
                        "/summary: evaluated_total/cache_hits_total differ from the sums of /generations")

@@ -86,21 +86,24 @@ expect_failure 2 "step: 'k' names no parameter" \
   "$GENEPOOL" grid --data "$DAY" --strategies sma_crossover --step k=0.5 --out k.h5
 [[ ! -e big.h5 && ! -e big.h5.partial ]] || fail "a refused grid left a file"
 
-# The quality study's machinery on a tiny grid: a table row per type, and the GA never beats an
-# exhaustive integer grid.
+# The quality study's machinery on a tiny grid: a table row per type and budget, random search
+# beside the GA, and the GA never beats an exhaustive integer grid.
 status=0
 GENEPOOL="$GENEPOOL" DATA_DIR="$SHARED_DATA" SERIES=2006-day-001.txt TYPES="donchian_breakout" SEEDS="1 2" \
-  GA_ARGS="--population 16 --generations 2" SCRATCH="$SCRATCH/study" \
+  BUDGETS="default" GA_ARGS="--population 16 --generations 2" SCRATCH="$SCRATCH/study" \
   bash "$SOURCE_DIR/scripts/quality_study.sh" table.md > study.log 2>&1 || status=$?
 [[ $status -le 1 ]] || fail "quality_study.sh failed ($status): $(cat study.log)"
-grep -q "^| 2006-day-001.txt | donchian_breakout | 14748 |" table.md || fail "no table row: $(cat table.md)"
-$PYTHON - "$SCRATCH/study" <<'PY' || fail "GA beat an exhaustive grid: $(cat table.md)"
+grep -q "^| 2006-day-001.txt | donchian_breakout | 14748 | .* | default | ./2 | ./2 |" table.md || fail "no table row: $(cat table.md)"
+$PYTHON - "$SCRATCH/study" <<'PY' || fail "GA or random search beat an exhaustive grid, or random search got more backtests: $(cat table.md)"
 import sys, glob, h5py
 stem = sys.argv[1] + "/2006-day-001-donchian_breakout"
 with h5py.File(stem + "-grid.h5") as g:
     optimum = g["best/fitness"][0]
 for seed in (1, 2):
-    with h5py.File(f"{stem}-ga-{seed}.h5") as f:
+    with h5py.File(f"{stem}-ga-default-{seed}.h5") as f, h5py.File(f"{stem}-random-default-{seed}.h5") as r:
         assert f["best/fitness"][0] <= optimum, (f["best/fitness"][0], optimum)
+        assert r["best/fitness"][0] <= optimum, (r["best/fitness"][0], optimum)
+        assert r["summary"].attrs["evaluated_total"] <= f["summary"].attrs["evaluated_total"]
+        assert r["config"].attrs["generations"] == 0 and r["config"].attrs["polish_share"] == 0
 PY
 echo "search: ok"

@@ -242,6 +242,40 @@ TEST_CASE("an evolution over MPI equals the same evolution run serially", "[mpi]
   for (std::size_t i = 0; i < a.hall_of_fame.size(); ++i) CHECK(a.hall_of_fame[i].genome == b.hall_of_fame[i].genome);
 }
 
+TEST_CASE("islands, polishing, robust fitness and restarts over MPI equal the same run serially", "[mpi][evolve]") {
+  auto& session = test::mpi_session();
+  const ExecutionSettings settings = test_execution();
+  const parallel::SharedMarketData data = broadcast_test_data(true);
+  if (session.rank() != 0) {
+    CHECK(parallel::serve_evaluations(session, data, settings) == 0);
+    return;
+  }
+  EvolutionSettings evolution;
+  evolution.seed = 99;
+  evolution.ga.population = 25;  // islands of 9, 8 and 8
+  evolution.ga.generations = 6;
+  evolution.islands.count = 3;
+  evolution.islands.migration_interval = 2;
+  evolution.islands.topology = MigrationTopology::fully_connected;
+  evolution.islands.restart_stagnation = 2;
+  evolution.polish.interval = 3;
+  evolution.polish.share = 0.3;
+  evolution.robustness.kind = RobustnessKind::mean;
+  parallel::MpiEvaluator distributed(session, data, settings);
+  SerialEvaluator serial(data.view(), settings);
+  const EvolutionResult a = evolve(evolution, distributed);
+  const EvolutionResult b = evolve(evolution, serial);
+  distributed.finish(0);
+  CHECK(a.population == b.population);
+  CHECK(a.fitness == b.fitness);
+  CHECK(a.raw_fitness == b.raw_fitness);
+  CHECK(a.evaluated_total == b.evaluated_total);
+  CHECK(a.polish_scored_total == b.polish_scored_total);
+  CHECK(a.polish_scored_total > 0);
+  REQUIRE(a.hall_of_fame.size() == b.hall_of_fame.size());
+  for (std::size_t i = 0; i < a.hall_of_fame.size(); ++i) CHECK(a.hall_of_fame[i].genome == b.hall_of_fame[i].genome);
+}
+
 TEST_CASE("a bar window moves every rank: evaluations equal serial ones on the slice", "[mpi][window]") {
   auto& session = test::mpi_session();
   const bool allow_shared = GENERATE(true, false);

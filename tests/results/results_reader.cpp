@@ -131,7 +131,8 @@ TEST_CASE("results_reader: a run reads back as written", "[results_reader]") {
     CHECK(r.generations.generation[g] == static_cast<std::int32_t>(g));
     CHECK(r.generations.best[g] == small.result.history[g].best);
     CHECK(r.generations.mean[g] == small.result.history[g].mean);
-    CHECK(r.generations.evaluations[g] == 12);
+    // The population, plus what the polish scored (the last generation is polished).
+    CHECK(r.generations.evaluations[g] == static_cast<std::int32_t>(12 + small.result.history[g].polish_scored));
   }
   REQUIRE(r.status_names.size() >= 4);
   CHECK(r.status_names[0] == "ok");
@@ -155,7 +156,8 @@ TEST_CASE("results_reader: a run reads back as written", "[results_reader]") {
   }
   CHECK(std::isnan(r.best_metrics.at(0, "no_such_metric")));
   REQUIRE(r.summary.has_value());
-  CHECK(r.summary->evaluations_total == 36);
+  CHECK(r.summary->evaluations_total == static_cast<std::int64_t>(small.result.evaluations_total));
+  CHECK(small.result.evaluations_total == 36 + small.result.polish_scored_total);
   CHECK_FALSE(r.validation.has_value());
 }
 

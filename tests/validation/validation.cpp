@@ -274,7 +274,10 @@ TEST_CASE("walk-forward with exits: the stitched account restarts each fold's ex
   settings.folds = 3;
   settings.test_bars = 150;
   const auto set_window = [&](BarWindow w) { evaluator.set_window(w); };
-  const WalkForwardResult wf = run_walk_forward(settings, small_run(), evaluator, set_window, data, execution, 900);
+  // NOTE: without polishing, the folds' best strategies are ones whose exits do run across a boundary.
+  EvolutionSettings evolution = small_run();
+  evolution.polish.share = 0;
+  const WalkForwardResult wf = run_walk_forward(settings, evolution, evaluator, set_window, data, execution, 900);
   REQUIRE(wf.stitched.status == EvalStatus::ok);
   REQUIRE(wf.stitched_returns.size() == 450);
   std::vector<double> joined;
@@ -318,6 +321,20 @@ TEST_CASE("trials: one per distinct successful strategy, derived seeds differ", 
   const TrialStatistics t = trial_statistics(recorder, 4.0);
   CHECK(t.sharpe_variance == Approx(1.125 / 4.0));  // var{1, -0.5} = 1.125, per bar / B
   CHECK(t.expected_max_sharpe == Approx(expected_max_sharpe(1.125 / 4.0, 2.0)));
+  // The genomes a polish scored are trials too: a new strategy counts, a known one does not.
+  Metrics m3;
+  m3.sharpe = 2.0;
+  const Genome g4{0, 0, {12, 40, 0, 0}}, g5{0, 0, {13, 40, 0, 0}};
+  const std::vector<Genome> polished{g4, g5};
+  std::vector<Evaluation> polished_evaluations(2);
+  polished_evaluations[0].metrics = m3;
+  polished_evaluations[1].metrics = m1;
+  GenerationView with_polish{stats, population, evaluations, fitness};
+  with_polish.polished = polished;
+  with_polish.polished_evaluations = polished_evaluations;
+  recorder.on_generation(with_polish);
+  CHECK(recorder.trials() == 3);
+  CHECK(recorder.distinct_genomes() == 5);
   CHECK(derive_seed(1, kWalkForwardStream, 0) != derive_seed(1, kWalkForwardStream, 1));
   CHECK(derive_seed(1, kWalkForwardStream, 0) != derive_seed(1, kBootstrapStream, 0));
   // Pinned: results files store the seeds derived from a run's seed, which must not change.

@@ -54,6 +54,10 @@ MutationKind parse_mutation(std::string_view text, std::string_view key);
 // Throws ConfigError for an index outside the registry.
 Genome random_genome(std::uint32_t strategy, Rng& rng, const SearchSpace& space = {});
 
+// Repairs a genome in place within `space`: its parameters (bounds, integers, less_than constraints)
+// and its exit genes (clamped into their ranges, whole numbers rounded), as every operator does.
+void repair_genome(Genome& genome, const SearchSpace& space);
+
 // The first generation: types assigned round-robin over settings.strategies so every type is equally present.
 std::vector<Genome> initial_population(const GaSettings& settings, Rng& rng);
 

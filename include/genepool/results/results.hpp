@@ -122,6 +122,7 @@ class ResultsWriter final : public EvolutionObserver {
   double elapsed_ = 0;
   std::unique_ptr<File> file_;
   MultiObjectiveSettings multi_;  // NSGA-II: the front's columns and /pareto
+  bool robust_ = false;           // robustness on: /best/raw_fitness beside fitness
   bool exit_genes_ = false;       // the run evolves exits or sizing: the `exits` columns
 };
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -115,6 +116,8 @@ struct StoredStrategy {
   // evolved; empty when the run evolves none (no /best/exits).
   std::vector<double> exits;
   double fitness = 0;
+  // robustness on: the objective's own fitness (fitness is the robust one); NaN in other files.
+  double raw_fitness = std::numeric_limits<double>::quiet_NaN();
   std::int32_t generation = 0;
   std::int32_t status = 0;
   std::vector<double> equity;  // one value per bar
