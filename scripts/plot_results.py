@@ -8,8 +8,8 @@ Usage:
 
 Figures: convergence.png, equity.png, drawdown.png, landscape.png, type_share.png, and pareto.png
 when the file has a /pareto group. Needs Debian's python3-h5py, python3-numpy and
-python3-matplotlib. A file that is not a complete genepool results file ends the script with one
-line on stderr and status 1.
+python3-matplotlib (--help needs none of them). A file that is not a complete genepool results
+file, or a missing package, ends the script with one line on stderr and status 1.
 """
 import argparse
 import base64
@@ -20,24 +20,32 @@ import math
 import os
 import sys
 
-try:
-    import h5py
-    import numpy as np
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
-except ImportError as missing:  # one line, with the Debian package that provides it
-    package = {"h5py": "python3-h5py", "numpy": "python3-numpy"}.get(missing.name, "python3-matplotlib")
-    sys.exit(f"plot_results.py: {missing}; install it with: apt-get install {package} (and use /usr/bin/python3)")
+h5py = np = matplotlib = mdates = plt = TYPE_COLOURS = None  # imported by import_packages(), after --help
+
+
+def import_packages():
+    """The packages the figures need; a missing one ends the script with one line naming its Debian package."""
+    global h5py, np, matplotlib, mdates, plt, TYPE_COLOURS
+    try:
+        import h5py
+        import numpy as np
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.dates as mdates
+        import matplotlib.pyplot as plt
+    except ImportError as missing:  # one line, with the Debian package that provides it
+        package = {"h5py": "python3-h5py", "numpy": "python3-numpy"}.get(missing.name, "python3-matplotlib")
+        sys.exit(f"plot_results.py: {missing}; install it with: apt-get install {package} (and use /usr/bin/python3)")
+    TYPE_COLOURS = plt.get_cmap("tab10")
+
 
 PENALTY = -1e11     # fitness at or below this is infeasible or failed: no objective value
 TOP_CURVES = 5      # strategies drawn in equity.png and drawdown.png
+TRADE_ROWS = 40     # trades of the best strategy listed in the tearsheet (the first ones)
 DPI = 100
 WIDE = (10, 5)      # inches: 1000 x 500 pixels at DPI
 LANDSCAPE_CELL = (4, 3.5)
 LANDSCAPE_COLUMNS = 4
-TYPE_COLOURS = plt.get_cmap("tab10")
 
 
 class NotAResultsFile(Exception):
@@ -115,6 +123,16 @@ class Run:
         self.validation = self.read_validation(f)
         self.split_date, self.statistics, self.walk_forward = self.read_evolve_validation(f)
         self.pareto = self.read_pareto(f)
+        self.trades = self.read_trades(f)
+
+    def read_trades(self, f):
+        """/best/trades as a dict of columns, or None in files written before it."""
+        g = f.get("best/trades")
+        if not isinstance(g, h5py.Group):
+            return None
+        t = {name: ds[()] for name, ds in g.items()}
+        t["reason_names"] = [text(n) for n in g["exit_reason"].attrs.get("names", [])]
+        return t
 
     def read_evolve_validation(self, f):
         """evolve's /validation: the split's first test bar as a date, the per-strategy statistics
@@ -141,6 +159,8 @@ class Run:
                   "windows": w["windows"][()] if "windows" in w else np.zeros((0, 4), dtype=np.int64),
                   "efficiency": float(w.attrs.get("efficiency", np.nan)),
                   "mode": text(w.attrs.get("mode", "")),
+                  "sharpe": float(w.attrs.get("stitched_sharpe", np.nan)),
+                  "total_return": float(w.attrs.get("stitched_total_return", np.nan)),
                   "folds": w["folds"][()] if "folds" in w else None}
         return split, stats, wf
 
@@ -416,6 +436,8 @@ h2 { font-size: 18px; margin: 32px 0 10px; padding-bottom: 4px; border-bottom: 2
 .cards { display: grid; grid-template-columns: 2fr repeat(5, 1fr); gap: 12px; }
 .card { border: 1px solid #d9e2ec; border-radius: 6px; padding: 10px 14px; background: #f8fafc;
         overflow-wrap: anywhere; }
+.card.oos { background: #e3f2e8; border-color: #2f855a; }
+.reading { background: #f8fafc; border-left: 4px solid #2f855a; padding: 6px 10px; margin: 8px 0; }
 .card .label { font-size: 12px; color: #52606d; text-transform: uppercase; letter-spacing: 0.04em; }
 .card .value { font-size: 18px; font-weight: bold; margin-top: 2px; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
@@ -450,8 +472,9 @@ def esc(value):
     return html.escape(text(value))
 
 
-def card(label, value):
-    return f'<div class="card"><div class="label">{esc(label)}</div><div class="value">{esc(value)}</div></div>'
+def card(label, value, oos=False):
+    kind = "card oos" if oos else "card"
+    return f'<div class="{kind}"><div class="label">{esc(label)}</div><div class="value">{esc(value)}</div></div>'
 
 
 def details_table(rows):
@@ -472,36 +495,120 @@ def top_table(run):
     return f'<div class="wide"><table>{head}{"".join(rows)}</table></div>'
 
 
+def split_run(run):
+    """evolve's /validation with a train/test split (out-of-sample metrics per /best row)."""
+    return run.validation is not None and run.validation["attrs"].get("split", "none") not in ("none", "")
+
+
+def out_of_sample(run, k, name):
+    row = run.validation["by_rank"].get(k + 1) if run.validation else None
+    columns = run.validation["columns"] if run.validation else []
+    return row[columns.index(name)] if row is not None and name in columns else math.nan
+
+
 def validation_table(run):
+    """Out of sample first, in sample beside it, and the degradation of the Sharpe ratio."""
     v = run.validation
     names = [m for m in ("sharpe", "cagr", "total_return", "max_drawdown", "trades") if m in v["columns"]]
     head = ('<tr><th>#</th><th class="text">strategy</th>' +
-            "".join(f"<th>{esc(m)} in sample</th><th>{esc(m)} out of sample</th>" for m in names) + "</tr>")
+            "".join(f"<th>{esc(m)} out of sample</th><th>{esc(m)} in sample</th>" +
+                    ("<th>sharpe OOS/IS</th>" if m == "sharpe" else "") for m in names) + "</tr>")
     rows = []
     for k, name in enumerate(run.best_names):
         outside = v["by_rank"].get(k + 1)
         cells = ""
         for m in names:
             is_percent = m in ("cagr", "total_return", "max_drawdown")
-            cells += f"<td>{metric_cell(run.metric(k, m), m, is_percent)}</td>"
+            inside = run.metric(k, m)
             cells += ("<td>-</td>" if outside is None else
-                      f"<td>{metric_cell(outside[v['columns'].index(m)], m, is_percent)}</td>")
+                      f"<td><b>{metric_cell(outside[v['columns'].index(m)], m, is_percent)}</b></td>")
+            cells += f"<td>{metric_cell(inside, m, is_percent)}</td>"
+            if m == "sharpe":
+                ratio = outside[v["columns"].index(m)] / inside if outside is not None and inside != 0 else math.nan
+                cells += f"<td>{ratio:.2f}</td>"
         rows.append(f'<tr><td>{k + 1}</td><td class="text name">{esc(name)}</td>{cells}</tr>')
-    attrs = "; ".join(f"{esc(k)}: {esc(val)}" for k, val in v["attrs"].items())
-    return (f"<p>{attrs}</p>" if attrs else "") + f'<div class="wide"><table>{head}{"".join(rows)}</table></div>'
+    a = v["attrs"]
+    if split_run(run):
+        note = (f"Test window {esc(a.get('test_period', ''))} (held out; bars {esc(a.get('test_begin', ''))}.."
+                f"{esc(a.get('test_end', ''))}); the evolution saw {esc(a.get('train_period', ''))}. Sharpe "
+                f"annualised; OOS/IS is the out-of-sample Sharpe over the in-sample one (1 = no degradation).")
+    else:
+        note = "; ".join(f"{esc(k)}: {esc(val)}" for k, val in a.items())
+    return (f"<p>{note}</p>" if note else "") + f'<div class="wide"><table>{head}{"".join(rows)}</table></div>'
+
+
+def trades_table(run):
+    """The best strategy's trades: a count per exit reason, then the first TRADE_ROWS of them."""
+    t = run.trades
+    mine = np.nonzero(t["rank"] == 1)[0]
+    if len(mine) == 0:
+        return f"<p>#1 {esc(run.best_names[0])} made no trade.</p>"
+    reasons = t["reason_names"]
+    counts = ", ".join(f"{esc(reasons[r])} {int(np.sum(t['exit_reason'][mine] == r))}"
+                       for r in range(len(reasons)) if np.any(t["exit_reason"][mine] == r))
+    returns = t["return"][mine]
+    summary = (f"<p>#1 {esc(run.best_names[0])} {esc(run.params_text(0))}: {len(mine)} trades over the whole data, "
+               f"{percent(np.mean(returns > 0))} winners, mean {percent(np.mean(returns))}, best "
+               f"{percent(np.max(returns))}, worst {percent(np.min(returns))}; exits: {counts}"
+               f"{f'; the first {TRADE_ROWS} below' if len(mine) > TRADE_ROWS else ''}.</p>")
+    daily = bool(np.all(run.timestamps % 86400 == 0))
+    def when(seconds):
+        stamp = datetime.datetime.fromtimestamp(int(seconds), datetime.timezone.utc)
+        return stamp.strftime("%Y-%m-%d" if daily else "%Y-%m-%d %H:%M")
+    head = ('<tr><th class="text">symbol</th><th class="text">direction</th><th>size</th><th class="text">entry</th>'
+            '<th>entry price</th><th class="text">exit</th><th>exit price</th><th>bars</th><th>return</th>'
+            '<th class="text">exit reason</th></tr>')
+    rows = []
+    for j in mine[:TRADE_ROWS]:
+        rows.append(f'<tr><td class="text">{esc(run.symbols[t["symbol"][j]])}</td>'
+                    f'<td class="text">{"long" if t["direction"][j] > 0 else "short"}</td><td>{t["size"][j]:.4g}</td>'
+                    f'<td class="text name">{when(t["entry_time"][j])}</td><td>{t["entry_price"][j]:.6g}</td>'
+                    f'<td class="text name">{when(t["exit_time"][j])}</td><td>{t["exit_price"][j]:.6g}</td>'
+                    f'<td>{t["bars_held"][j]}</td><td>{percent(t["return"][j])}</td>'
+                    f'<td class="text">{esc(reasons[t["exit_reason"][j]])}</td></tr>')
+    return summary + f'<div class="wide"><table>{head}{"".join(rows)}</table></div>'
+
+
+def pbo_reading(pbo):
+    """As genepool's readings.cpp: "PBO 0.61: the in-sample winner is below the out-of-sample median 61% of the time"."""
+    return f"PBO {pbo:.2f}: the in-sample winner is below the out-of-sample median {100 * pbo:.0f}% of the time"
+
+
+def dsr_reading(dsr, trials):
+    return (f"DSR {dsr:.2f}: a {100 * dsr:.0f}% probability that the true Sharpe ratio beats the best of "
+            f"{int(trials)} trials without skill")
 
 
 def statistics_table(run):
-    """PSR, DSR and bootstrap percentiles of the best strategies, with the run's trials and PBO."""
+    """PSR, DSR and bootstrap percentiles of the best strategies, labelled with their units, and what they say."""
     st = run.statistics
-    names = [c for c in ("psr", "dsr", "objective", "bootstrap_p05", "bootstrap_p50", "bootstrap_p95") if c in st]
-    head = '<tr><th>#</th><th class="text">strategy</th>' + "".join(f"<th>{esc(n)}</th>" for n in names) + "</tr>"
+    a = st["_attrs"]
+    bars_per_year = float(run.config.get("bars_per_year", math.nan))
+    columns = [("returns", "returns (n)", "{:.0f}"), ("sharpe_per_bar", "sharpe per bar", "{:.5f}"),
+               ("psr", f"PSR vs annualised {float(a.get('psr_benchmark', 0)):g}", "{:.4f}"), ("dsr", "DSR", "{:.4f}"),
+               ("objective", f"{run.objective} (in sample)", "{:.4f}"),
+               ("bootstrap_p05", "bootstrap 5%", "{:.4f}"), ("bootstrap_p50", "bootstrap 50%", "{:.4f}"),
+               ("bootstrap_p95", "bootstrap 95%", "{:.4f}")]
+    columns = [c for c in columns if c[0] in st]
+    head = ('<tr><th>#</th><th class="text">strategy</th>' + "".join(f"<th>{esc(h)}</th>" for _, h, _ in columns) +
+            "<th>sharpe annualised</th></tr>")
     rows = []
-    for k, name in enumerate(run.best_names[:len(st[names[0]]) if names else 0]):
-        cells = "".join(f"<td>{st[n][k]:.4f}</td>" for n in names)
-        rows.append(f'<tr><td>{k + 1}</td><td class="text name">{esc(name)}</td>{cells}</tr>')
-    attrs = "; ".join(f"{esc(k)}: {esc(text(v))}" for k, v in st["_attrs"].items())
-    return (f"<p>{attrs}</p>" if attrs else "") + f'<div class="wide"><table>{head}{"".join(rows)}</table></div>'
+    for k, name in enumerate(run.best_names[:len(st[columns[0][0]]) if columns else 0]):
+        cells = "".join(f"<td>{form.format(st[n][k])}</td>" for n, _, form in columns)
+        annual = st["sharpe_per_bar"][k] * math.sqrt(bars_per_year) if "sharpe_per_bar" in st else math.nan
+        rows.append(f'<tr><td>{k + 1}</td><td class="text name">{esc(name)}</td>{cells}<td>{annual:.4f}</td></tr>')
+    trials = a.get("trials")
+    expected = float(a.get("expected_max_sharpe", math.nan))
+    note = (f"Over each strategy's in-sample returns. Probabilities are in [0, 1]. {int(trials) if trials is not None else '?'} "
+            f"trials (distinct strategies evaluated); the best of as many without skill would show a Sharpe ratio of "
+            f"{expected:.5f} per bar ({expected * math.sqrt(bars_per_year):.3f} annualised), the DSR's benchmark.")
+    readings = []
+    if "dsr" in st and len(st["dsr"]) and trials is not None:
+        readings.append(f"#1 {dsr_reading(st['dsr'][0], trials)}")
+    if "pbo" in a:
+        readings.append(pbo_reading(float(a["pbo"])))
+    paragraphs = "".join(f'<p class="reading">{esc(r)}</p>' for r in readings)
+    return f"<p>{note}</p>{paragraphs}" + f'<div class="wide"><table>{head}{"".join(rows)}</table></div>'
 
 
 def tearsheet(run, images):
@@ -512,14 +619,33 @@ def tearsheet(run, images):
     last = text(run.data_attrs.get("last_timestamp_iso", ""))[:10]
     evaluations = int(np.sum(g["evaluations"]))
     failed = int(np.sum(g["failed"]))
-    cards = "".join([
-        card("best strategy", run.best_names[best]),
-        card(run.objective, f"{run.best_fitness[best]:.4f}"),
-        card("cagr", percent(run.metric(best, "cagr"))),
-        card("max drawdown", percent(run.metric(best, "max_drawdown"))),
-        card("buy and hold", percent(hold)),
-        card("generations", f"{len(g['generation'])} x {int(c.get('population', 0))}"),
-    ])
+    if split_run(run):  # out of sample first: the in-sample figures are what the search fitted
+        cards = "".join([
+            card("best strategy", run.best_names[best]),
+            card("sharpe out of sample", f"{out_of_sample(run, best, 'sharpe'):.4f}", oos=True),
+            card("cagr out of sample", percent(out_of_sample(run, best, "cagr")), oos=True),
+            card("max drawdown out of sample", percent(out_of_sample(run, best, "max_drawdown")), oos=True),
+            card("sharpe in sample", f"{run.metric(best, 'sharpe'):.4f}"),
+            card("buy and hold", percent(hold)),
+        ])
+    elif run.walk_forward is not None:
+        cards = "".join([
+            card("best strategy", run.best_names[best]),
+            card("walk-forward sharpe (out of sample)", f"{run.walk_forward['sharpe']:.4f}", oos=True),
+            card("walk-forward total return", percent(run.walk_forward["total_return"]), oos=True),
+            card(f"{run.objective} in sample", f"{run.best_fitness[best]:.4f}"),
+            card("max drawdown in sample", percent(run.metric(best, "max_drawdown"))),
+            card("buy and hold", percent(hold)),
+        ])
+    else:
+        cards = "".join([
+            card("best strategy", run.best_names[best]),
+            card(run.objective, f"{run.best_fitness[best]:.4f}"),
+            card("cagr", percent(run.metric(best, "cagr"))),
+            card("max drawdown", percent(run.metric(best, "max_drawdown"))),
+            card("buy and hold", percent(hold)),
+            card("generations", f"{len(g['generation'])} x {int(c.get('population', 0))}"),
+        ])
     execution = (f"{text(c.get('execution', ''))}, cost {c.get('cost', 0):g}, "
                  f"{'long/short' if c.get('allow_short', False) else 'long/flat'}, "
                  f"{c.get('bars_per_year', 0):g} bars/year" + (" (inferred)" if c.get("bars_per_year_inferred") else ""))
@@ -556,8 +682,12 @@ def tearsheet(run, images):
         f"<figcaption>{esc(caption)} ({esc(name)})</figcaption></figure>"
         for name, caption, png in images)
     validation = f"<h2>Out of sample</h2>{validation_table(run)}" if run.validation else ""
-    statistics = (f"<h2>Deflated Sharpe ratio, PSR and bootstrap</h2>{statistics_table(run)}"
+    statistics = (f"<h2>Deflated Sharpe ratio, PSR, PBO and bootstrap</h2>{statistics_table(run)}"
                   if run.statistics is not None else "")
+    # Out of sample first: before the in-sample top list in a split run.
+    leading, following = (validation, "") if split_run(run) else ("", validation)
+    top_heading = "Top strategies (in sample: the training window)" if split_run(run) else "Top strategies"
+    trades = f"<h2>Trades</h2>{trades_table(run)}" if run.trades is not None else ""
     generated = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -572,9 +702,11 @@ def tearsheet(run, images):
 <p class="subtitle">{esc(', '.join(run.symbols))}, {first} .. {last}; objective {esc(run.objective)};
 status {esc(run.status)}; page generated {generated}</p>
 <div class="cards">{cards}</div>
-<h2>Top strategies</h2>
+{leading}
+<h2>{top_heading}</h2>
 {top_table(run)}
-{validation}
+{following}
+{trades}
 <h2>Figures</h2>
 {figures_html}
 {statistics}
@@ -594,6 +726,7 @@ def main(argv):
     args = parser.parse_args(argv)
     if not args.out and not args.html:
         parser.error("give --out DIR, --html FILE.html, or both")
+    import_packages()
     try:
         run = Run(args.results)
     except NotAResultsFile as e:

@@ -11,10 +11,14 @@
 #include <optional>
 
 #include "genepool/app/commands.hpp"
+#include "genepool/cli/config_file.hpp"
 #include "genepool/cli/error_line.hpp"
 #include "genepool/cli/execution_options.hpp"
+#include "genepool/cli/ranges.hpp"
 #include "genepool/cli/strategy_files.hpp"
 #include "genepool/backtest/backtest.hpp"
+#include "genepool/backtest/backtest_reference.hpp"
+#include "genepool/backtest/trades.hpp"
 #include "genepool/error.hpp"
 #include "genepool/io/output_file.hpp"
 #include "genepool/io/market_data_io.hpp"
@@ -35,6 +39,7 @@ struct BacktestOptions {
   CLI::App* command = nullptr;  // to tell which execution flags were given
   bool json = false;
   std::string equity_out;
+  std::string trades_out;
   bool force = false;
 };
 
@@ -56,6 +61,30 @@ std::map<std::string, double> parse_params(const std::vector<std::string>& items
   return values;
 }
 
+// One timestamp form for every row of a CSV: dates when every bar is at midnight, else date-times.
+TimestampFormat timestamp_form(const MarketData& data) {
+  const bool daily = std::all_of(data.timestamps.begin(), data.timestamps.end(),
+                                 [](std::int64_t seconds) { return seconds % 86400 == 0; });
+  return daily ? TimestampFormat::iso_date : TimestampFormat::iso_datetime;
+}
+
+// One row per trade, per symbol in time order (docs/reading-results.md, "Trades").
+void write_trades_csv(const std::string& path, const MarketData& data, const std::vector<Trade>& trades) {
+  OutputFile file(path, "trades.csv");
+  std::ostream& out = file.stream();
+  out << "symbol,direction,size,entry_time,entry_price,exit_time,exit_price,bars_held,return,exit_reason\n"
+      << std::setprecision(17);
+  const auto form = timestamp_form(data);
+  const auto time = [&](Eigen::Index bar) { return format_timestamp(data.timestamps[static_cast<std::size_t>(bar)], form); };
+  for (const Trade& trade : trades) {
+    out << data.symbols[static_cast<std::size_t>(trade.symbol)] << ',' << (trade.direction > 0 ? "long" : "short")
+        << ',' << trade.size << ',' << time(trade.entry_bar) << ',' << trade.entry_price << ','
+        << time(trade.exit_bar) << ',' << trade.exit_price << ',' << trade.bars_held() << ',' << trade.ret << ','
+        << to_string(trade.reason) << '\n';
+  }
+  file.commit();
+}
+
 // With exits or sizing (`held`), the held positions follow the rule's (docs/metrics.md).
 void write_equity_csv(const std::string& path, const MarketData& data, const BacktestCurve& curve, bool held) {
   OutputFile file(path, "equity.csv");
@@ -66,10 +95,7 @@ void write_equity_csv(const std::string& path, const MarketData& data, const Bac
     for (const auto& symbol : data.symbols) out << (data.symbol_count() == 1 ? ",held" : ",held_" + symbol);
   }
   out << ",return,equity\n" << std::setprecision(17);
-  // One timestamp form for every row: dates when every bar is at midnight, else date-times.
-  const bool daily = std::all_of(data.timestamps.begin(), data.timestamps.end(),
-                                 [](std::int64_t seconds) { return seconds % 86400 == 0; });
-  const auto form = daily ? TimestampFormat::iso_date : TimestampFormat::iso_datetime;
+  const auto form = timestamp_form(data);
   for (Eigen::Index t = 0; t < data.bars(); ++t) {
     out << format_timestamp(data.timestamps[static_cast<std::size_t>(t)], form);
     for (Eigen::Index k = 0; k < data.symbol_count(); ++k) out << ',' << int{curve.positions(t, k)};
@@ -248,7 +274,7 @@ void run_backtest(const BacktestOptions& options) {
   const Genome genome = make_genome(options.strategy, parse_params(options.params));
   std::vector<std::filesystem::path> inputs(options.data_files.begin(), options.data_files.end());
   inputs.insert(inputs.end(), options.strategy_files.begin(), options.strategy_files.end());
-  const OutputPath outputs[] = {{options.equity_out, "equity.csv"}};
+  const OutputPath outputs[] = {{options.equity_out, "equity.csv"}, {options.trades_out, "trades.csv"}};
   check_outputs(inputs, outputs, options.force);
   LoadReport report;
   const MarketData data = load_market_data({options.data_files.begin(), options.data_files.end()}, &report);
@@ -256,8 +282,14 @@ void run_backtest(const BacktestOptions& options) {
 
   Backtester backtester(data, options.settings);
   BacktestCurve curve;
-  const Metrics metrics = options.equity_out.empty() ? backtester.evaluate(genome) : backtester.evaluate(genome, curve);
+  const bool curve_wanted = !options.equity_out.empty() || !options.trades_out.empty();
+  const Metrics metrics = curve_wanted ? backtester.evaluate(genome, curve) : backtester.evaluate(genome);
   if (!options.equity_out.empty()) write_equity_csv(options.equity_out, data, curve, options.settings.exits.active());
+  std::vector<Trade> trades;
+  if (!options.trades_out.empty()) {
+    trades = reference_trades(data, backtester.settings(), genome, curve.positions);
+    write_trades_csv(options.trades_out, data, trades);
+  }
 
   const ExecutionSettings& settings = backtester.settings();
   if (options.json) {
@@ -267,6 +299,8 @@ void run_backtest(const BacktestOptions& options) {
   print_heading(std::cout, genome, data, settings);
   print_metrics(std::cout, metrics);
   if (!options.equity_out.empty()) std::cout << "equity curve written to " << options.equity_out << '\n';
+  if (!options.trades_out.empty())
+    std::cout << trades.size() << " trade(s) written to " << options.trades_out << '\n';
 }
 
 }  // namespace
@@ -289,13 +323,24 @@ void add_backtest_command(CLI::App& app) {
   command->add_flag("--json", options->json, "Print the result as JSON");
   auto* equity = command->add_option("--equity-out", options->equity_out,
                                      "Write timestamp, position (and, with exits or sizing, held), return and equity per bar (CSV)");
-  auto* force = command->add_flag("--force", options->force, "Replace an existing --equity-out file");
-  force->needs(equity);
-  spec->excludes(strategy)->excludes(param)->excludes(equity);
+  auto* trades = command->add_option(
+      "--trades-out", options->trades_out,
+      "Write one row per trade: symbol, direction, size, entry and exit time and price, bars held, return, exit reason (CSV)");
+  command->add_flag("--force", options->force, "Replace an existing --equity-out or --trades-out file");
+  spec->excludes(strategy)->excludes(param)->excludes(equity)->excludes(trades);
   options->command = command;
+  // The file of `evolve` and `grid` configures the backtest too: its data, execution, costs, exits
+  // and strategy files; the keys of the other commands are left to them.
+  attach_config_file(app, *command, true);
   command->callback([options] {
+    if (const ConfigFile* file = config_file_of(*options->command)) {
+      refuse_exit_genes(*file);
+      (void)read_ranges(*file);  // the same checks of [ranges.NAME] as evolve's, though a backtest searches nothing
+    }
     if (!options->spec.empty()) {
       run_spec(*options);
+    } else if (options->force && options->equity_out.empty() && options->trades_out.empty()) {
+      throw ConfigError("backtest: --force replaces an existing --equity-out or --trades-out file; give one of them");
     } else if (options->strategy.empty()) {
       throw ConfigError("backtest: give --strategy NAME (with --param NAME=VALUE ...) or --spec FILE");
     } else {

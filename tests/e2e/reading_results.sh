@@ -158,16 +158,24 @@ with h5py.File(sys.argv[1]) as f:
     metrics = f["individuals/metrics"][()]
     names = f["strategies/name"].asstr()[()]
     strategy = f["individuals/strategy"][()]
+    status = f["individuals/status"][()]
 rows = list(csv.DictReader(open(sys.argv[2], newline="")))
 assert len(rows) == generations * population, (len(rows), generations, population)
 header = list(rows[0].keys())
-assert header[:10] == ["generation", "index", "strategy", "p1", "p2", "p3", "p4", "params", "fitness", "status"], header
-assert header[10:] == columns
+assert header[:11] == ["generation", "index", "strategy", "p1", "p2", "p3", "p4", "params", "fitness", "feasible",
+                       "status"], header
+assert header[11:] == columns
+penalised = 0
 for i, row in enumerate(rows):
     assert int(row["generation"]) == i // population and int(row["index"]) == i % population
-    assert row["strategy"] == names[strategy[i]] and float(row["fitness"]) == fitness[i]
+    feasible = status[i] == 0 and fitness[i] > -1e12  # the penalties of docs/genetic-algorithm.md
+    assert row["feasible"] == ("true" if feasible else "false"), (i, row["feasible"], fitness[i])
+    assert row["strategy"] == names[strategy[i]]
+    assert float(row["fitness"]) == fitness[i] if feasible else row["fitness"] == "nan", (i, row["fitness"])
+    penalised += not feasible
     assert float(row["sharpe"]) == metrics[i, columns.index("sharpe")] or row["sharpe"] == "nan"
     assert row["params"].split(";")[0].split("=")[1] == row["p1"]
+assert penalised > 0, "no infeasible or failed individual: the run does not test the NaN fitness"
 final = list(csv.DictReader(open(sys.argv[3], newline="")))
 assert len(final) == population and {int(r["generation"]) for r in final} == {generations - 1}
 PY
