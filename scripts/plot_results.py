@@ -706,9 +706,9 @@ status {esc(run.status)}; page generated {generated}</p>
 <h2>{top_heading}</h2>
 {top_table(run)}
 {following}
-{trades}
 <h2>Figures</h2>
 {figures_html}
+{trades}
 {statistics}
 <h2>Run</h2>
 {details}

@@ -149,8 +149,10 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
   evaluator.set_timeout(options.generation_timeout);
   const std::size_t resumed = prepared.checkpoint.generations;
   ResumableEvaluator resumable(evaluator, std::move(prepared.checkpoint.log));
-  // The writer gets the settings as given, so it can record whether bars per year was inferred.
-  ResultsWriter writer(options.out, options.force, prepared.run, data, evolution, options.execution);
+  // The writer records the resolved bars per year (with a split: inferred over the training window)
+  // and whether it was inferred.
+  prepared.run.bars_per_year_inferred = !(options.execution.bars_per_year > 0);
+  ResultsWriter writer(options.out, options.force, prepared.run, data, evolution, execution);
   clock.lap("results_open");
   ProgressPrinter progress(std::cout, evolution.ga.generations, evolution.ga.population);
   TrialRecorder trials;  // every generation, replayed ones too: the validation's count of distinct trials
@@ -270,6 +272,10 @@ int run_evolve(const EvolveOptions& options) {
     return std::move(prepared.data);
   };
   job.release = [&] { claim.reset(); };
+  job.inferred_over = [&]() -> std::optional<BarWindow> {
+    if (prepared.split.enabled) return prepared.split.train;
+    return std::nullopt;
+  };
   job.file_strategies = &prepared.run.strategy_sources;
   job.locate = [&](const ConfigError& error) {
     return locate_config_error(*options.command, error.what(), *options.argc, *options.argv);

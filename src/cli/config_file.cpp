@@ -195,8 +195,9 @@ const toml::node* ConfigFile::value_of(std::string_view key) const {
 std::vector<CLI::ConfigItem> ConfigFile::items(const CLI::App& command, std::span<const CLI::App* const> others) const {
   std::vector<CLI::ConfigItem> items;
   const auto configures_another = [&](const Entry& entry) {
+    const bool section = entry.value->is_table() || entry.value->is_array_of_tables();
     return std::any_of(others.begin(), others.end(), [&](const CLI::App* other) {
-      if (!entry.in_table && entry.value->is_table() && entry.key == other->get_name()) return true;
+      if (section) return !entry.in_table && entry.value->is_table() && entry.key == other->get_name();
       const CLI::Option* option = other->get_option_no_throw("--" + entry.key);
       return option != nullptr && option->get_configurable();
     });

@@ -1,5 +1,7 @@
 #include "genepool/cli/mpi_job.hpp"
 
+#include "genepool/data/bar_window.hpp"
+
 #include <algorithm>
 #include <filesystem>
 
@@ -54,6 +56,9 @@ int run_mpi_job(int& argc, char**& argv, const ExecutionSettings& given, const M
       try {
         data = job.set_up(session, clock);
         execution = Backtester::resolved(data, execution);  // resolves bars_per_year, checks the data
+        if (const std::optional<BarWindow> window = job.inferred_over ? job.inferred_over() : std::nullopt;
+            window && !(given.bars_per_year > 0))
+          execution.bars_per_year = infer_bars_per_year(window_of(data, *window));
         clock.lap("check");
       } catch (const ConfigError& error) {
         print_error_line("error: ", job.locate ? job.locate(error) : std::string(error.what()));

@@ -349,8 +349,9 @@ void write_config(Out& out, const H5::H5File& file, const RunInfo& run, const Ma
   out.number(config, "cost", execution.cost);
   out.flag(config, "allow_short", execution.allow_short);
   out.flag(config, "no_cache", !evolution.evaluation_cache);
-  const bool inferred = !(execution.bars_per_year > 0);
-  out.number(config, "bars_per_year", inferred ? infer_bars_per_year(data) : execution.bars_per_year);
+  // Resolved settings carry the inferred value (evolve: over a split's training window); given ones 0.
+  const bool inferred = run.bars_per_year_inferred || !(execution.bars_per_year > 0);
+  out.number(config, "bars_per_year", execution.bars_per_year > 0 ? execution.bars_per_year : infer_bars_per_year(data));
   out.flag(config, "bars_per_year_inferred", inferred);
   const ExitRules& exits = execution.exits;
   out.number(config, "stop_loss", exits.stop_loss);

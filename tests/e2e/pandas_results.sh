@@ -59,6 +59,8 @@ for t in best["strategy"].unique():
     assert any(c in pop.columns for c in run._param_names[run._types.index(t)])
 if kind == "nsga2":
     assert {"front", "crowding"} <= set(pop.columns) and (pop["front"] == 0).any()
+    # The knee (/best #1) respects the constraints: min-trades is on by default.
+    assert run.config["min_trades"] > 0 and best.loc[1, "trades"] >= run.config["min_trades"], best.loc[1, "trades"]
     front = run.pareto
     assert front["knee"].sum() == 1 and list(front.columns[1:3]) == ["sharpe:max", "max_drawdown:min"]
 

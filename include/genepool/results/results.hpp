@@ -54,6 +54,7 @@ struct RunInfo {
   std::vector<std::string> rank_cpu_targets;  // the CPU target each rank ran (docs/cpu-dispatch.md)
   std::vector<InputFile> inputs;
   std::vector<StrategySource> strategy_sources;  // the file strategies registered for the run
+  bool bars_per_year_inferred = false;  // the run's bars per year was inferred (given as 0)
   std::size_t data_bytes = 0;      // market data broadcast once: bytes
   double broadcast_seconds = 0;    // and the time it took
 };
