@@ -87,6 +87,8 @@ class Run:
 
     def read(self, f):
         self.attrs = {name: f.attrs[name] for name in f.attrs}
+        words = text(self.attrs.get("command_line", "")).split()
+        self.grid = "grid" in words and "evolve" not in words  # a `genepool grid` file
         self.config = {name: f["config"].attrs[name] for name in f["config"].attrs}
         self.objective = text(self.config.get("objective", "fitness"))
         self.inputs = list(zip(f["inputs/path"].asstr()[()], f["inputs/sha256"].asstr()[()], f["inputs/bytes"][()]))
@@ -342,6 +344,119 @@ def figure_landscape(run):
     return fig
 
 
+def read_backtest(equity_path, trades_path):
+    """`genepool backtest --equity-out` (and --trades-out) files: dates, columns by name, the trades."""
+    import csv
+    with open(equity_path, newline="") as handle:
+        rows = list(csv.reader(handle))
+    if not rows or rows[0][:1] != ["timestamp"] or rows[0][-2:] != ["return", "equity"]:
+        raise NotAResultsFile(f"{equity_path}: not a backtest --equity-out file (its header is "
+                              f"{','.join(rows[0]) if rows else 'missing'})")
+    header = rows[0]
+    columns = {name: np.array([float(r[i]) for r in rows[1:]]) for i, name in enumerate(header) if i > 0}
+    dates = np.array([np.datetime64(r[0].replace("Z", "")) for r in rows[1:]])
+    closes = [name for name in header if name == "close" or name.startswith("close_")]
+    if not closes:
+        raise NotAResultsFile(f"{equity_path}: has no close column (written by an older genepool backtest)")
+    trades = []
+    if trades_path:
+        with open(trades_path, newline="") as handle:
+            trades = list(csv.DictReader(handle))
+    return {"dates": dates, "columns": columns, "closes": closes, "trades": trades}
+
+
+def figure_backtest(bt):
+    """What backtesting.py's plot() shows: the price with the trades, the equity against buy and hold,
+    the drawdown and the position (of the first symbol when there are several)."""
+    dates, c = bt["dates"], bt["columns"]
+    close_name = bt["closes"][0]
+    symbol = close_name[len("close_"):] if close_name.startswith("close_") else ""
+    suffix = f"_{symbol}" if symbol else ""
+    held = c.get("held" + suffix, c.get("position" + suffix))
+    fig = new_figure((10, 9))
+    axes = fig.subplots(4, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2, 1, 1]})
+    price = axes[0]
+    price.plot(dates, c[close_name], color="#334e68", linewidth=0.8, label=f"close {symbol}".strip())
+    mine = [t for t in bt["trades"] if not symbol or t["symbol"] == symbol]
+    for side, colour, marker in (("long", "#2f855a", "^"), ("short", "#c53030", "v")):
+        entries = [t for t in mine if t["direction"] == side]
+        if entries:
+            price.scatter([np.datetime64(t["entry_time"].replace("Z", "")) for t in entries],
+                          [float(t["entry_price"]) for t in entries], marker=marker, color=colour, s=28, zorder=3,
+                          label=f"{side} entry")
+    if mine:
+        price.scatter([np.datetime64(t["exit_time"].replace("Z", "")) for t in mine],
+                      [float(t["exit_price"]) for t in mine], marker="x", color="#1f2933", s=22, zorder=3,
+                      label="exit")
+    price.set_title(f"{len(mine)} trades" + (f" of {symbol}" if symbol else ""), fontsize=10)
+    price.legend(fontsize=8, loc="upper left")
+    equity = c["equity"]
+    hold = c[close_name] / c[close_name][0]
+    axes[1].plot(dates, equity, color="#2f855a", label="strategy")
+    axes[1].plot(dates, hold, color="#9aa5b1", label="buy and hold")
+    axes[1].set_ylabel("equity")
+    axes[1].legend(fontsize=8, loc="upper left")
+    axes[2].fill_between(dates, drawdown(equity), 0, color="#c53030", alpha=0.4)
+    axes[2].set_ylabel("drawdown")
+    axes[3].step(dates, held, where="post", color="#334e68")
+    axes[3].set_ylabel("position")
+    for ax in axes:
+        ax.grid(alpha=0.3)
+    date_axis(axes[3])
+    return fig
+
+
+def heatmap_pairs(run):
+    """(type, i, j) for every pair of free parameters of each gridded type (a type with one has none)."""
+    pairs = []
+    for s in run.in_play:
+        mine = run.ind_strategy == s
+        free = [p for p in range(run.param_counts[s]) if len(np.unique(run.ind_params[mine, p])) > 1]
+        pairs += [(s, free[a], free[b]) for a in range(len(free)) for b in range(a + 1, len(free))]
+    return pairs
+
+
+def figure_heatmap(run):
+    """A grid run: the fitness over each pair of a type's parameters, the others at the type's best point."""
+    pairs = heatmap_pairs(run)
+    columns = min(3, max(1, len(pairs)))
+    rows = max(1, math.ceil(len(pairs) / columns))
+    fig = new_figure((4.5 * columns, 4 * rows))
+    fig.suptitle(f"Grid: {run.objective} over two parameters at a time, the others at the type's best point "
+                 "(grey: infeasible, failed or not a grid point)")
+    if not pairs:
+        ax = fig.add_subplot(1, 1, 1)
+        ax.text(0.5, 0.5, "no type with two free parameters", ha="center", va="center", transform=ax.transAxes)
+        return fig
+    for cell, (s, i, j) in enumerate(pairs):
+        ax = fig.add_subplot(rows, columns, cell + 1)
+        mine = np.flatnonzero(run.ind_strategy == s)
+        fitness = np.where(run.ind_fitness[mine] > PENALTY, run.ind_fitness[mine], np.nan)
+        best = mine[np.nanargmax(fitness)] if np.any(np.isfinite(fitness)) else mine[0]
+        others = [p for p in range(run.param_counts[s]) if p not in (i, j)]
+        at_best = np.all(run.ind_params[mine][:, others] == run.ind_params[best, others], axis=1) if others else \
+            np.ones(len(mine), dtype=bool)
+        xs, ys = np.unique(run.ind_params[mine, i]), np.unique(run.ind_params[mine, j])
+        grid = np.full((len(ys), len(xs)), np.nan)
+        for row, f in zip(mine[at_best], fitness[at_best]):
+            grid[np.searchsorted(ys, run.ind_params[row, j]), np.searchsorted(xs, run.ind_params[row, i])] = f
+        names = run.param_names[s]
+        ax.set_facecolor("#d9d9d9")
+        image = ax.pcolormesh(np.arange(len(xs) + 1), np.arange(len(ys) + 1), np.ma.masked_invalid(grid),
+                              cmap="viridis", shading="flat")
+        ticks = lambda values: [format_param(v) for v in values]
+        step_x, step_y = max(1, len(xs) // 8), max(1, len(ys) // 8)
+        ax.set_xticks(np.arange(len(xs))[::step_x] + 0.5, ticks(xs[::step_x]), fontsize=8)
+        ax.set_yticks(np.arange(len(ys))[::step_y] + 0.5, ticks(ys[::step_y]), fontsize=8)
+        ax.set_xlabel(names[i])
+        ax.set_ylabel(names[j])
+        fixed = ", ".join(f"{names[p]}={format_param(run.ind_params[best, p])}" for p in others)
+        ax.set_title(f"{run.type_names[s]}" + (f" ({fixed})" if fixed else ""), fontsize=9,
+                     color=TYPE_COLOURS(s % 10))
+        fig.colorbar(image, ax=ax, label=run.objective)
+    return fig
+
+
 def figure_type_share(run):
     fig = new_figure()
     ax = fig.add_subplot()
@@ -403,13 +518,20 @@ def figure_walk_forward(run):
 
 def figures(run):
     """(file name, caption, figure function) for every figure this file supports."""
-    found = [
-        ("convergence.png", "Best, mean and median fitness by generation", figure_convergence),
-        ("equity.png", "Equity curves of the top strategies", figure_equity),
-        ("drawdown.png", "Drawdowns of the top strategies", figure_drawdown),
-        ("landscape.png", "Fitness over each strategy type's first two parameters", figure_landscape),
-        ("type_share.png", "Strategy types in the population", figure_type_share),
-    ]
+    if run.grid:  # one generation, the whole grid: no convergence or type shares to show
+        found = [
+            ("heatmap.png", "Fitness over two parameters at a time, the others at their best", figure_heatmap),
+            ("equity.png", "Equity curves of the top strategies", figure_equity),
+            ("drawdown.png", "Drawdowns of the top strategies", figure_drawdown),
+        ]
+    else:
+        found = [
+            ("convergence.png", "Best, mean and median fitness by generation", figure_convergence),
+            ("equity.png", "Equity curves of the top strategies", figure_equity),
+            ("drawdown.png", "Drawdowns of the top strategies", figure_drawdown),
+            ("landscape.png", "Fitness over each strategy type's first two parameters", figure_landscape),
+            ("type_share.png", "Strategy types in the population", figure_type_share),
+        ]
     if run.walk_forward is not None:
         found.append(("walk_forward.png", "Walk-forward: the stitched out-of-sample account", figure_walk_forward))
     if run.pareto is not None:
@@ -719,11 +841,37 @@ status {esc(run.status)}; page generated {generated}</p>
 
 
 def main(argv):
-    parser = argparse.ArgumentParser(description="Figures and an HTML tearsheet from a genepool results file.")
-    parser.add_argument("results", help="results file written by genepool evolve --out")
+    parser = argparse.ArgumentParser(description="Figures and an HTML tearsheet from a genepool results file, "
+                                                 "or the figure of one backtest (--backtest).")
+    parser.add_argument("results", nargs="?", help="results file written by genepool evolve or grid --out")
     parser.add_argument("--out", help="directory for the PNG figures (created if missing)")
     parser.add_argument("--html", help="write one self-contained HTML page here")
+    parser.add_argument("--backtest", metavar="EQUITY.csv",
+                        help="draw one backtest instead: the file of genepool backtest --equity-out (with "
+                             "--trades TRADES.csv from --trades-out) into DIR/backtest.png")
+    parser.add_argument("--trades", metavar="TRADES.csv", help="with --backtest: the trades to mark on the price")
     args = parser.parse_args(argv)
+    if args.backtest:
+        if not args.out or args.results or args.html:
+            parser.error("--backtest EQUITY.csv takes --out DIR (and --trades TRADES.csv), no results file or --html")
+        import_packages()
+        try:
+            bt = read_backtest(args.backtest, args.trades)
+            os.makedirs(args.out, exist_ok=True)
+            with open(os.path.join(args.out, "backtest.png"), "wb") as out:
+                out.write(png_bytes(figure_backtest(bt)))
+        except NotAResultsFile as e:
+            print(f"plot_results.py: {e}", file=sys.stderr)
+            return 1
+        except (OSError, ValueError, KeyError) as e:
+            print(f"plot_results.py: {args.backtest}: {e}", file=sys.stderr)
+            return 1
+        print(f"wrote backtest.png to {args.out}")
+        return 0
+    if not args.results:
+        parser.error("give a results file (or --backtest EQUITY.csv)")
+    if args.trades:
+        parser.error("--trades goes with --backtest")
     if not args.out and not args.html:
         parser.error("give --out DIR, --html FILE.html, or both")
     import_packages()

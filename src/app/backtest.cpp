@@ -99,6 +99,7 @@ void write_equity_csv(const std::string& path, const MarketData& data, const Bac
   if (held) {
     for (const auto& symbol : data.symbols) out << (data.symbol_count() == 1 ? ",held" : ",held_" + symbol);
   }
+  for (const auto& symbol : data.symbols) out << (data.symbol_count() == 1 ? ",close" : ",close_" + symbol);
   out << ",return,equity\n" << std::setprecision(17);
   const auto form = timestamp_form(data);
   for (Eigen::Index t = 0; t < data.bars(); ++t) {
@@ -107,6 +108,7 @@ void write_equity_csv(const std::string& path, const MarketData& data, const Bac
     if (held) {
       for (Eigen::Index k = 0; k < data.symbol_count(); ++k) out << ',' << curve.held(t, k);
     }
+    for (Eigen::Index k = 0; k < data.symbol_count(); ++k) out << ',' << data.close(t, k);
     out << ',' << curve.returns[static_cast<std::size_t>(t)] << ',' << curve.equity[static_cast<std::size_t>(t)]
         << '\n';
   }
@@ -423,7 +425,7 @@ void add_backtest_command(CLI::App& app) {
   add_execution_options(*command, options->settings);
   command->add_flag("--json", options->json, "Print the result as JSON");
   auto* equity = command->add_option("--equity-out", options->equity_out,
-                                     "Write timestamp, position (and, with exits or sizing, held), return and equity per bar (CSV)");
+                                     "Write timestamp, position (and, with exits or sizing, held), close, return and equity per bar (CSV)");
   auto* trades = command->add_option(
       "--trades-out", options->trades_out,
       "Write one row per trade: symbol, direction, size, entry and exit time and price, bars held, return, exit reason (CSV)");
