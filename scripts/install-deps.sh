@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(g++ make cmake pkg-config git openmpi-bin libopenmpi-dev libboost-mpi-dev libboost-serialization-dev
            libeigen3-dev libhdf5-dev hdf5-tools libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libssl-dev zlib1g-dev catch2 libbenchmark-dev)
 if [[ "${1:-build}" == test ]]; then
-  packages+=(python3 python3-h5py python3-numpy python3-matplotlib chromium slurm-wlm munge clang libclang-rt-14-dev)
+  packages+=(python3 python3-h5py python3-numpy python3-pandas python3-matplotlib chromium slurm-wlm munge clang libclang-rt-14-dev)
 fi
 
 missing=()

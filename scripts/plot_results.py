@@ -8,8 +8,8 @@ Usage:
 
 Figures: convergence.png, equity.png, drawdown.png, landscape.png, type_share.png, and pareto.png
 when the file has a /pareto group. Needs Debian's python3-h5py, python3-numpy and
-python3-matplotlib. A file that is not a complete genepool results file ends the script with one
-line on stderr and status 1.
+python3-matplotlib (--help needs none of them). A file that is not a complete genepool results
+file, or a missing package, ends the script with one line on stderr and status 1.
 """
 import argparse
 import base64
@@ -20,24 +20,32 @@ import math
 import os
 import sys
 
-try:
-    import h5py
-    import numpy as np
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
-except ImportError as missing:  # one line, with the Debian package that provides it
-    package = {"h5py": "python3-h5py", "numpy": "python3-numpy"}.get(missing.name, "python3-matplotlib")
-    sys.exit(f"plot_results.py: {missing}; install it with: apt-get install {package} (and use /usr/bin/python3)")
+h5py = np = matplotlib = mdates = plt = TYPE_COLOURS = None  # imported by import_packages(), after --help
+
+
+def import_packages():
+    """The packages the figures need; a missing one ends the script with one line naming its Debian package."""
+    global h5py, np, matplotlib, mdates, plt, TYPE_COLOURS
+    try:
+        import h5py
+        import numpy as np
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.dates as mdates
+        import matplotlib.pyplot as plt
+    except ImportError as missing:  # one line, with the Debian package that provides it
+        package = {"h5py": "python3-h5py", "numpy": "python3-numpy"}.get(missing.name, "python3-matplotlib")
+        sys.exit(f"plot_results.py: {missing}; install it with: apt-get install {package} (and use /usr/bin/python3)")
+    TYPE_COLOURS = plt.get_cmap("tab10")
+
 
 PENALTY = -1e11     # fitness at or below this is infeasible or failed: no objective value
 TOP_CURVES = 5      # strategies drawn in equity.png and drawdown.png
+TRADE_ROWS = 40     # trades of the best strategy listed in the tearsheet (the first ones)
 DPI = 100
 WIDE = (10, 5)      # inches: 1000 x 500 pixels at DPI
 LANDSCAPE_CELL = (4, 3.5)
 LANDSCAPE_COLUMNS = 4
-TYPE_COLOURS = plt.get_cmap("tab10")
 
 
 class NotAResultsFile(Exception):
@@ -79,6 +87,8 @@ class Run:
 
     def read(self, f):
         self.attrs = {name: f.attrs[name] for name in f.attrs}
+        words = text(self.attrs.get("command_line", "")).split()
+        self.grid = "grid" in words and "evolve" not in words  # a `genepool grid` file
         self.config = {name: f["config"].attrs[name] for name in f["config"].attrs}
         self.objective = text(self.config.get("objective", "fitness"))
         self.inputs = list(zip(f["inputs/path"].asstr()[()], f["inputs/sha256"].asstr()[()], f["inputs/bytes"][()]))
@@ -115,6 +125,16 @@ class Run:
         self.validation = self.read_validation(f)
         self.split_date, self.statistics, self.walk_forward = self.read_evolve_validation(f)
         self.pareto = self.read_pareto(f)
+        self.trades = self.read_trades(f)
+
+    def read_trades(self, f):
+        """/best/trades as a dict of columns, or None in files written before it."""
+        g = f.get("best/trades")
+        if not isinstance(g, h5py.Group):
+            return None
+        t = {name: ds[()] for name, ds in g.items()}
+        t["reason_names"] = [text(n) for n in g["exit_reason"].attrs.get("names", [])]
+        return t
 
     def read_evolve_validation(self, f):
         """evolve's /validation: the split's first test bar as a date, the per-strategy statistics
@@ -141,6 +161,8 @@ class Run:
                   "windows": w["windows"][()] if "windows" in w else np.zeros((0, 4), dtype=np.int64),
                   "efficiency": float(w.attrs.get("efficiency", np.nan)),
                   "mode": text(w.attrs.get("mode", "")),
+                  "sharpe": float(w.attrs.get("stitched_sharpe", np.nan)),
+                  "total_return": float(w.attrs.get("stitched_total_return", np.nan)),
                   "folds": w["folds"][()] if "folds" in w else None}
         return split, stats, wf
 
@@ -322,6 +344,119 @@ def figure_landscape(run):
     return fig
 
 
+def read_backtest(equity_path, trades_path):
+    """`genepool backtest --equity-out` (and --trades-out) files: dates, columns by name, the trades."""
+    import csv
+    with open(equity_path, newline="") as handle:
+        rows = list(csv.reader(handle))
+    if not rows or rows[0][:1] != ["timestamp"] or rows[0][-2:] != ["return", "equity"]:
+        raise NotAResultsFile(f"{equity_path}: not a backtest --equity-out file (its header is "
+                              f"{','.join(rows[0]) if rows else 'missing'})")
+    header = rows[0]
+    columns = {name: np.array([float(r[i]) for r in rows[1:]]) for i, name in enumerate(header) if i > 0}
+    dates = np.array([np.datetime64(r[0].replace("Z", "")) for r in rows[1:]])
+    closes = [name for name in header if name == "close" or name.startswith("close_")]
+    if not closes:
+        raise NotAResultsFile(f"{equity_path}: has no close column (written by an older genepool backtest)")
+    trades = []
+    if trades_path:
+        with open(trades_path, newline="") as handle:
+            trades = list(csv.DictReader(handle))
+    return {"dates": dates, "columns": columns, "closes": closes, "trades": trades}
+
+
+def figure_backtest(bt):
+    """What backtesting.py's plot() shows: the price with the trades, the equity against buy and hold,
+    the drawdown and the position (of the first symbol when there are several)."""
+    dates, c = bt["dates"], bt["columns"]
+    close_name = bt["closes"][0]
+    symbol = close_name[len("close_"):] if close_name.startswith("close_") else ""
+    suffix = f"_{symbol}" if symbol else ""
+    held = c.get("held" + suffix, c.get("position" + suffix))
+    fig = new_figure((10, 9))
+    axes = fig.subplots(4, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2, 1, 1]})
+    price = axes[0]
+    price.plot(dates, c[close_name], color="#334e68", linewidth=0.8, label=f"close {symbol}".strip())
+    mine = [t for t in bt["trades"] if not symbol or t["symbol"] == symbol]
+    for side, colour, marker in (("long", "#2f855a", "^"), ("short", "#c53030", "v")):
+        entries = [t for t in mine if t["direction"] == side]
+        if entries:
+            price.scatter([np.datetime64(t["entry_time"].replace("Z", "")) for t in entries],
+                          [float(t["entry_price"]) for t in entries], marker=marker, color=colour, s=28, zorder=3,
+                          label=f"{side} entry")
+    if mine:
+        price.scatter([np.datetime64(t["exit_time"].replace("Z", "")) for t in mine],
+                      [float(t["exit_price"]) for t in mine], marker="x", color="#1f2933", s=22, zorder=3,
+                      label="exit")
+    price.set_title(f"{len(mine)} trades" + (f" of {symbol}" if symbol else ""), fontsize=10)
+    price.legend(fontsize=8, loc="upper left")
+    equity = c["equity"]
+    hold = c[close_name] / c[close_name][0]
+    axes[1].plot(dates, equity, color="#2f855a", label="strategy")
+    axes[1].plot(dates, hold, color="#9aa5b1", label="buy and hold")
+    axes[1].set_ylabel("equity")
+    axes[1].legend(fontsize=8, loc="upper left")
+    axes[2].fill_between(dates, drawdown(equity), 0, color="#c53030", alpha=0.4)
+    axes[2].set_ylabel("drawdown")
+    axes[3].step(dates, held, where="post", color="#334e68")
+    axes[3].set_ylabel("position")
+    for ax in axes:
+        ax.grid(alpha=0.3)
+    date_axis(axes[3])
+    return fig
+
+
+def heatmap_pairs(run):
+    """(type, i, j) for every pair of free parameters of each gridded type (a type with one has none)."""
+    pairs = []
+    for s in run.in_play:
+        mine = run.ind_strategy == s
+        free = [p for p in range(run.param_counts[s]) if len(np.unique(run.ind_params[mine, p])) > 1]
+        pairs += [(s, free[a], free[b]) for a in range(len(free)) for b in range(a + 1, len(free))]
+    return pairs
+
+
+def figure_heatmap(run):
+    """A grid run: the fitness over each pair of a type's parameters, the others at the type's best point."""
+    pairs = heatmap_pairs(run)
+    columns = min(3, max(1, len(pairs)))
+    rows = max(1, math.ceil(len(pairs) / columns))
+    fig = new_figure((4.5 * columns, 4 * rows))
+    fig.suptitle(f"Grid: {run.objective} over two parameters at a time, the others at the type's best point "
+                 "(grey: infeasible, failed or not a grid point)")
+    if not pairs:
+        ax = fig.add_subplot(1, 1, 1)
+        ax.text(0.5, 0.5, "no type with two free parameters", ha="center", va="center", transform=ax.transAxes)
+        return fig
+    for cell, (s, i, j) in enumerate(pairs):
+        ax = fig.add_subplot(rows, columns, cell + 1)
+        mine = np.flatnonzero(run.ind_strategy == s)
+        fitness = np.where(run.ind_fitness[mine] > PENALTY, run.ind_fitness[mine], np.nan)
+        best = mine[np.nanargmax(fitness)] if np.any(np.isfinite(fitness)) else mine[0]
+        others = [p for p in range(run.param_counts[s]) if p not in (i, j)]
+        at_best = np.all(run.ind_params[mine][:, others] == run.ind_params[best, others], axis=1) if others else \
+            np.ones(len(mine), dtype=bool)
+        xs, ys = np.unique(run.ind_params[mine, i]), np.unique(run.ind_params[mine, j])
+        grid = np.full((len(ys), len(xs)), np.nan)
+        for row, f in zip(mine[at_best], fitness[at_best]):
+            grid[np.searchsorted(ys, run.ind_params[row, j]), np.searchsorted(xs, run.ind_params[row, i])] = f
+        names = run.param_names[s]
+        ax.set_facecolor("#d9d9d9")
+        image = ax.pcolormesh(np.arange(len(xs) + 1), np.arange(len(ys) + 1), np.ma.masked_invalid(grid),
+                              cmap="viridis", shading="flat")
+        ticks = lambda values: [format_param(v) for v in values]
+        step_x, step_y = max(1, len(xs) // 8), max(1, len(ys) // 8)
+        ax.set_xticks(np.arange(len(xs))[::step_x] + 0.5, ticks(xs[::step_x]), fontsize=8)
+        ax.set_yticks(np.arange(len(ys))[::step_y] + 0.5, ticks(ys[::step_y]), fontsize=8)
+        ax.set_xlabel(names[i])
+        ax.set_ylabel(names[j])
+        fixed = ", ".join(f"{names[p]}={format_param(run.ind_params[best, p])}" for p in others)
+        ax.set_title(f"{run.type_names[s]}" + (f" ({fixed})" if fixed else ""), fontsize=9,
+                     color=TYPE_COLOURS(s % 10))
+        fig.colorbar(image, ax=ax, label=run.objective)
+    return fig
+
+
 def figure_type_share(run):
     fig = new_figure()
     ax = fig.add_subplot()
@@ -383,13 +518,20 @@ def figure_walk_forward(run):
 
 def figures(run):
     """(file name, caption, figure function) for every figure this file supports."""
-    found = [
-        ("convergence.png", "Best, mean and median fitness by generation", figure_convergence),
-        ("equity.png", "Equity curves of the top strategies", figure_equity),
-        ("drawdown.png", "Drawdowns of the top strategies", figure_drawdown),
-        ("landscape.png", "Fitness over each strategy type's first two parameters", figure_landscape),
-        ("type_share.png", "Strategy types in the population", figure_type_share),
-    ]
+    if run.grid:  # one generation, the whole grid: no convergence or type shares to show
+        found = [
+            ("heatmap.png", "Fitness over two parameters at a time, the others at their best", figure_heatmap),
+            ("equity.png", "Equity curves of the top strategies", figure_equity),
+            ("drawdown.png", "Drawdowns of the top strategies", figure_drawdown),
+        ]
+    else:
+        found = [
+            ("convergence.png", "Best, mean and median fitness by generation", figure_convergence),
+            ("equity.png", "Equity curves of the top strategies", figure_equity),
+            ("drawdown.png", "Drawdowns of the top strategies", figure_drawdown),
+            ("landscape.png", "Fitness over each strategy type's first two parameters", figure_landscape),
+            ("type_share.png", "Strategy types in the population", figure_type_share),
+        ]
     if run.walk_forward is not None:
         found.append(("walk_forward.png", "Walk-forward: the stitched out-of-sample account", figure_walk_forward))
     if run.pareto is not None:
@@ -416,6 +558,8 @@ h2 { font-size: 18px; margin: 32px 0 10px; padding-bottom: 4px; border-bottom: 2
 .cards { display: grid; grid-template-columns: 2fr repeat(5, 1fr); gap: 12px; }
 .card { border: 1px solid #d9e2ec; border-radius: 6px; padding: 10px 14px; background: #f8fafc;
         overflow-wrap: anywhere; }
+.card.oos { background: #e3f2e8; border-color: #2f855a; }
+.reading { background: #f8fafc; border-left: 4px solid #2f855a; padding: 6px 10px; margin: 8px 0; }
 .card .label { font-size: 12px; color: #52606d; text-transform: uppercase; letter-spacing: 0.04em; }
 .card .value { font-size: 18px; font-weight: bold; margin-top: 2px; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
@@ -450,8 +594,9 @@ def esc(value):
     return html.escape(text(value))
 
 
-def card(label, value):
-    return f'<div class="card"><div class="label">{esc(label)}</div><div class="value">{esc(value)}</div></div>'
+def card(label, value, oos=False):
+    kind = "card oos" if oos else "card"
+    return f'<div class="{kind}"><div class="label">{esc(label)}</div><div class="value">{esc(value)}</div></div>'
 
 
 def details_table(rows):
@@ -472,36 +617,120 @@ def top_table(run):
     return f'<div class="wide"><table>{head}{"".join(rows)}</table></div>'
 
 
+def split_run(run):
+    """evolve's /validation with a train/test split (out-of-sample metrics per /best row)."""
+    return run.validation is not None and run.validation["attrs"].get("split", "none") not in ("none", "")
+
+
+def out_of_sample(run, k, name):
+    row = run.validation["by_rank"].get(k + 1) if run.validation else None
+    columns = run.validation["columns"] if run.validation else []
+    return row[columns.index(name)] if row is not None and name in columns else math.nan
+
+
 def validation_table(run):
+    """Out of sample first, in sample beside it, and the degradation of the Sharpe ratio."""
     v = run.validation
     names = [m for m in ("sharpe", "cagr", "total_return", "max_drawdown", "trades") if m in v["columns"]]
     head = ('<tr><th>#</th><th class="text">strategy</th>' +
-            "".join(f"<th>{esc(m)} in sample</th><th>{esc(m)} out of sample</th>" for m in names) + "</tr>")
+            "".join(f"<th>{esc(m)} out of sample</th><th>{esc(m)} in sample</th>" +
+                    ("<th>sharpe OOS/IS</th>" if m == "sharpe" else "") for m in names) + "</tr>")
     rows = []
     for k, name in enumerate(run.best_names):
         outside = v["by_rank"].get(k + 1)
         cells = ""
         for m in names:
             is_percent = m in ("cagr", "total_return", "max_drawdown")
-            cells += f"<td>{metric_cell(run.metric(k, m), m, is_percent)}</td>"
+            inside = run.metric(k, m)
             cells += ("<td>-</td>" if outside is None else
-                      f"<td>{metric_cell(outside[v['columns'].index(m)], m, is_percent)}</td>")
+                      f"<td><b>{metric_cell(outside[v['columns'].index(m)], m, is_percent)}</b></td>")
+            cells += f"<td>{metric_cell(inside, m, is_percent)}</td>"
+            if m == "sharpe":
+                ratio = outside[v["columns"].index(m)] / inside if outside is not None and inside != 0 else math.nan
+                cells += f"<td>{ratio:.2f}</td>"
         rows.append(f'<tr><td>{k + 1}</td><td class="text name">{esc(name)}</td>{cells}</tr>')
-    attrs = "; ".join(f"{esc(k)}: {esc(val)}" for k, val in v["attrs"].items())
-    return (f"<p>{attrs}</p>" if attrs else "") + f'<div class="wide"><table>{head}{"".join(rows)}</table></div>'
+    a = v["attrs"]
+    if split_run(run):
+        note = (f"Test window {esc(a.get('test_period', ''))} (held out; bars {esc(a.get('test_begin', ''))}.."
+                f"{esc(a.get('test_end', ''))}); the evolution saw {esc(a.get('train_period', ''))}. Sharpe "
+                f"annualised; OOS/IS is the out-of-sample Sharpe over the in-sample one (1 = no degradation).")
+    else:
+        note = "; ".join(f"{esc(k)}: {esc(val)}" for k, val in a.items())
+    return (f"<p>{note}</p>" if note else "") + f'<div class="wide"><table>{head}{"".join(rows)}</table></div>'
+
+
+def trades_table(run):
+    """The best strategy's trades: a count per exit reason, then the first TRADE_ROWS of them."""
+    t = run.trades
+    mine = np.nonzero(t["rank"] == 1)[0]
+    if len(mine) == 0:
+        return f"<p>#1 {esc(run.best_names[0])} made no trade.</p>"
+    reasons = t["reason_names"]
+    counts = ", ".join(f"{esc(reasons[r])} {int(np.sum(t['exit_reason'][mine] == r))}"
+                       for r in range(len(reasons)) if np.any(t["exit_reason"][mine] == r))
+    returns = t["return"][mine]
+    summary = (f"<p>#1 {esc(run.best_names[0])} {esc(run.params_text(0))}: {len(mine)} trades over the whole data, "
+               f"{percent(np.mean(returns > 0))} winners, mean {percent(np.mean(returns))}, best "
+               f"{percent(np.max(returns))}, worst {percent(np.min(returns))}; exits: {counts}"
+               f"{f'; the first {TRADE_ROWS} below' if len(mine) > TRADE_ROWS else ''}.</p>")
+    daily = bool(np.all(run.timestamps % 86400 == 0))
+    def when(seconds):
+        stamp = datetime.datetime.fromtimestamp(int(seconds), datetime.timezone.utc)
+        return stamp.strftime("%Y-%m-%d" if daily else "%Y-%m-%d %H:%M")
+    head = ('<tr><th class="text">symbol</th><th class="text">direction</th><th>size</th><th class="text">entry</th>'
+            '<th>entry price</th><th class="text">exit</th><th>exit price</th><th>bars</th><th>return</th>'
+            '<th class="text">exit reason</th></tr>')
+    rows = []
+    for j in mine[:TRADE_ROWS]:
+        rows.append(f'<tr><td class="text">{esc(run.symbols[t["symbol"][j]])}</td>'
+                    f'<td class="text">{"long" if t["direction"][j] > 0 else "short"}</td><td>{t["size"][j]:.4g}</td>'
+                    f'<td class="text name">{when(t["entry_time"][j])}</td><td>{t["entry_price"][j]:.6g}</td>'
+                    f'<td class="text name">{when(t["exit_time"][j])}</td><td>{t["exit_price"][j]:.6g}</td>'
+                    f'<td>{t["bars_held"][j]}</td><td>{percent(t["return"][j])}</td>'
+                    f'<td class="text">{esc(reasons[t["exit_reason"][j]])}</td></tr>')
+    return summary + f'<div class="wide"><table>{head}{"".join(rows)}</table></div>'
+
+
+def pbo_reading(pbo):
+    """As genepool's readings.cpp: "PBO 0.61: the in-sample winner is below the out-of-sample median 61% of the time"."""
+    return f"PBO {pbo:.2f}: the in-sample winner is below the out-of-sample median {100 * pbo:.0f}% of the time"
+
+
+def dsr_reading(dsr, trials):
+    return (f"DSR {dsr:.2f}: a {100 * dsr:.0f}% probability that the true Sharpe ratio beats the best of "
+            f"{int(trials)} trials without skill")
 
 
 def statistics_table(run):
-    """PSR, DSR and bootstrap percentiles of the best strategies, with the run's trials and PBO."""
+    """PSR, DSR and bootstrap percentiles of the best strategies, labelled with their units, and what they say."""
     st = run.statistics
-    names = [c for c in ("psr", "dsr", "objective", "bootstrap_p05", "bootstrap_p50", "bootstrap_p95") if c in st]
-    head = '<tr><th>#</th><th class="text">strategy</th>' + "".join(f"<th>{esc(n)}</th>" for n in names) + "</tr>"
+    a = st["_attrs"]
+    bars_per_year = float(run.config.get("bars_per_year", math.nan))
+    columns = [("returns", "returns (n)", "{:.0f}"), ("sharpe_per_bar", "sharpe per bar", "{:.5f}"),
+               ("psr", f"PSR vs annualised {float(a.get('psr_benchmark', 0)):g}", "{:.4f}"), ("dsr", "DSR", "{:.4f}"),
+               ("objective", f"{run.objective} (in sample)", "{:.4f}"),
+               ("bootstrap_p05", "bootstrap 5%", "{:.4f}"), ("bootstrap_p50", "bootstrap 50%", "{:.4f}"),
+               ("bootstrap_p95", "bootstrap 95%", "{:.4f}")]
+    columns = [c for c in columns if c[0] in st]
+    head = ('<tr><th>#</th><th class="text">strategy</th>' + "".join(f"<th>{esc(h)}</th>" for _, h, _ in columns) +
+            "<th>sharpe annualised</th></tr>")
     rows = []
-    for k, name in enumerate(run.best_names[:len(st[names[0]]) if names else 0]):
-        cells = "".join(f"<td>{st[n][k]:.4f}</td>" for n in names)
-        rows.append(f'<tr><td>{k + 1}</td><td class="text name">{esc(name)}</td>{cells}</tr>')
-    attrs = "; ".join(f"{esc(k)}: {esc(text(v))}" for k, v in st["_attrs"].items())
-    return (f"<p>{attrs}</p>" if attrs else "") + f'<div class="wide"><table>{head}{"".join(rows)}</table></div>'
+    for k, name in enumerate(run.best_names[:len(st[columns[0][0]]) if columns else 0]):
+        cells = "".join(f"<td>{form.format(st[n][k])}</td>" for n, _, form in columns)
+        annual = st["sharpe_per_bar"][k] * math.sqrt(bars_per_year) if "sharpe_per_bar" in st else math.nan
+        rows.append(f'<tr><td>{k + 1}</td><td class="text name">{esc(name)}</td>{cells}<td>{annual:.4f}</td></tr>')
+    trials = a.get("trials")
+    expected = float(a.get("expected_max_sharpe", math.nan))
+    note = (f"Over each strategy's in-sample returns. Probabilities are in [0, 1]. {int(trials) if trials is not None else '?'} "
+            f"trials (distinct strategies evaluated); the best of as many without skill would show a Sharpe ratio of "
+            f"{expected:.5f} per bar ({expected * math.sqrt(bars_per_year):.3f} annualised), the DSR's benchmark.")
+    readings = []
+    if "dsr" in st and len(st["dsr"]) and trials is not None:
+        readings.append(f"#1 {dsr_reading(st['dsr'][0], trials)}")
+    if "pbo" in a:
+        readings.append(pbo_reading(float(a["pbo"])))
+    paragraphs = "".join(f'<p class="reading">{esc(r)}</p>' for r in readings)
+    return f"<p>{note}</p>{paragraphs}" + f'<div class="wide"><table>{head}{"".join(rows)}</table></div>'
 
 
 def tearsheet(run, images):
@@ -512,14 +741,33 @@ def tearsheet(run, images):
     last = text(run.data_attrs.get("last_timestamp_iso", ""))[:10]
     evaluations = int(np.sum(g["evaluations"]))
     failed = int(np.sum(g["failed"]))
-    cards = "".join([
-        card("best strategy", run.best_names[best]),
-        card(run.objective, f"{run.best_fitness[best]:.4f}"),
-        card("cagr", percent(run.metric(best, "cagr"))),
-        card("max drawdown", percent(run.metric(best, "max_drawdown"))),
-        card("buy and hold", percent(hold)),
-        card("generations", f"{len(g['generation'])} x {int(c.get('population', 0))}"),
-    ])
+    if split_run(run):  # out of sample first: the in-sample figures are what the search fitted
+        cards = "".join([
+            card("best strategy", run.best_names[best]),
+            card("sharpe out of sample", f"{out_of_sample(run, best, 'sharpe'):.4f}", oos=True),
+            card("cagr out of sample", percent(out_of_sample(run, best, "cagr")), oos=True),
+            card("max drawdown out of sample", percent(out_of_sample(run, best, "max_drawdown")), oos=True),
+            card("sharpe in sample", f"{run.metric(best, 'sharpe'):.4f}"),
+            card("buy and hold", percent(hold)),
+        ])
+    elif run.walk_forward is not None:
+        cards = "".join([
+            card("best strategy", run.best_names[best]),
+            card("walk-forward sharpe (out of sample)", f"{run.walk_forward['sharpe']:.4f}", oos=True),
+            card("walk-forward total return", percent(run.walk_forward["total_return"]), oos=True),
+            card(f"{run.objective} in sample", f"{run.best_fitness[best]:.4f}"),
+            card("max drawdown in sample", percent(run.metric(best, "max_drawdown"))),
+            card("buy and hold", percent(hold)),
+        ])
+    else:
+        cards = "".join([
+            card("best strategy", run.best_names[best]),
+            card(run.objective, f"{run.best_fitness[best]:.4f}"),
+            card("cagr", percent(run.metric(best, "cagr"))),
+            card("max drawdown", percent(run.metric(best, "max_drawdown"))),
+            card("buy and hold", percent(hold)),
+            card("generations", f"{len(g['generation'])} x {int(c.get('population', 0))}"),
+        ])
     execution = (f"{text(c.get('execution', ''))}, cost {c.get('cost', 0):g}, "
                  f"{'long/short' if c.get('allow_short', False) else 'long/flat'}, "
                  f"{c.get('bars_per_year', 0):g} bars/year" + (" (inferred)" if c.get("bars_per_year_inferred") else ""))
@@ -556,8 +804,12 @@ def tearsheet(run, images):
         f"<figcaption>{esc(caption)} ({esc(name)})</figcaption></figure>"
         for name, caption, png in images)
     validation = f"<h2>Out of sample</h2>{validation_table(run)}" if run.validation else ""
-    statistics = (f"<h2>Deflated Sharpe ratio, PSR and bootstrap</h2>{statistics_table(run)}"
+    statistics = (f"<h2>Deflated Sharpe ratio, PSR, PBO and bootstrap</h2>{statistics_table(run)}"
                   if run.statistics is not None else "")
+    # Out of sample first: before the in-sample top list in a split run.
+    leading, following = (validation, "") if split_run(run) else ("", validation)
+    top_heading = "Top strategies (in sample: the training window)" if split_run(run) else "Top strategies"
+    trades = f"<h2>Trades</h2>{trades_table(run)}" if run.trades is not None else ""
     generated = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -572,11 +824,13 @@ def tearsheet(run, images):
 <p class="subtitle">{esc(', '.join(run.symbols))}, {first} .. {last}; objective {esc(run.objective)};
 status {esc(run.status)}; page generated {generated}</p>
 <div class="cards">{cards}</div>
-<h2>Top strategies</h2>
+{leading}
+<h2>{top_heading}</h2>
 {top_table(run)}
-{validation}
+{following}
 <h2>Figures</h2>
 {figures_html}
+{trades}
 {statistics}
 <h2>Run</h2>
 {details}
@@ -587,13 +841,40 @@ status {esc(run.status)}; page generated {generated}</p>
 
 
 def main(argv):
-    parser = argparse.ArgumentParser(description="Figures and an HTML tearsheet from a genepool results file.")
-    parser.add_argument("results", help="results file written by genepool evolve --out")
+    parser = argparse.ArgumentParser(description="Figures and an HTML tearsheet from a genepool results file, "
+                                                 "or the figure of one backtest (--backtest).")
+    parser.add_argument("results", nargs="?", help="results file written by genepool evolve or grid --out")
     parser.add_argument("--out", help="directory for the PNG figures (created if missing)")
     parser.add_argument("--html", help="write one self-contained HTML page here")
+    parser.add_argument("--backtest", metavar="EQUITY.csv",
+                        help="draw one backtest instead: the file of genepool backtest --equity-out (with "
+                             "--trades TRADES.csv from --trades-out) into DIR/backtest.png")
+    parser.add_argument("--trades", metavar="TRADES.csv", help="with --backtest: the trades to mark on the price")
     args = parser.parse_args(argv)
+    if args.backtest:
+        if not args.out or args.results or args.html:
+            parser.error("--backtest EQUITY.csv takes --out DIR (and --trades TRADES.csv), no results file or --html")
+        import_packages()
+        try:
+            bt = read_backtest(args.backtest, args.trades)
+            os.makedirs(args.out, exist_ok=True)
+            with open(os.path.join(args.out, "backtest.png"), "wb") as out:
+                out.write(png_bytes(figure_backtest(bt)))
+        except NotAResultsFile as e:
+            print(f"plot_results.py: {e}", file=sys.stderr)
+            return 1
+        except (OSError, ValueError, KeyError) as e:
+            print(f"plot_results.py: {args.backtest}: {e}", file=sys.stderr)
+            return 1
+        print(f"wrote backtest.png to {args.out}")
+        return 0
+    if not args.results:
+        parser.error("give a results file (or --backtest EQUITY.csv)")
+    if args.trades:
+        parser.error("--trades goes with --backtest")
     if not args.out and not args.html:
         parser.error("give --out DIR, --html FILE.html, or both")
+    import_packages()
     try:
         run = Run(args.results)
     except NotAResultsFile as e:

@@ -25,7 +25,44 @@ struct CollectOptions {
   std::string csv;
   std::size_t top = 0;  // per run; 0: every strategy of each run's /best
   bool force = false;
+  bool mixed = false;   // runs over different data or windows are collected, each row labelled with its data
 };
+
+// What a run's fitness was measured on: its data files (by SHA-256, in any order) and the bars the
+// evolution saw (the training window of a split).
+struct DataKey {
+  std::vector<std::string> digests;  // sorted
+  std::string window;                // "bars 0..2000 of 2520 (train)", or "all 2520 bars"
+  std::string label;                 // "GOOG.csv 3f1a0c9b2e77, all 2148 bars"
+
+  friend bool operator==(const DataKey& a, const DataKey& b) { return a.digests == b.digests && a.window == b.window; }
+};
+
+std::string attribute_of(const OptionalGroup& group, const std::string& name) {
+  for (const auto& [key, value] : group.attributes)
+    if (key == name) return value;
+  return "";
+}
+
+DataKey data_key(const RunResults& run) {
+  DataKey key;
+  for (const InputFile& input : run.inputs) {
+    key.digests.push_back(input.sha256);
+    key.label += (key.label.empty() ? "" : ", ") + std::filesystem::path(input.path).filename().string() + ' ' +
+                 input.sha256.substr(0, 12);
+  }
+  std::sort(key.digests.begin(), key.digests.end());
+  const std::size_t bars = run.data.timestamps.size();
+  const std::string split = run.validation ? attribute_of(*run.validation, "split") : "";
+  if (!split.empty() && split != "none") {
+    key.window = "bars " + attribute_of(*run.validation, "train_begin") + ".." +
+                 attribute_of(*run.validation, "train_end") + " of " + std::to_string(bars) + " (train)";
+  } else {
+    key.window = "all " + std::to_string(bars) + " bars";
+  }
+  key.label += ", " + key.window;
+  return key;
+}
 
 struct Entry {
   std::size_t run = 0;  // index into the runs
@@ -39,7 +76,7 @@ bool better(const Entry& a, const Entry& b) {
   return std::isnan(b.fitness) || a.fitness > b.fitness;
 }
 
-std::string collected_spec(const std::vector<RunResults>& runs, const std::vector<Entry>& entries) {
+std::string collected_spec(const std::vector<RunResults>& runs, const std::vector<Entry>& entries, bool mixed) {
   Json spec;
   spec["format"] = kSpecFormat;
   spec["format_version"] = kSpecFormatVersion;
@@ -55,6 +92,7 @@ std::string collected_spec(const std::vector<RunResults>& runs, const std::vecto
     entry["run"] = {{"results", run.path.string()},
                     {"seed", static_cast<std::int64_t>(run.provenance.seed)},
                     {"rank", std::int64_t{run.best[entries[k].row].rank}}};
+    if (mixed) entry["run"]["data"] = data_key(run).label;
     strategies.push_back(std::move(entry));
   }
   spec["strategies"] = std::move(strategies);
@@ -63,9 +101,10 @@ std::string collected_spec(const std::vector<RunResults>& runs, const std::vecto
 
 // One row per strategy: its rank here, its run, its rank there, type, parameters, fitness,
 // generation, status, then the first run's metric columns (by name in every run).
-std::string csv_text(const std::vector<RunResults>& runs, const std::vector<Entry>& entries) {
+std::string csv_text(const std::vector<RunResults>& runs, const std::vector<Entry>& entries, bool mixed) {
   const std::vector<std::string>& columns = runs.front().best_metrics.columns;
-  std::string text = "rank,results,seed,run_rank,strategy,params,fitness,generation,status";
+  std::string text = std::string("rank,results,seed,") + (mixed ? "data," : "") +
+                     "run_rank,strategy,params,fitness,generation,status";
   for (const auto& column : columns) text += ',' + csv_field(column);
   text += '\n';
   for (std::size_t k = 0; k < entries.size(); ++k) {
@@ -78,7 +117,7 @@ std::string csv_text(const std::vector<RunResults>& runs, const std::vector<Entr
     const std::string status =
         s.status >= 0 && code < run.status_names.size() ? run.status_names[code] : std::to_string(s.status);
     text += std::to_string(k + 1) + ',' + csv_field(run.path.string()) + ',' + std::to_string(run.provenance.seed) +
-            ',' + std::to_string(s.rank) + ',' + csv_field(s.name) + ',' + csv_field(params) + ',' +
+            ',' + (mixed ? csv_field(data_key(run).label) + ',' : std::string()) + std::to_string(s.rank) + ',' + csv_field(s.name) + ',' + csv_field(params) + ',' +
             shortest(s.fitness) + ',' + std::to_string(s.generation) + ',' + csv_field(status);
     for (const auto& column : columns) text += ',' + shortest(run.best_metrics.at(entries[k].row, column));
     text += '\n';
@@ -100,6 +139,11 @@ void collect(const CollectOptions& options) {
     if (!runs.empty() && run.config.objective != runs.front().config.objective)
       throw ConfigError(file + ": objective " + run.config.objective + " differs from " + runs.front().path.string() +
                         "'s " + runs.front().config.objective + "; fitness is comparable only under one objective");
+    if (!runs.empty() && !options.mixed && !(data_key(run) == data_key(runs.front())))
+      throw ConfigError(file + ": its fitness was measured on " + data_key(run).label + ", " +
+                        runs.front().path.string() + "'s on " + data_key(runs.front()).label +
+                        "; collect ranks runs over one data set and window only (--mixed collects them anyway, "
+                        "each row labelled with its data)");
     const std::size_t count = options.top == 0 ? run.best.size() : std::min(options.top, run.best.size());
     for (std::size_t row = 0; row < count; ++row) entries.push_back({runs.size(), row, run.best[row].fitness});
     runs.push_back(std::move(run));
@@ -107,13 +151,13 @@ void collect(const CollectOptions& options) {
   std::stable_sort(entries.begin(), entries.end(), better);
   // Both written in full, then committed as one: both in place, or neither changed.
   OutputFile spec(options.spec_out, "best.json");
-  spec.stream() << collected_spec(runs, entries);
+  spec.stream() << collected_spec(runs, entries, options.mixed);
   spec.close();
   std::vector<AtomicFile*> files{&spec.file()};
   std::optional<OutputFile> csv;
   if (!options.csv.empty()) {
     csv.emplace(options.csv, "best.csv");
-    csv->stream() << csv_text(runs, entries);
+    csv->stream() << csv_text(runs, entries, options.mixed);
     csv->close();
     files.push_back(&csv->file());
   }
@@ -140,6 +184,9 @@ void add_collect_command(CLI::App& app) {
       ->required();
   command->add_option("--csv", options->csv, "Also write the strategies as a CSV table");
   command->add_flag("--force", options->force, "Replace existing output files");
+  command->add_flag("--mixed", options->mixed,
+                    "Collect runs over different data or windows too, each row labelled with its data "
+                    "(refused otherwise: their fitness is not comparable)");
   command->add_option("--top", options->top, "Best strategies to take from each run (all of its /best when absent)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000}));
   command->callback([options] { collect(*options); });

@@ -9,6 +9,7 @@
 
 #include "genepool/cli/checkpointing.hpp"
 #include "genepool/app/commands.hpp"
+#include "genepool/cli/command_defaults.hpp"
 #include "genepool/cli/config_errors.hpp"
 #include "genepool/cli/config_file.hpp"
 #include "genepool/cli/data_options.hpp"
@@ -17,6 +18,7 @@
 #include "genepool/cli/exit_request.hpp"
 #include "genepool/cli/mpi_job.hpp"
 #include "genepool/backtest/backtest.hpp"
+#include "genepool/backtest/backtest_reference.hpp"
 #include "genepool/results/checkpoint.hpp"
 #include "genepool/error.hpp"
 #include "genepool/evolution/evolution.hpp"
@@ -26,6 +28,7 @@
 #include "genepool/parallel/parallel.hpp"
 #include "genepool/evolution/resumable_evaluator.hpp"
 #include "genepool/results/results.hpp"
+#include "genepool/results/top_selection.hpp"
 #include "genepool/results/validation_results.hpp"
 #include "genepool/strategies/strategy.hpp"
 #include "genepool/version.hpp"
@@ -57,6 +60,7 @@ struct EvolveOptions {
   std::vector<std::string> objectives{"sharpe:max", "max_drawdown:min", "turnover:min"};
   SearchRefinementTexts refinements;
   EvolutionSettings evolution;
+  double top_distance = kDefaultTopDistance;  // /best's minimum parameter distance (top_selection.hpp)
   ExecutionSettings execution;
   ValidationOptions validation;
   CLI::App* command = nullptr;
@@ -170,8 +174,10 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
   evaluator.set_timeout(options.generation_timeout);
   const std::size_t resumed = prepared.checkpoint.generations;
   ResumableEvaluator resumable(evaluator, std::move(prepared.checkpoint.log));
-  // The writer gets the settings as given, so it can record whether bars per year was inferred.
-  ResultsWriter writer(options.out, options.force, prepared.run, data, evolution, options.execution);
+  // The writer records the resolved bars per year (with a split: inferred over the training window)
+  // and whether it was inferred.
+  prepared.run.bars_per_year_inferred = !(options.execution.bars_per_year > 0);
+  ResultsWriter writer(options.out, options.force, prepared.run, data, evolution, execution);
   clock.lap("results_open");
   ProgressPrinter progress(std::cout, evolution.ga.generations, evolution.ga.population);
   TrialRecorder trials;  // every generation, replayed ones too: the validation's count of distinct trials
@@ -196,7 +202,12 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
   if (prepared.split.enabled) set_window(prepared.split.train);
   EvolutionResult result;
   try {
-    result = evolve(evolution, resumable, observers);
+    // The search keeps more candidates than /best shows, so that far enough apart ones can be chosen.
+    EvolutionSettings searching = evolution;
+    searching.hall_of_fame = candidate_pool(evolution.hall_of_fame, options.top_distance);
+    result = evolve(searching, resumable, observers);
+    result.hall_of_fame =
+        select_diverse(result.hall_of_fame, evolution.hall_of_fame, options.top_distance, evolution.ga.space);
     clock.lap("evolution");
   } catch (const StopRun& stop) {
     evaluator.finish(static_cast<int>(ExitCode::interrupted));
@@ -230,15 +241,18 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
   bool first_curve = true;
   writer.finish(
       result, result.hall_of_fame,
-      [&](const HallOfFameEntry& entry, BacktestCurve& curve) {
+      [&](const HallOfFameEntry& entry, BacktestCurve& curve, std::vector<Trade>& trades) {
         if (first_curve) clock.lap("results_population");
         first_curve = false;
-        evaluator.backtester().evaluate(entry.genome, curve);
+        Backtester& backtester = evaluator.backtester();
+        backtester.evaluate(entry.genome, curve);
+        trades = reference_trades(backtester.data(), backtester.settings(), entry.genome, curve.positions);
         if (validation.statistics_pending)
           add_curve_statistics(validation, static_cast<std::size_t>(&entry - result.hall_of_fame.data()), curve);
       },
       [&](hdf5::Writer& out, const H5::Group& root) {
         clock.lap("results_best");
+        write_selection(out, root, options.top_distance);
         write_validation(out, root, validation);
         clock.lap("results_validation");
         write_memory(out, root, memory_record(shared, evaluator));
@@ -249,8 +263,11 @@ int run_root(const parallel::Session& session, const EvolveOptions& options, con
   std::filesystem::remove(checkpointer.path(), ignored);
   std::filesystem::remove(partial_path(checkpointer.path()), ignored);
   if (!options.quiet) {
+    // With held-out bars the out-of-sample figures come first: the in-sample ones are what the search fitted.
+    const bool held_out = validation.split.enabled || validation.walk_forward.has_value();
+    if (held_out) print_validation_summary(std::cout, validation);
     print_summary(std::cout, result, 10);
-    print_validation_summary(std::cout, validation);
+    if (!held_out) print_validation_summary(std::cout, validation);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::cout << "finished in " << seconds << " s\n"
               << "results: " << options.out << "\n"
@@ -281,6 +298,10 @@ int run_evolve(const EvolveOptions& options) {
   };
   job.release = [&] { claim.reset(); };
   job.account_start = &prepared.account_start;
+  job.inferred_over = [&]() -> std::optional<BarWindow> {
+    if (prepared.split.enabled) return prepared.split.train;
+    return std::nullopt;
+  };
   job.file_strategies = &prepared.run.strategy_sources;
   job.locate = [&](const ConfigError& error) {
     return locate_config_error(*options.command, error.what(), *options.argc, *options.argv);
@@ -340,6 +361,7 @@ void add_evolve_command(CLI::App& app, int& argc, char**& argv, bool check_only)
 
   command->add_option("--objective", options->objective, "Fitness: sharpe, sortino, calmar, cagr or total_return")
       ->check(CLI::IsMember({"sharpe", "sortino", "calmar", "cagr", "total_return"}))->capture_default_str();
+  fitness.min_trades = kDefaultMinTrades;
   command->add_option("--min-trades", fitness.min_trades, "Fewer trades than this is infeasible (penalised)")
       ->check(CLI::Range(0.0, 1e9))->capture_default_str();
   command->add_option("--max-drawdown", fitness.max_drawdown, "A deeper max drawdown than this is infeasible (penalised)")
@@ -372,6 +394,10 @@ void add_evolve_command(CLI::App& app, int& argc, char**& argv, bool check_only)
   add_validation_options(*command, options->validation);
   command->add_option("--top", options->evolution.hall_of_fame, "Distinct best strategies kept with their equity curves")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000}))->capture_default_str();
+  command->add_option("--top-distance", options->top_distance,
+                      "Smallest parameter distance (largest difference over its search range) between two kept "
+                      "strategies of one type; 0 keeps near-clones")
+      ->check(CLI::Range(0.0, 1.0))->capture_default_str();
 
   if (check_only) {
     command->callback([options] { resolve_evolution(*options); });

@@ -2,12 +2,14 @@
 #include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <string>
 
 #include "genepool/app/commands.hpp"
 #include "genepool/io/csv_text.hpp"
 #include "genepool/number_text.hpp"
 #include "genepool/error.hpp"
+#include "genepool/ga/fitness.hpp"
 #include "genepool/io/output_file.hpp"
 #include "genepool/results/exit_gene_rows.hpp"
 #include "genepool/results/results_reader.hpp"
@@ -65,7 +67,7 @@ void export_population(const ExportOptions& options) {
       out << ",params";
       if (!rows.exits.empty())
         for (const std::string& key : exit_gene_columns()) out << ',' << key;
-      out << ",fitness,status";
+      out << ",fitness,feasible,status";
       for (const auto& column : rows.metrics.columns) out << ',' << csv_field(column);
       out << '\n';
       header = true;
@@ -93,7 +95,11 @@ void export_population(const ExportOptions& options) {
         const double value = rows.exits[i * kExitGenes + g];
         line += ',' + (std::isnan(value) ? std::string() : shortest(value));
       }
-      line += ',' + shortest(rows.fitness[i]) + ',' + csv_field(status);
+      // The penalties of infeasible and failed individuals are ranks, not values: NaN, so that a
+      // column mean is over the feasible ones.
+      const bool feasible = rows.status[i] == 0 && rows.fitness[i] > kInfeasibleFitness;
+      line += ',' + shortest(feasible ? rows.fitness[i] : std::numeric_limits<double>::quiet_NaN()) +
+              (feasible ? ",true," : ",false,") + csv_field(status);
       for (std::size_t m = 0; m < width; ++m) line += ',' + shortest(rows.metrics.values[i * width + m]);
       out << line << '\n';
     }

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "genepool/app/commands.hpp"
+#include "genepool/cli/command_defaults.hpp"
 #include "genepool/cli/config_errors.hpp"
 #include "genepool/cli/config_file.hpp"
 #include "genepool/cli/data_options.hpp"
@@ -17,6 +18,7 @@
 #include "genepool/cli/exit_request.hpp"
 #include "genepool/cli/mpi_job.hpp"
 #include "genepool/backtest/backtest.hpp"
+#include "genepool/backtest/backtest_reference.hpp"
 #include "genepool/error.hpp"
 #include "genepool/io/output_file.hpp"
 #include "genepool/io/run_claim.hpp"
@@ -27,6 +29,7 @@
 #include "genepool/results/results.hpp"
 #include "genepool/strategies/strategy.hpp"
 #include "genepool/cli/progress.hpp"
+#include "genepool/results/top_selection.hpp"
 #include "genepool/cli/ranges.hpp"
 #include "genepool/cli/strategy_files.hpp"
 
@@ -48,6 +51,7 @@ struct GridOptions {
   std::string objective = "sharpe";
   FitnessSettings fitness;
   std::size_t top = 10;
+  double top_distance = kDefaultTopDistance;  // /best's minimum parameter distance (top_selection.hpp)
   ExecutionSettings execution;
   CLI::App* command = nullptr;
   int* argc = nullptr;
@@ -175,15 +179,22 @@ int run_root(const parallel::Session& session, const GridOptions& options, Prepa
   result.history.push_back(stats);
   result.evaluations_total = result.evaluated_total = grid.size();
   result.failed_total = stats.failed;
-  add_to_hall_of_fame(result.hall_of_fame, settings.hall_of_fame, 0, result.population, result.evaluations,
-                      result.fitness);
+  add_to_hall_of_fame(result.hall_of_fame, candidate_pool(settings.hall_of_fame, options.top_distance), 0,
+                      result.population, result.evaluations, result.fitness);
+  result.hall_of_fame =
+      select_diverse(result.hall_of_fame, settings.hall_of_fame, options.top_distance, settings.ga.space);
   writer.on_generation({result.history.back(), result.population, result.evaluations, result.fitness});
 
   writer.finish(
       result, result.hall_of_fame,
-      [&](const HallOfFameEntry& entry, BacktestCurve& curve) { evaluator.backtester().evaluate(entry.genome, curve); },
+      [&](const HallOfFameEntry& entry, BacktestCurve& curve, std::vector<Trade>& trades) {
+        Backtester& backtester = evaluator.backtester();
+        backtester.evaluate(entry.genome, curve);
+        trades = reference_trades(backtester.data(), backtester.settings(), entry.genome, curve.positions);
+      },
       [&](hdf5::Writer& out, const H5::Group& root) {
         clock.lap("results_best");
+        write_selection(out, root, options.top_distance);
         write_memory(out, root, memory_record(shared, evaluator));
         write_timing(out, root, clock.phases());
       });
@@ -249,6 +260,7 @@ void add_grid_command(CLI::App& app, int& argc, char**& argv) {
   add_panel_options(*command, options->data);
   command->add_option("--objective", options->objective, "Fitness: sharpe, sortino, calmar, cagr or total_return")
       ->check(CLI::IsMember({"sharpe", "sortino", "calmar", "cagr", "total_return"}))->capture_default_str();
+  options->fitness.min_trades = kDefaultMinTrades;
   command->add_option("--min-trades", options->fitness.min_trades, "Fewer trades than this is infeasible (penalised)")
       ->check(CLI::Range(0.0, 1e9))->capture_default_str();
   command->add_option("--max-drawdown", options->fitness.max_drawdown,
@@ -256,6 +268,10 @@ void add_grid_command(CLI::App& app, int& argc, char**& argv) {
       ->check(CLI::Range(0.0, 1.0))->capture_default_str();
   command->add_option("--top", options->top, "Distinct best strategies kept with their equity curves")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000}))->capture_default_str();
+  command->add_option("--top-distance", options->top_distance,
+                      "Smallest parameter distance (largest difference over its search range) between two kept "
+                      "strategies of one type; 0 keeps near-clones")
+      ->check(CLI::Range(0.0, 1.0))->capture_default_str();
   command->callback([options] {
     if (const int status = run_grid(*options); status != 0) throw ExitRequest{status};
   });

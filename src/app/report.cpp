@@ -16,6 +16,7 @@
 #include "genepool/results/results_reader.hpp"
 #include "genepool/data/timestamp.hpp"
 #include "genepool/io/json.hpp"
+#include "genepool/validation/readings.hpp"
 
 namespace genepool::app {
 namespace {
@@ -23,6 +24,7 @@ namespace {
 struct ReportOptions {
   std::string file;
   bool json = false;
+  bool trades = false;
   std::size_t top = 10;
 };
 
@@ -226,7 +228,12 @@ void print_run(std::ostream& out, const RunResults& r) {
   } else {
     for (std::size_t i = 0; i < c.strategies.size(); ++i) out << (i ? ", " : "") << c.strategies[i];
   }
-  out << "\n           objective " << c.objective << "; infeasible below " << number_text(c.min_trades)
+  out << "\n           mode " << c.mode;
+  if (c.mode == "nsga2") {
+    out << " (NSGA-II), objectives";
+    for (std::size_t i = 0; i < c.objectives.size(); ++i) out << (i ? ", " : " ") << c.objectives[i];
+  }
+  out << "; objective " << c.objective << "; infeasible below " << number_text(c.min_trades)
       << " trades or beyond " << percent(c.max_drawdown) << " max drawdown\n";
   out << "           tournament " << c.tournament_size << ", elitism " << c.elitism << "; crossover " << c.crossover
       << " (rate " << number_text(c.crossover_rate) << ", blend alpha " << number_text(c.blend_alpha) << ", sbx eta "
@@ -285,8 +292,15 @@ void print_top(std::ostream& out, const RunResults& r, std::size_t top) {
     out << "\nno best strategies: the run did not complete (status " << r.provenance.status << ")\n";
     return;
   }
-  out << "\ntop strategies (best first, " << count << " of " << r.best.size() << " stored; fitness = "
-      << r.config.objective << ")\n";
+  if (r.config.mode == "nsga2") {
+    out << "\ntop strategies (NSGA-II: the knee of the final Pareto front first, then the front's other members by "
+           "fitness; "
+        << count << " of " << r.best.size() << " stored; fitness = " << r.config.objective << ")\n";
+  } else {
+    out << "\ntop strategies (best first, " << count << " of " << r.best.size() << " stored; fitness = "
+        << r.config.objective << ")\n";
+  }
+  if (!r.best_selection.empty()) out << "  chosen: " << r.best_selection << '\n';
   std::size_t name_width = 8, param_width = 10;
   for (std::size_t i = 0; i < count; ++i) {
     name_width = std::max(name_width, r.best[i].name.size());
@@ -307,6 +321,98 @@ void print_top(std::ostream& out, const RunResults& r, std::size_t top) {
     for (const Column& column : kTopColumns) out << pad(metric_text(r.best_metrics.at(i, column.metric), column), 10);
     out << pad(std::to_string(s.generation), 5);
     if (s.status != 0) out << "  (" << status_name(r, s.status) << ")";
+    out << '\n';
+  }
+}
+
+// Trade times as dates when every stored bar is at midnight, else as date-times.
+TimestampFormat trade_time_form(const RunResults& r) {
+  const bool daily = std::all_of(r.data.timestamps.begin(), r.data.timestamps.end(),
+                                 [](std::int64_t seconds) { return seconds % 86400 == 0; });
+  return daily ? TimestampFormat::iso_date : TimestampFormat::iso_datetime;
+}
+
+// The trades of the shown top strategies (report --trades), or one line saying how to list them.
+void print_trades(std::ostream& out, const RunResults& r, std::size_t top, bool listed) {
+  if (r.best.empty()) return;
+  if (!r.trades) {
+    out << "\ntrades: not in this file (written before /best/trades)\n";
+    return;
+  }
+  const TradeColumns& t = *r.trades;
+  const std::size_t count = std::min(top, r.best.size());
+  if (!listed) {
+    std::size_t shown = 0;
+    for (const std::int32_t rank : t.rank) shown += static_cast<std::size_t>(rank) <= count;
+    out << "\ntrades: " << shown << " of the top " << count << " (report --trades lists them; /best/trades)\n";
+    return;
+  }
+  const TimestampFormat form = trade_time_form(r);
+  const std::size_t time_width = form == TimestampFormat::iso_date ? 11 : 21;
+  for (std::size_t i = 0; i < count; ++i) {
+    const StoredStrategy& s = r.best[i];
+    std::size_t n = 0;
+    for (const std::int32_t rank : t.rank) n += rank == s.rank;
+    out << "\ntrades of #" << s.rank << ' ' << s.name << ' ' << params_text(s, " ") << " (" << n << ")\n";
+    if (n == 0) continue;
+    out << "  " << pad("symbol", 8, true) << pad("dir", 6, true) << pad("size", 8) << "  "
+        << pad("entry", time_width, true) << pad("price", 12) << "  " << pad("exit", time_width, true)
+        << pad("price", 12) << pad("bars", 7) << pad("return", 10) << "  reason\n";
+    for (std::size_t j = 0; j < t.size_of(); ++j) {
+      if (t.rank[j] != s.rank) continue;
+      out << "  " << pad(r.data.symbols[static_cast<std::size_t>(t.symbol[j])], 8, true)
+          << pad(t.direction[j] > 0 ? "long" : "short", 6, true) << pad(number_text(t.size[j]), 8) << "  "
+          << pad(format_timestamp(t.entry_time[j], form), time_width, true) << pad(number_text(t.entry_price[j]), 12)
+          << "  " << pad(format_timestamp(t.exit_time[j], form), time_width, true)
+          << pad(number_text(t.exit_price[j]), 12) << pad(std::to_string(t.bars_held[j]), 7)
+          << pad(fixed(100 * t.returns[j], 2) + "%", 10) << "  "
+          << t.reason_names[static_cast<std::size_t>(t.exit_reason[j])] << '\n';
+    }
+  }
+}
+
+// The trades of the best strategy of rank `rank`, as JSON objects.
+Json trades_json(const RunResults& r, std::int32_t rank) {
+  Json list = Json::array();
+  if (!r.trades) return list;
+  const TradeColumns& t = *r.trades;
+  for (std::size_t j = 0; j < t.size_of(); ++j) {
+    if (t.rank[j] != rank) continue;
+    list.push_back({{"symbol", r.data.symbols[static_cast<std::size_t>(t.symbol[j])]},
+                    {"direction", t.direction[j] > 0 ? "long" : "short"},
+                    {"size", t.size[j]},
+                    {"entry_bar", t.entry_bar[j]},
+                    {"entry_time", format_timestamp(t.entry_time[j])},
+                    {"entry_price", t.entry_price[j]},
+                    {"exit_bar", t.exit_bar[j]},
+                    {"exit_time", format_timestamp(t.exit_time[j])},
+                    {"exit_price", t.exit_price[j]},
+                    {"bars_held", t.bars_held[j]},
+                    {"return", t.returns[j]},
+                    {"exit_reason", t.reason_names[static_cast<std::size_t>(t.exit_reason[j])]}});
+  }
+  return list;
+}
+
+// NSGA-II: the final front's objectives, the knee marked (at most kFrontRows members, evenly sampled).
+void print_front(std::ostream& out, const RunResults& r) {
+  if (!r.pareto) return;
+  constexpr std::size_t kFrontRows = 20;
+  const StoredPareto& p = *r.pareto;
+  const MetricTable& t = p.objectives;
+  out << "\npareto front (" << p.index.size() << " members of the final generation; * the knee, /best #1)\n  "
+      << pad("row", 6);
+  for (const auto& column : t.columns) out << pad(column, std::max<std::size_t>(column.size() + 2, 14));
+  out << '\n';
+  std::vector<std::size_t> rows = sampled_rows(p.index.size(), kFrontRows);
+  if (std::find(rows.begin(), rows.end(), static_cast<std::size_t>(p.knee)) == rows.end()) {
+    rows.push_back(static_cast<std::size_t>(p.knee));
+    std::sort(rows.begin(), rows.end());
+  }
+  for (const std::size_t row : rows) {
+    out << (static_cast<std::int64_t>(row) == p.knee ? "* " : "  ") << pad(std::to_string(p.index[row]), 6);
+    for (std::size_t c = 0; c < t.columns.size(); ++c)
+      out << pad(number_text(t.values[row * t.columns.size() + c]), std::max<std::size_t>(t.columns[c].size() + 2, 14));
     out << '\n';
   }
 }
@@ -340,10 +446,154 @@ void print_group_details(std::ostream& out, const OptionalGroup& g, const std::s
   }
 }
 
+// A group's attribute as text, or "".
+std::string attribute(const OptionalGroup& g, std::string_view name) {
+  for (const auto& [key, value] : g.attributes)
+    if (key == name) return value;
+  return "";
+}
+
+double attribute_number(const OptionalGroup& g, std::string_view name) {
+  const std::string text = attribute(g, name);
+  if (text.empty()) return NAN;
+  try {
+    return std::stod(text);
+  } catch (const std::exception&) {
+    return NAN;
+  }
+}
+
+const OptionalGroup* walk_forward_of(const OptionalGroup& v) {
+  for (const OptionalGroup& sub : v.groups)
+    if (sub.path.ends_with("/walk_forward")) return &sub;
+  return nullptr;
+}
+
+// evolve's /validation with a train/test split: out-of-sample metrics per /best row.
+bool has_split(const RunResults& r) {
+  if (!r.validation || !r.validation->metrics) return false;
+  const std::string split = attribute(*r.validation, "split");
+  return !split.empty() && split != "none";
+}
+
+// A split or walk-forward run: the held-out figures first, the training window's beside them with
+// the degradation, before anything in-sample.
+void print_headline(std::ostream& out, const RunResults& r, std::size_t top) {
+  if (!r.validation) return;
+  const OptionalGroup& v = *r.validation;
+  const OptionalGroup* wf = walk_forward_of(v);
+  if (!has_split(r) && wf == nullptr) return;
+  out << "\nout of sample first";
+  if (has_split(r)) {
+    out << ": test " << attribute(v, "test_period") << " (bars " << attribute(v, "test_begin") << ".."
+        << attribute(v, "test_end") << ", held out); in sample: train " << attribute(v, "train_period") << '\n';
+    struct Shown {
+      const char* metric;
+      const char* header;
+      bool percent;
+    };
+    constexpr Shown kShown[] = {{"sharpe", "sharpe", false},
+                                {"cagr", "cagr", true},
+                                {"total_return", "total_ret", true},
+                                {"max_drawdown", "max_dd", true},
+                                {"trades", "trades", false}};
+    std::size_t name_width = 8;
+    const std::size_t count = std::min(top, r.best.size());
+    for (std::size_t i = 0; i < count; ++i) name_width = std::max(name_width, r.best[i].name.size());
+    out << "  " << pad("#", 3) << "  " << pad("strategy", name_width, true);
+    for (const Shown& m : kShown) {
+      out << pad(std::string(m.header) + " OOS", 15) << pad("IS", 10);
+      if (std::string_view(m.metric) == "sharpe") out << pad("OOS/IS", 8);
+    }
+    out << '\n';
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto row = validation_row(r, i);
+      out << "  " << pad(std::to_string(r.best[i].rank), 3) << "  " << pad(r.best[i].name, name_width, true);
+      for (const Shown& m : kShown) {
+        const Column column{m.metric, m.header, m.percent};
+        const double outside = row ? v.metrics->at(*row, m.metric) : NAN;
+        const double inside = r.best_metrics.at(i, m.metric);
+        out << pad(row ? metric_text(outside, column) : "-", 15) << pad(metric_text(inside, column), 10);
+        if (std::string_view(m.metric) == "sharpe") out << pad(inside != 0 ? fixed(outside / inside, 2) : "-", 8);
+      }
+      out << '\n';
+    }
+    out << "  sharpe annualised; OOS/IS: the out-of-sample sharpe over the in-sample (1 = no degradation)\n";
+  } else {
+    out << '\n';
+  }
+  if (wf != nullptr) {
+    out << "  walk-forward, stitched out of sample (" << attribute(*wf, "folds") << " " << attribute(*wf, "mode")
+        << " folds, " << attribute(*wf, "stitched_period") << "): sharpe " << fixed(attribute_number(*wf, "stitched_sharpe"), 4)
+        << " (annualised), total return " << percent(attribute_number(*wf, "stitched_total_return")) << ", cagr "
+        << percent(attribute_number(*wf, "stitched_cagr")) << ", max drawdown "
+        << percent(attribute_number(*wf, "stitched_max_drawdown")) << "; efficiency "
+        << fixed(attribute_number(*wf, "efficiency"), 3) << " (out-of-sample over in-sample objective)\n";
+  }
+}
+
+// evolve's own statistics of /validation, labelled with their units, and what they say.
+void print_overfitting(std::ostream& out, const RunResults& r, std::size_t top) {
+  const OptionalGroup& v = *r.validation;
+  const double bars_per_year = attribute_number(v, "bars_per_year");
+  const double trials = attribute_number(v, "trials");
+  out << "  split        " << attribute(v, "split");
+  if (has_split(r))
+    out << ": train bars " << attribute(v, "train_begin") << ".." << attribute(v, "train_end") << " ("
+        << attribute(v, "train_period") << "), test bars " << attribute(v, "test_begin") << ".."
+        << attribute(v, "test_end") << " (" << attribute(v, "test_period") << ")";
+  out << "\n  trials       " << attribute(v, "trials") << " distinct strategies evaluated (" << attribute(v, "distinct_genomes")
+      << " distinct genomes); variance of their Sharpe ratios " << fixed(attribute_number(v, "sharpe_variance"), 6)
+      << " per bar (" << fixed(attribute_number(v, "sharpe_variance") * bars_per_year, 4)
+      << " annualised); expected best of as many without skill " << fixed(attribute_number(v, "expected_max_sharpe"), 5)
+      << " per bar (" << fixed(attribute_number(v, "expected_max_sharpe") * std::sqrt(bars_per_year), 3)
+      << " annualised)\n";
+  const auto statistics = std::find_if(v.tables.begin(), v.tables.end(), [](const auto& t) { return t.first == "statistics"; });
+  if (statistics != v.tables.end()) {
+    const MetricTable& s = statistics->second;
+    out << "  deflated Sharpe ratio, over each strategy's in-sample returns (PSR against an annualised Sharpe of "
+        << attribute(v, "psr_benchmark") << "; probabilities in [0, 1])\n";
+    out << "  " << pad("#", 3) << "  " << pad("strategy", 20, true) << pad("returns", 9) << pad("sharpe/bar", 12)
+        << pad("sharpe/yr", 11) << pad("PSR", 8) << pad("DSR", 8) << pad("boot 5%", 10) << pad("50%", 9)
+        << pad("95%", 9) << '\n';
+    for (std::size_t i = 0; i < std::min({top, r.best.size(), s.rows}); ++i) {
+      const double per_bar = s.at(i, "sharpe_per_bar");
+      out << "  " << pad(std::to_string(r.best[i].rank), 3) << "  " << pad(r.best[i].name, 20, true)
+          << pad(fixed(s.at(i, "returns"), 0), 9) << pad(fixed(per_bar, 5), 12)
+          << pad(fixed(per_bar * std::sqrt(bars_per_year), 4), 11) << pad(fixed(s.at(i, "psr"), 4), 8)
+          << pad(fixed(s.at(i, "dsr"), 4), 8) << pad(fixed(s.at(i, "bootstrap_p05"), 4), 10)
+          << pad(fixed(s.at(i, "bootstrap_p50"), 4), 9) << pad(fixed(s.at(i, "bootstrap_p95"), 4), 9) << '\n';
+    }
+    out << "  (bootstrap: percentiles of the " << r.config.objective << " over " << attribute(v, "bootstrap_resamples")
+        << " block-bootstrap resamples)\n";
+    if (s.rows > 0 && std::isfinite(trials))
+      out << "  #1 " << dsr_reading(s.at(0, "dsr"), static_cast<std::int64_t>(trials)) << '\n';
+  }
+  const double pbo = attribute_number(v, "pbo");
+  if (std::isfinite(pbo)) {
+    out << "  " << pbo_reading(pbo) << " (" << attribute(v, "pbo_strategies") << " distinct strategies of the final "
+        << "population, " << attribute(v, "pbo_partitions") << " partitions; probability of loss "
+        << fixed(attribute_number(v, "pbo_probability_of_loss"), 4) << ")\n";
+  } else if (const std::string note = attribute(v, "pbo_note"); !note.empty()) {
+    out << "  PBO not computed: " << note << '\n';
+  }
+}
+
 void print_validation(std::ostream& out, const RunResults& r, std::size_t top) {
   if (!r.validation) return;
   const OptionalGroup& v = *r.validation;
   out << "\nvalidation (" << v.path << ")\n";
+  const bool evolves = !attribute(v, "trials").empty();  // evolve's own layout, labelled; another writer's as stored
+  if (evolves) {
+    print_overfitting(out, r, top);
+    for (const OptionalGroup& sub : v.groups) {
+      out << "  " << sub.path << '\n';
+      for (const auto& [name, value] : sub.attributes)
+        if (name != "description") out << "    " << name << ": " << value << '\n';
+      print_group_details(out, sub, "    ");
+    }
+    return;
+  }
   for (const auto& [name, value] : v.attributes)
     if (name != "description") out << "  " << name << ": " << value << '\n';
   print_group_details(out, v, "  ");
@@ -394,10 +644,13 @@ void print_totals(std::ostream& out, const RunResults& r) {
   if (r.memory) print_memory(out, *r.memory);
 }
 
-void print_text(std::ostream& out, const RunResults& r, std::size_t top) {
+void print_text(std::ostream& out, const RunResults& r, std::size_t top, bool trades) {
   print_run(out, r);
+  print_headline(out, r, top);
   print_convergence(out, r);
   print_top(out, r, top);
+  print_front(out, r);
+  print_trades(out, r, top, trades);
   print_validation(out, r, top);
   print_totals(out, r);
 }
@@ -441,7 +694,7 @@ void add_group_details(Json& json, const OptionalGroup& g) {
   json["groups"] = std::move(groups);
 }
 
-void print_json(std::ostream& out, const RunResults& r, std::size_t top) {
+void print_json(std::ostream& out, const RunResults& r, std::size_t top, bool trades) {
   const RunProvenance& p = r.provenance;
   const StoredConfig& c = r.config;
   const GenerationColumns& g = r.generations;
@@ -484,6 +737,9 @@ void print_json(std::ostream& out, const RunResults& r, std::size_t top) {
                       {"mutation_scale", c.mutation_scale},
                       {"type_switch_rate", c.type_switch_rate},
                       {"top", c.top},
+                      {"mode", c.mode},
+                      {"objectives", c.objectives},
+                      {"best_selection", r.best_selection},
                       {"execution", to_string(c.execution.execution)},
                       {"cost", c.execution.cost},
                       {"allow_short", c.execution.allow_short},
@@ -527,9 +783,18 @@ void print_json(std::ostream& out, const RunResults& r, std::size_t top) {
                   {"metrics", metrics_json(r.best_metrics, i)}};
     if (!std::isnan(s.raw_fitness)) entry["raw_fitness"] = s.raw_fitness;
     if (const auto row = validation_row(r, i)) entry["validation_metrics"] = metrics_json(*r.validation->metrics, *row);
+    if (trades) entry["trades"] = trades_json(r, s.rank);
     best.push_back(std::move(entry));
   }
   json["top"] = std::move(best);
+  if (r.pareto) {
+    Json members = Json::array();
+    for (std::size_t i = 0; i < r.pareto->index.size(); ++i)
+      members.push_back({{"population_row", std::int64_t{r.pareto->index[i]}},
+                         {"objectives", metrics_json(r.pareto->objectives, i)},
+                         {"knee", static_cast<std::int64_t>(i) == r.pareto->knee}});
+    json["pareto"] = std::move(members);
+  }
 
   if (r.validation) {
     Json validation = {{"path", r.validation->path},
@@ -585,12 +850,14 @@ void add_report_command(CLI::App& app) {
   command->add_option("--top", options->top, "Best strategies to show")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000}))
       ->capture_default_str();
+  command->add_flag("--trades", options->trades,
+                    "List every trade of the top strategies shown (entry, exit, return, exit reason; /best/trades)");
   command->callback([options] {
     const RunResults results = ResultsReader(options->file).read();
     if (options->json) {
-      print_json(std::cout, results, options->top);
+      print_json(std::cout, results, options->top, options->trades);
     } else {
-      print_text(std::cout, results, options->top);
+      print_text(std::cout, results, options->top, options->trades);
     }
   });
 }

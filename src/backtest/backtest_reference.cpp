@@ -55,6 +55,7 @@ struct Fill {
   enum Phase { open, intrabar, close, end } phase;  // `end`: the last decision, which no price fills
   double price;
   double position;  // after the fill
+  ExitReason reason;  // what closes the running trade, when the fill does
 };
 
 struct Managed {
@@ -79,8 +80,8 @@ Managed manage(const MarketView& data, const ExecutionSettings& settings, const 
   int lock = 0;         // after an exit of direction s: decisions s are ignored until one is not s
   bool fresh = false;   // the decision being filled restarts the exits
   std::size_t next_restart = 0;
-  const auto fill = [&](Eigen::Index bar, Fill::Phase phase, double price, double position) {
-    out.fills.push_back({bar, phase, price, position});
+  const auto fill = [&](Eigen::Index bar, Fill::Phase phase, double price, double position, ExitReason reason) {
+    out.fills.push_back({bar, phase, price, position, reason});
     if (sign_of(position) != 0 && (fresh || sign_of(position) != sign_of(x))) {  // a new trade
       entry = price;
       extreme = price;
@@ -102,12 +103,12 @@ Managed manage(const MarketView& data, const ExecutionSettings& settings, const 
         lock = 0;
       }
     }
-    fill(bar, phase, price, d * reference_size(history, k, start.first + t, rules, bars_per_year));
+    fill(bar, phase, price, d * reference_size(history, k, start.first + t, rules, bars_per_year), ExitReason::rule);
     fresh = false;
   };
-  const auto exit = [&](Eigen::Index bar, Fill::Phase phase, double price) {
+  const auto exit = [&](Eigen::Index bar, Fill::Phase phase, double price, ExitReason reason) {
     lock = sign_of(x);
-    fill(bar, phase, price, 0.0);
+    fill(bar, phase, price, 0.0, reason);
   };
   for (Eigen::Index t = 0; t < n; ++t) {
     if (next_open && t > 0) decide(t - 1, t, Fill::open, data.open(t, k));
@@ -116,29 +117,33 @@ Managed manage(const MarketView& data, const ExecutionSettings& settings, const 
       const double s = sign_of(x);
       // The stop (the tighter of stop-loss and trailing stop) and the target, as prices.
       double stop = s > 0 ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+      ExitReason stop_reason = ExitReason::stop;
       if (rules.stop_loss > 0) stop = entry * (1 - s * rules.stop_loss);
       if (rules.trailing_stop > 0) {
         const double trail = extreme * (1 - s * rules.trailing_stop);
-        stop = s > 0 ? std::max(stop, trail) : std::min(stop, trail);
+        if (s * trail > s * stop) {
+          stop = trail;
+          stop_reason = ExitReason::trailing;
+        }
       }
       const double target = rules.take_profit > 0 ? entry * (1 + s * rules.take_profit) : s * std::numeric_limits<double>::infinity();
       const double open = data.open(t, k);
       const double worst = s > 0 ? data.low(t, k) : data.high(t, k);
       const double best = s > 0 ? data.high(t, k) : data.low(t, k);
       if (s * open <= s * stop) {
-        exit(t, Fill::open, open);
+        exit(t, Fill::open, open, stop_reason);
       } else if (s * open >= s * target) {
-        exit(t, Fill::open, open);
+        exit(t, Fill::open, open, ExitReason::target);
       } else if (s * worst <= s * stop) {
-        exit(t, Fill::intrabar, stop);
+        exit(t, Fill::intrabar, stop, stop_reason);
       } else if (s * best >= s * target) {
-        exit(t, Fill::intrabar, target);
+        exit(t, Fill::intrabar, target, ExitReason::target);
       }
     }
     if (x != 0) {  // the bar ends with the position still on: the trailing extreme and the count move
       extreme = x > 0 ? std::max(extreme, data.high(t, k)) : std::min(extreme, data.low(t, k));
       bars_held += 1;
-      if (rules.max_bars > 0 && bars_held >= rules.max_bars) exit(t, Fill::close, data.close(t, k));
+      if (rules.max_bars > 0 && bars_held >= rules.max_bars) exit(t, Fill::close, data.close(t, k), ExitReason::max_bars);
     }
     if (!next_open) decide(t, t, Fill::close, data.close(t, k));
     out.at_close.push_back(x);
@@ -155,7 +160,8 @@ bool may_hold(const MarketView& data, Eigen::Index t, Eigen::Index k) {
 
 // The account over `data` (bars start.first.. of `history`).
 Metrics account(const MarketView& data, const MarketView& history, const ExecutionSettings& settings,
-                const PositionMatrix& given, BacktestCurve* curve, const AccountStart& start) {
+                const PositionMatrix& given, BacktestCurve* curve, const AccountStart& start,
+                std::vector<Trade>* trade_list = nullptr) {
   PositionMatrix positions = given;  // flat wherever a symbol cannot hold a position
   for (Eigen::Index k = 0; k < positions.cols() && k < data.symbol_count(); ++k)
     for (Eigen::Index t = 0; t < positions.rows() && t < data.bars(); ++t)
@@ -201,7 +207,7 @@ Metrics account(const MarketView& data, const MarketView& history, const Executi
 
   std::vector<std::vector<double>> symbol_returns(static_cast<std::size_t>(symbols),
                                                   std::vector<double>(static_cast<std::size_t>(n), 0.0));
-  std::vector<double> trades;
+  std::vector<Trade> trades;  // per symbol, in time order
   double held = 0;
   double changes = 0;
   Eigen::MatrixXd held_positions(n, symbols);
@@ -213,21 +219,31 @@ Metrics account(const MarketView& data, const MarketView& history, const Executi
       // segment earns its position's price return, compounded; fills at close i-1 and within bar i pay here.
       std::vector<double>& r = symbol_returns[static_cast<std::size_t>(k)];
       double x = 0, price = data.close(0, k), value = 1, paid = 0;
+      Trade running;  // the trade of x, when x is not 0
       const auto segment = [&](Eigen::Index i, double to) {
         const double rho = x * (to / price - 1.0);
         r[static_cast<std::size_t>(i)] += rho + r[static_cast<std::size_t>(i)] * rho;  // (1 + R)(1 + rho) - 1
         if (x != 0) value *= 1.0 + rho;
         price = to;
       };
-      const auto change = [&](double y) {
+      // The fill of position y at `price` in bar `bar`; `reason` closes the running trade if it ends.
+      const auto change = [&](double y, Eigen::Index bar, ExitReason reason) {
         const double delta = std::fabs(y - x);
         changes += delta;
         paid += cost * delta;
         if (sign_of(y) == sign_of(x)) {
           if (x != 0) value *= 1.0 - cost * delta;  // a resize within the trade
         } else {
-          if (x != 0) trades.push_back(value * (1.0 - cost * std::fabs(x)) - 1.0);
+          if (x != 0) {
+            running.exit_bar = bar;
+            running.exit_price = price;
+            running.ret = value * (1.0 - cost * std::fabs(x)) - 1.0;
+            running.reason = reason;
+            trades.push_back(running);
+          }
           value = 1.0 - cost * std::fabs(y);
+          if (y != 0) running = {.symbol = k, .direction = sign_of(y), .size = std::fabs(y), .entry_bar = bar,
+                                 .entry_price = price};
         }
         x = y;
       };
@@ -241,7 +257,7 @@ Metrics account(const MarketView& data, const MarketView& history, const Executi
                ++f) {
             const bool decision_fill = fills[f].phase == Fill::open && (f == 0 || fills[f - 1].bar != i);
             segment(i, fills[f].price);
-            change(fills[f].position);
+            change(fills[f].position, i, fills[f].reason);
             if (decision_fill) held += x != 0;
           }
           segment(i, data.close(i, k));
@@ -250,10 +266,16 @@ Metrics account(const MarketView& data, const MarketView& history, const Executi
         }
         for (; f < fills.size() && fills[f].bar == i; ++f) {  // at close i (or the last decision): paid in i + 1
           price = data.close(i, k);
-          change(fills[f].position);
+          change(fills[f].position, i, fills[f].reason);
         }
       }
-      if (x != 0) trades.push_back(value - 1.0);  // still open at the end: no exit fill
+      if (x != 0) {  // still open at the end: no exit fill
+        running.exit_bar = n - 1;
+        running.exit_price = data.close(n - 1, k);
+        running.ret = value - 1.0;
+        running.reason = ExitReason::end_of_data;
+        trades.push_back(running);
+      }
     }
   } else {
     held_positions = positions.cast<double>();
@@ -336,6 +358,27 @@ Metrics account(const MarketView& data, const MarketView& history, const Executi
       Eigen::Index b = t;
       while (b + 1 < n && pos(b + 1, k) == p) ++b;
       double value = 1.0 - cost * std::abs(p);  // entry fill
+      // The fills: at the close of the decisions' bars, or at the next bars' opens; a decision at the
+      // last close fills after the data (an entry there is valued at that close).
+      Trade trade{.symbol = k, .direction = p, .size = 1.0};
+      if (next_open && a + 1 < n) {
+        trade.entry_bar = a + 1;
+        trade.entry_price = data.open(a + 1, k);
+      } else {
+        trade.entry_bar = a;
+        trade.entry_price = data.close(a, k);
+      }
+      if (b == n - 1) {
+        trade.reason = ExitReason::end_of_data;
+        trade.exit_bar = n - 1;
+        trade.exit_price = data.close(n - 1, k);
+      } else if (next_open && b + 2 < n) {
+        trade.exit_bar = b + 2;
+        trade.exit_price = data.open(b + 2, k);
+      } else {
+        trade.exit_bar = next_open ? n - 1 : b + 1;
+        trade.exit_price = data.close(trade.exit_bar, k);
+      }
       if (next_open) {
         // h over intervals a+1..b+1 and g over a+2..b+2: the gap before the open of each interval first.
         for (Eigen::Index i = a + 1; i <= std::min(b + 2, n - 1); ++i) {
@@ -346,16 +389,18 @@ Metrics account(const MarketView& data, const MarketView& history, const Executi
         for (Eigen::Index i = a + 1; i <= std::min(b + 1, n - 1); ++i) value *= 1.0 + p * hold(i, k);
       }
       if (b < n - 1) value *= 1.0 - cost * std::abs(p);  // exit fill, when the data closes the trade
-      trades.push_back(value - 1.0);
+      trade.ret = value - 1.0;
+      trades.push_back(trade);
       t = b + 1;
     }
   }
   m.trades = static_cast<double>(trades.size());
   if (!trades.empty()) {
     double wins = 0, gains = 0, losses = 0, total = 0;
-    m.best_trade = trades[0];
-    m.worst_trade = trades[0];
-    for (const double ret : trades) {
+    m.best_trade = trades[0].ret;
+    m.worst_trade = trades[0].ret;
+    for (const Trade& trade : trades) {
+      const double ret = trade.ret;
       if (ret > 0) {
         wins += 1;
         gains += ret;
@@ -401,6 +446,7 @@ Metrics account(const MarketView& data, const MarketView& history, const Executi
     curve->returns.insert(curve->returns.end(), returns.begin(), returns.end());
     curve->equity = equity;
   }
+  if (trade_list != nullptr) *trade_list = std::move(trades);
   return m;
 }
 
@@ -435,6 +481,15 @@ Metrics reference_backtest(const MarketView& data, const ExecutionSettings& sett
   // The account opens at bar `first`: the kernels read the history before it, the account its bars.
   const PositionMatrix account_positions = positions.bottomRows(data.bars() - first);
   return reference_backtest_positions(data, own, account_positions, curve, {.first = first, .restarts = {}, .rules = {}});
+}
+
+std::vector<Trade> reference_trades(const MarketView& data, const ExecutionSettings& settings, const Genome& genome,
+                                   const PositionMatrix& positions) {
+  ExecutionSettings own = settings;
+  own.exits = exit_rules_with(settings.exits, genome);
+  std::vector<Trade> trades;
+  account(data, data, own, positions, nullptr, {}, &trades);
+  return trades;
 }
 
 }  // namespace genepool

@@ -99,8 +99,9 @@ void check_exit_rules(const ExitRules& rules) {
 
 std::string describe(const ExecutionSettings& settings) {
   std::ostringstream text;
-  text << to_string(settings.execution) << " execution, cost " << settings.cost << ", "
-       << (settings.allow_short ? "long/short" : "long/flat");
+  text << to_string(settings.execution) << " execution, cost " << settings.cost;
+  if (settings.cost == 0) text << " (no commission or slippage: the metrics are before costs)";
+  text << ", " << (settings.allow_short ? "long/short" : "long/flat");
   if (settings.bars_per_year > 0) text << ", " << settings.bars_per_year << " bars/year";
   const ExitRules& exits = settings.exits;
   if (exits.stop_loss > 0) text << ", stop-loss " << exits.stop_loss;

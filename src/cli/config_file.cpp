@@ -192,12 +192,21 @@ const toml::node* ConfigFile::value_of(std::string_view key) const {
   return it == entries_.end() ? nullptr : it->value;
 }
 
-std::vector<CLI::ConfigItem> ConfigFile::items(const CLI::App& command) const {
+std::vector<CLI::ConfigItem> ConfigFile::items(const CLI::App& command, std::span<const CLI::App* const> others) const {
   std::vector<CLI::ConfigItem> items;
+  const auto configures_another = [&](const Entry& entry) {
+    const bool section = entry.value->is_table() || entry.value->is_array_of_tables();
+    return std::any_of(others.begin(), others.end(), [&](const CLI::App* other) {
+      if (section) return !entry.in_table && entry.value->is_table() && entry.key == other->get_name();
+      const CLI::Option* option = other->get_option_no_throw("--" + entry.key);
+      return option != nullptr && option->get_configurable();
+    });
+  };
   for (const Entry& entry : entries_) {
     const std::string where = path_ + ":" + std::to_string(entry.line);
     const CLI::Option* option = command.get_option_no_throw("--" + entry.key);
     if (option == nullptr || !option->get_configurable()) {
+      if (configures_another(entry)) continue;
       const std::string name = entry.in_table ? command_ + "." + entry.key : entry.key;
       if (const std::string section = section_of(*entry.value, name); !section.empty())
         throw ConfigError(where + ": section '" + section + "': unknown section; this file configures `genepool " +
@@ -274,7 +283,10 @@ class TomlConfig final : public CLI::ConfigBase {
     }
     try {
       read_.emplace(app_.get_config_ptr()->results().back(), text, chosen->command->get_name(), chosen->with_ranges);
-      return read_->items(*chosen->command);
+      std::vector<const CLI::App*> others;
+      for (const Entry& entry : commands_)
+        if (entry.command != chosen->command) others.push_back(entry.command);
+      return read_->items(*chosen->command, others);
     } catch (const ConfigError& error) {
       throw CLI::ConfigError(error.what(), CLI::ExitCodes::ConfigError);
     }

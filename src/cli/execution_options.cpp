@@ -1,5 +1,7 @@
 #include "genepool/cli/execution_options.hpp"
 
+#include "genepool/cli/command_defaults.hpp"
+
 #include <array>
 #include <cstdint>
 #include <string>
@@ -24,12 +26,14 @@ CLI::Range whole_range_of(std::string_view key) {
 }  // namespace
 
 void add_execution_options(CLI::App& command, ExecutionSettings& settings) {
+  settings.execution = kDefaultExecution;
   command.add_option_function<std::string>(
              "--execution",
              [&settings](const std::string& text) { settings.execution = parse_execution(text, "--execution"); },
-             "Fill timing: close (decided and filled at close t) or next_open (filled at the open of t+1)")
+             "Fill timing: next_open (decided at close t, filled at the open of t+1) or close (filled at the close "
+             "that made the signal)")
       ->check(CLI::IsMember({"close", "next_open"}))
-      ->default_str("close");
+      ->default_str(std::string(to_string(kDefaultExecution)));
   command.add_option("--cost", settings.cost, "Proportional cost per unit of position change (commission + slippage)")
       ->check(CLI::Range(0.0, kMaxCost))
       ->capture_default_str();

@@ -1,5 +1,7 @@
 #include "genepool/cli/mpi_job.hpp"
 
+#include "genepool/data/bar_window.hpp"
+
 #include <algorithm>
 #include <filesystem>
 
@@ -55,6 +57,9 @@ int run_mpi_job(int& argc, char**& argv, const ExecutionSettings& given, const M
         data = job.set_up(session, clock);
         if (job.account_start != nullptr) execution.account_start = *job.account_start;
         execution = Backtester::resolved(data, execution);  // resolves bars_per_year, checks the data
+        if (const std::optional<BarWindow> window = job.inferred_over ? job.inferred_over() : std::nullopt;
+            window && !(given.bars_per_year > 0))
+          execution.bars_per_year = infer_bars_per_year(window_of(data, *window));
         clock.lap("check");
       } catch (const ConfigError& error) {
         print_error_line("error: ", job.locate ? job.locate(error) : std::string(error.what()));

@@ -94,8 +94,8 @@ void refuse_exit_genes(const ConfigFile& file) {
   for (const ExitGeneSpec& spec : exit_gene_specs())
     if (const toml::node* value = file.value_of(spec.key); value != nullptr && value->is_array())
       throw ConfigError(file.path() + ":" + std::to_string(file.line_of(spec.key)) + ": key '" + std::string(spec.key) +
-                        "': a range [low, high] evolves a value in `genepool evolve`; the grid takes one value: "
-                        "expected a number");
+                        "': a range [low, high] evolves a value in `genepool evolve`; `genepool " + file.command() +
+                        "` takes one value: expected a number");
 }
 
 namespace {

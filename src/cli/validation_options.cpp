@@ -9,6 +9,7 @@
 #include "genepool/error.hpp"
 #include "genepool/strategies/strategy.hpp"
 #include "genepool/cli/progress.hpp"
+#include "genepool/validation/readings.hpp"
 
 namespace genepool::app {
 namespace {
@@ -80,46 +81,59 @@ void print_walk_forward_fold(std::ostream& out, const WalkForwardFoldResult& fol
 void print_validation_summary(std::ostream& out, const ValidationReport& report) {
   const auto& t = report.trials;
   const double annual = std::sqrt(report.bars_per_year);
-  out << "\nvalidation (docs/validation.md):\n";
+  const auto cell = [](const std::string& text, int width) {
+    std::ostringstream padded;
+    padded << std::setw(width) << text;
+    return padded.str();
+  };
+  out << "\nvalidation (docs/validation.md)\n";
   if (report.split.enabled) {
-    out << "  split: train bars " << report.split.train.begin << ".." << report.split.train.end << ", test bars "
-        << report.split.test.begin << ".." << report.split.test.end << '\n';
-    out << "   #  sharpe IS | OOS      cagr IS | OOS        max_dd IS | OOS   sharpe OOS/IS\n";
+    out << "out of sample first: test bars " << report.split.test.begin << ".." << report.split.test.end
+        << " (held out); in sample: training bars " << report.split.train.begin << ".." << report.split.train.end
+        << " (the evolution's)\n";
+    out << "   #  " << std::left << std::setw(22) << "strategy" << std::right
+        << "  sharpe OOS   IS  OOS/IS    cagr OOS       IS   max_dd OOS       IS  trades OOS   IS\n";
     for (const auto& row : report.best) {
       const Metrics& i = row.in_sample;
       const Metrics& o = row.out_of_sample.metrics;
-      out << std::setw(4) << row.rank << "  " << std::setw(7) << fixed(i.sharpe, 3) << " | " << std::setw(7)
-          << fixed(o.sharpe, 3) << "  " << std::setw(7) << fixed(i.cagr, 3) << " | " << std::setw(7) << fixed(o.cagr, 3)
-          << "  " << std::setw(7) << fixed(i.max_drawdown, 3) << " | " << std::setw(7) << fixed(o.max_drawdown, 3)
-          << "  " << std::setw(9) << fixed(row.degradation.sharpe, 3) << '\n';
+      out << std::setw(4) << row.rank << "  " << std::left << std::setw(22) << strategy_of(row.genome).name
+          << std::right << cell(fixed(o.sharpe, 3), 12) << cell(fixed(i.sharpe, 3), 7)
+          << cell(fixed(row.degradation.sharpe, 2), 8) << cell(fixed(o.cagr, 4), 12) << cell(fixed(i.cagr, 4), 9)
+          << cell(fixed(o.max_drawdown, 4), 13) << cell(fixed(i.max_drawdown, 4), 9)
+          << cell(fixed(o.trades, 0), 12) << cell(fixed(i.trades, 0), 5) << '\n';
     }
-  }
-  out << "  trials (distinct strategies) " << t.trials << ", Sharpe variance " << fixed(t.sharpe_variance * report.bars_per_year, 4)
-      << " (annualised), expected max Sharpe " << fixed(t.expected_max_sharpe * annual, 3) << " (annualised)\n";
-  out << "   #    PSR(" << report.settings.psr_benchmark << ")    DSR   " << to_string(report.objective)
-      << "   bootstrap 5% | 50% | 95%\n";
-  for (const auto& row : report.best) {
-    const auto& s = row.statistics;
-    out << std::setw(4) << row.rank << "  " << std::setw(7) << fixed(s.psr, 4) << "  " << std::setw(6) << fixed(s.dsr, 4);
-    if (s.bootstrapped) {
-      out << "  " << std::setw(8) << fixed(s.bootstrap.full_sample, 3) << "   " << fixed(s.bootstrap.p05, 3) << " | "
-          << fixed(s.bootstrap.p50, 3) << " | " << fixed(s.bootstrap.p95, 3);
-    }
-    out << '\n';
-  }
-  if (report.pbo.result) {
-    out << "  PBO " << fixed(report.pbo.result->pbo, 4) << " over " << report.pbo.strategies
-        << " distinct strategies of the final population (" << report.settings.pbo_partitions
-        << " partitions); probability of loss " << fixed(report.pbo.result->probability_of_loss, 4) << '\n';
-  } else {
-    out << "  PBO " << report.pbo.note << '\n';
+    out << "  (sharpe annualised; cagr and max_dd fractions; OOS/IS = the out-of-sample sharpe over the in-sample)\n";
   }
   if (report.walk_forward) {
     const auto& wf = *report.walk_forward;
     const Metrics& m = wf.stitched.metrics;
-    out << "  walk-forward: " << wf.folds.size() << " " << to_string(wf.settings.mode) << " folds; stitched out-of-sample sharpe "
-        << fixed(m.sharpe, 3) << ", total return " << fixed(m.total_return, 4) << ", max drawdown "
-        << fixed(m.max_drawdown, 3) << "; efficiency " << fixed(wf.efficiency, 3) << '\n';
+    out << "walk-forward, out of sample: " << wf.folds.size() << " " << to_string(wf.settings.mode)
+        << " folds stitched: sharpe " << fixed(m.sharpe, 3) << " (annualised), total return " << fixed(m.total_return, 4)
+        << ", cagr " << fixed(m.cagr, 4) << ", max drawdown " << fixed(m.max_drawdown, 4) << "; efficiency "
+        << fixed(wf.efficiency, 3) << " (out-of-sample over in-sample objective)\n";
+  }
+  out << "overfitting: " << t.trials << " trials (distinct strategies), variance of their Sharpe ratios "
+      << fixed(t.sharpe_variance * report.bars_per_year, 4) << " (annualised), expected best Sharpe of as many "
+      << "trials without skill " << fixed(t.expected_max_sharpe * annual, 3) << " (annualised)\n";
+  out << "   #      PSR     DSR   " << std::left << std::setw(12) << to_string(report.objective) << std::right
+      << "bootstrap 5% | 50% | 95%   (PSR vs Sharpe " << report.settings.psr_benchmark
+      << " annualised; over the in-sample returns)\n";
+  for (const auto& row : report.best) {
+    const auto& s = row.statistics;
+    out << std::setw(4) << row.rank << cell(fixed(s.psr, 4), 9) << cell(fixed(s.dsr, 4), 8) << "   ";
+    if (s.bootstrapped) {
+      out << std::left << std::setw(12) << fixed(s.bootstrap.full_sample, 3) << std::right << fixed(s.bootstrap.p05, 3)
+          << " | " << fixed(s.bootstrap.p50, 3) << " | " << fixed(s.bootstrap.p95, 3);
+    }
+    out << '\n';
+  }
+  if (!report.best.empty()) out << "  #1 " << dsr_reading(report.best.front().statistics.dsr, t.trials) << '\n';
+  if (report.pbo.result) {
+    out << "  " << pbo_reading(report.pbo.result->pbo) << " (" << report.pbo.strategies
+        << " distinct strategies of the final population, " << report.settings.pbo_partitions
+        << " partitions; probability of loss " << fixed(report.pbo.result->probability_of_loss, 4) << ")\n";
+  } else {
+    out << "  PBO " << report.pbo.note << '\n';
   }
 }
 

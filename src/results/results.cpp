@@ -439,8 +439,9 @@ void write_config(Out& out, const H5::H5File& file, const RunInfo& run, const Ma
   out.number(config, "cost", execution.cost);
   out.flag(config, "allow_short", execution.allow_short);
   out.flag(config, "no_cache", !evolution.evaluation_cache);
-  const bool inferred = !(execution.bars_per_year > 0);
-  out.number(config, "bars_per_year", inferred ? infer_bars_per_year(data) : execution.bars_per_year);
+  // Resolved settings carry the inferred value (evolve: over a split's training window); given ones 0.
+  const bool inferred = run.bars_per_year_inferred || !(execution.bars_per_year > 0);
+  out.number(config, "bars_per_year", execution.bars_per_year > 0 ? execution.bars_per_year : infer_bars_per_year(data));
   out.flag(config, "bars_per_year_inferred", inferred);
   const ExitRules& exits = execution.exits;
   out.number(config, "stop_loss", exits.stop_loss);
@@ -586,9 +587,57 @@ void write_strategies(Out& out, const H5::H5File& file, const SearchSpace& space
   out.strings(group, "source_file", source_files, {n}, "the strategy file it was read from; \"\" for built-ins");
 }
 
+// /best/trades: every trade of the best strategies, one row each, by rank, then symbol, then time.
+void write_trades(Out& out, const H5::Group& best, std::span<const std::int32_t> rank, std::span<const Trade> trades,
+                  std::span<const std::int64_t> timestamps) {
+  const H5::Group group = out.group(best, "trades",
+                                    "every trade of the best strategies, one row each: by rank, then symbol, then time "
+                                    "(docs/results-format.md)");
+  const hsize_t n = trades.size();
+  std::vector<std::int32_t> symbol, direction, reason;
+  std::vector<std::int64_t> entry_bar, exit_bar, entry_time, exit_time, bars_held;
+  std::vector<double> size, entry_price, exit_price, returns;
+  for (const Trade& t : trades) {
+    symbol.push_back(static_cast<std::int32_t>(t.symbol));
+    direction.push_back(t.direction);
+    reason.push_back(static_cast<std::int32_t>(t.reason));
+    entry_bar.push_back(t.entry_bar);
+    exit_bar.push_back(t.exit_bar);
+    entry_time.push_back(timestamps[static_cast<std::size_t>(t.entry_bar)]);
+    exit_time.push_back(timestamps[static_cast<std::size_t>(t.exit_bar)]);
+    bars_held.push_back(t.bars_held());
+    size.push_back(t.size);
+    entry_price.push_back(t.entry_price);
+    exit_price.push_back(t.exit_price);
+    returns.push_back(t.ret);
+  }
+  out.array(group, "rank", rank.data(), {n}, "the /best rank of the strategy that made the trade (1 = best)");
+  out.array(group, "symbol", symbol.data(), {n}, "the traded symbol: index into /data/symbols");
+  out.array(group, "direction", direction.data(), {n}, "+1 long, -1 short");
+  out.array(group, "size", size.data(), {n}, "|position| at entry (1 with unit sizing)");
+  out.array(group, "entry_bar", entry_bar.data(), {n},
+            "bar of the entry fill: index into /data/timestamps (its open with next_open execution, else its close)");
+  out.array(group, "exit_bar", exit_bar.data(), {n}, "bar of the exit fill (the last bar when the trade is open at the end)");
+  const H5::DataSet entry_set = out.array(group, "entry_time", entry_time.data(), {n}, "UTC time of the entry bar");
+  out.text(entry_set, "units", "seconds since 1970-01-01T00:00:00Z");
+  const H5::DataSet exit_set = out.array(group, "exit_time", exit_time.data(), {n}, "UTC time of the exit bar");
+  out.text(exit_set, "units", "seconds since 1970-01-01T00:00:00Z");
+  out.array(group, "entry_price", entry_price.data(), {n}, "price of the entry fill");
+  out.array(group, "exit_price", exit_price.data(), {n}, "price of the exit fill (the last close when open at the end)");
+  out.array(group, "bars_held", bars_held.data(), {n}, "exit_bar - entry_bar (0: out within the bar it entered)");
+  out.array(group, "return", returns.data(), {n}, "the trade's return, costs included (docs/metrics.md, \"Trades\")");
+  std::vector<std::string> names;
+  for (int r = 0; r < kExitReasons; ++r) names.emplace_back(to_string(static_cast<ExitReason>(r)));
+  const H5::DataSet reason_set = out.array(group, "exit_reason", reason.data(), {n},
+                                           "why the trade ended: index into this dataset's attribute 'names'");
+  out.texts(reason_set, "names", names);
+}
+
 // `by_fitness`: sorted best first; otherwise kept in the given order (NSGA-II: the knee first).
 void write_best(Out& out, const H5::H5File& file, std::span<const HallOfFameEntry> best, const CurveOf& curve_of,
-                std::size_t bars, const fs::path& path, bool by_fitness, bool exit_genes, bool robust) {
+                std::span<const std::int64_t> timestamps, const fs::path& path, bool by_fitness, bool exit_genes,
+                bool robust) {
+  const std::size_t bars = timestamps.size();
   const H5::Group group =
       out.group(file, "best", "the best distinct strategies of the run, best first, with equity curves");
   // Best first; a NaN fitness ranks last.
@@ -657,14 +706,20 @@ void write_best(Out& out, const H5::H5File& file, std::span<const HallOfFameEntr
                                                    "the bar; bar times in /best/timestamps");
   out.text(equity_set, "timestamps", "/data/timestamps");
   BacktestCurve curve;
+  std::vector<Trade> trades, all_trades;
+  std::vector<std::int32_t> trade_rank;
   for (std::size_t r = 0; r < k; ++r) {
-    curve_of(best[order[r]], curve);
+    curve_of(best[order[r]], curve, trades);
+    all_trades.insert(all_trades.end(), trades.begin(), trades.end());
+    trade_rank.insert(trade_rank.end(), trades.size(), to_i32(r + 1, "rank"));
     if (curve.equity.size() != bars)
       throw Error("results: " + path.string() + ": best strategy " + std::to_string(r + 1) + " has an equity curve of " +
                   std::to_string(curve.equity.size()) + " values; expected one per bar (" + std::to_string(bars) + ")");
     out.where() = "dataset '/best/equity' row " + std::to_string(r);
     if (width > 0) hdf5::write_rows(equity_set, r, curve.equity.data(), 1, width);
   }
+
+  write_trades(out, group, trade_rank, all_trades, timestamps);
 
   out.where() = "soft link '/best/timestamps'";
   if (H5Lcreate_soft("/data/timestamps", group.getId(), "timestamps", H5P_DEFAULT, H5P_DEFAULT) < 0)
@@ -699,7 +754,10 @@ struct ResultsWriter::File {
 
 ResultsWriter::ResultsWriter(std::filesystem::path path, bool force, const RunInfo& run, const MarketView& data,
                              const EvolutionSettings& evolution, const ExecutionSettings& execution)
-    : output_(std::move(path)), force_(force), bars_(data.timestamps.size()), started_(std::chrono::steady_clock::now()) {
+    : output_(std::move(path)),
+      force_(force),
+      timestamps_(data.timestamps.begin(), data.timestamps.end()),
+      started_(std::chrono::steady_clock::now()) {
   hdf5::quiet();
   const OutputPath outputs[] = {{output_.path(), "run.h5"}};
   check_outputs({}, outputs, force_);
@@ -813,7 +871,7 @@ void ResultsWriter::finish(const EvolutionResult& result, std::span<const HallOf
         crowding->append(result.crowding.data(), result.crowding.size());
       }
     }
-    write_best(out, h5, best, curve_of, bars_, path, !multi_.enabled, exit_genes_, robust_);
+    write_best(out, h5, best, curve_of, timestamps_, path, !multi_.enabled, exit_genes_, robust_);
     EvolutionSettings settings;
     settings.multi = multi_;
     if (multi_.enabled) write_pareto(out, h5, settings, result);

@@ -81,6 +81,8 @@ StoredConfig read_config(In& in) {
   c.mutation_scale = in.number<double>(set, "mutation_scale");
   c.type_switch_rate = in.number<double>(set, "type_switch_rate");
   c.top = in.number<std::int64_t>(set, "top");
+  if (in.has_attribute(set, "mode")) c.mode = in.text(set, "mode");
+  if (in.has_attribute(set, "objectives")) c.objectives = in.texts(set, "objectives");
   c.execution.execution = parse_execution(in.text(set, "execution"), "/config attribute execution");
   c.execution.cost = in.number<double>(set, "cost");
   c.execution.allow_short = in.flag(set, "allow_short");
@@ -255,6 +257,42 @@ void read_best(In& in, RunResults& r) {
   }
 }
 
+TradeColumns read_trades(In& in, const RunResults& r) {
+  TradeColumns t;
+  const auto ints = [&](const char* name) { return in.numbers<std::int32_t>(std::string("/best/trades/") + name, 1); };
+  const auto longs = [&](const char* name) { return in.numbers<std::int64_t>(std::string("/best/trades/") + name, 1); };
+  const auto reals = [&](const char* name) { return in.numbers<double>(std::string("/best/trades/") + name, 1); };
+  t.rank = ints("rank");
+  t.symbol = ints("symbol");
+  t.direction = ints("direction");
+  t.exit_reason = ints("exit_reason");
+  t.reason_names = in.texts(in.dataset("/best/trades/exit_reason"), "names");
+  t.entry_bar = longs("entry_bar");
+  t.exit_bar = longs("exit_bar");
+  t.entry_time = longs("entry_time");
+  t.exit_time = longs("exit_time");
+  t.bars_held = longs("bars_held");
+  t.size = reals("size");
+  t.entry_price = reals("entry_price");
+  t.exit_price = reals("exit_price");
+  t.returns = reals("return");
+  const std::size_t n = t.rank.size();
+  for (const std::size_t m : {t.symbol.size(), t.direction.size(), t.exit_reason.size(), t.entry_bar.size(),
+                              t.exit_bar.size(), t.entry_time.size(), t.exit_time.size(), t.bars_held.size(),
+                              t.size.size(), t.entry_price.size(), t.exit_price.size(), t.returns.size()})
+    if (m != n)
+      throw IoError(r.path.string() + ": the datasets of /best/trades differ in length (" + std::to_string(n) +
+                    " ranks, " + std::to_string(m) + " rows in another)");
+  for (std::size_t i = 0; i < n; ++i) {
+    if (t.rank[i] < 1 || static_cast<std::size_t>(t.rank[i]) > r.best.size() || t.symbol[i] < 0 ||
+        static_cast<std::size_t>(t.symbol[i]) >= r.data.symbols.size() || t.exit_reason[i] < 0 ||
+        static_cast<std::size_t>(t.exit_reason[i]) >= t.reason_names.size())
+      throw IoError(r.path.string() + ": /best/trades row " + std::to_string(i) +
+                    ": rank, symbol or exit_reason outside /best, /data/symbols or the reasons' names");
+  }
+  return t;
+}
+
 // A scalar attribute as text: strings as they are, numbers shortest, booleans true/false; nullopt otherwise.
 std::optional<std::string> attribute_text(const H5::Attribute& a) {
   if (a.getSpace().getSimpleExtentNdims() != 0) return std::nullopt;
@@ -399,7 +437,22 @@ RunResults ResultsReader::read() const {
       if (c >= r.status_counts.size()) r.status_counts.resize(c + 1, 0);
       ++r.status_counts[c];
     }
-    if (in.exists("/best")) read_best(in, r);
+    if (in.exists("/best")) {
+      read_best(in, r);
+      const H5::Group best = in.group("/best");
+      if (in.has_attribute(best, "selection")) r.best_selection = in.text(best, "selection");
+    }
+    if (in.exists("/best/trades")) r.trades = read_trades(in, r);
+    if (in.exists("/pareto/objectives")) {
+      StoredPareto p;
+      p.index = in.numbers<std::int32_t>("/pareto/index", 1);
+      p.objectives = metric_table(in, "/pareto/objectives");
+      p.knee = in.number<std::int64_t>(in.group("/pareto"), "knee");
+      if (p.objectives.rows != p.index.size() || p.knee < 0 || static_cast<std::size_t>(p.knee) >= p.index.size())
+        throw IoError(r.path.string() + ": /pareto: " + std::to_string(p.index.size()) + " members, " +
+                      std::to_string(p.objectives.rows) + " rows of objectives, knee " + std::to_string(p.knee));
+      r.pareto = std::move(p);
+    }
     if (in.exists("/summary")) {
       const H5::Group group = in.group("/summary");
       r.summary = StoredSummary{in.number<std::int64_t>(group, "generations"),

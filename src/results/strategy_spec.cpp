@@ -1,7 +1,9 @@
 #include "genepool/results/strategy_spec.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 
 #include "genepool/error.hpp"
 #include "genepool/number_text.hpp"
@@ -166,11 +168,46 @@ SpecStrategy read_strategy(const SpecReader& in, const Json& item, const std::st
     s.align = in.text(data, data_at, "align");
     s.max_gap = in.integer(data, data_at, "max_gap");
   }
+  // Members added after version 1's first files: absent in older specs, which replay as before.
   if (data.contains("window")) {
     const std::string window_at = SpecReader::join(data_at, "window");
     const Json& window = in.object(data, data_at, "window");
-    s.window_start = in.text(window, window_at, "start");
-    s.window_end = in.text(window, window_at, "end");
+    if (window.contains("start")) {  // the run's --start/--end
+      s.window_start = in.text(window, window_at, "start");
+      s.window_end = in.text(window, window_at, "end");
+    }
+    if (window.contains("metrics")) s.metrics_window = in.text(window, window_at, "metrics");
+    if (s.metrics_window != "all" && s.metrics_window != "train")
+      in.fail(window_at + ".metrics", "is \"" + s.metrics_window + "\"; expected \"all\" or \"train\"");
+    if (s.metrics_window == "train") {
+      const auto bars_of = [&](const char* key) {
+        const Json& pair = in.array(window, window_at, key);
+        const std::string at = window_at + "." + key;
+        if (pair.size() != 2 || !pair[0].is_number_integer() || !pair[1].is_number_integer() ||
+            pair[0].get<std::int64_t>() < 0 || pair[1].get<std::int64_t>() <= pair[0].get<std::int64_t>() ||
+            pair[1].get<std::int64_t>() > s.bars)
+          in.fail(at, "expected [first bar, end bar) within the data's " + std::to_string(s.bars) + " bars");
+        return BarWindow{static_cast<std::size_t>(pair[0].get<std::int64_t>()),
+                         static_cast<std::size_t>(pair[1].get<std::int64_t>())};
+      };
+      s.train = bars_of("train");
+      s.test = bars_of("test");
+    }
+  }
+  if (execution.contains("bars_per_year_inferred"))
+    s.bars_per_year_inferred = in.flag(execution, execution_at, "bars_per_year_inferred");
+  if (item.contains("genepool_version")) s.genepool_version = in.text(item, where, "genepool_version");
+  if (item.contains("metrics_out_of_sample")) {
+    const std::string at = SpecReader::join(where, "metrics_out_of_sample");
+    for (const auto& [key, value] : in.object(item, where, "metrics_out_of_sample").items()) {
+      if (value.is_null()) {
+        s.metrics_out_of_sample.emplace_back(key, std::nullopt);
+      } else if (value.is_number()) {
+        s.metrics_out_of_sample.emplace_back(key, value.get<double>());
+      } else {
+        in.fail(SpecReader::join(at, key), "expected a number or null");
+      }
+    }
   }
 
   const std::string metrics_at = SpecReader::join(where, "metrics");
@@ -187,6 +224,27 @@ SpecStrategy read_strategy(const SpecReader& in, const Json& item, const std::st
 }
 
 }  // namespace
+
+// The attribute `name` of /validation as text, or "".
+std::string validation_attribute(const RunResults& r, std::string_view name) {
+  if (!r.validation) return "";
+  for (const auto& [key, value] : r.validation->attributes)
+    if (key == name) return value;
+  return "";
+}
+
+// The split's windows as bars [begin, end), when the run had one.
+bool split_windows(const RunResults& r, std::int64_t (&bars)[4]) {
+  const std::string split = validation_attribute(r, "split");
+  if (split.empty() || split == "none" || !r.validation->metrics) return false;
+  const char* names[] = {"train_begin", "train_end", "test_begin", "test_end"};
+  for (int k = 0; k < 4; ++k) {
+    const std::string text = validation_attribute(r, names[k]);
+    if (text.empty()) return false;
+    bars[k] = std::stoll(text);
+  }
+  return true;
+}
 
 Json run_source(const RunResults& r) {
   const RunProvenance& p = r.provenance;
@@ -251,8 +309,22 @@ Json strategy_entry(const RunResults& r, std::size_t i, std::int64_t rank) {
     entry["data"]["align"] = r.data.align;
     entry["data"]["max_gap"] = r.data.max_gap;
   }
-  if (!r.data.window_start_iso.empty())
-    entry["data"]["window"] = {{"start", r.data.window_start_iso}, {"end", r.data.window_end_iso}};
+  // Which bars the metrics cover: with a split, the training window's (and the test window's
+  // out-of-sample metrics beside them); a replay uses the window its metrics belong to.
+  std::int64_t windows[4] = {};
+  const bool split = split_windows(r, windows);
+  entry["data"]["window"] = split ? Json{{"metrics", "train"},
+                                         {"train", {windows[0], windows[1]}},
+                                         {"test", {windows[2], windows[3]}},
+                                         {"train_period", validation_attribute(r, "train_period")},
+                                         {"test_period", validation_attribute(r, "test_period")}}
+                                  : Json{{"metrics", "all"}};
+  if (!r.data.window_start_iso.empty()) {
+    entry["data"]["window"]["start"] = r.data.window_start_iso;
+    entry["data"]["window"]["end"] = r.data.window_end_iso;
+  }
+  entry["execution"]["bars_per_year_inferred"] = r.config.bars_per_year_inferred;
+  entry["genepool_version"] = r.provenance.genepool_version;
   entry["fitness"] = s.fitness;
   entry["generation"] = std::int64_t{s.generation};
   entry["status"] = status_name(r, s.status);
@@ -260,6 +332,22 @@ Json strategy_entry(const RunResults& r, std::size_t i, std::int64_t rank) {
   const MetricTable& m = r.best_metrics;
   for (std::size_t c = 0; c < m.columns.size(); ++c) metrics[m.columns[c]] = m.values[i * m.columns.size() + c];
   entry["metrics"] = std::move(metrics);
+  if (split) {
+    const OptionalGroup& v = *r.validation;
+    std::optional<std::size_t> row;
+    if (v.ranks.empty()) {
+      if (v.metrics->rows == r.best.size()) row = i;
+    } else {
+      const auto it = std::find(v.ranks.begin(), v.ranks.end(), s.rank);
+      if (it != v.ranks.end()) row = static_cast<std::size_t>(it - v.ranks.begin());
+    }
+    if (row) {
+      Json outside = Json::object();
+      const MetricTable& o = *v.metrics;
+      for (std::size_t c = 0; c < o.columns.size(); ++c) outside[o.columns[c]] = o.values[*row * o.columns.size() + c];
+      entry["metrics_out_of_sample"] = std::move(outside);
+    }
+  }
   return entry;
 }
 

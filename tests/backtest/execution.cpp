@@ -20,7 +20,8 @@ TEST_CASE("execution names round-trip and unknown names are config errors naming
 
 TEST_CASE("execution settings describe themselves in one line, bars per year only when set", "[backtest]") {
   ExecutionSettings settings;
-  CHECK(describe(settings) == "close execution, cost 0, long/flat");
+  CHECK(describe(settings) ==
+        "close execution, cost 0 (no commission or slippage: the metrics are before costs), long/flat");
   settings.execution = Execution::next_open;
   settings.cost = 0.0005;
   settings.allow_short = true;

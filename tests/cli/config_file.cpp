@@ -263,3 +263,35 @@ TEST_CASE("config file: exits and sizing take fixed values, a range is left to t
   Evolve sizing("sizing = \"kelly\"\n");
   CHECK_THAT(sizing.parse(), Contains(":1: key 'sizing': --sizing: kelly not in {unit,vol-target}"));
 }
+
+TEST_CASE("config_file: one file for every command: another command's keys and table are left to it",
+          "[cli][config]") {
+  CLI::App evolve("", "evolve"), backtest("", "backtest");
+  int population = 0;
+  double cost = 0;
+  std::string strategy;
+  evolve.add_option("--population", population);
+  evolve.add_option("--cost", cost);
+  backtest.add_option("--cost", cost);
+  backtest.add_option("--strategy", strategy);
+  const std::vector<const CLI::App*> others{&evolve};
+  const auto keys = [&](const std::string& text) {
+    const ConfigFile file("c.toml", text, "backtest", true);
+    std::vector<std::string> names;
+    for (const CLI::ConfigItem& item : file.items(backtest, others)) names.push_back(item.name);
+    return names;
+  };
+  // evolve's own key and table are skipped; the shared key and backtest's own are read.
+  CHECK(keys("population = 8\ncost = 0.001\n[evolve]\npopulation = 9\n[backtest]\nstrategy = \"macd\"\n") ==
+        std::vector<std::string>{"cost", "strategy"});
+  // The same key checks otherwise: a typo, an unknown table, an array of tables named like an option.
+  CHECK_THROWS_WITH(keys("populaton = 8\n"), Contains("c.toml:1: key 'populaton': unknown key"));
+  CHECK_THROWS_WITH(keys("[backtset]\ncost = 1\n"), Contains("c.toml:1: section '[backtset]': unknown section"));
+  // For evolve, [[strategy]] is no table of backtest's although backtest has a --strategy option.
+  const ConfigFile for_evolve("c.toml", "[[strategy]]\ntype = \"macd\"\n", "evolve", true);
+  const std::vector<const CLI::App*> backtest_only{&backtest};
+  CHECK_THROWS_WITH(for_evolve.items(evolve, backtest_only), Contains("section '[[strategy]]': unknown section"));
+  // Without the other commands (a file of one command) their keys are unknown, as before.
+  const ConfigFile alone("c.toml", "population = 8\n", "backtest", true);
+  CHECK_THROWS_WITH(alone.items(backtest), Contains("key 'population': unknown key"));
+}

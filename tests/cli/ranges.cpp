@@ -153,7 +153,7 @@ TEST_CASE("commands that take one value refuse an exit range: the grid, and conf
   const app::ConfigFile grid("grid.toml", "population = 8\nstop-loss = [0.01, 0.2]\n", "grid", true);
   CHECK_THROWS_WITH(app::refuse_exit_genes(grid),
                     Equals("grid.toml:2: key 'stop-loss': a range [low, high] evolves a value in `genepool evolve`; "
-                           "the grid takes one value: expected a number"));
+                           "`genepool grid` takes one value: expected a number"));
   CHECK_NOTHROW(app::refuse_exit_genes(app::ConfigFile("grid.toml", "stop-loss = 0.05\n", "grid", true)));
   const app::ConfigFile plain("other.toml", "stop-loss = [0.01, 0.2]\n", "backtest", false);
   CLI::App command("backtest");

@@ -30,6 +30,36 @@ expected = np.where(np.isnan(s), 0, (f > s).astype(float))
 assert (pos == expected).all(), np.nonzero(pos != expected)
 PY
 
+# The trade list: one row per trade, as many as the metrics count; without costs, on one symbol, the
+# trades' returns compound to the total return; every exit reason is a documented one.
+for execution in close next_open; do
+  "$GENEPOOL" backtest --data "$SHARED_DATA/GOOG.csv" --strategy bollinger_reversion --execution "$execution" \
+    --allow-short --stop-loss 0.03 --take-profit 0.08 --trailing-stop 0.05 --max-bars 30 --json \
+    --trades-out trades.csv --equity-out trades-curve.csv --force > trades.json
+  $PYTHON - trades.csv trades.json trades-curve.csv <<'PY' || fail "trades of bollinger_reversion ($execution)"
+import csv, json, sys, math
+rows = list(csv.DictReader(open(sys.argv[1])))
+metrics = json.load(open(sys.argv[2]))["metrics"]
+assert list(rows[0].keys()) == ["symbol", "direction", "size", "entry_time", "entry_price", "exit_time",
+                                "exit_price", "bars_held", "return", "exit_reason"], rows[0].keys()
+assert len(rows) == metrics["trades"], (len(rows), metrics["trades"])
+compounded = math.prod(1 + float(r["return"]) for r in rows)
+assert abs(compounded - (1 + metrics["total_return"])) <= 1e-10 * compounded, (compounded, metrics["total_return"])
+assert abs(sum(float(r["return"]) for r in rows) / len(rows) - metrics["avg_trade"]) <= 1e-12
+reasons = {r["exit_reason"] for r in rows}
+assert reasons <= {"rule", "stop", "target", "trailing", "max-bars", "end-of-data"}, reasons
+assert len(reasons & {"stop", "target", "trailing", "max-bars"}) >= 2, reasons
+times = [line.split(",")[0] for line in open(sys.argv[3]).read().splitlines()[1:]]
+for r in rows:
+    assert r["direction"] in ("long", "short") and float(r["size"]) == 1
+    i, j = times.index(r["entry_time"]), times.index(r["exit_time"])
+    assert j - i == int(r["bars_held"]) >= 0, r
+PY
+done
+[[ -f trades.csv ]] && expect_failure 4 "trades.csv" "$GENEPOOL" backtest --data "$SHARED_DATA/GOOG.csv" \
+  --strategy macd --trades-out trades.csv
+expect_failure 2 "--force" "$GENEPOOL" backtest --data "$SHARED_DATA/GOOG.csv" --strategy macd --force
+
 # Bad data: one line naming file, line and column; data status 3.
 printf 'Date,Open,High,Low,Close,Volume\n2020-01-01,1,2,0.5,1.5,10\n2020-01-02,1,2,0.5\n' > ragged.csv
 expect_failure 3 "ragged.csv:3" "$GENEPOOL" backtest --data ragged.csv --strategy sma_crossover

@@ -60,7 +60,8 @@ open(f"{out}/bit-flipped.h5", "wb").write(bytes(flipped))
 EOF
 # Checkpoints derived from a real one: the checkpoint a run leaves when a rank stops answering
 # (GENEPOOL_HANG_*, src/parallel/parallel.cpp) and --generation-timeout ends it after generation 1.
-CHECKPOINTED=(--data "$SCRATCH/data.csv" --population 4 --generations 3 --top 1 --quiet)
+# min-trades 0: on 200 bars the default would leave too few distinct genomes for a batch to reach rank 1.
+CHECKPOINTED=(--data "$SCRATCH/data.csv" --population 4 --generations 3 --top 1 --min-trades 0 --quiet)
 GENEPOOL_HANG_RANK=1 GENEPOOL_HANG_BATCH=2 timeout 60 mpirun --allow-run-as-root --oversubscribe -n 2 "$GENEPOOL" \
   evolve "${CHECKPOINTED[@]}" --checkpoint-every 1 --generation-timeout 1 --out "$SCRATCH/stopped.h5" >/dev/null 2>&1 || true
 [[ -f $SCRATCH/stopped.h5.checkpoint ]] || fail "no checkpoint from the stopped fixture run"

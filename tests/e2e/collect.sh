@@ -50,3 +50,25 @@ with h5py.File("partial.h5", "a") as f:
 PY
 expect_failure 4 "partial.h5: has no /best strategies \(status running\)" "$GENEPOOL" collect s1.h5 partial.h5 --out x.json
 [[ ! -e x.json && ! -e x.json.partial ]] || fail "a failed collect left a file"
+
+# Runs over other data, or over another window of the same data, are refused unless --mixed; then
+# each row names its data.
+"$GENEPOOL" synth --out other.csv --bars 1500 --seed 3 > /dev/null
+"$GENEPOOL" evolve "${small[@]}" --data other.csv --out other.h5 2>/dev/null
+"$GENEPOOL" evolve "${small[@]}" --test-fraction 0.3 --out split.h5 2>/dev/null
+expect_failure 2 "other.h5: its fitness was measured on other.csv [0-9a-f]{12}, all 1500 bars, s1.h5's on sample.csv" \
+  "$GENEPOOL" collect s1.h5 other.h5 --out x.json
+expect_failure 2 "split.h5: its fitness was measured on sample.csv [0-9a-f]{12}, bars 0\.\.[0-9]+ of [0-9]+ \(train\)" \
+  "$GENEPOOL" collect s1.h5 split.h5 --out x.json
+[[ ! -e x.json ]] || fail "a refused collect left a file"
+"$GENEPOOL" collect s1.h5 other.h5 split.h5 --mixed --top 1 --out mixed.json --csv mixed.csv > /dev/null ||
+  fail "collect --mixed failed"
+$PYTHON - <<'PY' || fail "mixed.json / mixed.csv lack the data labels"
+import csv, json
+rows = list(csv.DictReader(open("mixed.csv")))
+labels = {r["results"]: r["data"] for r in rows}
+assert "all 1500 bars" in labels["other.h5"] and labels["other.h5"].startswith("other.csv ")
+assert "(train)" in labels["split.h5"] and labels["s1.h5"].startswith("sample.csv ")
+spec = json.load(open("mixed.json"))
+assert {s["run"]["results"]: s["run"]["data"] for s in spec["strategies"]} == labels
+PY

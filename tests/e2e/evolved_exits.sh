@@ -95,6 +95,6 @@ printf 'target-vol = [0.05, 0.3]\n' >sizing.toml
 expect_failure 2 "sizing.toml:1: key 'target-vol': evolves the vol-target sizing, which is off; expected sizing = \"vol-target\"" \
   "$GENEPOOL" evolve --config sizing.toml --data data/sample.csv --out bad.h5 --quiet
 printf 'strategies = ["sma_crossover"]\nstop-loss = [0.01, 0.2]\n' >grid.toml
-expect_failure 2 "grid.toml:2: key 'stop-loss': a range \[low, high\] evolves a value in \`genepool evolve\`; the grid takes one value" \
+expect_failure 2 "grid.toml:2: key 'stop-loss': a range \[low, high\] evolves a value in \`genepool evolve\`; \`genepool grid\` takes one value" \
   "$GENEPOOL" grid --config grid.toml --data data/sample.csv --out bad.h5 --quiet
 echo "evolved exits: ok"

@@ -66,6 +66,22 @@ expect_failure 2 "bad.toml:4: key 'ranges.sma_crossover.fast'" "$GENEPOOL" --con
 printf 'ranges.macd.signl = 9\n' >typo.toml
 expect_failure 2 "typo.toml:1: key 'ranges.macd.signl': macd has no parameter 'signl' \(did you mean 'signal'\?\)" \
   "$GENEPOOL" --config typo.toml evolve --data data/sample.csv --out bad.h5
-# Only evolve and grid read a config file.
-expect_failure 2 '--config: `backtest` reads no config file; `evolve` or `grid` do' "$GENEPOOL" --config typo.toml backtest --data data/sample.csv --strategy macd
+# One config for every command: backtest reads evolve's file (data, execution, costs) with the same
+# key checks, leaving evolve's own keys to it; the command line still overrides the file.
+expect_failure 2 "typo.toml:1: key 'ranges.macd.signl': macd has no parameter 'signl'" \
+  "$GENEPOOL" --config typo.toml backtest --data data/sample.csv --strategy macd
+"$GENEPOOL" --config "$SOURCE_DIR/configs/default.toml" backtest --strategy macd --json > from-config.json ||
+  fail "backtest --config configs/default.toml failed: $(cat err.txt 2>/dev/null)"
+"$GENEPOOL" backtest --data data/sample.csv --strategy macd --execution next_open --cost 0.0005 --bars-per-year 252 \
+  --json > from-options.json
+cmp -s from-config.json from-options.json || fail "backtest with configs/default.toml differs from its options given"
+"$GENEPOOL" --config "$SOURCE_DIR/configs/default.toml" backtest --strategy macd --cost 0.002 --json > override.json
+$PYTHON -c 'import json,sys; assert json.load(open(sys.argv[1]))["cost"] == 0.002' override.json || fail "the command line does not override the config in backtest"
+printf 'data = ["data/sample.csv"]\npopulaton = 8\n' > unknown.toml
+expect_failure 2 "unknown.toml:2: key 'populaton': unknown key" "$GENEPOOL" --config unknown.toml backtest --strategy macd
+printf 'data = ["data/sample.csv"]\nstop-loss = [0.01, 0.2]\n' > evolved.toml
+expect_failure 2 "evolved.toml:2: key 'stop-loss': a range \[low, high\] evolves a value in \`genepool evolve\`; \`genepool backtest\` takes one value" \
+  "$GENEPOOL" --config evolved.toml backtest --strategy macd
+# Commands without settings of a run read none.
+expect_failure 2 '--config: `report` reads no config file' "$GENEPOOL" --config "$SOURCE_DIR/configs/default.toml" report x.h5
 echo "ranges: ok"

@@ -439,6 +439,8 @@ class Validator:
             self.validate_validation()
         if "/memory" in self.f:  # likewise
             self.validate_memory(root["ranks"], data["data_bytes"])
+        if "/best/trades" in self.f or (self.f.attrs.get("status") == "complete" and "/best" in self.f):
+            self.validate_trades(K, B, columns)
         link = self.f.get("/best/timestamps", getlink=True)
         self.check(isinstance(link, h5py.SoftLink) and link.path == "/data/timestamps",
                    "/best/timestamps: expected a soft link to /data/timestamps")
@@ -455,6 +457,46 @@ class Validator:
             got = list(obj.attrs.get("columns", []))
             ok = self.check(got == columns, f"{path}: columns {got}; expected {columns}") and ok
         return obj[()] if ok else None
+
+    def validate_trades(self, K, B, columns):
+        """/best/trades: one row per trade of the best strategies, by rank, then symbol, then time."""
+        g = self.f.get("/best/trades")
+        if not self.check(isinstance(g, h5py.Group), "/best/trades: missing group"):
+            return
+        kinds = {"rank": "int32", "symbol": "int32", "direction": "int32", "exit_reason": "int32", "size": "float64",
+                 "entry_bar": "int64", "exit_bar": "int64", "entry_time": "int64", "exit_time": "int64",
+                 "bars_held": "int64", "entry_price": "float64", "exit_price": "float64", "return": "float64"}
+        t = {}
+        for name, kind in kinds.items():
+            ds = g.get(name)
+            if not self.check(isinstance(ds, h5py.Dataset) and ds.ndim == 1, f"/best/trades/{name}: missing 1-d dataset"):
+                return
+            self.check(self.dataset_kind_ok(ds, kind), f"/best/trades/{name}: has type {ds.dtype}; expected {kind}")
+            t[name] = ds[()]
+        T = len(t["rank"])
+        if not self.check(all(len(v) == T for v in t.values()), "/best/trades: columns differ in length"):
+            return
+        names = [n.decode() if isinstance(n, bytes) else n for n in g["exit_reason"].attrs.get("names", [])]
+        self.check(names == ["rule", "stop", "target", "trailing", "max-bars", "end-of-data"],
+                   f"/best/trades/exit_reason: names {names}")
+        if T == 0:
+            return
+        self.check(np.all((t["rank"] >= 1) & (t["rank"] <= K)) and np.all(np.diff(t["rank"]) >= 0),
+                   "/best/trades/rank: outside 1..K or not ordered by rank")
+        self.check(np.all(t["bars_held"] == t["exit_bar"] - t["entry_bar"]) and np.all(t["bars_held"] >= 0),
+                   "/best/trades/bars_held: not exit_bar - entry_bar >= 0")
+        self.check(np.all((t["exit_bar"] < B) & (t["entry_bar"] >= 0)), "/best/trades: bars outside the data")
+        stamps = self.read("/data/timestamps")
+        if np.all((t["exit_bar"] < B) & (t["entry_bar"] >= 0)):
+            self.check(np.array_equal(stamps[t["entry_bar"]], t["entry_time"]) and
+                       np.array_equal(stamps[t["exit_bar"]], t["exit_time"]),
+                       "/best/trades: times are not /data/timestamps at the bars")
+        self.check(np.all(np.abs(t["direction"]) == 1) and np.all(t["size"] > 0), "/best/trades: direction or size")
+        if "/validation" not in self.f or self.f["/validation"].attrs.get("split", "none") == "none":
+            if columns is not None and "trades" in columns:
+                counts = self.read("/best/metrics")[:, columns.index("trades")]
+                got = np.bincount(t["rank"], minlength=K + 1)[1:]
+                self.check(np.array_equal(got, counts), f"/best/trades: rows per rank {got}; /best metrics trades {counts}")
 
     def validate_memory(self, ranks, data_bytes):
         """/memory: where the data lived, each rank's peak RSS and PSS."""

@@ -25,6 +25,27 @@ for section in ("inputs", "convergence", "top strategies", "evaluations", "timin
 assert not any("out of sample" in l for l in lines), "a file without /validation shows an out-of-sample section"
 PY
 
+# report --trades: every trade of the strategies shown, as /best/trades holds them.
+"$GENEPOOL" report run.h5 --top 1 --trades > trades.txt || fail "report --trades failed"
+$PYTHON - run.h5 trades.txt <<'PY' || fail "report --trades disagrees with /best/trades"
+import sys, h5py
+with h5py.File(sys.argv[1]) as f:
+    t = f["best/trades"]
+    mine = t["rank"][()] == 1
+    reasons = list(t["exit_reason"].attrs["names"])
+    count = int(mine.sum())
+    first_return = t["return"][()][mine][0]
+    first_reason = reasons[t["exit_reason"][()][mine][0]]
+    name = f["best/strategy_name"].asstr()[0]
+lines = open(sys.argv[2]).read().splitlines()
+head = [i for i, l in enumerate(lines) if l.startswith(f"trades of #1 {name}")]
+assert head and lines[head[0]].endswith(f"({count})"), (head, count)
+row = lines[head[0] + 2].split()
+assert row[-1] == first_reason and row[-2] == f"{100 * first_return:.2f}%", (row, first_return, first_reason)
+rows = [l for l in lines[head[0] + 2:] if l.startswith("  ") and l.split()[-1] in reasons]
+assert len(rows) == count, (len(rows), count)
+PY
+
 # report --json: the same best, bit for bit.
 "$GENEPOOL" report run.h5 --json > report.json || fail "report --json failed"
 $PYTHON - run.h5 report.json <<'PY' || fail "report --json disagrees with the file"
@@ -69,6 +90,8 @@ PY
 
 # --html: one self-contained page; Chromium renders it with the figures, pixel for pixel.
 "${PLOT[@]}" run.h5 --html sheet.html > /dev/null || fail "plot_results.py --html failed"
+grep -q "<h2>Trades</h2>" sheet.html && grep -Eq "#1 [a-z_]+ .*: [0-9]+ trades over the whole data" sheet.html ||
+  fail "sheet.html lacks the best strategy's trades"
 ! grep -Eq '(src|href)="(https?:|//)' sheet.html || fail "sheet.html refers to an external resource"
 command -v chromium > /dev/null || fail "chromium is missing: run scripts/install-deps.sh test"
 mkdir chrome-profile
@@ -158,16 +181,24 @@ with h5py.File(sys.argv[1]) as f:
     metrics = f["individuals/metrics"][()]
     names = f["strategies/name"].asstr()[()]
     strategy = f["individuals/strategy"][()]
+    status = f["individuals/status"][()]
 rows = list(csv.DictReader(open(sys.argv[2], newline="")))
 assert len(rows) == generations * population, (len(rows), generations, population)
 header = list(rows[0].keys())
-assert header[:10] == ["generation", "index", "strategy", "p1", "p2", "p3", "p4", "params", "fitness", "status"], header
-assert header[10:] == columns
+assert header[:11] == ["generation", "index", "strategy", "p1", "p2", "p3", "p4", "params", "fitness", "feasible",
+                       "status"], header
+assert header[11:] == columns
+penalised = 0
 for i, row in enumerate(rows):
     assert int(row["generation"]) == i // population and int(row["index"]) == i % population
-    assert row["strategy"] == names[strategy[i]] and float(row["fitness"]) == fitness[i]
+    feasible = status[i] == 0 and fitness[i] > -1e12  # the penalties of docs/genetic-algorithm.md
+    assert row["feasible"] == ("true" if feasible else "false"), (i, row["feasible"], fitness[i])
+    assert row["strategy"] == names[strategy[i]]
+    assert float(row["fitness"]) == fitness[i] if feasible else row["fitness"] == "nan", (i, row["fitness"])
+    penalised += not feasible
     assert float(row["sharpe"]) == metrics[i, columns.index("sharpe")] or row["sharpe"] == "nan"
     assert row["params"].split(";")[0].split("=")[1] == row["p1"]
+assert penalised > 0, "no infeasible or failed individual: the run does not test the NaN fitness"
 final = list(csv.DictReader(open(sys.argv[3], newline="")))
 assert len(final) == population and {int(r["generation"]) for r in final} == {generations - 1}
 PY

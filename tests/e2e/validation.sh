@@ -72,11 +72,17 @@ $PYTHON "$SOURCE_DIR/tests/e2e/compare_runs.py" n1.h5 plain.h5 || fail "plain ru
 mpi 2 evolve --data "$SHARED_DATA/orcl-1995-2014.txt" --population 40 --generations 4 --seed 3 --cost 0.0005 \
   --min-trades 5 --test-fraction 0.25 --walk-forward-folds 3 --walk-forward-generations 3 --psr-benchmark 0.5 \
   --bootstrap-resamples 300 --out orcl.h5 > orcl.txt || fail "real-data run failed: $(tail -5 orcl.txt)"
-for pattern in "validation \(docs/validation.md\)" "sharpe IS \| OOS" "split: train bars 0..3777, test bars 3777..5036" \
-               "trials \(distinct strategies\) [0-9]+" "PSR\(0.5\) +DSR" "bootstrap 5% \| 50% \| 95%" "PBO 0\.[0-9]+ over" \
-               "walk-forward: 3 rolling folds; stitched out-of-sample sharpe" "walk-forward fold 0..945 -> 945..1889: in-sample sharpe"; do
-  grep -Eq "$pattern" orcl.txt || fail "the summary lacks /$pattern/: $(cat orcl.txt)"
+for pattern in "validation \(docs/validation.md\)" "sharpe OOS +IS +OOS/IS" \
+               "out of sample first: test bars 3777..5036 \(held out\); in sample: training bars 0..3777" \
+               "[0-9]+ trials \(distinct strategies\)" "PSR +DSR" "bootstrap 5% \| 50% \| 95% +\(PSR vs Sharpe 0.5 annualised" \
+               "#1 DSR [0-9.]+: a [0-9]+% probability that the true Sharpe ratio beats the best of [0-9]+ trials without skill" \
+               "PBO 0\.[0-9]+: the in-sample winner is below the out-of-sample median [0-9]+% of the time" \
+               "walk-forward, out of sample: 3 rolling folds stitched: sharpe" "walk-forward fold 0..945 -> 945..1889: in-sample sharpe"; do
+  grep -Eq -- "$pattern" orcl.txt || fail "the summary lacks /$pattern/: $(cat orcl.txt)"
 done
+# Out of sample first: the summary's held-out table comes before the in-sample top list.
+[[ $(grep -n "out of sample first" orcl.txt | cut -d: -f1) -lt $(grep -n "^top strategies" orcl.txt | cut -d: -f1) ]] ||
+  fail "the end-of-run summary does not lead with the out-of-sample figures: $(cat orcl.txt)"
 $PYTHON "$SOURCE_DIR/tests/e2e/read_results.py" orcl.h5 > /dev/null || fail "orcl.h5 fails the layout check"
 $PYTHON - orcl.h5 <<'PY' || fail "orcl.h5: statistics disagree with their formulas"
 import math, sys, h5py, numpy as np
@@ -119,10 +125,16 @@ $PYTHON -c 'import h5py, sys; v = h5py.File(sys.argv[1])["validation"]; assert v
   fail "configs/validation.toml: unexpected split or folds"
 
 "$GENEPOOL" report orcl.h5 > report.txt || fail "report failed"
-for pattern in "validation \(/validation\)" "pbo: 0\.[0-9]+" "statistics:" "/validation/walk_forward" "efficiency: " \
-               "in sample \| out of sample"; do
-  grep -Eq "$pattern" report.txt || fail "the report lacks /$pattern/"
+for pattern in "validation \(/validation\)" "PBO 0\.[0-9]+: the in-sample winner is below the out-of-sample median [0-9]+% of the time" \
+               "deflated Sharpe ratio, over each strategy's in-sample returns" "sharpe/bar +sharpe/yr +PSR +DSR" \
+               "#1 DSR 0\.[0-9]+: a [0-9]+% probability" "/validation/walk_forward" "efficiency: " \
+               "out of sample first: test .* \(bars 3777\.\.5036, held out\); in sample: train" \
+               "sharpe OOS +IS +OOS/IS" "walk-forward, stitched out of sample \(3 rolling folds"; do
+  grep -Eq -- "$pattern" report.txt || fail "the report lacks /$pattern/: $(cat report.txt)"
 done
+# The out-of-sample figures lead: before the convergence and the in-sample top list.
+[[ $(grep -n "^out of sample first" report.txt | cut -d: -f1) -lt $(grep -n "^top strategies" report.txt | cut -d: -f1) ]] ||
+  fail "the report does not lead with the out-of-sample figures"
 "$GENEPOOL" report orcl.h5 --json | $PYTHON -c '
 import json, sys
 v = json.load(sys.stdin)["validation"]

@@ -38,8 +38,9 @@ struct FakeBest {
 void finish(ResultsWriter& writer, const EvolutionResult& result, const std::vector<FakeBest>& best) {
   std::vector<HallOfFameEntry> entries;
   for (const FakeBest& b : best) entries.push_back(b.entry);
-  writer.finish(result, entries, [&](const HallOfFameEntry& entry, BacktestCurve& curve) {
+  writer.finish(result, entries, [&](const HallOfFameEntry& entry, BacktestCurve& curve, std::vector<Trade>& trades) {
     curve = best[static_cast<std::size_t>(&entry - entries.data())].curve;
+    trades.clear();
   });
 }
 

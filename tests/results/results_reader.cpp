@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "genepool/backtest/backtest.hpp"
+#include "genepool/backtest/backtest_reference.hpp"
 #include "genepool/error.hpp"
 #include "genepool/evolution/evaluator.hpp"
 #include "genepool/evolution/evolution.hpp"
@@ -74,8 +75,9 @@ struct SmallRun {
     for (const auto& entry : result.hall_of_fame) backtester.evaluate(entry.genome, curves.emplace_back());
     writer.finish(
         result, result.hall_of_fame,
-        [&](const HallOfFameEntry& entry, BacktestCurve& curve) {
+        [&](const HallOfFameEntry& entry, BacktestCurve& curve, std::vector<Trade>& trades) {
           curve = curves[static_cast<std::size_t>(&entry - result.hall_of_fame.data())];
+          trades = reference_trades(data, backtester.settings(), entry.genome, curve.positions);
         },
         [&](hdf5::Writer& out, const H5::Group& root) {
           if (memory) write_memory(out, root, *memory);

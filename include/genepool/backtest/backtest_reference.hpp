@@ -3,7 +3,10 @@
 // against which the optimised Backtester is tested.
 #include <span>
 
+#include <vector>
+
 #include "genepool/backtest/backtest.hpp"
+#include "genepool/backtest/trades.hpp"
 
 namespace genepool {
 
@@ -31,5 +34,11 @@ Metrics reference_backtest_positions(const MarketView& data, const ExecutionSett
 // account's bars from settings.account_start (its curve covers those bars only).
 Metrics reference_backtest(const MarketView& data, const ExecutionSettings& settings, const Genome& genome,
                            BacktestCurve* curve = nullptr);
+
+// The trades of the rule's decisions `positions` (BacktestCurve::positions of the same genome) under
+// `settings` with the genome's exit genes: per symbol, in time order, the very trades whose returns
+// reference_backtest_positions takes its trade metrics over.
+std::vector<Trade> reference_trades(const MarketView& data, const ExecutionSettings& settings, const Genome& genome,
+                                   const PositionMatrix& positions);
 
 }  // namespace genepool

@@ -1,10 +1,11 @@
 #pragma once
-// `genepool evolve --config FILE` (or grid): a TOML file (read by toml++) whose keys are the command's long
+// `genepool evolve --config FILE` (or grid, backtest): a TOML file (read by toml++) whose keys are the command's long
 // option names, at the top level or under [COMMAND]. Each value is checked against its option's type
 // and handed to CLI11 as text, so the option's own checks and the command line's precedence apply.
 // NOTE: CLI11 2.1.2 reads config files only on the top-level app, so --config lives there.
 #include <CLI/CLI.hpp>
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 #include <toml++/toml.h>
@@ -25,6 +26,8 @@ class ConfigFile {
   ConfigFile& operator=(const ConfigFile&) = delete;
 
   const std::string& path() const { return path_; }
+  // The command the file is read for ("evolve", "grid", "backtest").
+  const std::string& command() const { return command_; }
   // The whole document, for readers of nested tables and arrays of tables.
   const toml::table& document() const { return document_; }
   // The 1-based line where `key` is set at the top level or under [COMMAND], or 0.
@@ -35,7 +38,10 @@ class ConfigFile {
   // for an unknown key or section, or a value whose TOML type the option does not take. The paths of
   // `strategy-files` are taken relative to the file's folder. With `with_ranges`, an exit or sizing
   // key given an array (`stop-loss = [0.01, 0.2]`, an evolved value read by read_exit_genes) is left out.
-  std::vector<CLI::ConfigItem> items(const CLI::App& command) const;
+  // A key that is no option of `command` but one of `others` (the other commands reading config
+  // files), and a table named after one of them, configure that command: they are left out, so that
+  // one file configures every command (`evolve`'s file given to `backtest`).
+  std::vector<CLI::ConfigItem> items(const CLI::App& command, std::span<const CLI::App* const> others = {}) const;
 
  private:
   struct Entry {

@@ -5,12 +5,14 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "genepool/backtest/execution.hpp"
 #include "genepool/cli/phase_clock.hpp"
+#include "genepool/data/bar_window.hpp"
 #include "genepool/data/market_data.hpp"
 #include "genepool/error.hpp"
 #include "genepool/io/market_data_io.hpp"
@@ -31,6 +33,10 @@ struct MpiJob {
   std::function<int(const parallel::Session&, const parallel::SharedMarketData& data,
                     const ExecutionSettings& execution, const parallel::BroadcastStats& broadcast, PhaseClock& clock)>
       run;
+  // Rank 0, after set_up: the bars whose timestamps give bars per year when it is inferred (unset or
+  // nullopt: all bars); evolve's training window of a split, so that nothing of the test window
+  // reaches the evolution, its annualisation included.
+  std::function<std::optional<BarWindow>()> inferred_over;
   // The line printed for a ConfigError of the set-up (unset: its message).
   std::function<std::string(const ConfigError&)> locate;
   // Rank 0's file strategies, registered there by set_up: after the set-up status their sources go to

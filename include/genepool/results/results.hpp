@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "genepool/backtest/backtest.hpp"
+#include "genepool/backtest/trades.hpp"
 #include "genepool/evolution/evolution.hpp"
 #include "genepool/backtest/execution.hpp"
 #include "genepool/data/market_data.hpp"
@@ -59,6 +60,7 @@ struct RunInfo {
   std::vector<std::string> alignment_losses;            // LoadReport::inner_losses()
   std::size_t account_start = 0;   // --start: the account's first bar (the data given ends at --end)
   bool windowed = false;           // --start or --end given
+  bool bars_per_year_inferred = false;  // the run's bars per year was inferred (given as 0)
   std::size_t data_bytes = 0;      // market data broadcast once: bytes
   double broadcast_seconds = 0;    // and the time it took
 };
@@ -70,9 +72,10 @@ struct PhaseSeconds {
 };
 
 // Fills `curve` with the backtest of one of the best strategies over the whole data (equity must
-// have one value per bar). The writer asks for one curve at a time and reuses `curve`, so only one
-// strategy's curves are in memory however many best strategies the file keeps.
-using CurveOf = std::function<void(const HallOfFameEntry& entry, BacktestCurve& curve)>;
+// have one value per bar) and `trades` with its trades (reference_trades). The writer asks for one
+// curve at a time and reuses `curve`, so only one strategy's curves are in memory however many best
+// strategies the file keeps.
+using CurveOf = std::function<void(const HallOfFameEntry& entry, BacktestCurve& curve, std::vector<Trade>& trades)>;
 
 // Writes a results file as the run goes: one generation at a time, then the final population and the
 // best strategies. Everything goes to `path` + ".partial"; finish() commits it onto `path` (AtomicFile),
@@ -116,7 +119,7 @@ class ResultsWriter final : public EvolutionObserver {
   // closing them would retry the writes, print an error per object and can crash HDF5 at exit. The
   // partial file is removed; returns the error to throw.
   IoError failed(const H5::Exception& e);
-  std::size_t bars_;
+  std::vector<std::int64_t> timestamps_;  // the data's: the best strategies' trade times
   std::size_t generations_ = 0;  // written so far
   std::chrono::steady_clock::time_point started_;
   double elapsed_ = 0;

@@ -66,6 +66,8 @@ struct StoredConfig {
   double mutation_scale = 0;
   double type_switch_rate = 0;
   std::int64_t top = 0;
+  std::string mode = "ga";              // "ga" or "nsga2"
+  std::vector<std::string> objectives;  // NSGA-II: "METRIC:max" / "METRIC:min"; empty in mode ga
   ExecutionSettings execution;  // bars_per_year as resolved by the run
   bool bars_per_year_inferred = false;
 };
@@ -123,6 +125,23 @@ struct StoredStrategy {
   std::vector<double> equity;  // one value per bar
 };
 
+// /best/trades, column by column: one entry per trade of the best strategies (docs/results-format.md).
+struct TradeColumns {
+  std::vector<std::int32_t> rank, symbol, direction, exit_reason;
+  std::vector<std::int64_t> entry_bar, exit_bar, entry_time, exit_time, bars_held;
+  std::vector<double> size, entry_price, exit_price, returns;
+  std::vector<std::string> reason_names;  // by exit_reason code
+
+  std::size_t size_of() const { return rank.size(); }
+};
+
+// /pareto (NSGA-II): the final front and its knee.
+struct StoredPareto {
+  std::vector<std::int32_t> index;  // row of each member in /population
+  MetricTable objectives;           // [F][m], columns "METRIC:max" / "METRIC:min"
+  std::int64_t knee = 0;            // row of the knee in index
+};
+
 // /summary's attributes.
 struct StoredSummary {
   std::int64_t generations = 0;
@@ -159,7 +178,10 @@ struct RunResults {
   std::vector<std::string> status_names;         // by status code
   std::vector<std::int64_t> status_counts;       // individuals per status code, over /individuals
   std::vector<StoredStrategy> best;              // empty until the run completes
+  std::string best_selection;                    // /best's attribute `selection`; empty in older files
   MetricTable best_metrics;
+  std::optional<TradeColumns> trades;            // /best/trades; absent in files written before it
+  std::optional<StoredPareto> pareto;            // /pareto, NSGA-II only
   std::optional<StoredSummary> summary;          // absent until the run completes
   std::optional<OptionalGroup> validation;       // /validation, when the file has it
   std::optional<MemoryRecord> memory;            // /memory; absent in files written before it

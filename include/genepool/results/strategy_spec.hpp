@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "genepool/backtest/execution.hpp"
+#include "genepool/data/bar_window.hpp"
 #include "genepool/strategies/genome.hpp"
 #include "genepool/results/results.hpp"
 #include "genepool/results/results_reader.hpp"
@@ -35,6 +36,13 @@ struct SpecStrategy {
   std::string window_start, window_end;    // the run's --start/--end window (ISO-8601 UTC); empty: none
   // The stored metrics by name; nullopt where the file says null (a non-finite value).
   std::vector<std::pair<std::string, std::optional<double>>> metrics;
+  // The bars `metrics` cover: "all", or "train" with the run's split windows (bars of its data), and
+  // then the test window's out-of-sample metrics. Older specs: "all", no windows.
+  std::string metrics_window = "all";
+  BarWindow train{}, test{};
+  std::vector<std::pair<std::string, std::optional<double>>> metrics_out_of_sample;
+  bool bars_per_year_inferred = false;  // the run inferred execution.bars_per_year from its data
+  std::string genepool_version;         // of the run; empty in older specs
 };
 
 // Writes rows [0, count) of the run's /best as a spec (indented JSON).
