@@ -144,7 +144,9 @@ class Run:
         share of each strategy type as `share_<type>`."""
         def make(f):
             g = f["generations"]
-            frame = pd.DataFrame({name: ds[()] for name, ds in g.items() if ds.ndim == 1})
+            # One value per generation; the islands' and the polish's per-island rows are not.
+            rows = g["generation"].shape[0]
+            frame = pd.DataFrame({name: ds[()] for name, ds in g.items() if ds.ndim == 1 and ds.shape[0] == rows})
             if "type_share" in g:
                 share = g["type_share"][()]
                 for t, name in enumerate(self._types):

@@ -29,7 +29,7 @@ load_line "loaded investing-spx.csv: 1 symbol, 60 bars (2020-01-02 .. 2020-03-25
 load_line "loaded uk-ddmmyyyy.csv: 1 symbol, 60 bars (2020-01-02 .. 2020-03-25); uk-ddmmyyyy.csv: dates as '%d/%m/%Y'" \
   --data "$D/uk-ddmmyyyy.csv" --date-format %d/%m/%Y
 load_line "loaded gzip-msft.csv.gz: 1 symbol, 60 bars (2020-01-02 .. 2020-03-25); gzip-msft.csv.gz: gzip" --data "$D/gzip-msft.csv.gz"
-load_line "aligned 2 files on 60 common bars (2020-01-02 .. 2020-03-25); GZIP-MSFT dropped 0, long-three-symbols.csv dropped 0; gzip-msft.csv.gz: gzip; long-three-symbols.csv: symbol column 'symbol': AAA 60 bars, BBB 60 bars, CCC 60 bars" \
+load_line "aligned 2 files (union, max-gap 5) on 60 bars (2020-01-02 .. 2020-03-25); GZIP-MSFT 2020-01-02 .. 2020-03-25 (filled 0), AAA 2020-01-02 .. 2020-03-25 (filled 0), BBB 2020-01-02 .. 2020-03-25 (filled 0), CCC 2020-01-02 .. 2020-03-25 (filled 0); gzip-msft.csv.gz: gzip; long-three-symbols.csv: symbol column 'symbol': AAA 60 bars, BBB 60 bars, CCC 60 bars" \
   --data "$D/gzip-msft.csv.gz" --data "$D/long-three-symbols.csv"
 # The options apply to every CSV file of the command: a file of another dialect is refused, naming it.
 expect_failure 3 "gzip-msft.csv.gz:2: column 'Date': expected a timestamp in the --date-format '%d.%m.%Y', got '2020-01-02'" \
@@ -45,12 +45,15 @@ expect_failure 3 "uk-ddmmyyyy.csv:2: column 'Date': .*got '02/01/2020'; give --d
 expect_failure 3 "uk-ddmmyyyy.csv:9: column 'Date': expected a timestamp in the --date-format '%m/%d/%Y', got '13/01/2020'$" \
   "$GENEPOOL" backtest --strategy macd --data "$D/uk-ddmmyyyy.csv" --date-format %m/%d/%Y
 expect_failure 3 "investing-spx.csv:1: header has no 'close' column" "$GENEPOOL" backtest --strategy macd --data "$D/investing-spx.csv"
-# The long file whose tickers do not overlap: refused on every command (never one spliced series, never exit 0).
+# The long file whose tickers do not overlap: never one spliced series. Union (the default): two
+# symbols, each live over its own dates; inner: refused on every command (never exit 0).
+"$GENEPOOL" backtest --strategy macd --data "$D/long-no-overlap.csv" 2> union.err > /dev/null || fail "the union of long-no-overlap.csv"
+grep -q "loaded long-no-overlap.csv: 2 symbols, 60 bars (2020-01-02 .. 2020-03-25) (union, max-gap 5); OLD 2020-01-02 .. 2020-02-12 (filled 0; flat after 30), NEW 2020-02-13 .. 2020-03-25 (filled 0; flat before 30)" union.err ||
+  fail "the union load line of long-no-overlap.csv: $(cat union.err)"
 no_overlap="0 timestamp\(s\) common to all 2 series of 1 file\(s\): .*long-no-overlap.csv OLD \(2020-01-02 .. 2020-02-12, 30 bars\), .*long-no-overlap.csv NEW \(2020-02-13 .. 2020-03-25, 30 bars\); expected at least 2 shared bars"
-expect_failure 3 "$no_overlap" "$GENEPOOL" backtest --strategy macd --data "$D/long-no-overlap.csv" --json
-expect_failure 3 "$no_overlap" mpi 2 evolve --data "$D/long-no-overlap.csv" --population 4 --generations 1 --quiet --out x.h5
-expect_failure 3 "$no_overlap" "$GENEPOOL" grid --data "$D/long-no-overlap.csv" --strategies ts_momentum --step threshold=0.1 --quiet --out x.h5
-expect_failure 3 "$no_overlap" "$GENEPOOL" check-strategy strategies/examples.toml --data "$D/long-no-overlap.csv"
+expect_failure 3 "$no_overlap" "$GENEPOOL" backtest --strategy macd --data "$D/long-no-overlap.csv" --align inner --json
+expect_failure 3 "$no_overlap" mpi 2 evolve --data "$D/long-no-overlap.csv" --align inner --population 4 --generations 1 --quiet --out x.h5
+expect_failure 3 "$no_overlap" "$GENEPOOL" grid --data "$D/long-no-overlap.csv" --align inner --strategies ts_momentum --step threshold=0.1 --quiet --out x.h5
 [[ ! -e x.h5 ]] || fail "a refused run left x.h5"
 expect_failure 2 "long-no-overlap.csv: has a symbol column \('Ticker'\), which names its symbols; expected no NAME= for it" \
   "$GENEPOOL" backtest --strategy macd --data "OLD=$D/long-no-overlap.csv"
@@ -92,12 +95,14 @@ plain(g.rename(columns=str.lower), "MSFT.csv")
 for symbol, rows in pd.read_csv(f"{d}/long-three-symbols.csv", index_col="date", parse_dates=True).groupby("symbol"):
     plain(rows, f"{symbol}.csv")
 PY
+# The backtest JSON without its "load" (the load line names the file and how it was read).
+without_load() { $PYTHON -c 'import json, sys; d = json.load(sys.stdin); d.pop("load", None); print(json.dumps(d, sort_keys=True))'; }
 same_json() {  # same_json "DIALECT ARGS" "PLAIN ARGS": one backtest each, the same JSON
   local -a a b
   read -r -a a <<<"$1"
   read -r -a b <<<"$2"
-  "$GENEPOOL" backtest --strategy macd --json "${a[@]}" >a.json || fail "backtest $1"
-  "$GENEPOOL" backtest --strategy macd --json "${b[@]}" >b.json || fail "backtest $2"
+  "$GENEPOOL" backtest --strategy macd --json "${a[@]}" | without_load >a.json || fail "backtest $1"
+  "$GENEPOOL" backtest --strategy macd --json "${b[@]}" | without_load >b.json || fail "backtest $2"
   cmp -s a.json b.json || fail "backtest $1 differs from $2: $(diff a.json b.json | head -5)"
 }
 same_json "--data AAPL=$D/yfinance-aapl.csv --price-column adj_close" "--data AAPL.csv"
@@ -107,8 +112,8 @@ same_json "--data UK=$D/uk-ddmmyyyy.csv --date-format %d/%m/%Y" "--data UK.csv"
 same_json "--data MSFT=$D/gzip-msft.csv.gz" "--data MSFT.csv"
 same_json "--data $D/long-three-symbols.csv" "--data AAA.csv --data BBB.csv --data CCC.csv"
 "$GENEPOOL" backtest --strategy macd --json --data "SPX=$D/investing-spx.csv" --date-format "%b %d, %Y" \
-  --price-column Price >a.json || fail "backtest of investing-spx.csv"
-"$GENEPOOL" backtest --strategy macd --json --data SPX.csv >b.json
+  --price-column Price | without_load >a.json || fail "backtest of investing-spx.csv"
+"$GENEPOOL" backtest --strategy macd --json --data SPX.csv | without_load >b.json
 cmp -s a.json b.json || fail "investing-spx.csv differs from pandas' reading: $(diff a.json b.json | head -5)"
 
 # A long file's symbols evolve as a panel under MPI, its load line on stdout; 1 and 2 ranks agree.

@@ -392,18 +392,30 @@ TEST_CASE("a symbol column splits a long file into its symbols, never one series
   CHECK_THROWS_WITH(read_csv(interleaved), Contains("l.csv: holds 2 symbols"));
   CHECK_THROWS_AS(read_csv_file(interleaved, {}, "XYZ"), genepool::ConfigError);
 
+  // Union (the default): every bar of either symbol, AAA flat after its last; inner: the common bars.
   genepool::LoadReport report;
   const MarketData panel = genepool::load_market_data({interleaved}, &report);
   CHECK(panel.symbols == std::vector<std::string>{"AAA", "BBB"});
-  CHECK(panel.bars() == 2);
-  CHECK(report.summary() == "loaded l.csv: 2 symbols, 2 bars (2004-08-18 .. 2004-08-19), 1 of its 5 bars dropped (not "
-                            "common to every symbol); l.csv: symbol column 'Symbol': AAA 2 bars, BBB 3 bars");
+  CHECK(panel.bars() == 3);
+  CHECK(report.summary() == "loaded l.csv: 2 symbols, 3 bars (2004-08-18 .. 2004-08-20) (union, max-gap 5); AAA "
+                            "2004-08-18 .. 2004-08-19 (filled 0; flat after 1), BBB 2004-08-18 .. 2004-08-20 (filled "
+                            "0); l.csv: symbol column 'Symbol': AAA 2 bars, BBB 3 bars");
+  const genepool::LoadOptions inner{genepool::Alignment::inner};
+  CHECK(genepool::load_market_data({interleaved}, &report, inner).bars() == 2);
+  CHECK(report.summary() == "loaded l.csv: 2 symbols, 2 bars (2004-08-18 .. 2004-08-19) (inner); l.csv dropped 1; "
+                            "l.csv: symbol column 'Symbol': AAA 2 bars, BBB 3 bars");
 
-  // Grouped by symbol, a ticker's dates not overlapping the other's: refused, never spliced.
+  // Grouped by symbol, a ticker's dates not overlapping the other's: two symbols of a union panel,
+  // each live over its own dates, never spliced into one series; inner refuses them.
   const auto apart = write_text(dir, "apart.csv", "date,ticker,open,high,low,close\n2004-08-18,OLD,1,2,0.5,1\n"
                                                   "2004-08-19,OLD,1,2,0.5,1\n2004-08-20,NEW,1,2,0.5,1\n"
                                                   "2004-08-23,NEW,1,2,0.5,1\n");
-  CHECK_THROWS_WITH(genepool::load_market_data({apart}),
+  const MarketData both = genepool::load_market_data({apart});
+  CHECK(both.symbols == std::vector<std::string>{"OLD", "NEW"});
+  CHECK(both.bars() == 4);
+  CHECK(both.live.col(0).cast<int>().sum() == 2);
+  CHECK(both.live.col(1).cast<int>().sum() == 2);
+  CHECK_THROWS_WITH(genepool::load_market_data({apart}, nullptr, inner),
                     Contains("0 timestamp(s) common to all 2 series of 1 file(s): " + (dir / "apart.csv").string() +
                              " OLD (2004-08-18 .. 2004-08-19, 2 bars), " + (dir / "apart.csv").string() +
                              " NEW (2004-08-20 .. 2004-08-23, 2 bars); expected at least 2 shared bars to align on"));
