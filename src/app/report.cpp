@@ -294,7 +294,7 @@ void print_top(std::ostream& out, const RunResults& r, std::size_t top) {
   }
   if (r.config.mode == "nsga2") {
     out << "\ntop strategies (NSGA-II: the knee of the final Pareto front first, then the front's other members by "
-           "fitness; "
+           "crowding distance; "
         << count << " of " << r.best.size() << " stored; fitness = " << r.config.objective << ")\n";
   } else {
     out << "\ntop strategies (best first, " << count << " of " << r.best.size() << " stored; fitness = "

@@ -45,7 +45,7 @@ void ProgressPrinter::on_generation(const GenerationView& generation) {
 void print_summary(std::ostream& out, const EvolutionResult& result, std::size_t top) {
   out << (result.pareto.empty() ? "\ntop strategies (distinct, best first):\n"
                                  : "\ntop strategies (NSGA-II: the knee of the final Pareto front first, then the "
-                                   "front's other members by fitness):\n");
+                                   "front's other members by crowding distance):\n");
   out << "  #  fitness     sharpe    cagr      max_dd   trades  strategy\n";
   std::ostringstream rows;
   rows << std::fixed;

@@ -182,7 +182,9 @@ void nsga2_survive(const EvolutionSettings& settings, std::span<const Genome> pa
   ranking = pareto_ranking(objective_table(evaluations, settings.multi, settings.fitness));
 }
 
-// The final front, its knee, and the hall of fame as that front: knee first, then by fitness.
+// The final front, its knee, and the hall of fame as that front: knee first, then by crowding
+// distance (the extremes, then the most isolated members: the front's spread of alternatives),
+// ties by fitness.
 void pick_from_front(const EvolutionSettings& settings, std::span<const Genome> population,
                      std::span<const Evaluation> evaluations, std::span<const double> fitness,
                      std::span<const std::size_t> born, const ParetoRanking& ranking, EvolutionResult& result) {
@@ -195,6 +197,7 @@ void pick_from_front(const EvolutionSettings& settings, std::span<const Genome> 
   std::vector<std::size_t> order = result.pareto;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     if ((a == result.knee) != (b == result.knee)) return a == result.knee;
+    if (result.crowding[a] != result.crowding[b]) return result.crowding[a] > result.crowding[b];
     return fitness[a] > fitness[b];
   });
   std::vector<HallOfFameEntry> hall;

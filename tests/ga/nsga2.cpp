@@ -253,6 +253,20 @@ TEST_CASE("an NSGA-II evolution keeps a valid front and picks its knee first", "
   CHECK(result.knee == knee_point(table, result.pareto));
   REQUIRE_FALSE(result.hall_of_fame.empty());
   CHECK(result.hall_of_fame[0].genome == result.population[result.knee]);
+  // After the knee, the front's members by decreasing crowding distance (the extremes' infinite
+  // distances first): each entry's member is at least as isolated as the next one's.
+  const auto crowding_of = [&](const Genome& genome) {
+    double most = -1;
+    for (std::size_t i : result.pareto)
+      if (result.population[i] == genome) most = std::max(most, result.crowding[i]);
+    return most;
+  };
+  REQUIRE(result.hall_of_fame.size() >= 3);
+  for (std::size_t k = 1; k < result.hall_of_fame.size(); ++k) {
+    const double here = crowding_of(result.hall_of_fame[k].genome);
+    CHECK(here >= 0);  // a member of the final front
+    if (k + 1 < result.hall_of_fame.size()) CHECK(here >= crowding_of(result.hall_of_fame[k + 1].genome));
+  }
   // The same run again is identical.
   SerialEvaluator again(data, execution);
   const EvolutionResult second = evolve(settings, again);
