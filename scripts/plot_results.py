@@ -388,6 +388,14 @@ def figure_backtest(bt):
         price.scatter([np.datetime64(t["exit_time"].replace("Z", "")) for t in mine],
                       [float(t["exit_price"]) for t in mine], marker="x", color="#1f2933", s=22, zorder=3,
                       label="exit")
+    # The fixed stop-loss and take-profit prices of each trade (trades.csv's stop_level and
+    # target_level; empty where not used), from its entry to its exit.
+    for key, colour, label in (("stop_level", "#dd6b20", "stop-loss"), ("target_level", "#3182ce", "take-profit")):
+        levelled = [t for t in mine if t.get(key)]
+        for j, t in enumerate(levelled):
+            price.hlines(float(t[key]), np.datetime64(t["entry_time"].replace("Z", "")),
+                         np.datetime64(t["exit_time"].replace("Z", "")), colors=colour, linestyles="dashed",
+                         linewidth=0.8, zorder=2, label=label if j == 0 else None)
     price.set_title(f"{len(mine)} trades" + (f" of {symbol}" if symbol else ""), fontsize=10)
     price.legend(fontsize=8, loc="upper left")
     equity = c["equity"]

@@ -74,11 +74,15 @@ TimestampFormat timestamp_form(const MarketData& data) {
   return daily ? TimestampFormat::iso_date : TimestampFormat::iso_datetime;
 }
 
-// One row per trade, per symbol in time order (docs/reading-results.md, "Trades").
-void write_trades_csv(const std::string& path, const MarketData& data, const std::vector<Trade>& trades) {
+// One row per trade, per symbol in time order (docs/reading-results.md, "Trades"), with the fixed
+// stop-loss and take-profit prices of `exits` (empty where not used; a trailing stop moves, so it
+// has none).
+void write_trades_csv(const std::string& path, const MarketData& data, const std::vector<Trade>& trades,
+                      const ExitRules& exits) {
   OutputFile file(path, "trades.csv");
   std::ostream& out = file.stream();
-  out << "symbol,direction,size,entry_time,entry_price,exit_time,exit_price,bars_held,return,exit_reason\n"
+  out << "symbol,direction,size,entry_time,entry_price,exit_time,exit_price,bars_held,return,exit_reason,"
+         "stop_level,target_level\n"
       << std::setprecision(17);
   const auto form = timestamp_form(data);
   const auto time = [&](Eigen::Index bar) { return format_timestamp(data.timestamps[static_cast<std::size_t>(bar)], form); };
@@ -86,7 +90,13 @@ void write_trades_csv(const std::string& path, const MarketData& data, const std
     out << data.symbols[static_cast<std::size_t>(trade.symbol)] << ',' << (trade.direction > 0 ? "long" : "short")
         << ',' << trade.size << ',' << time(trade.entry_bar) << ',' << trade.entry_price << ','
         << time(trade.exit_bar) << ',' << trade.exit_price << ',' << trade.bars_held() << ',' << trade.ret << ','
-        << to_string(trade.reason) << '\n';
+        << to_string(trade.reason) << ',';
+    // The prices the walk compares with (backtest_reference.cpp): entry x (1 -/+ the fraction).
+    const double side = trade.direction;
+    if (exits.stop_loss > 0) out << trade.entry_price * (1 - side * exits.stop_loss);
+    out << ',';
+    if (exits.take_profit > 0) out << trade.entry_price * (1 + side * exits.take_profit);
+    out << '\n';
   }
   file.commit();
 }
@@ -421,7 +431,7 @@ void run_backtest(const BacktestOptions& options) {
   std::vector<Trade> trades;
   if (!options.trades_out.empty()) {
     trades = reference_trades(data, backtester.settings(), genome, curve.positions);
-    write_trades_csv(options.trades_out, data, trades);
+    write_trades_csv(options.trades_out, data, trades, exit_rules_with(backtester.settings().exits, genome));
   }
 
   const ExecutionSettings& settings = backtester.settings();

@@ -41,7 +41,7 @@ import csv, json, sys, math
 rows = list(csv.DictReader(open(sys.argv[1])))
 metrics = json.load(open(sys.argv[2]))["metrics"]
 assert list(rows[0].keys()) == ["symbol", "direction", "size", "entry_time", "entry_price", "exit_time",
-                                "exit_price", "bars_held", "return", "exit_reason"], rows[0].keys()
+                                "exit_price", "bars_held", "return", "exit_reason", "stop_level", "target_level"], rows[0].keys()
 assert len(rows) == metrics["trades"], (len(rows), metrics["trades"])
 compounded = math.prod(1 + float(r["return"]) for r in rows)
 assert abs(compounded - (1 + metrics["total_return"])) <= 1e-10 * compounded, (compounded, metrics["total_return"])

@@ -5,7 +5,7 @@ source "$(dirname "$0")/common.bash"
 PLOT=("$PYTHON" "$SOURCE_DIR/scripts/plot_results.py")
 
 "$GENEPOOL" backtest --data "$SHARED_DATA/GOOG.csv" --strategy bollinger_reversion --allow-short --stop-loss 0.03 \
-  --equity-out eq.csv --trades-out trades.csv > /dev/null 2>&1 || fail "backtest --equity-out --trades-out"
+  --take-profit 0.05 --equity-out eq.csv --trades-out trades.csv > /dev/null 2>&1 || fail "backtest --equity-out --trades-out"
 head -1 eq.csv | grep -qx "timestamp,position,held,close,return,equity" || fail "eq.csv header: $(head -1 eq.csv)"
 "${PLOT[@]}" --backtest eq.csv --trades trades.csv --out bt > /dev/null || fail "plot_results.py --backtest"
 $PYTHON - bt/backtest.png trades.csv <<'PY' || fail "backtest.png"
@@ -22,6 +22,18 @@ green = np.all(pixels == (47, 133, 90), axis=2).sum()   # long entries and the s
 red = np.all(np.abs(pixels - (197, 48, 48)) <= 2, axis=2).sum()  # short entries, #c53030
 grey = np.all(pixels == (154, 165, 177), axis=2).sum()  # buy and hold, #9aa5b1
 assert green > 500 and red > 100 and grey > 500, (green, red, grey)
+# Each trade's stop-loss and take-profit prices: entry x (1 -/+ the fraction), drawn dashed.
+for t in trades:
+    side = 1 if t["direction"] == "long" else -1
+    entry = float(t["entry_price"])
+    assert abs(float(t["stop_level"]) - entry * (1 - side * 0.03)) <= 1e-12 * entry, t
+    assert abs(float(t["target_level"]) - entry * (1 + side * 0.05)) <= 1e-12 * entry, t
+    if t["exit_reason"] == "stop":
+        assert abs(float(t["exit_price"]) - float(t["stop_level"])) <= 1e-12 * entry or \
+            side * float(t["exit_price"]) < side * float(t["stop_level"]), t  # at the level, or a gap through it
+orange = np.all(np.abs(pixels - (221, 107, 32)) <= 2, axis=2).sum()  # stop-loss levels, #dd6b20
+blue = np.all(np.abs(pixels - (49, 130, 206)) <= 2, axis=2).sum()    # take-profit levels, #3182ce
+assert orange > 20 and blue > 20, (orange, blue)
 PY
 expect_failure 1 "trades.csv: not a backtest --equity-out file" "${PLOT[@]}" --backtest trades.csv --out bt
 expect_failure 2 "--trades goes with --backtest" "${PLOT[@]}" run.h5 --trades trades.csv --out x
