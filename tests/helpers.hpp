@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 #include <system_error>
@@ -17,6 +18,14 @@ namespace genepool::test {
 // ../shared/data beside the checkout: real market data, read-only.
 inline std::filesystem::path shared_data(const std::string& file) {
   return std::filesystem::path(GENEPOOL_SHARED_DATA_DIR) / file;
+}
+
+// Writes `text` to dir/name as given (bytes, no newline translation) and returns the path.
+inline std::filesystem::path write_text(const std::filesystem::path& dir, const std::string& name,
+                                        const std::string& text) {
+  const std::filesystem::path file = dir / name;
+  std::ofstream(file, std::ios::binary) << text;
+  return file;
 }
 
 // A fresh, empty scratch directory for one test, unique to this process (so that test runs of

@@ -55,6 +55,23 @@ GenerationStats summarise(std::size_t generation, std::span<const Evaluation> ev
   return stats;
 }
 
+// Copies into a generation's statistics what its evaluation and breeding did: times, counts, the
+// polish's and the islands' work (zero where the mode has none).
+void take_work(const GenerationStats& work, double operator_seconds, GenerationStats& stats) {
+  stats.evaluate_seconds = work.evaluate_seconds;
+  stats.communicate_seconds = work.communicate_seconds;
+  stats.imbalance = work.imbalance;
+  stats.evaluated = work.evaluated;
+  stats.cache_hits = work.cache_hits;
+  stats.polish_scored = work.polish_scored;
+  stats.polish_evaluated = work.polish_evaluated;
+  stats.polish_improved = work.polish_improved;
+  stats.migrants = work.migrants;
+  stats.restarts = work.restarts;
+  stats.operator_seconds = operator_seconds;
+}
+
+
 // Keeps the `capacity` best distinct strategies seen so far, best first (ties: earlier first).
 // Distinct means distinct behaviour: a genome whose metrics equal, bit for bit, those of one
 // already kept (e.g. a real parameter nudged without changing any position) is the same strategy.
@@ -259,12 +276,7 @@ EvolutionResult evolve_pareto(const EvolutionSettings& settings, Evaluator& eval
       fitness[i] = genepool::fitness(evaluations[i].metrics, evaluations[i].status, settings.fitness);
     }
     GenerationStats stats = summarise(generation, evaluations, fitness, settings.fitness);
-    stats.evaluate_seconds = work.evaluate_seconds;
-    stats.communicate_seconds = work.communicate_seconds;
-    stats.imbalance = work.imbalance;
-    stats.evaluated = work.evaluated;
-    stats.cache_hits = work.cache_hits;
-    stats.operator_seconds = operator_seconds;
+    take_work(work, operator_seconds, stats);
     result.evaluations_total += population.size();
     result.evaluated_total += stats.evaluated;
     result.cache_hits_total += stats.cache_hits;
@@ -444,17 +456,7 @@ EvolutionResult evolve_single(const EvolutionSettings& settings, Evaluator& eval
     }
 
     GenerationStats stats = summarise(generation, evaluations, fitness, settings.fitness);
-    stats.evaluate_seconds = work.evaluate_seconds;
-    stats.communicate_seconds = work.communicate_seconds;
-    stats.imbalance = work.imbalance;
-    stats.evaluated = work.evaluated;
-    stats.cache_hits = work.cache_hits;
-    stats.polish_scored = work.polish_scored;
-    stats.polish_evaluated = work.polish_evaluated;
-    stats.polish_improved = work.polish_improved;
-    stats.migrants = work.migrants;
-    stats.restarts = work.restarts;
-    stats.operator_seconds = operator_seconds;
+    take_work(work, operator_seconds, stats);
     result.evaluations_total += stats.evaluated + stats.cache_hits;
     result.evaluated_total += stats.evaluated;
     result.cache_hits_total += stats.cache_hits;

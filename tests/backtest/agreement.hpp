@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 
+#include "genepool/backtest/execution.hpp"
 #include "genepool/backtest/metrics.hpp"
 #include "genepool/strategies/genome.hpp"
 #include "genepool/strategies/strategy.hpp"
@@ -24,6 +25,15 @@ inline Genome random_genome(std::uint32_t type, std::mt19937_64& rng) {
   }
   repair(spec, genome.params.data());
   return genome;
+}
+
+// One of the 8 execution combinations: bit 0 next_open, bit 1 shorts allowed, bit 2 a cost of 0.001.
+inline ExecutionSettings settings_for(int combination) {
+  ExecutionSettings s;
+  s.execution = (combination & 1) ? Execution::next_open : Execution::close;
+  s.allow_short = (combination & 2) != 0;
+  s.cost = (combination & 4) ? 0.001 : 0.0;
+  return s;
 }
 
 // Relative 1e-12 with an absolute floor of 1e-12; infinities must match exactly.

@@ -18,6 +18,7 @@
 using namespace genepool;
 using test::disagreements;
 using test::random_genome;
+using test::settings_for;
 
 namespace {
 
@@ -50,14 +51,6 @@ MarketData ragged_panel(std::uint64_t seed, std::size_t max_gap) {
   fill_missing(data, max_gap, "ragged panel");
   validate(data, "ragged panel");
   return data;
-}
-
-ExecutionSettings settings_for(int combination) {
-  ExecutionSettings s;
-  s.execution = (combination & 1) ? Execution::next_open : Execution::close;
-  s.allow_short = (combination & 2) != 0;
-  s.cost = (combination & 4) ? 0.001 : 0.0;
-  return s;
 }
 
 }  // namespace

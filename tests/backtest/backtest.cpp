@@ -26,6 +26,7 @@ using namespace genepool;
 using test::agree;
 using test::disagreements;
 using test::random_genome;
+using test::settings_for;
 using Catch::Matchers::Contains;
 
 namespace {
@@ -63,14 +64,6 @@ std::string describe(const Genome& genome) {
   }
   out << ")";
   return out.str();
-}
-
-ExecutionSettings settings_for(int combination) {
-  ExecutionSettings s;
-  s.execution = (combination & 1) ? Execution::next_open : Execution::close;
-  s.allow_short = (combination & 2) != 0;
-  s.cost = (combination & 4) ? 0.001 : 0.0;
-  return s;
 }
 
 }  // namespace

@@ -15,53 +15,19 @@
 #include "genepool/backtest/trades.hpp"
 #include "genepool/io/market_data_csv.hpp"
 #include "agreement.hpp"
+#include "hand_bars.hpp"
 #include "helpers.hpp"
 
 using namespace genepool;
 using test::agree;
 using test::random_genome;
+using test::Bar;
+using test::bars_of;
+using test::decisions;
+using test::plain;
 
 namespace {
 
-struct Bar {
-  double open, high, low, close;
-};
-
-MarketData bars_of(const std::vector<Bar>& bars) {
-  MarketData data;
-  data.symbols = {"X"};
-  const auto n = static_cast<Eigen::Index>(bars.size());
-  data.open.resize(n, 1);
-  data.high.resize(n, 1);
-  data.low.resize(n, 1);
-  data.close.resize(n, 1);
-  data.volume = PriceMatrix::Zero(n, 1);
-  for (Eigen::Index t = 0; t < n; ++t) {
-    const Bar& bar = bars[static_cast<std::size_t>(t)];
-    data.timestamps.push_back(946857600 + 86400 * t);
-    data.open(t, 0) = bar.open;
-    data.high(t, 0) = bar.high;
-    data.low(t, 0) = bar.low;
-    data.close(t, 0) = bar.close;
-  }
-  validate(data, "test bars");
-  return data;
-}
-
-PositionMatrix decisions(const std::vector<int>& column) {
-  PositionMatrix m(static_cast<Eigen::Index>(column.size()), 1);
-  for (std::size_t t = 0; t < column.size(); ++t) m(static_cast<Eigen::Index>(t), 0) = static_cast<std::int8_t>(column[t]);
-  return m;
-}
-
-ExecutionSettings plain(Execution execution = Execution::close, double cost = 0) {
-  ExecutionSettings s;
-  s.execution = execution;
-  s.cost = cost;
-  s.allow_short = true;
-  s.bars_per_year = 252;
-  return s;
-}
 
 // The trades of fixed decisions (a genome without exit genes: the settings' exits apply).
 std::vector<Trade> trades_of(const MarketData& data, const ExecutionSettings& settings, const std::vector<int>& rule) {

@@ -8,33 +8,17 @@
 #include "genepool/evolution/evolution.hpp"
 #include "genepool/data/synthetic.hpp"
 #include "fixtures.hpp"
+#include "recording_evaluator.hpp"
 
 using namespace genepool;
+using test::BytesLess;
+using test::RecordingEvaluator;
 
 namespace {
 
 MarketData test_data() { return test::two_symbol_data(800, 5); }
 
 using test::test_execution;
-
-struct BytesLess {
-  bool operator()(const Genome& a, const Genome& b) const { return std::memcmp(&a, &b, sizeof(Genome)) < 0; }
-};
-
-// A serial evaluator that remembers every genome it was given.
-class RecordingEvaluator final : public Evaluator {
- public:
-  RecordingEvaluator(const MarketData& data, const ExecutionSettings& settings) : serial_(data, settings) {}
-  void evaluate(std::span<const Genome> genomes, std::span<Evaluation> results) override {
-    seen.insert(seen.end(), genomes.begin(), genomes.end());
-    serial_.evaluate(genomes, results);
-  }
-  EvaluationTiming last_timing() const override { return serial_.last_timing(); }
-  std::vector<Genome> seen;
-
- private:
-  SerialEvaluator serial_;
-};
 
 EvolutionSettings small_run(bool cache) {
   EvolutionSettings settings;

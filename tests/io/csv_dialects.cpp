@@ -22,14 +22,9 @@ using genepool::MarketData;
 using genepool::read_csv;
 using genepool::read_csv_file;
 namespace fs = std::filesystem;
+using genepool::test::write_text;
 
 namespace {
-
-fs::path write_text(const fs::path& dir, const std::string& name, const std::string& text) {
-  const fs::path file = dir / name;
-  std::ofstream(file, std::ios::binary) << text;
-  return file;
-}
 
 fs::path write_gzip(const fs::path& dir, const std::string& name, const std::string& text) {
   const fs::path file = dir / name;

@@ -18,14 +18,9 @@ using Catch::Matchers::Contains;
 using genepool::MarketData;
 using genepool::read_csv;
 namespace fs = std::filesystem;
+using genepool::test::write_text;
 
 namespace {
-
-fs::path write_text(const fs::path& dir, const std::string& name, const std::string& text) {
-  const fs::path file = dir / name;
-  std::ofstream(file, std::ios::binary) << text;
-  return file;
-}
 
 std::int64_t at(const char* iso) {
   const auto format = genepool::detect_timestamp_format(iso);
