@@ -233,6 +233,37 @@ class Run:
         return self._read("validation", make)
 
     @property
+    def fold_metrics(self):
+        """With walk-forward folds: each /best strategy on each fold's test window
+        (/validation/walk_forward/best_metrics), one row per (rank, fold), fold from 1: the fold's
+        bars train_begin, train_end, test_begin, test_end, the test window's first and last bar time
+        (test_first, test_last), status, one column per metric. The bars lie inside those /best was
+        selected on: a profile over time, not out of sample. Empty for a run without folds and for
+        files written before it."""
+        def make(f):
+            path = "validation/walk_forward/best_metrics"
+            if path not in f:
+                return pd.DataFrame()
+            wf = f["validation/walk_forward"]
+            values = wf["best_metrics"][()]
+            k, folds, _ = values.shape
+            windows = wf["windows"][()]
+            times = f["data/timestamps"][()]
+            status = wf["best_status"][()]
+            frame = pd.DataFrame({
+                "rank": np.repeat(f["best/rank"][()][:k], folds),
+                "fold": np.tile(np.arange(1, folds + 1), k),
+            })
+            for c, name in enumerate(("train_begin", "train_end", "test_begin", "test_end")):
+                frame[name] = np.tile(windows[:, c], k)
+            frame["test_first"] = _times(times[frame["test_begin"].to_numpy()])
+            frame["test_last"] = _times(times[frame["test_end"].to_numpy() - 1])
+            frame["status"] = pd.Categorical.from_codes(status.reshape(-1), _texts(f["best/status"].attrs["names"]))
+            metrics = pd.DataFrame(values.reshape(k * folds, -1), columns=_texts(wf["best_metrics"].attrs["columns"]))
+            return pd.concat([frame, metrics], axis=1).set_index(["rank", "fold"])
+        return self._read("fold_metrics", make)
+
+    @property
     def validation_attrs(self):
         """The /validation group's attributes: split, train/test windows, trials, pbo, ..."""
         return self._read("validation_attrs", lambda f: _attrs(f["validation"]) if "validation" in f else {})

@@ -360,6 +360,23 @@ OptionalGroup read_optional_group(In& in, const std::string& path) {
   return g;
 }
 
+StoredFoldMetrics read_fold_metrics(In& in) {
+  const std::string base = "/validation/walk_forward/";
+  StoredFoldMetrics m;
+  std::vector<hsize_t> d;
+  m.values = in.numbers<double>(base + "best_metrics", 3, &d);
+  m.strategies = static_cast<std::size_t>(d[0]);
+  m.folds = static_cast<std::size_t>(d[1]);
+  m.columns = in.texts(in.dataset(base + "best_metrics"), "columns");
+  if (m.columns.size() != d[2])
+    throw hdf5::LayoutError("attribute 'columns' of '" + base + "best_metrics' names " +
+                                std::to_string(m.columns.size()) + " columns; the dataset has " + std::to_string(d[2]),
+                            false);
+  m.status = in.numbers_shaped<std::int32_t>(base + "best_status", {d[0], d[1]});
+  m.windows = in.numbers_shaped<std::int64_t>(base + "windows", {d[1], 4});
+  return m;
+}
+
 }  // namespace
 
 std::optional<std::size_t> MetricTable::column(std::string_view name) const {
@@ -463,6 +480,7 @@ RunResults ResultsReader::read() const {
                                 in.number<double>(group, "wall_seconds")};
     }
     if (in.exists("/validation")) r.validation = read_optional_group(in, "/validation");
+    if (in.exists("/validation/walk_forward/best_metrics")) r.fold_metrics = read_fold_metrics(in);
     if (in.exists("/memory")) r.memory = read_memory(in);
   } catch (const H5::Exception& e) {
     throw hdf5::read_error(e, path_, in.where());

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 
+#include "genepool/data/timestamp.hpp"
 #include "genepool/error.hpp"
 #include "genepool/number_text.hpp"
 #include "genepool/results/exit_gene_rows.hpp"
@@ -246,6 +247,37 @@ bool split_windows(const RunResults& r, std::int64_t (&bars)[4]) {
   return true;
 }
 
+namespace {
+
+// /best row i on each walk-forward fold's test window: the fold, its windows (bars of the run's
+// data) and the test window's first and last bar times, the status and the metrics.
+Json fold_entries(const RunResults& r, std::size_t i) {
+  const StoredFoldMetrics& m = *r.fold_metrics;
+  const auto& t = r.data.timestamps;
+  const auto time_of = [&](std::int64_t bar) {
+    return bar >= 0 && static_cast<std::size_t>(bar) < t.size() ? t[static_cast<std::size_t>(bar)] : std::int64_t{0};
+  };
+  Json folds = Json::array();
+  for (std::size_t f = 0; f < m.folds; ++f) {
+    const std::int64_t* w = m.windows.data() + f * 4;
+    Json metrics = Json::object();
+    const double* values = m.values.data() + (i * m.folds + f) * m.columns.size();
+    for (std::size_t c = 0; c < m.columns.size(); ++c) metrics[m.columns[c]] = values[c];
+    const std::int64_t first = time_of(w[2]), last = time_of(w[3] - 1);
+    folds.push_back({{"fold", static_cast<std::int64_t>(f + 1)},
+                     {"train", {w[0], w[1]}},
+                     {"test", {w[2], w[3]}},
+                     {"first_timestamp", first},
+                     {"last_timestamp", last},
+                     {"test_period", format_timestamp(first) + " .. " + format_timestamp(last)},
+                     {"status", status_name(r, m.status[i * m.folds + f])},
+                     {"metrics", std::move(metrics)}});
+  }
+  return folds;
+}
+
+}  // namespace
+
 Json run_source(const RunResults& r) {
   const RunProvenance& p = r.provenance;
   Json source;
@@ -348,6 +380,7 @@ Json strategy_entry(const RunResults& r, std::size_t i, std::int64_t rank) {
       entry["metrics_out_of_sample"] = std::move(outside);
     }
   }
+  if (r.fold_metrics && i < r.fold_metrics->strategies) entry["metrics_per_fold"] = fold_entries(r, i);
   return entry;
 }
 

@@ -102,6 +102,25 @@ void write_walk_forward(hdf5::Writer& out, const H5::Group& parent, const WalkFo
   std::vector<double> stitched;
   append_metrics(stitched, wf.stitched.metrics);
   table(out, g, "metrics", stitched, {1, c}, "metrics of the stitched out-of-sample account", metric_columns());
+  // Each /best strategy on every fold's test window (ValidationRow::folds).
+  const std::size_t k = report.best.size();
+  std::vector<double> best_metrics;
+  std::vector<std::int32_t> best_status;
+  for (const ValidationRow& row : report.best) {
+    if (row.folds.size() != f)
+      throw std::logic_error("write_validation: best strategy " + std::to_string(row.rank) + " has metrics of " +
+                             std::to_string(row.folds.size()) + " folds; the walk-forward has " + std::to_string(f));
+    for (const Evaluation& fold : row.folds) {
+      append_metrics(best_metrics, fold.metrics);
+      best_status.push_back(static_cast<std::int32_t>(fold.status));
+    }
+  }
+  const hsize_t rows = k;
+  out.texts(out.array(g, "best_metrics", best_metrics, {rows, n, c},
+                      "each /best strategy (row as /best) on each fold's test window, history from the fold's train "
+                      "begin; inside the bars /best was selected on, so not out of sample; 'columns' names the metrics"),
+            "columns", metric_columns());
+  out.array(g, "best_status", best_status, {rows, n}, "status code of each best_metrics evaluation (0 = ok)");
   std::vector<std::int64_t> times;
   if (f) {
     for (std::size_t t = wf.folds[0].fold.test.begin - 1; t < wf.folds.back().fold.test.end; ++t)

@@ -67,6 +67,10 @@ ValidationReport validate(const ValidationSettings& settings, const EvolutionSet
     report.walk_forward = run_walk_forward(settings.walk_forward, base, evaluator, set_window, data, execution,
                                            split.train.end, on_fold);
     set_window(split.train);
+    // Each best strategy on every fold's test window, traded as the fold's own best is there.
+    for (ValidationRow& row : report.best)
+      for (const WalkForwardFoldResult& fold : report.walk_forward->folds)
+        row.folds.push_back(out_of_sample(data, execution, row.genome, fold.fold.train.begin, fold.fold.test).evaluation);
   }
   return report;
 }

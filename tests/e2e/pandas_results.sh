@@ -11,6 +11,7 @@ export PYTHONPATH="$SOURCE_DIR/python"
   --generations 3 --walk-forward-folds 2 --walk-forward-generations 2 --bootstrap-resamples 50 --out split.h5 --quiet
 "$GENEPOOL" grid --data data/sample.csv --strategies sma_crossover,ts_momentum --step threshold=0.05 --top 5 \
   --out grid.h5 --quiet
+"$GENEPOOL" export split.h5 --out split-spec.json > /dev/null || fail "export split.h5"
 
 for run in ga nsga2 split grid; do
   "$GENEPOOL" report "$run.h5" --json --trades --top 1000 > "$run.json" || fail "report --json of $run.h5"
@@ -122,6 +123,23 @@ if kind == "split":
     assert "degradation_sharpe" in v.columns and (v["oos_status"] == "ok").all()
 else:
     assert not any(c.startswith("oos_") for c in v.columns)
+
+# fold_metrics: with walk-forward folds, each /best strategy on each fold's test window, as the spec has them.
+folds = run.fold_metrics
+if kind == "split":
+    spec = json.load(open("split-spec.json"))["strategies"]
+    assert len(folds) == 2 * len(top) and list(folds.index.names) == ["rank", "fold"]
+    for s in spec:
+        for d in s["metrics_per_fold"]:
+            row = folds.loc[(s["rank"], d["fold"])]
+            assert [row["train_begin"], row["train_end"]] == d["train"] and [row["test_begin"], row["test_end"]] == d["test"]
+            assert row["test_first"] == pd.Timestamp(d["first_timestamp"], unit="s", tz="UTC")
+            assert row["test_last"] == pd.Timestamp(d["last_timestamp"], unit="s", tz="UTC")
+            assert row["status"] == d["status"] == "ok"
+            for name, value in d["metrics"].items():
+                assert same(row[name], value), (s["rank"], d["fold"], name, row[name], value)
+else:
+    assert folds.empty
 print(kind, "ok:", len(best), "best,", len(pop), "individuals,", len(trades), "trades")
 PY
 done

@@ -599,9 +599,28 @@ class Validator:
         self.shaped(f"{w}/folds", "float64", (F, 8), ["fold", "train_bars", "test_bars", "is_objective", "oos_objective",
                                                     "is_sharpe", "oos_sharpe", "oos_total_return"])
         self.shaped(f"{w}/metrics", "float64", (1, M), columns)
+        # Each /best strategy on each fold's test window (absent in files written before it).
+        per_fold = status = None
+        if f"{w}/best_metrics" in self.f:
+            K = self.sizes["K"]
+            per_fold = self.shaped(f"{w}/best_metrics", "float64", (K, F, M), columns)
+            status = self.shaped(f"{w}/best_status", "int32", (K, F))
         if windows is None or F == 0:
             return
         L = int(a["test_bars"])
+        if per_fold is not None and status is not None and columns:
+            bars = per_fold[:, :, columns.index("bars")]
+            self.check(np.all(bars[status == 0] == L), f"{w}/best_metrics: bars {bars.tolist()}; expected {L} per ok fold")
+            # A /best strategy that is a fold's own best has that fold's out-of-sample metrics.
+            oos = self.f[f"{w}/out_of_sample_metrics"][()]
+            same = lambda a, b: np.array_equal(a, b, equal_nan=True)
+            for i in range(F):
+                for k in range(K):
+                    if (self.f[f"{w}/strategy"][i] == self.f["/best/strategy"][k] and
+                            same(self.f[f"{w}/params"][i], self.f["/best/params"][k]) and
+                            (f"{w}/exits" not in self.f or same(self.f[f"{w}/exits"][i], self.f["/best/exits"][k]))):
+                        self.check(same(per_fold[k, i], oos[i]),
+                                   f"{w}/best_metrics[{k}][{i}]: /best row {k} is fold {i}'s best but its metrics differ")
         for i in range(F):
             trb, tre, teb, tee = windows[i]
             self.check(tre == teb and tee - teb == L and tee <= span and tre - trb >= 2,

@@ -23,6 +23,7 @@
 #include "genepool/results/strategy_spec.hpp"
 #include "genepool/strategies/strategy.hpp"
 #include "genepool/data/synthetic.hpp"
+#include "genepool/data/timestamp.hpp"
 #include "helpers.hpp"
 
 using namespace genepool;
@@ -161,6 +162,7 @@ TEST_CASE("results_reader: a run reads back as written", "[results_reader]") {
   CHECK(r.summary->evaluations_total == static_cast<std::int64_t>(small.result.evaluations_total));
   CHECK(small.result.evaluations_total == 36 + small.result.polish_scored_total);
   CHECK_FALSE(r.validation.has_value());
+  CHECK_FALSE(r.fold_metrics.has_value());
 }
 
 TEST_CASE("results_reader: a file strategy's source and its SHA-256 are stored, read back and exported into the spec",
@@ -307,6 +309,70 @@ TEST_CASE("results_reader: an optional /validation group is read when present", 
   CHECK(r.validation->metrics->at(0, "sharpe") == 1.5);
   CHECK(r.validation->metrics->at(1, "cagr") == 0.2);
   CHECK(r.validation->ranks == std::vector<std::int32_t>{2, 1});
+  CHECK_FALSE(r.fold_metrics.has_value());  // no walk-forward: no per-fold metrics, and no error
+  std::ostringstream spec;
+  app::write_strategy_spec(spec, r, 1);
+  CHECK(spec.str().find("metrics_per_fold") == std::string::npos);
+}
+
+TEST_CASE("results_reader: each best strategy's walk-forward fold metrics are read and exported into the spec",
+          "[results_reader][spec][walk-forward]") {
+  const SmallRun small("results_reader_fold_metrics");
+  const std::size_t k = small.result.hall_of_fame.size();
+  REQUIRE(k >= 2);
+  {
+    H5::H5File file(small.path.string(), H5F_ACC_RDWR);
+    H5::Group wf = file.createGroup("validation").createGroup("walk_forward");
+    H5::StrType text(H5::PredType::C_S1, H5T_VARIABLE);
+    const hsize_t dims[3] = {k, 2, 2};  // k strategies x 2 folds x 2 metrics
+    std::vector<double> values;
+    for (std::size_t i = 0; i < k; ++i) {
+      const auto x = static_cast<double>(i);
+      for (double v : {1.0 + x, 0.1 * x, -2.0 - x, 0.5 + x}) values.push_back(v);
+    }
+    H5::DataSet metrics = wf.createDataSet("best_metrics", H5::PredType::IEEE_F64LE, H5::DataSpace(3, dims));
+    metrics.write(values.data(), H5::PredType::NATIVE_DOUBLE);
+    const hsize_t two = 2;
+    const char* names[2] = {"sharpe", "cagr"};
+    metrics.createAttribute("columns", text, H5::DataSpace(1, &two)).write(text, names);
+    std::vector<std::int32_t> status(k * 2, 0);
+    status[1] = 1;  // strategy 1, fold 2: non_finite
+    wf.createDataSet("best_status", H5::PredType::STD_I32LE, H5::DataSpace(2, dims))
+        .write(status.data(), H5::PredType::NATIVE_INT32);
+    const hsize_t window_dims[2] = {2, 4};
+    const std::int64_t windows[8] = {0, 200, 200, 300, 100, 300, 300, 400};
+    wf.createDataSet("windows", H5::PredType::STD_I64LE, H5::DataSpace(2, window_dims))
+        .write(windows, H5::PredType::NATIVE_INT64);
+  }
+  const RunResults r = ResultsReader(small.path).read();
+  REQUIRE(r.fold_metrics.has_value());
+  CHECK(r.fold_metrics->strategies == k);
+  CHECK(r.fold_metrics->folds == 2);
+  CHECK(r.fold_metrics->columns == std::vector<std::string>{"sharpe", "cagr"});
+  CHECK(r.fold_metrics->windows == std::vector<std::int64_t>{0, 200, 200, 300, 100, 300, 300, 400});
+
+  std::ostringstream text;
+  app::write_strategy_spec(text, r, 2);
+  const Json spec = Json::parse(text.str());
+  for (std::size_t i = 0; i < 2; ++i) {
+    INFO("strategy " << i);
+    const Json& folds = spec["strategies"][i]["metrics_per_fold"];
+    REQUIRE(folds.size() == 2);
+    CHECK(folds[0]["fold"] == 1);
+    CHECK(folds[1]["fold"] == 2);
+    CHECK(folds[0]["train"] == Json::array({0, 200}));
+    CHECK(folds[1]["test"] == Json::array({300, 400}));
+    CHECK(folds[0]["first_timestamp"] == small.data.timestamps[200]);
+    CHECK(folds[0]["last_timestamp"] == small.data.timestamps[299]);
+    CHECK(folds[1]["last_timestamp"] == small.data.timestamps[399]);
+    CHECK(folds[0]["test_period"] ==
+          format_timestamp(small.data.timestamps[200]) + " .. " + format_timestamp(small.data.timestamps[299]));
+    CHECK(folds[0]["metrics"]["sharpe"] == 1.0 + static_cast<double>(i));
+    CHECK(folds[0]["metrics"]["cagr"] == 0.1 * static_cast<double>(i));
+    CHECK(folds[1]["metrics"]["sharpe"] == -2.0 - static_cast<double>(i));
+    CHECK(folds[1]["status"] == (i == 0 ? "non_finite" : "ok"));
+  }
+  CHECK(spec["strategies"].size() == 2);
 }
 
 TEST_CASE("results_reader: what is not a results file is one IoError naming it", "[results_reader]") {

@@ -1,6 +1,8 @@
 // validate(): the validation of a run's best strategies, its PBO and walk-forward folds.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <vector>
 
@@ -88,6 +90,31 @@ TEST_CASE("validate() tests the best strategies out of sample and runs the walk-
   // The folds moved the window; validate() leaves it on the training bars.
   CHECK(evaluator.windows.size() > windows_before);
   CHECK(evaluator.windows.back() == split.train);
+
+  // Every best strategy on every fold's test window, as the fold's own best is traded there.
+  const auto& wf = report.walk_forward->folds;
+  for (const ValidationRow& row : report.best) {
+    REQUIRE(row.folds.size() == wf.size());
+    for (std::size_t f = 0; f < wf.size(); ++f) {
+      INFO("rank " << row.rank << ", fold " << f + 1);
+      const Evaluation& got = row.folds[f];
+      REQUIRE(got.status == EvalStatus::ok);
+      const Evaluation alone = out_of_sample(data, execution, row.genome, wf[f].fold.train.begin, wf[f].fold.test).evaluation;
+      CHECK(same_bytes(&got.metrics, &alone.metrics, sizeof(Metrics)));
+      // A plain backtest over the fold's history [train.begin, test.end) whose account opens at the
+      // close before the test window (--start there) gives the same metrics.
+      ExecutionSettings windowed = execution;
+      windowed.account_start = wf[f].fold.test.begin - 1 - wf[f].fold.train.begin;
+      Backtester plain(window_of(data, {wf[f].fold.train.begin, wf[f].fold.test.end}), windowed);
+      const Metrics direct = plain.evaluate(row.genome);
+      CHECK(direct.bars == static_cast<double>(wf[f].fold.test.size()));
+      for (const auto& field : metric_fields()) {
+        INFO(field.name);
+        const double a = got.metrics.*field.member, b = direct.*field.member;
+        CHECK((a == b || std::fabs(a - b) <= 1e-12 * std::max(1.0, std::fabs(b))));
+      }
+    }
+  }
 }
 
 TEST_CASE("validate() without a split or folds leaves the window alone", "[validation]") {

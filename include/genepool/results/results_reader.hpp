@@ -165,6 +165,17 @@ struct OptionalGroup {
   std::vector<OptionalGroup> groups;                        // subgroups
 };
 
+// /validation/walk_forward/best_metrics: each /best strategy on each walk-forward fold's test window
+// (docs/results-format.md).
+struct StoredFoldMetrics {
+  std::vector<std::int64_t> windows;  // [folds][4]: train_begin, train_end, test_begin, test_end
+  std::size_t folds = 0;
+  std::size_t strategies = 0;         // rows: /best rows 0 .. strategies - 1
+  std::vector<std::string> columns;   // metric names
+  std::vector<double> values;         // [strategies][folds][columns]
+  std::vector<std::int32_t> status;   // [strategies][folds]
+};
+
 // Everything in the file except the individual rows (ResultsReader::individuals reads those).
 struct RunResults {
   std::filesystem::path path;
@@ -184,6 +195,7 @@ struct RunResults {
   std::optional<StoredPareto> pareto;            // /pareto, NSGA-II only
   std::optional<StoredSummary> summary;          // absent until the run completes
   std::optional<OptionalGroup> validation;       // /validation, when the file has it
+  std::optional<StoredFoldMetrics> fold_metrics; // absent without walk-forward folds and in files written before it
   std::optional<MemoryRecord> memory;            // /memory; absent in files written before it
 };
 

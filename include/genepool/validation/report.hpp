@@ -23,6 +23,10 @@ struct ValidationRow {
   StrategyStatistics statistics;   // over the in-sample returns
   bool has_statistics = false;     // statistics are filled in
   std::uint64_t bootstrap_seed = 0;
+  // With walk-forward folds: the strategy over each fold's test window, as the fold's own best is
+  // traded there (out_of_sample with history from the fold's train begin), in fold order. Those
+  // bars lie inside the ones it was selected on: a profile over time, not out-of-sample evidence.
+  std::vector<Evaluation> folds;
 };
 
 struct ValidationReport {
@@ -45,7 +49,8 @@ Split check_validation(const ValidationSettings& settings, const MarketView& dat
 
 // After the main evolution: out-of-sample metrics of the best strategies, their PSR, DSR and
 // bootstrap percentiles (left to add_curve_statistics when there is no split: statistics_pending), the PBO of the final population, and the walk-forward folds (evolutions
-// through `evaluator`, whose window `set_window` moves; back on split.train at the end).
+// through `evaluator`, whose window `set_window` moves; back on split.train at the end) with each
+// best strategy's metrics on every fold's test window (ValidationRow::folds).
 // `backtester` runs on the bars the evolution saw (the evaluator's own, so rank 0 holds no second
 // one); it is used before the folds move the window. `on_fold` (if set) is called after each fold.
 ValidationReport validate(const ValidationSettings& settings, const EvolutionSettings& evolution,
