@@ -353,7 +353,9 @@ def read_backtest(equity_path, trades_path):
         raise NotAResultsFile(f"{equity_path}: not a backtest --equity-out file (its header is "
                               f"{','.join(rows[0]) if rows else 'missing'})")
     header = rows[0]
-    columns = {name: np.array([float(r[i]) for r in rows[1:]]) for i, name in enumerate(header) if i > 0}
+    # An empty cell is a value that does not apply at that bar (trailing_stop while flat): NaN.
+    columns = {name: np.array([float(r[i]) if r[i] else math.nan for r in rows[1:]])
+               for i, name in enumerate(header) if i > 0}
     dates = np.array([np.datetime64(r[0].replace("Z", "")) for r in rows[1:]])
     closes = [name for name in header if name == "close" or name.startswith("close_")]
     if not closes:
@@ -396,6 +398,18 @@ def figure_backtest(bt):
             price.hlines(float(t[key]), np.datetime64(t["entry_time"].replace("Z", "")),
                          np.datetime64(t["exit_time"].replace("Z", "")), colors=colour, linestyles="dashed",
                          linewidth=0.8, zorder=2, label=label if j == 0 else None)
+    # A trailing stop moves: the equity file's trailing_stop column, its price at each bar a position
+    # is held into (empty, NaN, elsewhere), drawn as a step line over each run of bars that has one:
+    # each bar's level from halfway to the bar before to halfway to the next, so a one-bar level shows too.
+    trailing = c.get("trailing_stop" + suffix)
+    if trailing is not None and np.isfinite(trailing).any():
+        seconds = dates.astype("datetime64[s]")
+        middles = seconds[:-1] + (seconds[1:] - seconds[:-1]) // 2
+        edges = np.concatenate([seconds[:1], middles, seconds[-1:]])  # bar t spans edges[t] .. edges[t + 1]
+        changes = np.flatnonzero(np.diff(np.concatenate([[0], np.isfinite(trailing).astype(int), [0]])))
+        for j, (first, end) in enumerate(zip(changes[::2], changes[1::2])):
+            price.step(edges[first:end + 1], np.append(trailing[first:end], trailing[end - 1]), where="post",
+                       color="#805ad5", linewidth=1.2, zorder=2, label="trailing stop" if j == 0 else None)
     price.set_title(f"{len(mine)} trades" + (f" of {symbol}" if symbol else ""), fontsize=10)
     price.legend(fontsize=8, loc="upper left")
     equity = c["equity"]

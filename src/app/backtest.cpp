@@ -101,18 +101,21 @@ void write_trades_csv(const std::string& path, const MarketData& data, const std
   file.commit();
 }
 
-// With exits or sizing (`held`), the held positions follow the rule's (docs/metrics.md).
-// Rows from bar `first` (the account's first, --start) on.
+// With exits or sizing (`held`), the held positions follow the rule's (docs/metrics.md); with a
+// trailing stop (`trailing`: bars × symbols, reference_trailing_stops), its price per bar, empty
+// where none is in force. Rows from bar `first` (the account's first, --start) on.
 void write_equity_csv(const std::string& path, const MarketData& data, const BacktestCurve& curve, bool held,
-                      std::size_t first) {
+                      const Eigen::MatrixXd* trailing, std::size_t first) {
   OutputFile file(path, "equity.csv");
   std::ostream& out = file.stream();
+  const auto columns = [&](const char* name) {
+    for (const auto& symbol : data.symbols) out << ',' << name << (data.symbol_count() == 1 ? "" : "_" + symbol);
+  };
   out << "timestamp";
-  for (const auto& symbol : data.symbols) out << (data.symbol_count() == 1 ? ",position" : ",position_" + symbol);
-  if (held) {
-    for (const auto& symbol : data.symbols) out << (data.symbol_count() == 1 ? ",held" : ",held_" + symbol);
-  }
+  columns("position");
+  if (held) columns("held");
   for (const auto& symbol : data.symbols) out << (data.symbol_count() == 1 ? ",close" : ",close_" + symbol);
+  if (trailing != nullptr) columns("trailing_stop");
   out << ",return,equity\n" << std::setprecision(17);
   const auto form = timestamp_form(data);
   for (auto t = static_cast<Eigen::Index>(first); t < data.bars(); ++t) {
@@ -122,6 +125,12 @@ void write_equity_csv(const std::string& path, const MarketData& data, const Bac
       for (Eigen::Index k = 0; k < data.symbol_count(); ++k) out << ',' << curve.held(t, k);
     }
     for (Eigen::Index k = 0; k < data.symbol_count(); ++k) out << ',' << data.close(t, k);
+    if (trailing != nullptr) {
+      for (Eigen::Index k = 0; k < data.symbol_count(); ++k) {
+        out << ',';
+        if (!std::isnan((*trailing)(t, k))) out << (*trailing)(t, k);
+      }
+    }
     out << ',' << curve.returns[static_cast<std::size_t>(t)] << ',' << curve.equity[static_cast<std::size_t>(t)]
         << '\n';
   }
@@ -427,7 +436,15 @@ void run_backtest(const BacktestOptions& options) {
   BacktestCurve curve;
   const bool curve_wanted = !options.equity_out.empty() || !options.trades_out.empty();
   const Metrics metrics = curve_wanted ? backtester.evaluate(genome, curve) : backtester.evaluate(genome);
-  if (!options.equity_out.empty()) write_equity_csv(options.equity_out, data, curve, options.settings.exits.active(), own.account_start);
+  if (!options.equity_out.empty()) {
+    const ExitRules exits = exit_rules_with(backtester.settings().exits, genome);
+    const std::optional<Eigen::MatrixXd> trailing =
+        exits.trailing_stop > 0
+            ? std::optional<Eigen::MatrixXd>(reference_trailing_stops(data, backtester.settings(), genome, curve.positions))
+            : std::nullopt;
+    write_equity_csv(options.equity_out, data, curve, options.settings.exits.active(), trailing ? &*trailing : nullptr,
+                     own.account_start);
+  }
   std::vector<Trade> trades;
   if (!options.trades_out.empty()) {
     trades = reference_trades(data, backtester.settings(), genome, curve.positions);
@@ -468,7 +485,8 @@ void add_backtest_command(CLI::App& app) {
   add_panel_options(*command, options->data);
   command->add_flag("--json", options->json, "Print the result as JSON");
   auto* equity = command->add_option("--equity-out", options->equity_out,
-                                     "Write timestamp, position (and, with exits or sizing, held), close, return and equity per bar (CSV)");
+                                     "Write timestamp, position (and, with exits or sizing, held), close (and, with a trailing stop, "
+                                     "its price), return and equity per bar (CSV)");
   auto* trades = command->add_option(
       "--trades-out", options->trades_out,
       "Write one row per trade: symbol, direction, size, entry and exit time and price, bars held, return, exit reason (CSV)");

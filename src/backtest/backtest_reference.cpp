@@ -61,6 +61,7 @@ struct Fill {
 struct Managed {
   std::vector<Fill> fills;
   std::vector<double> at_close;  // at_close[t]: the position held at the close of bar t
+  std::vector<double> trailing;  // trailing[t]: the trailing stop's price bar t's prices are checked against; NaN: none
 };
 
 int sign_of(double x) { return (x > 0) - (x < 0); }
@@ -113,6 +114,7 @@ Managed manage(const MarketView& data, const ExecutionSettings& settings, const 
   for (Eigen::Index t = 0; t < n; ++t) {
     if (next_open && t > 0) decide(t - 1, t, Fill::open, data.open(t, k));
     const ExitRules& rules = *in_force;
+    out.trailing.push_back(std::numeric_limits<double>::quiet_NaN());
     if (x != 0) {
       const double s = sign_of(x);
       // The stop (the tighter of stop-loss and trailing stop) and the target, as prices.
@@ -121,6 +123,7 @@ Managed manage(const MarketView& data, const ExecutionSettings& settings, const 
       if (rules.stop_loss > 0) stop = entry * (1 - s * rules.stop_loss);
       if (rules.trailing_stop > 0) {
         const double trail = extreme * (1 - s * rules.trailing_stop);
+        out.trailing.back() = trail;
         if (s * trail > s * stop) {
           stop = trail;
           stop_reason = ExitReason::trailing;
@@ -158,14 +161,20 @@ bool may_hold(const MarketView& data, Eigen::Index t, Eigen::Index k) {
   return data.is_live(t, k) && (t + 1 == data.bars() || data.is_live(t + 1, k));
 }
 
+// The positions, flat wherever a symbol cannot hold one.
+PositionMatrix holdable_positions(const MarketView& data, const PositionMatrix& given) {
+  PositionMatrix positions = given;
+  for (Eigen::Index k = 0; k < positions.cols() && k < data.symbol_count(); ++k)
+    for (Eigen::Index t = 0; t < positions.rows() && t < data.bars(); ++t)
+      if (!may_hold(data, t, k)) positions(t, k) = 0;
+  return positions;
+}
+
 // The account over `data` (bars start.first.. of `history`).
 Metrics account(const MarketView& data, const MarketView& history, const ExecutionSettings& settings,
                 const PositionMatrix& given, BacktestCurve* curve, const AccountStart& start,
                 std::vector<Trade>* trade_list = nullptr) {
-  PositionMatrix positions = given;  // flat wherever a symbol cannot hold a position
-  for (Eigen::Index k = 0; k < positions.cols() && k < data.symbol_count(); ++k)
-    for (Eigen::Index t = 0; t < positions.rows() && t < data.bars(); ++t)
-      if (!may_hold(data, t, k)) positions(t, k) = 0;
+  PositionMatrix positions = holdable_positions(data, given);
   const Eigen::Index n = data.bars();
   const Eigen::Index symbols = data.symbol_count();
   if (n < 2 || symbols < 1) throw DataError("reference backtest needs at least 2 bars and 1 symbol");
@@ -490,6 +499,26 @@ std::vector<Trade> reference_trades(const MarketView& data, const ExecutionSetti
   std::vector<Trade> trades;
   account(data, data, own, positions, nullptr, {}, &trades);
   return trades;
+}
+
+Eigen::MatrixXd reference_trailing_stops(const MarketView& data, const ExecutionSettings& settings, const Genome& genome,
+                                         const PositionMatrix& positions) {
+  ExecutionSettings own = settings;
+  own.exits = exit_rules_with(settings.exits, genome);
+  Eigen::MatrixXd levels = Eigen::MatrixXd::Constant(data.bars(), data.symbol_count(), std::numeric_limits<double>::quiet_NaN());
+  if (!(own.exits.trailing_stop > 0)) return levels;
+  if (positions.rows() != data.bars() || positions.cols() != data.symbol_count())
+    throw ConfigError("positions: shape " + std::to_string(positions.rows()) + " × " + std::to_string(positions.cols()) +
+                      " does not match the data's " + std::to_string(data.bars()) + " bars × " +
+                      std::to_string(data.symbol_count()) + " symbols");
+  check_exit_rules(own.exits);
+  const PositionMatrix holdable = holdable_positions(data, positions);
+  const double bars_per_year = own.bars_per_year > 0 ? own.bars_per_year : infer_bars_per_year(data);
+  for (Eigen::Index k = 0; k < data.symbol_count(); ++k) {
+    const Managed managed = manage(data, own, holdable, k, bars_per_year, data, {});
+    for (Eigen::Index t = 0; t < data.bars(); ++t) levels(t, k) = managed.trailing[static_cast<std::size_t>(t)];
+  }
+  return levels;
 }
 
 }  // namespace genepool

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -60,6 +61,40 @@ TEST_CASE("close execution: trades enter and leave at the closes of the rule's c
   CHECK(trades[2].ret == 0);
   CHECK(trades[2].reason == ExitReason::end_of_data);
   for (const Trade& trade : trades) CHECK(trade.size == 1);
+}
+
+TEST_CASE("the trailing stop's level per bar is the price each bar is checked against", "[backtest][trades][exits]") {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const auto levels_of = [](const MarketData& data, const ExecutionSettings& s, const std::vector<int>& rule) {
+    const Eigen::MatrixXd m = reference_trailing_stops(data, s, Genome{}, decisions(rule));
+    REQUIRE(m.rows() == data.bars());
+    REQUIRE(m.cols() == 1);
+    return std::vector<double>(m.data(), m.data() + m.rows());
+  };
+  const auto same = [](const std::vector<double>& a, const std::vector<double>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (!(a[i] == b[i] || (std::isnan(a[i]) && std::isnan(b[i])))) return false;
+    return true;
+  };
+  // As "the trailing stop moves at the end of each bar": entered at close 0, 90 during bar 1 (its
+  // high of 120 counts from bar 2 on), 108 during bar 2, which it exits at; flat after.
+  const MarketData data = bars_of({{100, 100, 100, 100}, {101, 120, 100, 115}, {112, 113, 107, 110}, {110, 111, 109, 110}});
+  ExecutionSettings s = plain();
+  s.exits.trailing_stop = 0.10;
+  CHECK(same(levels_of(data, s, {1, 1, 1, 1}), {nan, 100 * 0.9, 120 * 0.9, nan}));
+  const auto trades = trades_of(data, s, {1, 1, 1, 1});
+  REQUIRE(trades.size() == 1);
+  CHECK(trades[0].reason == ExitReason::trailing);
+  CHECK(trades[0].exit_price == 120 * 0.9);  // the level of its exit bar
+  // Under next_open the entry at the open of bar 1 is guarded within that bar, from the entry price.
+  CHECK(same(levels_of(data, plain(Execution::next_open), {1, 1, 1, 1}), {nan, nan, nan, nan}));  // no trailing stop
+  ExecutionSettings next = plain(Execution::next_open);
+  next.exits.trailing_stop = 0.10;
+  CHECK(same(levels_of(data, next, {1, 1, 1, 1}), {nan, 101 * 0.9, 120 * 0.9, nan}));
+  // A short trails above the lowest low; a rule exit at close 2 ends its levels.
+  const MarketData falling = bars_of({{100, 100, 100, 100}, {99, 100, 90, 95}, {95, 97, 93, 94}, {94, 95, 92, 93}});
+  CHECK(same(levels_of(falling, s, {-1, -1, 0, 0}), {nan, 100 * 1.1, 90 * 1.1, nan}));
 }
 
 TEST_CASE("next-open execution: trades fill at the opens after the decisions", "[backtest][trades]") {

@@ -1,5 +1,6 @@
 # scripts/plot_results.py beyond evolve's figures: one backtest drawn as backtesting.py's plot()
-# (--backtest: price with the trades, equity against buy and hold, drawdown, position) and a grid
+# (--backtest: price with the trades and their stop, target and trailing-stop levels, equity against
+# buy and hold, drawdown, position) and a grid
 # file's parameter heatmap in place of convergence and type shares.
 source "$(dirname "$0")/common.bash"
 PLOT=("$PYTHON" "$SOURCE_DIR/scripts/plot_results.py")
@@ -37,6 +38,55 @@ assert orange > 20 and blue > 20, (orange, blue)
 PY
 expect_failure 1 "trades.csv: not a backtest --equity-out file" "${PLOT[@]}" --backtest trades.csv --out bt
 expect_failure 2 "--trades goes with --backtest" "${PLOT[@]}" run.h5 --trades trades.csv --out x
+
+# A trailing stop moves: --equity-out carries its price per bar (trailing_stop, before return and
+# equity), the reference walk's own, and the figure draws it as a step line per trade.
+"$GENEPOOL" backtest --data "$SHARED_DATA/GOOG.csv" --strategy sma_crossover --param fast=10 --param slow=40 --allow-short \
+  --trailing-stop 0.08 \
+  --equity-out eqt.csv --trades-out tradest.csv > /dev/null 2>&1 || fail "backtest --trailing-stop --equity-out"
+head -1 eqt.csv | grep -qx "timestamp,position,held,close,trailing_stop,return,equity" || fail "eqt.csv header: $(head -1 eqt.csv)"
+"${PLOT[@]}" --backtest eqt.csv --trades tradest.csv --out bt-trail > /dev/null || fail "plot_results.py --backtest (trailing)"
+$PYTHON - eqt.csv tradest.csv "$SHARED_DATA/GOOG.csv" bt-trail/backtest.png bt/backtest.png <<'PY' || fail "the trailing stop's levels"
+import csv, math, sys
+import numpy as np
+import matplotlib.image as image
+eq = list(csv.DictReader(open(sys.argv[1])))
+trades = list(csv.DictReader(open(sys.argv[2])))
+prices = list(csv.DictReader(open(sys.argv[3])))
+assert [r["timestamp"] for r in eq] == [r[""] for r in prices], "eqt.csv and GOOG.csv have other bars"
+bar = {r["timestamp"]: t for t, r in enumerate(eq)}
+high = [float(r["High"]) for r in prices]
+low = [float(r["Low"]) for r in prices]
+opens = [float(r["Open"]) for r in prices]
+level = [float(r["trailing_stop"]) if r["trailing_stop"] else math.nan for r in eq]
+# next_open execution (the default): a trade entered at the open of bar e is held into bars e .. x.
+owner = [None] * len(eq)
+for t in trades:
+    e, x = bar[t["entry_time"]], bar[t["exit_time"]]
+    for b in range(e, x + 1):
+        owner[b] = t  # a later trade owns a bar it shares with the one before (a reversal at the open)
+moved = 0
+for b, t in enumerate(owner):
+    if t is None:
+        assert math.isnan(level[b]), (b, level[b])  # flat: no level
+        continue
+    e, side, entry = bar[t["entry_time"]], (1 if t["direction"] == "long" else -1), float(t["entry_price"])
+    if b == bar[t["exit_time"]] and t["exit_reason"] == "rule" and math.isnan(level[b]):
+        continue  # out at the bar's open by the rule, before its prices are checked
+    extreme = max([entry] + high[e:b]) if side > 0 else min([entry] + low[e:b])
+    want = extreme * (1 - side * 0.08)
+    assert abs(level[b] - want) <= 1e-12 * want, (b, t, level[b], want)
+    moved += b > e and level[b] != level[b - 1] and owner[b - 1] is t
+trailing = [t for t in trades if t["exit_reason"] == "trailing"]
+assert len(trailing) > 5 and moved > 20, (len(trailing), moved)
+for t in trailing:  # out at the bar's level, or at its open when the open was already through it
+    x, side = bar[t["exit_time"]], (1 if t["direction"] == "long" else -1)
+    exit = float(t["exit_price"])
+    assert exit == level[x] or (exit == opens[x] and side * opens[x] <= side * level[x]), (t, level[x])
+# Drawn: purple (#805ad5) in this figure, none in the one without a trailing stop.
+purple = lambda path: np.all(np.abs(np.round(image.imread(path)[:, :, :3] * 255) - (128, 90, 213)) <= 2, axis=2).sum()
+assert purple(sys.argv[4]) > 150 and purple(sys.argv[5]) == 0, (purple(sys.argv[4]), purple(sys.argv[5]))
+PY
 
 "$GENEPOOL" synth --out day.csv --bars 1500 --seed 4 > /dev/null
 "$GENEPOOL" grid --data day.csv --strategies sma_crossover,ts_momentum --step threshold=0.05 --top 3 --quiet \

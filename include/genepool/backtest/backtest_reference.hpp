@@ -41,4 +41,10 @@ Metrics reference_backtest(const MarketView& data, const ExecutionSettings& sett
 std::vector<Trade> reference_trades(const MarketView& data, const ExecutionSettings& settings, const Genome& genome,
                                    const PositionMatrix& positions);
 
+// The trailing stop of the same walk, bars × symbols: at bar t the price that bar t's open and low
+// (high, short) are checked against, from the best price since the running trade's entry (docs/metrics.md);
+// NaN where no position is held into bar t, and everywhere without a trailing stop.
+Eigen::MatrixXd reference_trailing_stops(const MarketView& data, const ExecutionSettings& settings, const Genome& genome,
+                                         const PositionMatrix& positions);
+
 }  // namespace genepool
