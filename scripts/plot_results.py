@@ -9,7 +9,9 @@ Usage:
 Figures: convergence.png, equity.png, drawdown.png, landscape.png, type_share.png, and pareto.png
 when the file has a /pareto group. Needs Debian's python3-h5py, python3-numpy and
 python3-matplotlib (--help needs none of them). A file that is not a complete genepool results
-file, or a missing package, ends the script with one line on stderr and status 1.
+file, or a missing package, ends the script with one line on stderr and status 1. An output file
+that exists already is refused (one line, status 4) before anything is written, unless --force is
+given; an input is never an output, not even with --force.
 """
 import argparse
 import base64
@@ -862,6 +864,74 @@ status {esc(run.status)}; page generated {generated}</p>
 """
 
 
+REFUSED = 4  # exit status for an output refused before anything is written, as genepool's own (docs/errors.md)
+
+
+class RefusedOutput(Exception):
+    pass
+
+
+def check_outputs(outputs, inputs, force):
+    """Before anything is written, as genepool's check_outputs (docs/errors.md, "Outputs"): an output is
+    never one of the inputs (not even with --force), never a directory, FIFO or other non-regular file,
+    never named twice; an existing one is replaced only with --force. Raises RefusedOutput (one line)."""
+    seen = {}
+    for path in outputs:
+        real = os.path.realpath(path)
+        if real in seen:
+            raise RefusedOutput(f"{path}: is also the output {seen[real]}; give each output its own file")
+        seen[real] = path
+        for source in inputs:
+            same = real == os.path.realpath(source) or (
+                os.path.exists(path) and os.path.exists(source) and os.path.samefile(path, source))
+            if same:
+                raise RefusedOutput(f"{path}: is the input {source}; an output never replaces an input "
+                                    "(not even with --force): choose another output file")
+        if os.path.lexists(path):
+            if not os.path.isfile(path):
+                raise RefusedOutput(f"{path}: exists and is not a regular file; it is never replaced: "
+                                    "choose another output file")
+            if not force:
+                raise RefusedOutput(f"{path}: already exists; choose another output file or pass --force to replace it")
+
+
+def output_dir(path):
+    """The --out directory, created when missing; one that exists as something else is refused."""
+    if os.path.lexists(path) and not os.path.isdir(path):
+        raise RefusedOutput(f"{path}: exists and is not a directory; --out takes a directory for the figures")
+    return path
+
+
+def write_output(path, data, force):
+    """Writes `data` (bytes) to a temporary file beside `path`, then puts it in place: with --force
+    replacing what is there, without it only if the path is still free (a file that appeared since the
+    check is kept)."""
+    import tempfile
+    folder = os.path.dirname(path) or "."
+    handle, temporary = tempfile.mkstemp(prefix=os.path.basename(path) + ".", suffix=".partial", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o666 & ~current_umask())
+        if force:
+            os.replace(temporary, path)
+        else:
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                raise RefusedOutput(f"{path}: already exists (it appeared while the figures were drawn); "
+                                    "choose another output file or pass --force to replace it") from None
+    finally:
+        if os.path.lexists(temporary):
+            os.unlink(temporary)
+
+
+def current_umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description="Figures and an HTML tearsheet from a genepool results file, "
                                                  "or the figure of one backtest (--backtest).")
@@ -872,16 +942,23 @@ def main(argv):
                         help="draw one backtest instead: the file of genepool backtest --equity-out (with "
                              "--trades TRADES.csv from --trades-out) into DIR/backtest.png")
     parser.add_argument("--trades", metavar="TRADES.csv", help="with --backtest: the trades to mark on the price")
+    parser.add_argument("--force", action="store_true",
+                        help="replace existing output files (without it an existing one is refused, status 4, "
+                             "before anything is written; an input is never replaced)")
     args = parser.parse_args(argv)
     if args.backtest:
         if not args.out or args.results or args.html:
             parser.error("--backtest EQUITY.csv takes --out DIR (and --trades TRADES.csv), no results file or --html")
         import_packages()
+        target = os.path.join(args.out, "backtest.png")
         try:
             bt = read_backtest(args.backtest, args.trades)
-            os.makedirs(args.out, exist_ok=True)
-            with open(os.path.join(args.out, "backtest.png"), "wb") as out:
-                out.write(png_bytes(figure_backtest(bt)))
+            check_outputs([target], [p for p in (args.backtest, args.trades) if p], args.force)
+            os.makedirs(output_dir(args.out), exist_ok=True)
+            write_output(target, png_bytes(figure_backtest(bt)), args.force)
+        except RefusedOutput as e:
+            print(f"plot_results.py: {e}", file=sys.stderr)
+            return REFUSED
         except NotAResultsFile as e:
             print(f"plot_results.py: {e}", file=sys.stderr)
             return 1
@@ -902,20 +979,33 @@ def main(argv):
     except NotAResultsFile as e:
         print(f"plot_results.py: {e}", file=sys.stderr)
         return 1
+    # Every output is checked before any figure is drawn or file written.
+    made = figures(run)
+    outputs = [os.path.join(args.out, name) for name, _, _ in made] if args.out else []
+    if args.html:
+        outputs.append(args.html)
+    try:
+        if args.out:
+            output_dir(args.out)
+        check_outputs(outputs, [args.results], args.force)
+    except RefusedOutput as e:
+        print(f"plot_results.py: {e}", file=sys.stderr)
+        return REFUSED
     images = []
-    for name, caption, make in figures(run):
+    for name, caption, make in made:
         images.append((name, caption, png_bytes(make(run))))
     try:
         if args.out:
             os.makedirs(args.out, exist_ok=True)
             for name, _, png in images:
-                with open(os.path.join(args.out, name), "wb") as out:
-                    out.write(png)
+                write_output(os.path.join(args.out, name), png, args.force)
             print(f"wrote {', '.join(name for name, _, _ in images)} to {args.out}")
         if args.html:
-            with open(args.html, "w", encoding="utf-8") as out:
-                out.write(tearsheet(run, images))
+            write_output(args.html, tearsheet(run, images).encode("utf-8"), args.force)
             print(f"wrote {args.html}")
+    except RefusedOutput as e:
+        print(f"plot_results.py: {e}", file=sys.stderr)
+        return REFUSED
     except OSError as e:
         print(f"plot_results.py: {e.filename or ''}: {e.strerror}", file=sys.stderr)
         return 1

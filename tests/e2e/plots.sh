@@ -1,7 +1,7 @@
 # scripts/plot_results.py beyond evolve's figures: one backtest drawn as backtesting.py's plot()
 # (--backtest: price with the trades and their stop, target and trailing-stop levels, equity against
-# buy and hold, drawdown, position) and a grid
-# file's parameter heatmap in place of convergence and type shares.
+# buy and hold, drawdown, position), a grid file's parameter heatmap in place of convergence and type
+# shares, and its outputs: refused when they exist unless --force, never an input.
 source "$(dirname "$0")/common.bash"
 PLOT=("$PYTHON" "$SOURCE_DIR/scripts/plot_results.py")
 
@@ -36,8 +36,9 @@ orange = np.all(np.abs(pixels - (221, 107, 32)) <= 2, axis=2).sum()  # stop-loss
 blue = np.all(np.abs(pixels - (49, 130, 206)) <= 2, axis=2).sum()    # take-profit levels, #3182ce
 assert orange > 20 and blue > 20, (orange, blue)
 PY
-expect_failure 1 "trades.csv: not a backtest --equity-out file" "${PLOT[@]}" --backtest trades.csv --out bt
+expect_failure 1 "trades.csv: not a backtest --equity-out file" "${PLOT[@]}" --backtest trades.csv --out bad
 expect_failure 2 "--trades goes with --backtest" "${PLOT[@]}" run.h5 --trades trades.csv --out x
+[[ ! -e bad ]] || fail "a refused --backtest made its --out folder"
 
 # A trailing stop moves: --equity-out carries its price per bar (trailing_stop, before return and
 # equity), the reference walk's own, and the figure draws it as a step line per trade.
@@ -88,6 +89,20 @@ purple = lambda path: np.all(np.abs(np.round(image.imread(path)[:, :, :3] * 255)
 assert purple(sys.argv[4]) > 150 and purple(sys.argv[5]) == 0, (purple(sys.argv[4]), purple(sys.argv[5]))
 PY
 
+# No output is replaced without --force (refused, status 4, nothing written), and none is an input.
+digest() { sha256sum "$@" | cut -c1-64; }
+before=$(digest bt/backtest.png)
+expect_failure 4 "^plot_results.py: bt/backtest.png: already exists; choose another output file or pass --force to replace it$" \
+  "${PLOT[@]}" --backtest eqt.csv --trades tradest.csv --out bt
+[[ $(digest bt/backtest.png) == "$before" ]] || fail "a refused plot changed bt/backtest.png"
+"${PLOT[@]}" --backtest eqt.csv --trades tradest.csv --out bt --force > /dev/null || fail "--force did not replace bt/backtest.png"
+[[ $(digest bt/backtest.png) == "$(digest bt-trail/backtest.png)" ]] || fail "--force: bt/backtest.png is not the new figure"
+ls bt | grep -qv '^backtest.png$' && fail "left-overs in bt: $(ls bt)"
+cp eqt.csv backtest.png
+expect_failure 4 "backtest.png: is the input backtest.png; an output never replaces an input \(not even with --force\)" \
+  "${PLOT[@]}" --backtest backtest.png --out . --force
+cmp -s eqt.csv backtest.png || fail "the input backtest.png was replaced"
+
 "$GENEPOOL" synth --out day.csv --bars 1500 --seed 4 > /dev/null
 "$GENEPOOL" grid --data day.csv --strategies sma_crossover,ts_momentum --step threshold=0.05 --top 3 --quiet \
   --out grid.h5 || fail "grid"
@@ -104,4 +119,17 @@ colours = len(np.unique(np.round(pixels * 255).astype(np.int64) @ np.array([6553
 assert colours > 200, colours
 PY
 grep -q "heatmap.png" grid.html || fail "grid.html lacks the heatmap"
+# Again into the same outputs: refused before anything is written (not even a new file beside them).
+before=$(digest figs/* grid.html)
+expect_failure 4 "^plot_results.py: figs/heatmap.png: already exists; choose another output file or pass --force to replace it$" \
+  "${PLOT[@]}" grid.h5 --out figs --html new.html
+[[ ! -e new.html && $(digest figs/* grid.html) == "$before" ]] || fail "a refused plot wrote something"
+expect_failure 4 "grid.html: already exists" "${PLOT[@]}" grid.h5 --html grid.html
+"${PLOT[@]}" grid.h5 --out figs --html grid.html --force > /dev/null || fail "--force into the same outputs"
+[[ $(ls figs | wc -l) -eq 3 ]] || fail "figs after --force: $(ls figs)"
+grep -q "heatmap.png" grid.html || fail "grid.html after --force"
+expect_failure 4 "grid.h5: is the input grid.h5; an output never replaces an input" "${PLOT[@]}" grid.h5 --html grid.h5 --force
+expect_failure 4 "figs2/equity.png: is also the output figs2/equity.png" "${PLOT[@]}" grid.h5 --out figs2 --html figs2/equity.png
+expect_failure 4 "grid.html: exists and is not a directory" "${PLOT[@]}" grid.h5 --out grid.html --force
+[[ ! -e figs2 ]] || fail "a refused plot made figs2"
 echo "plots: ok"
