@@ -1,7 +1,7 @@
-// The optimised backtest. Close execution: passes of up to kLanes genomes over the data, chunk by
-// chunk, four genomes side by side in vector lanes (run_pass). Next-open execution: one genome at
-// a time, kernel into a reused buffer, a pass per symbol and one over the portfolio. Exits or sizing:
-// likewise, each symbol's decisions through the fill rules (manage_symbol).
+// The optimised backtest. Without exits or sizing (close or next-open execution): passes of up to
+// kLanes genomes over the data, chunk by chunk, four genomes side by side in vector lanes (run_pass).
+// Exits or sizing: one genome at a time, kernel into a reused buffer, each symbol's decisions through
+// the fill rules (manage_symbol), then a pass over the portfolio.
 // Definitions: docs/metrics.md. The plain twin is backtest_reference.cpp.
 #include "genepool/backtest/backtest.hpp"
 
@@ -114,19 +114,6 @@ struct Backtester::Tally {
 };
 
 namespace {
-
-// The decision at the last close earns nothing, but its change counts for turnover and
-// trades: it closes the running trade (paying the exit cost) and may open one more.
-// Then a trade still open at the end is counted, without an exit cost.
-void close_out(int q, int p, double trade_value, double cost, std::int64_t& changes, TradeStats& trades) {
-  const int d = std::abs(p - q);
-  changes += d;
-  if (d != 0) {
-    if (q != 0) trades.add(trade_value * (1.0 - cost) - 1.0);
-    trade_value = p != 0 ? 1.0 - cost : 1.0;
-  }
-  if (p != 0) trades.add(trade_value - 1.0);
-}
 
 }  // namespace
 
@@ -275,7 +262,7 @@ Backtester::Backtester(const MarketView& data, const ExecutionSettings& settings
     tables_ = BacktestTables::fill(data, settings_.execution, own_tables_.data());
   }
   // NOTE: both paths' buffers: a genome's exit genes may turn exits on or off per genome.
-  if (settings_.execution == Execution::close) {
+  {
     lane_positions_.assign((kLanes + 1) * kPositionStride, 0);  // the last one stays 0: padding lanes
     lane_decisions_.assign(kLanes * (kChunk + 1), 0.0);
     lane_returns_.assign(kLanes * kChunk, 0.0);
@@ -342,13 +329,26 @@ void Backtester::evaluate(std::span<const Genome> genomes, std::span<Metrics> me
                 std::to_string(metrics.size()) + " results");
   }
   for (const Genome& genome : genomes) check_genome(genome);
-  for (std::size_t first = 0; first < genomes.size(); first += kLanes) {
-    const std::size_t count = std::min(kLanes, genomes.size() - first);
-    if (lanes_apply(genomes.subspan(first, count))) {
-      run_pass(genomes.subspan(first, count), metrics.subspan(first, count), nullptr);
+  // The genomes the lanes take, grouped by type (stably), so that each pass is mostly of one type and
+  // a type's batch kernel runs full groups; a genome's metrics do not depend on its pass (run_pass).
+  std::vector<std::size_t> order;
+  order.reserve(genomes.size());
+  for (std::size_t j = 0; j < genomes.size(); ++j) {
+    if (lanes_apply(genomes.subspan(j, 1))) {
+      order.push_back(j);
     } else {
-      for (std::size_t j = first; j < first + count; ++j) metrics[j] = evaluate_into(genomes[j], nullptr);
+      metrics[j] = evaluate_into(genomes[j], nullptr);
     }
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return genomes[a].strategy < genomes[b].strategy; });
+  Genome pass[kLanes];
+  Metrics results[kLanes];
+  for (std::size_t first = 0; first < order.size(); first += kLanes) {
+    const std::size_t count = std::min(kLanes, order.size() - first);
+    for (std::size_t i = 0; i < count; ++i) pass[i] = genomes[order[first + i]];
+    run_pass(std::span<const Genome>(pass, count), std::span<Metrics>(results, count), nullptr);
+    for (std::size_t i = 0; i < count; ++i) metrics[order[first + i]] = results[i];
   }
 }
 
@@ -381,7 +381,6 @@ void Backtester::check_genome(const Genome& genome) const {
 }
 
 bool Backtester::lanes_apply(std::span<const Genome> genomes) const {
-  if (settings_.execution != Execution::close) return false;
   for (const Genome& genome : genomes)
     if (exit_rules_with(settings_.exits, genome).active()) return false;
   return true;
@@ -396,10 +395,18 @@ Metrics Backtester::evaluate_into(const Genome& genome, BacktestCurve* curve) {
   }
   const ExitRules exits = exit_rules_with(settings_.exits, genome);
   const bool next_open = settings_.execution == Execution::next_open;
-  if (!next_open && !exits.active()) {
+  if (!exits.active()) {
     Metrics m;
     run_pass(std::span<const Genome>(&genome, 1), std::span<Metrics>(&m, 1), curve);
-    if (curve != nullptr) curve->held = curve->positions.cast<double>();
+    if (curve != nullptr) {
+      // At the close of bar t the position held is decision t (close), or the one filled at bar t's open,
+      // decision t - 1 (next-open).
+      curve->held = curve->positions.cast<double>();
+      if (next_open) {
+        curve->held.bottomRows(data_.bars() - 1) = curve->held.topRows(data_.bars() - 1).eval();
+        curve->held.row(0).setZero();
+      }
+    }
     return m;
   }
   Tally tally;
@@ -410,13 +417,9 @@ Metrics Backtester::evaluate_into(const Genome& genome, BacktestCurve* curve) {
     if (curve != nullptr) {
       const auto column = static_cast<Eigen::Index>(k);
       std::copy(positions_.begin() + 1, positions_.end(), curve->positions.col(column).data());
-      held = curve->held.col(column).data();
-      // Next-open without exits: at the close of bar t, the position filled at its open (pos[t-1]).
-      for (std::size_t t = 0; t < bars_; ++t) held[t] = positions_[t];
+      held = curve->held.col(column).data();  // written by manage_symbol
     }
-    if (!exits.active()) {
-      accumulate_symbol<true>(k, tally);
-    } else if (next_open) {
+    if (next_open) {
       manage_symbol<true>(k, exits, tally, held);
     } else {
       manage_symbol<false>(k, exits, tally, held);
@@ -483,6 +486,7 @@ struct WalkInput {
   const double* pos;            // pos[4 (u + 1) + l]: lane l's decision u; pos[l]: the one before the chunk
   const std::uint64_t* events;  // bit u: some lane's decision u differs from the one before
   const double* h;              // h[u]: the holding return of the interval decision u is held over
+  const double* g;              // next-open: g[u], that interval's gap (close to open); null for close execution
   std::size_t count;            // decisions in the chunk
   std::size_t intervals;        // of which held over an interval (all but the very last decision)
   double cost;
@@ -506,14 +510,17 @@ inline std::size_t next_event(const std::uint64_t* events, std::size_t u, std::s
   return end;
 }
 
-// Close execution, one symbol of a group of four genomes over a chunk: the returns
-// r = pos h - cost |pos - previous| (the first symbol starts the sums at 0.0, as the reference does;
-// the last scales them to the mean and walks the portfolio), each running trade compounded in the
-// reference's order, and trades closed and opened where a position changes. Between events no lane
-// changes position, so no cost is paid there and r is pos h exactly. The portfolio walk gives the
-// moments and the equity path with the reference's arithmetic in its order; multiplying by 1 + 0
-// leaves the equity as it is, so flat intervals need no test. A null lane is padding.
-template <bool kFirst, bool kLast, bool kCurve>
+// One symbol of a group of four genomes over a chunk: the returns r = pos h - cost |pos - previous|
+// (close execution), or with kGap (next-open) r = (gap + earned + gap earned) - cost |pos - previous|
+// with gap = previous g and earned = pos h, the previous position held over the gap to the open and
+// the new one from the open (the first symbol starts the sums at 0.0, as the reference does; the last
+// scales them to the mean and walks the portfolio), each running trade compounded in the reference's
+// order (next-open: the gap before a change, the rest after it), and trades closed and opened where a
+// position changes. Between events no lane changes position, so no cost is paid there and previous =
+// pos. The portfolio walk gives the moments and the equity path with the reference's arithmetic in
+// its order; multiplying by 1 + 0 leaves the equity as it is, so flat intervals need no test. A null
+// lane is padding.
+template <bool kFirst, bool kLast, bool kCurve, bool kGap>
 void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup],
           backtest_detail::LaneState* const lane[kGroup]) {
   using namespace vector4;
@@ -582,14 +589,21 @@ void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup
       }
     }
   };
-  // Interval u; with kCost the decision may differ from the previous one.
-  const auto step = [&]<bool kCost>(std::size_t u) {
+  // Interval u; with kEvent the decision may differ from the previous one (the trades change there),
+  // and with kOpening it is the account's first interval, whose return the moments are taken about.
+  const auto step = [&]<bool kEvent, bool kOpening = false>(std::size_t u) {
     const v4d p = load(in.pos + 4 * (u + 1));
     const v4d earned = p * splat(in.h[u]);
-    const v4d factor = one + earned;  // a trade's factor; a flat lane's is exactly 1
-    value *= factor;
     v4d r = earned;
-    if constexpr (kCost) r = earned - costs * abs(p - load(in.pos + 4 * u));
+    v4d factor = one + earned;  // a trade's factor after any change; a flat lane's is exactly 1
+    if constexpr (kGap) {
+      const v4d gap = (kEvent ? load(in.pos + 4 * u) : p) * splat(in.g[u]);
+      value *= one + gap;  // the running trade over the gap, before it may close at the open
+      r = gap + earned + gap * earned;
+    }
+    if constexpr (kEvent) change(u);
+    value *= factor;
+    if constexpr (kEvent) r = r - costs * abs(p - load(in.pos + 4 * u));
     if constexpr (kFirst) {
       r = v4d{} + r;
     } else {
@@ -598,7 +612,7 @@ void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup
     if constexpr (!kLast) {
       store(in.port + 4 * u, r);
     } else {
-      if constexpr (kFirst && !kCost) {
+      if constexpr (kFirst && !kEvent && !kGap) {
         portfolio(u, r, factor);  // one symbol, no cost: 1 + r is the trade's factor
       } else {
         if (in.members != nullptr) {
@@ -606,6 +620,9 @@ void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup
         } else if (in.symbols > 1) {
           r = exact_inverse ? r * inverse : r / divisor;
         }
+        // NOTE: an account opening after the warm-up (account_start) may enter at once: its first return
+        // is then no typical value, and the moments are taken about 0 (the first return of a fresh start is 0 too).
+        if constexpr (kOpening) shift = in.shift_about_first ? r : v4d{};
         portfolio(u, r, one + r);
       }
     }
@@ -614,23 +631,11 @@ void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup
 
   std::size_t u = 0;
   if (in.first_chunk && in.intervals > 0) {  // interval 1: moments are taken about its return
-    if (is_event(0)) change(0);
-    v4d r = load(in.pos + 4) * splat(in.h[0]) - costs * abs(load(in.pos + 4) - load(in.pos));
-    if constexpr (!kFirst) r = load(in.port) + r;
-    if (in.members != nullptr) {
-      r = r / splat(in.members[0]);
-    } else if (in.symbols > 1) {
-      r = exact_inverse ? r * inverse : r / divisor;
-    }
-    // NOTE: an account opening after the warm-up (account_start) may enter at once: its first return is
-    // then no typical value, and the moments are taken about 0 (the first return of a fresh start is 0 too).
-    if constexpr (kLast) shift = in.shift_about_first ? (kFirst ? v4d{} + r : r) : v4d{};
-    step.template operator()<true>(0);
+    step.template operator()<true, true>(0);
     u = 1;
   }
   while (u < in.intervals) {
     if (is_event(u)) {
-      change(u);
       step.template operator()<true>(u);
       ++u;
     }
@@ -659,6 +664,29 @@ void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup
     state.record = record[l];
     state.run = run[l];
     state.max_run = max_run[l];
+  }
+}
+
+// The walk of one symbol with its place among the symbols (first, last) and whether curves are wanted.
+template <bool kGap>
+void walk_symbol(bool first, bool last, bool curves, const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup],
+                 backtest_detail::LaneState* const lane[kGroup]) {
+  if (first && last) {
+    if (curves) {
+      walk<true, true, true, kGap>(in, symbol, lane);
+    } else {
+      walk<true, true, false, kGap>(in, symbol, lane);
+    }
+  } else if (first) {
+    walk<true, false, false, kGap>(in, symbol, lane);
+  } else if (last) {
+    if (curves) {
+      walk<false, true, true, kGap>(in, symbol, lane);
+    } else {
+      walk<false, true, false, kGap>(in, symbol, lane);
+    }
+  } else {
+    walk<false, false, false, kGap>(in, symbol, lane);
   }
 }
 
@@ -790,6 +818,7 @@ void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> me
     for (std::size_t k = 0; k < symbols_; ++k) {
       const SymbolSeries series = series_of(k);
       in.h = tables_.hold + k * bars_ + from + 1;  // h[u]: the interval after decision from + u
+      in.g = tables_.gap != nullptr ? tables_.gap + k * bars_ + from + 1 : nullptr;
       for (std::size_t b = 0; b < batches; ++b) batch_kernels_[batch_type[b]]->run(k, series, begin, end, batch_out[b]);
       for (std::size_t g = 0; g < groups; ++g) {
         const std::int8_t* decisions[kGroup];
@@ -842,22 +871,10 @@ void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> me
         in.port = lane_returns_.data() + g * 4 * kChunk;
         const bool first = k == 0;
         const bool last = k + 1 == symbols_;
-        if (first && last) {
-          if (curves) {
-            walk<true, true, true>(in, symbols, states);
-          } else {
-            walk<true, true, false>(in, symbols, states);
-          }
-        } else if (first) {
-          walk<true, false, false>(in, symbols, states);
-        } else if (last) {
-          if (curves) {
-            walk<false, true, true>(in, symbols, states);
-          } else {
-            walk<false, true, false>(in, symbols, states);
-          }
+        if (in.g != nullptr) {
+          walk_symbol<true>(first, last, curves, in, symbols, states);
         } else {
-          walk<false, false, false>(in, symbols, states);
+          walk_symbol<false>(first, last, curves, in, symbols, states);
         }
       }
     }
@@ -899,41 +916,6 @@ void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> me
     m.bars = count;
     metrics[j] = m;
   }
-}
-
-// Next-open execution: one symbol's returns added into portfolio_, with its trades, exposure and changes.
-template <bool kNextOpen>
-void Backtester::accumulate_symbol(std::size_t symbol, Tally& tally) {
-  const std::int8_t* pos = positions_.data();
-  const double* h = tables_.hold + symbol * bars_;
-  const double* g = kNextOpen ? tables_.gap + symbol * bars_ : nullptr;
-  double* port = portfolio_.data();
-  const double cost = settings_.cost;
-  const double keep = 1.0 - cost;
-  std::int64_t held = 0;
-  std::int64_t changes = 0;
-  double trade_value = 1.0;
-  for (std::size_t i = 1; i < bars_; ++i) {
-    const int p = pos[i];
-    const int q = pos[i - 1];
-    const int d = std::abs(p - q);
-    // Next-open: the previous position q is held over the gap, the new one p from the open.
-    const double gap = kNextOpen ? static_cast<double>(q) * g[i] : 0.0;
-    const double earned = static_cast<double>(p) * h[i];
-    if constexpr (kNextOpen) trade_value *= 1.0 + gap;
-    if (d != 0) {
-      if (q != 0) tally.trades.add(trade_value * keep - 1.0);
-      trade_value = p != 0 ? keep : 1.0;
-    }
-    trade_value *= 1.0 + earned;
-    // (1 + gap)(1 + earned) - 1, expanded so that it is exactly `earned` when gap is 0.
-    port[i] += (gap + earned + gap * earned) - cost * d;
-    held += p != 0;
-    changes += d;
-  }
-  close_out(pos[bars_ - 1], pos[bars_], trade_value, cost, changes, tally.trades);
-  tally.held += held;
-  tally.changes += static_cast<double>(changes);
 }
 
 namespace {

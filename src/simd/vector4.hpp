@@ -68,6 +68,11 @@ inline v4d keep(v4d x, v4di mask) {
 #endif
 }
 
+// a where mask is true, else b, per lane (a bitwise blend: no lane-by-lane `?:`).
+inline v4d select(v4di mask, v4d a, v4d b) {
+  return std::bit_cast<v4d>(std::bit_cast<v4di>(keep(a, mask)) | std::bit_cast<v4di>(keep(b, ~mask)));
+}
+
 // a < b per lane, as a comparison mask.
 inline v4di less(v4d a, v4d b) {
 #if !defined(__AVX__) && defined(__SSE2__)

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <memory>
 #include <random>
 #include <sstream>
 #include <string>
@@ -146,4 +147,58 @@ TEST_CASE("resumable kernels give the whole-series positions however the bars ar
       }
     }
   }
+}
+
+TEST_CASE("batch kernels give each genome's own positions, whatever the group and the ranges", "[strategy][reference]") {
+  // Two symbols, as a pass over a panel runs them: each range of bars for every symbol in turn.
+  const test::OwnedSeries owned[2] = {test::random_walk(3000, 41, 0.01), test::random_walk(3000, 42)};
+  const std::size_t bars = owned[0].bars();
+  std::vector<double> sums[2];
+  SymbolSeries series[2];
+  for (std::size_t k = 0; k < 2; ++k) {
+    sums[k].resize(2 * (bars + 1));
+    make_close_sums(owned[k].close.data(), bars, sums[k].data(), sums[k].data() + bars + 1);
+    series[k] = owned[k].view();
+    series[k].close_sum_hi = sums[k].data();
+    series[k].close_sum_lo = sums[k].data() + bars + 1;
+  }
+  constexpr std::size_t kChunk = 500;
+  std::mt19937_64 rng(43);
+  KernelScratch scratch;
+  scratch.reserve(bars);
+  int batched = 0;
+  for (const StrategyType& type : strategy_registry()) {
+    if (!type.batch_kernel) continue;
+    ++batched;
+    const std::unique_ptr<BatchKernel> batch = type.batch_kernel(8, 2, kChunk);
+    for (const std::size_t genomes : {std::size_t{1}, std::size_t{3}, std::size_t{4}, std::size_t{5}, std::size_t{8}}) {
+      for (const bool allow_short : {false, true}) {
+        std::vector<std::vector<double>> params;
+        for (std::size_t g = 0; g < genomes; ++g) params.push_back(test::random_params(type, rng));
+        std::vector<const double*> param_ptrs;
+        for (const auto& p : params) param_ptrs.push_back(p.data());
+        batch->start(param_ptrs, allow_short);
+        std::vector<std::vector<std::int8_t>> got(2 * genomes, std::vector<std::int8_t>(bars, 9));
+        for (std::size_t begin = 0; begin < bars;) {
+          const std::size_t end = std::min(bars, begin + 1 + rng() % kChunk);
+          for (std::size_t k = 0; k < 2; ++k) {
+            std::vector<std::int8_t*> out;
+            for (std::size_t g = 0; g < genomes; ++g) out.push_back(got[2 * g + k].data() + begin);
+            batch->run(k, series[k], begin, end, out.data());
+          }
+          begin = end;
+        }
+        for (std::size_t g = 0; g < genomes; ++g) {
+          for (std::size_t k = 0; k < 2; ++k) {
+            std::vector<std::int8_t> whole(bars, 7);
+            run_whole_series(type, owned[k].view(), params[g].data(), allow_short, whole.data(), scratch);
+            INFO(type.name << (allow_short ? " long/short" : " long/flat") << ", genome " << g << " of " << genomes
+                           << ", symbol " << k);
+            CHECK(got[2 * g + k] == whole);
+          }
+        }
+      }
+    }
+  }
+  CHECK(batched >= 3);  // ema_crossover, macd and rsi_reversion have one
 }

@@ -143,7 +143,7 @@ class Backtester {
   // Throws ConfigError for a genome whose type or parameters are invalid (see check_params).
   Metrics evaluate(const Genome& genome);
   Metrics evaluate(const Genome& genome, BacktestCurve& curve);
-  // metrics[i] = evaluate(genomes[i]), bit for bit, computed kLanes genomes at a time so that each
+  // metrics[i] = evaluate(genomes[i]), bit for bit, computed kLanes genomes of a type at a time so that each
   // chunk of the data is read once for all of them. Throws ConfigError (before any work) when one is invalid.
   void evaluate(std::span<const Genome> genomes, std::span<Metrics> metrics);
   // The same, also writing genome i's per-bar portfolio returns (those of evaluate(genomes[i],
@@ -168,15 +168,13 @@ class Backtester {
   void run_pass(std::span<const Genome> genomes, std::span<Metrics> metrics, BacktestCurve* curve,
                 std::span<double* const> returns = {});
   void run_kernel(const StrategyType& type, const Genome& genome, std::size_t symbol);
-  template <bool kNextOpen>
-  void accumulate_symbol(std::size_t symbol, Tally& tally);
   // Exits and sizing (settings_.exits.active()): one symbol's decisions in positions_ through the fill
   // rules, its returns added into portfolio_; held: the position at each close, or nullptr.
   template <bool kNextOpen>
   void manage_symbol(std::size_t symbol, const ExitRules& rules, Tally& tally, double* held);
   // Throws ConfigError for an invalid type, parameters or exit genes.
   void check_genome(const Genome& genome) const;
-  // True when the chunked lanes evaluate these genomes: close execution, and none has exits or sizing.
+  // True when the chunked lanes evaluate these genomes: none has exits or sizing.
   bool lanes_apply(std::span<const Genome> genomes) const;
   // Vol-target sizing: the position sizes after each close for `rules` (symbol-major, bars per symbol;
   // 0 in the warm-up), recomputed only when its target, window or cap change; nullptr for unit sizing.
@@ -207,7 +205,7 @@ class Backtester {
   std::map<std::size_t, std::vector<double>> vols_;  // realised_vol per window
   std::vector<double> sizes_;          // sizes_for(rules) of the last vol-target rules asked for; empty before
   SizingKey sizes_key_;
-  // Close execution (the chunked passes): per lane, a chunk of positions and of portfolio returns;
+  // The chunked passes: per lane, a chunk of positions and of portfolio returns;
   // per lane and symbol, the kernel's buffer.
   std::vector<std::int8_t> lane_positions_;  // per lane: a chunk of its decisions
   std::vector<double> lane_decisions_;       // per group of four lanes: the previous and the chunk's decisions, side by side
@@ -218,7 +216,7 @@ class Backtester {
   // Per registered type: its batch kernel (file strategies: the lanes of the type in a pass are
   // evaluated together), else null.
   std::vector<std::unique_ptr<BatchKernel>> batch_kernels_;
-  // Next-open execution, and exits or sizing (one genome at a time over the whole series).
+  // Exits or sizing (one genome at a time over the whole series).
   std::vector<std::int8_t> positions_; // bars + 1: positions_[0] = 0 (pos[-1]), positions_[t + 1] = pos[t]
   std::vector<double> portfolio_;      // bars: sum over symbols of r_{k,i}
 };

@@ -128,9 +128,11 @@ struct StrategyType {
   ChunkKernel chunk_kernel = nullptr;          // the optimised kernel (what the Backtester runs)
   ReferenceKernel reference_kernel = nullptr;  // the plain loops it must agree with
   std::size_t buffer_size = kKernelBufferSize;  // doubles chunk_kernel needs in KernelState::buffer
-  // File strategies only (null for a built-in): its definition, and the maker of its batch
-  // evaluator, which the Backtester runs for the genomes of the type in a pass.
+  // File strategies only (null for a built-in): its definition.
   std::shared_ptr<const language::FileStrategy> definition = nullptr;
+  // The maker of the type's batch evaluator, which the Backtester runs for the genomes of the type
+  // in a pass instead of chunk_kernel (file strategies; built-ins whose kernel is a chain from bar to
+  // bar, evaluated several genomes side by side); null: chunk_kernel per genome.
   BatchKernelMaker batch_kernel = nullptr;
   bool built_in() const { return definition == nullptr; }
 };

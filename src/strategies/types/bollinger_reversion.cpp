@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "../indicators.hpp"
+#include "../lane_batch.hpp"
 
 namespace genepool::strategies {
 
@@ -141,6 +142,111 @@ void bollinger_reversion_chunk(const SymbolSeries& series, const double* params,
   state.position = position;
 }
 
+// Four genomes side by side (lane_batch.hpp): each lane repeats bollinger_reversion_chunk's
+// operations from the bar after its first band; a lane's rare exact paths (the churn rule, a decision
+// near a band) are taken by that lane alone, with the chunk kernel's functions.
+class BollingerLanes {
+ public:
+  static std::size_t ready(const double* params) { return length_of(params[0]); }
+
+  BollingerLanes(const double* const params[4], const KernelState* const states[4], bool allow_short)
+      : allow_short_(allow_short), shorts_(splat_int(allow_short ? -1 : 0)) {
+    for (std::size_t l = 0; l < 4; ++l) {
+      period_[l] = length_of(params[l][0]);
+      k_[l] = params[l][1];
+      k_squared_[l] = params[l][1] * params[l][1];
+      inv_n_[l] = 1.0 / static_cast<double>(period_[l]);
+      sum_[l] = states[l]->value[0];
+      mean_[l] = states[l]->value[1];
+      squares_[l] = states[l]->value[2];
+      churn_sum_[l] = states[l]->value[3];
+      churn_squares_[l] = states[l]->value[4];
+    }
+  }
+
+  vector4::v4di step(const SymbolSeries& series, std::size_t t, vector4::v4di position) {
+    using namespace vector4;
+    const double* close = series.close;
+    const double c = close[t];
+    const v4d incoming = splat(c);
+    const v4d outgoing = {close[t - period_[0]], close[t - period_[1]], close[t - period_[2]], close[t - period_[3]]};
+    const v4d previous_mean = mean_;
+    const v4d delta = incoming - outgoing;
+    sum_ += delta;
+    mean_ = sum_ * inv_n_;
+    const v4d term = delta * ((incoming - mean_) + (outgoing - previous_mean));
+    squares_ += term;
+    churn_sum_ += abs(sum_);
+    churn_squares_ += abs(term) + abs(squares_);
+    // NOTE: also fires when rounding has pushed `squares` below zero.
+    const unsigned churned = bits(less(splat(kChurnLimit) * abs(sum_), churn_sum_)) |
+                             bits(less(splat(kChurnLimit) * squares_, churn_squares_));
+    if (churned != 0) [[unlikely]] {
+      for (std::size_t l = 0; l < 4; ++l) {
+        if ((churned >> l & 1U) == 0) continue;
+        const ExactSums e = exact_sums(close, t, period_[l]);
+        sum_[l] = e.sum;
+        mean_[l] = e.mean;
+        squares_[l] = e.squares;
+        churn_sum_[l] = 0.0;
+        churn_squares_[l] = 0.0;
+      }
+    }
+    // The chunk kernel's signals, per lane (see there).
+    const v4d zero{};
+    const v4d spread = k_squared_ * max(squares_ * inv_n_, zero);
+    const v4d below = (mean_ - incoming) - splat(kTieTolerance * std::fabs(c));
+    const v4d above = (incoming - mean_) - splat(kTieTolerance) * abs(mean_);
+    v4di is_below = less(zero, below);
+    v4di is_above = less(zero, above);
+    const v4d mean_band = splat(kMeanRecheckBand * c);
+    const v4d spread_band = splat(kSpreadRecheckBand * c);
+    const v4d long_room = (mean_ - incoming) - splat(kTieTolerance * c);
+    const v4d short_room = (incoming - mean_) - splat(kTieTolerance) * abs(mean_);
+    const v4d long_low = long_room - spread_band;
+    const v4d long_high = long_room + spread_band;
+    const v4d short_low = short_room - spread_band;
+    const v4d short_high = short_room + spread_band;
+    const v4di long_sure = less(zero, long_low) & less(spread, long_low * long_low);
+    const v4di long_never = less(long_high, zero) | less(long_high * long_high, spread);
+    const v4di short_sure = less(zero, short_low) & less(spread, short_low * short_low);
+    const v4di short_never = less(short_high, zero) | less(short_high * short_high, spread);
+    v4di long_entry = is_below & long_sure;
+    v4di short_entry = shorts_ & is_above & short_sure;
+    const v4di unsure = less_equal(abs(below), mean_band) | (shorts_ & less_equal(abs(above), mean_band)) |
+                        (is_below & ~(long_sure | long_never)) | (shorts_ & is_above & ~(short_sure | short_never));
+    if (const unsigned lanes = bits(unsure); lanes != 0) [[unlikely]] {
+      for (std::size_t l = 0; l < 4; ++l) {
+        if ((lanes >> l & 1U) == 0) continue;
+        const BandSignals exact = exact_signals(close, t, period_[l], k_[l], allow_short_);
+        long_entry[l] = -static_cast<std::int64_t>(exact.long_entry);
+        short_entry[l] = -static_cast<std::int64_t>(exact.short_entry);
+        is_below[l] = -static_cast<std::int64_t>(exact.below_mid);
+        is_above[l] = -static_cast<std::int64_t>(exact.above_mid);
+      }
+    }
+    // bollinger_next: entries first; else a position is kept while the close stays on its side of the mean.
+    const v4di one = splat_int(1);
+    const v4di keep = (long_lanes(position) & is_below) | (short_lanes(position) & is_above);
+    const v4di held = keep & position;
+    return (long_entry & one) | (~long_entry & ((short_entry & (splat_int(0) - one)) | (~short_entry & held)));
+  }
+
+  void save(std::size_t lane, KernelState& state) const {
+    state.value[0] = sum_[lane];
+    state.value[1] = mean_[lane];
+    state.value[2] = squares_[lane];
+    state.value[3] = churn_sum_[lane];
+    state.value[4] = churn_squares_[lane];
+  }
+
+ private:
+  bool allow_short_;
+  vector4::v4di shorts_;
+  std::size_t period_[4] = {};
+  vector4::v4d k_{}, k_squared_{}, inv_n_{}, sum_{}, mean_{}, squares_{}, churn_sum_{}, churn_squares_{};
+};
+
 void bollinger_reversion_reference(const SymbolSeries& series, const double* params, bool allow_short,
                                    std::int8_t* positions) {
   const std::size_t period = length_of(params[0]);
@@ -167,7 +273,8 @@ StrategyType bollinger_reversion_type() {
           .order = 3,
           .cost = 14.0,
           .chunk_kernel = bollinger_reversion_chunk,
-          .reference_kernel = bollinger_reversion_reference};
+          .reference_kernel = bollinger_reversion_reference,
+          .batch_kernel = LaneBatch<BollingerLanes>::maker(bollinger_reversion_chunk)};
 }
 
 }  // namespace genepool::strategies

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "../indicators.hpp"
+#include "../lane_batch.hpp"
 
 namespace genepool::strategies {
 
@@ -41,6 +42,39 @@ void ema_crossover_chunk(const SymbolSeries& series, const double* params, bool 
   state.value[1] = ema_slow;
 }
 
+// Four genomes side by side (lane_batch.hpp): each average is a chain from bar to bar. Each lane
+// repeats ema_crossover_chunk's operations from the bar after both averages are seeded.
+class EmaCrossoverLanes {
+ public:
+  static std::size_t ready(const double* params) { return length_of(params[1]); }
+
+  EmaCrossoverLanes(const double* const params[4], const KernelState* const states[4], bool allow_short)
+      : shorts_(splat_int(allow_short ? -1 : 0)) {
+    for (std::size_t l = 0; l < 4; ++l) {
+      alpha_fast_[l] = ema_alpha(length_of(params[l][0]));
+      alpha_slow_[l] = ema_alpha(length_of(params[l][1]));
+      fast_[l] = states[l]->value[0];
+      slow_[l] = states[l]->value[1];
+    }
+  }
+
+  vector4::v4di step(const SymbolSeries& series, std::size_t t, vector4::v4di /*position*/) {
+    const vector4::v4d x = vector4::splat(series.close[t]);
+    fast_ = fast_ + alpha_fast_ * (x - fast_);  // ema_step
+    slow_ = slow_ + alpha_slow_ * (x - slow_);
+    return crossover_lanes(fast_, slow_, shorts_);
+  }
+
+  void save(std::size_t lane, KernelState& state) const {
+    state.value[0] = fast_[lane];
+    state.value[1] = slow_[lane];
+  }
+
+ private:
+  vector4::v4di shorts_;
+  vector4::v4d alpha_fast_{}, alpha_slow_{}, fast_{}, slow_{};
+};
+
 // EMA of close with span n: undefined (0) before bar n - 1, the SMA of the first n closes at n - 1.
 std::vector<double> ema_series(const SymbolSeries& series, std::size_t n) {
   std::vector<double> ema(series.bars, 0.0);
@@ -74,7 +108,8 @@ StrategyType ema_crossover_type() {
           .order = 1,
           .cost = 4.8,
           .chunk_kernel = ema_crossover_chunk,
-          .reference_kernel = ema_crossover_reference};
+          .reference_kernel = ema_crossover_reference,
+          .batch_kernel = LaneBatch<EmaCrossoverLanes>::maker(ema_crossover_chunk)};
 }
 
 }  // namespace genepool::strategies

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "../indicators.hpp"
+#include "../lane_batch.hpp"
 
 namespace genepool::strategies {
 
@@ -68,6 +69,51 @@ void macd_chunk(const SymbolSeries& series, const double* params, bool allow_sho
   state.value[3] = signal;
 }
 
+// Four genomes side by side (lane_batch.hpp): three chained averages. Each lane repeats macd_chunk's
+// operations from the bar after its signal line is seeded.
+class MacdLanes {
+ public:
+  static std::size_t ready(const double* params) { return length_of(params[1]) + length_of(params[2]) - 1; }
+
+  MacdLanes(const double* const params[4], const KernelState* const states[4], bool allow_short)
+      : shorts_(splat_int(allow_short ? -1 : 0)) {
+    for (std::size_t l = 0; l < 4; ++l) {
+      alpha_fast_[l] = ema_alpha(length_of(params[l][0]));
+      alpha_slow_[l] = ema_alpha(length_of(params[l][1]));
+      alpha_signal_[l] = ema_alpha(length_of(params[l][2]));
+      fast_[l] = states[l]->value[0];
+      slow_[l] = states[l]->value[1];
+      signal_sum_[l] = states[l]->value[2];
+      signal_[l] = states[l]->value[3];
+    }
+  }
+
+  vector4::v4di step(const SymbolSeries& series, std::size_t t, vector4::v4di /*position*/) {
+    using namespace vector4;
+    const double close = series.close[t];
+    const v4d x = splat(close);
+    fast_ = fast_ + alpha_fast_ * (x - fast_);  // ema_step
+    slow_ = slow_ + alpha_slow_ * (x - slow_);
+    const v4d macd = fast_ - slow_;
+    signal_ = signal_ + alpha_signal_ * (macd - signal_);
+    // macd_position: the tie band scales with the close.
+    const v4d difference = macd - signal_;
+    const v4d band = splat(kTieTolerance * std::fabs(close));
+    return (less(band, -difference) & shorts_) - less(band, difference);
+  }
+
+  void save(std::size_t lane, KernelState& state) const {
+    state.value[0] = fast_[lane];
+    state.value[1] = slow_[lane];
+    state.value[2] = signal_sum_[lane];
+    state.value[3] = signal_[lane];
+  }
+
+ private:
+  vector4::v4di shorts_;
+  vector4::v4d alpha_fast_{}, alpha_slow_{}, alpha_signal_{}, fast_{}, slow_{}, signal_sum_{}, signal_{};
+};
+
 // EMA with span n of x[first ..]: seeded at first + n - 1 with the mean of its first n values.
 std::vector<double> ema_from(const std::vector<double>& x, std::size_t first, std::size_t n) {
   std::vector<double> ema(x.size(), 0.0);
@@ -105,7 +151,8 @@ StrategyType macd_type() {
           .order = 5,
           .cost = 4.1,
           .chunk_kernel = macd_chunk,
-          .reference_kernel = macd_reference};
+          .reference_kernel = macd_reference,
+          .batch_kernel = LaneBatch<MacdLanes>::maker(macd_chunk)};
 }
 
 }  // namespace genepool::strategies

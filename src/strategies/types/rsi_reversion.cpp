@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "../indicators.hpp"
+#include "../lane_batch.hpp"
 
 namespace genepool::strategies {
 
@@ -57,6 +58,48 @@ void rsi_reversion_chunk(const SymbolSeries& series, const double* params, bool 
   state.position = position;
 }
 
+// Four genomes side by side (lane_batch.hpp): Wilder's averages are a chain of a division from bar
+// to bar. Each lane repeats rsi_reversion_chunk's operations from the bar after its first RSI.
+class RsiLanes {
+ public:
+  static std::size_t ready(const double* params) { return length_of(params[0]) + 1; }
+
+  RsiLanes(const double* const params[4], const KernelState* const states[4], bool allow_short)
+      : flat_(splat_int(allow_short ? -1 : 0)) {
+    for (std::size_t l = 0; l < 4; ++l) {
+      n_[l] = static_cast<double>(length_of(params[l][0]));
+      n_less_one_[l] = n_[l] - 1.0;  // wilder_step's period - 1.0
+      lower_[l] = params[l][1];
+      upper_[l] = params[l][2];
+      gain_[l] = states[l]->value[0];
+      loss_[l] = states[l]->value[1];
+    }
+  }
+
+  vector4::v4di step(const SymbolSeries& series, std::size_t t, vector4::v4di position) {
+    using namespace vector4;
+    const double change = series.close[t] - series.close[t - 1];
+    gain_ = (gain_ * n_less_one_ + splat(gain_of(change))) / n_;  // wilder_step
+    loss_ = (loss_ * n_less_one_ + splat(loss_of(change))) / n_;
+    // rsi_of: 100 - 100 / (1 + gain / loss); 100 when loss is 0, 50 when both are (the averages are >= 0).
+    const v4d rsi = select(less_equal(loss_, v4d{}), select(less_equal(gain_, v4d{}), splat(50.0), splat(100.0)),
+                           splat(100.0) - splat(100.0) / (splat(1.0) + gain_ / loss_));
+    // rsi_next: below `lower` long; else above `upper` short (or flat); else as before.
+    const v4di buy = less(rsi, lower_);
+    const v4di sell = less(upper_, rsi);
+    return (buy & splat_int(1)) | (~buy & ((sell & flat_) | (~sell & position)));
+  }
+
+  void save(std::size_t lane, KernelState& state) const {
+    state.value[0] = gain_[lane];
+    state.value[1] = loss_[lane];
+  }
+
+ private:
+  vector4::v4di flat_;  // the position above `upper`, in every lane
+  vector4::v4d n_{}, n_less_one_{}, lower_{}, upper_{}, gain_{}, loss_{};
+};
+
 void rsi_reversion_reference(const SymbolSeries& series, const double* params, bool allow_short,
                              std::int8_t* positions) {
   const std::size_t period = length_of(params[0]);
@@ -105,7 +148,8 @@ StrategyType rsi_reversion_type() {
           .order = 2,
           .cost = 8.6,
           .chunk_kernel = rsi_reversion_chunk,
-          .reference_kernel = rsi_reversion_reference};
+          .reference_kernel = rsi_reversion_reference,
+          .batch_kernel = LaneBatch<RsiLanes>::maker(rsi_reversion_chunk)};
 }
 
 }  // namespace genepool::strategies
