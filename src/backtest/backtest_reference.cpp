@@ -170,10 +170,8 @@ PositionMatrix holdable_positions(const MarketView& data, const PositionMatrix& 
   return positions;
 }
 
-// The account over `data` (bars start.first.. of `history`).
-Metrics account(const MarketView& data, const MarketView& history, const ExecutionSettings& settings,
-                const PositionMatrix& given, BacktestCurve* curve, const AccountStart& start,
-                std::vector<Trade>* trade_list = nullptr) {
+// The positions given for `data`, checked (shape, values -1, 0, +1) and flat where a symbol cannot hold one.
+PositionMatrix checked_positions(const MarketView& data, const PositionMatrix& given) {
   PositionMatrix positions = holdable_positions(data, given);
   const Eigen::Index n = data.bars();
   const Eigen::Index symbols = data.symbol_count();
@@ -192,6 +190,79 @@ Metrics account(const MarketView& data, const MarketView& history, const Executi
       }
     }
   }
+  return positions;
+}
+
+// Without exits or sizing, the trades: each maximal run a..b of one non-zero position p of a symbol,
+// per symbol in time order, its value compounded over the intervals it is held (docs/metrics.md, "Trades").
+std::vector<Trade> rule_trades(const MarketView& data, const PositionMatrix& positions, double cost, bool next_open) {
+  const Eigen::Index n = data.bars();
+  const auto pos = [&](Eigen::Index t, Eigen::Index k) -> int { return t < 0 ? 0 : positions(t, k); };
+  const auto gap = [&](Eigen::Index i, Eigen::Index k) {
+    return next_open ? data.open(i, k) / data.close(i - 1, k) - 1.0 : 0.0;
+  };
+  const auto hold = [&](Eigen::Index i, Eigen::Index k) {
+    return next_open ? data.close(i, k) / data.open(i, k) - 1.0 : data.close(i, k) / data.close(i - 1, k) - 1.0;
+  };
+  std::vector<Trade> trades;
+  for (Eigen::Index k = 0; k < data.symbol_count(); ++k) {
+    Eigen::Index t = 0;
+    while (t < n) {
+      const int p = pos(t, k);
+      if (p == 0) {
+        ++t;
+        continue;
+      }
+      const Eigen::Index a = t;
+      Eigen::Index b = t;
+      while (b + 1 < n && pos(b + 1, k) == p) ++b;
+      double value = 1.0 - cost * std::abs(p);  // entry fill
+      // The fills: at the close of the decisions' bars, or at the next bars' opens; a decision at the
+      // last close fills after the data (an entry there is valued at that close).
+      Trade trade{.symbol = k, .direction = p, .size = 1.0};
+      if (next_open && a + 1 < n) {
+        trade.entry_bar = a + 1;
+        trade.entry_price = data.open(a + 1, k);
+      } else {
+        trade.entry_bar = a;
+        trade.entry_price = data.close(a, k);
+      }
+      if (b == n - 1) {
+        trade.reason = ExitReason::end_of_data;
+        trade.exit_bar = n - 1;
+        trade.exit_price = data.close(n - 1, k);
+      } else if (next_open && b + 2 < n) {
+        trade.exit_bar = b + 2;
+        trade.exit_price = data.open(b + 2, k);
+      } else {
+        trade.exit_bar = next_open ? n - 1 : b + 1;
+        trade.exit_price = data.close(trade.exit_bar, k);
+      }
+      if (next_open) {
+        // h over intervals a+1..b+1 and g over a+2..b+2: the gap before the open of each interval first.
+        for (Eigen::Index i = a + 1; i <= std::min(b + 2, n - 1); ++i) {
+          if (i >= a + 2) value *= 1.0 + p * gap(i, k);
+          if (i <= b + 1) value *= 1.0 + p * hold(i, k);
+        }
+      } else {
+        for (Eigen::Index i = a + 1; i <= std::min(b + 1, n - 1); ++i) value *= 1.0 + p * hold(i, k);
+      }
+      if (b < n - 1) value *= 1.0 - cost * std::abs(p);  // exit fill, when the data closes the trade
+      trade.ret = value - 1.0;
+      trades.push_back(trade);
+      t = b + 1;
+    }
+  }
+  return trades;
+}
+
+// The account over `data` (bars start.first.. of `history`).
+Metrics account(const MarketView& data, const MarketView& history, const ExecutionSettings& settings,
+                const PositionMatrix& given, BacktestCurve* curve, const AccountStart& start,
+                std::vector<Trade>* trade_list = nullptr) {
+  const PositionMatrix positions = checked_positions(data, given);
+  const Eigen::Index n = data.bars();
+  const Eigen::Index symbols = data.symbol_count();
   check_exit_rules(settings.exits);
   if (!start.rules.empty() && start.rules.size() != start.restarts.size())
     throw Error("reference backtest: " + std::to_string(start.rules.size()) + " exit rules for " +
@@ -354,55 +425,7 @@ Metrics account(const MarketView& data, const MarketView& history, const Executi
   }
   m.calmar = m.max_drawdown > 0 ? m.cagr / m.max_drawdown : 0.0;
 
-  // Trades: maximal runs a..b of one non-zero position p, per symbol.
-  for (Eigen::Index k = 0; k < symbols && !with_exits; ++k) {
-    Eigen::Index t = 0;
-    while (t < n) {
-      const int p = pos(t, k);
-      if (p == 0) {
-        ++t;
-        continue;
-      }
-      const Eigen::Index a = t;
-      Eigen::Index b = t;
-      while (b + 1 < n && pos(b + 1, k) == p) ++b;
-      double value = 1.0 - cost * std::abs(p);  // entry fill
-      // The fills: at the close of the decisions' bars, or at the next bars' opens; a decision at the
-      // last close fills after the data (an entry there is valued at that close).
-      Trade trade{.symbol = k, .direction = p, .size = 1.0};
-      if (next_open && a + 1 < n) {
-        trade.entry_bar = a + 1;
-        trade.entry_price = data.open(a + 1, k);
-      } else {
-        trade.entry_bar = a;
-        trade.entry_price = data.close(a, k);
-      }
-      if (b == n - 1) {
-        trade.reason = ExitReason::end_of_data;
-        trade.exit_bar = n - 1;
-        trade.exit_price = data.close(n - 1, k);
-      } else if (next_open && b + 2 < n) {
-        trade.exit_bar = b + 2;
-        trade.exit_price = data.open(b + 2, k);
-      } else {
-        trade.exit_bar = next_open ? n - 1 : b + 1;
-        trade.exit_price = data.close(trade.exit_bar, k);
-      }
-      if (next_open) {
-        // h over intervals a+1..b+1 and g over a+2..b+2: the gap before the open of each interval first.
-        for (Eigen::Index i = a + 1; i <= std::min(b + 2, n - 1); ++i) {
-          if (i >= a + 2) value *= 1.0 + p * gap(i, k);
-          if (i <= b + 1) value *= 1.0 + p * hold(i, k);
-        }
-      } else {
-        for (Eigen::Index i = a + 1; i <= std::min(b + 1, n - 1); ++i) value *= 1.0 + p * hold(i, k);
-      }
-      if (b < n - 1) value *= 1.0 - cost * std::abs(p);  // exit fill, when the data closes the trade
-      trade.ret = value - 1.0;
-      trades.push_back(trade);
-      t = b + 1;
-    }
-  }
+  if (!with_exits) trades = rule_trades(data, positions, cost, next_open);
   m.trades = static_cast<double>(trades.size());
   if (!trades.empty()) {
     double wins = 0, gains = 0, losses = 0, total = 0;
@@ -496,6 +519,9 @@ std::vector<Trade> reference_trades(const MarketView& data, const ExecutionSetti
                                    const PositionMatrix& positions) {
   ExecutionSettings own = settings;
   own.exits = exit_rules_with(settings.exits, genome);
+  // Without exits the trades need none of the account's returns and metrics: the same walk, alone.
+  if (!own.exits.active())
+    return rule_trades(data, checked_positions(data, positions), own.cost, own.execution == Execution::next_open);
   std::vector<Trade> trades;
   account(data, data, own, positions, nullptr, {}, &trades);
   return trades;
