@@ -271,7 +271,7 @@ StrategyType bollinger_reversion_type() {
                      {"k", ParamKind::real, 0.5, 4, 2, "band half-width in standard deviations"}},
           .less_than = {},
           .order = 3,
-          .cost = 14.0,
+          .cost = 4.8,
           .chunk_kernel = bollinger_reversion_chunk,
           .reference_kernel = bollinger_reversion_reference,
           .batch_kernel = LaneBatch<BollingerLanes>::maker(bollinger_reversion_chunk)};

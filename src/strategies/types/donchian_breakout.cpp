@@ -79,32 +79,48 @@ void donchian_breakout_chunk(const SymbolSeries& series, const double* params, b
   // flags carry from bar to bar, through an AND and an OR each.
   bool is_long = state.position == 1;
   bool is_short = state.position == -1;
+  // NOTE: the segment's values are locals, so that they stay in registers (the lambda's captures
+  // would live on the stack).
   const auto run = [&]<bool kShort>(std::size_t t, std::size_t stop) {
-    for (; t < stop; ++t) {
-      if (outer.offset != 0) {
-        outer.prefix_high = std::max(outer.prefix_high, high[t - 1]);
-        outer.prefix_low = std::min(outer.prefix_low, low[t - 1]);
+    double outer_high = outer.prefix_high, outer_low = outer.prefix_low;
+    double inner_high = inner.prefix_high, inner_low = inner.prefix_low;
+    const double* const outer_suffix_high = outer.suffix_high;
+    const double* const outer_suffix_low = outer.suffix_low;
+    const double* const inner_suffix_high = inner.suffix_high;
+    const double* const inner_suffix_low = inner.suffix_low;
+    std::size_t o = outer.offset, i = inner.offset;
+    bool is_long_now = is_long, is_short_now = is_short;
+    for (; t < stop; ++t, ++o, ++i) {
+      if (o != 0) {
+        outer_high = std::max(outer_high, high[t - 1]);
+        outer_low = std::min(outer_low, low[t - 1]);
       }
-      if (inner.offset != 0) {
-        inner.prefix_high = std::max(inner.prefix_high, high[t - 1]);
-        inner.prefix_low = std::min(inner.prefix_low, low[t - 1]);
+      if (i != 0) {
+        inner_high = std::max(inner_high, high[t - 1]);
+        inner_low = std::min(inner_low, low[t - 1]);
       }
       const double c = close[t];
-      const bool go_long = c > std::max(outer.suffix_high[outer.offset], outer.prefix_high);
-      const bool stay_long = !(c < std::min(inner.suffix_low[inner.offset], inner.prefix_low));
+      const bool go_long = c > std::max(outer_suffix_high[o], outer_high);
+      const bool stay_long = !(c < std::min(inner_suffix_low[i], inner_low));
       if constexpr (kShort) {
-        const bool go_short = c < std::min(outer.suffix_low[outer.offset], outer.prefix_low);
-        const bool stay_short = !(c > std::max(inner.suffix_high[inner.offset], inner.prefix_high));
-        const bool was_long = is_long;
-        is_long = go_long | ((!go_short) & was_long & stay_long);
-        is_short = (!go_long) & (go_short | (is_short & stay_short));
+        const bool go_short = c < std::min(outer_suffix_low[o], outer_low);
+        const bool stay_short = !(c > std::max(inner_suffix_high[i], inner_high));
+        const bool was_long = is_long_now;
+        is_long_now = go_long | ((!go_short) & was_long & stay_long);
+        is_short_now = (!go_long) & (go_short | (is_short_now & stay_short));
       } else {
-        is_long = go_long | (is_long & stay_long);
+        is_long_now = go_long | (is_long_now & stay_long);
       }
-      positions[t - begin] = static_cast<std::int8_t>(static_cast<int>(is_long) - static_cast<int>(is_short));
-      ++outer.offset;
-      ++inner.offset;
+      positions[t - begin] = static_cast<std::int8_t>(static_cast<int>(is_long_now) - static_cast<int>(is_short_now));
     }
+    is_long = is_long_now;
+    is_short = is_short_now;
+    outer.prefix_high = outer_high;
+    outer.prefix_low = outer_low;
+    inner.prefix_high = inner_high;
+    inner.prefix_low = inner_low;
+    outer.offset = o;
+    inner.offset = i;
   };
   for (std::size_t t = start; t < end;) {
     // A segment of bars in which neither pair reaches a block boundary; its first bar may start one.
@@ -161,7 +177,7 @@ StrategyType donchian_breakout_type() {
                      {"exit", ParamKind::integer, 2, 100, 10, "bars in the exit channel (before the current bar)"}},
           .less_than = {{1, 0}},
           .order = 4,
-          .cost = 8.0,
+          .cost = 5.9,
           .chunk_kernel = donchian_breakout_chunk,
           .reference_kernel = donchian_breakout_reference};
 }

@@ -106,7 +106,7 @@ StrategyType ema_crossover_type() {
                       "span of the slow moving average, alpha = 2 / (slow + 1)"}},
           .less_than = {{0, 1}},
           .order = 1,
-          .cost = 4.8,
+          .cost = 1.9,
           .chunk_kernel = ema_crossover_chunk,
           .reference_kernel = ema_crossover_reference,
           .batch_kernel = LaneBatch<EmaCrossoverLanes>::maker(ema_crossover_chunk)};

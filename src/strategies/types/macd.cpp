@@ -149,7 +149,7 @@ StrategyType macd_type() {
                      {"signal", ParamKind::integer, 2, 50, 9, "span of the signal line, an EMA of the MACD line"}},
           .less_than = {{0, 1}},
           .order = 5,
-          .cost = 4.1,
+          .cost = 2.3,
           .chunk_kernel = macd_chunk,
           .reference_kernel = macd_reference,
           .batch_kernel = LaneBatch<MacdLanes>::maker(macd_chunk)};

@@ -146,7 +146,7 @@ StrategyType rsi_reversion_type() {
                       "overbought level: RSI above it exits a long (or goes short)"}},
           .less_than = {},
           .order = 2,
-          .cost = 8.6,
+          .cost = 2.9,
           .chunk_kernel = rsi_reversion_chunk,
           .reference_kernel = rsi_reversion_reference,
           .batch_kernel = LaneBatch<RsiLanes>::maker(rsi_reversion_chunk)};

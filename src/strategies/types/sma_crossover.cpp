@@ -152,7 +152,7 @@ StrategyType sma_crossover_type() {
                      {"slow", ParamKind::integer, 10, 400, 40, "bars in the slow moving average"}},
           .less_than = {{0, 1}},
           .order = 0,
-          .cost = 2.0,
+          .cost = 1.5,
           .chunk_kernel = sma_crossover_chunk,
           .reference_kernel = sma_crossover_reference};
 }

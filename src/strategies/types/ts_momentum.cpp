@@ -52,7 +52,7 @@ StrategyType ts_momentum_type() {
                      {"threshold", ParamKind::real, 0, 0.2, 0, "return the momentum must beat to take a position"}},
           .less_than = {},
           .order = 6,
-          .cost = 2.0,
+          .cost = 1.7,
           .chunk_kernel = ts_momentum_chunk,
           .reference_kernel = ts_momentum_reference};
 }
