@@ -826,7 +826,11 @@ void ResultsWriter::on_generation(const GenerationView& generation) {
                   (fs::exists(output_.path(), ignored) ? "the existing " + output_.path().string() + " is unchanged"
                                                        : "no results file was written"));
   }
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  // NOTE: a replayed generation records its checkpoint's time itself: the clock read here, a moment
+  // after set_elapsed_seconds, could put it after the next one's.
+  const double elapsed = replayed_elapsed_.value_or(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+  replayed_elapsed_.reset();
   try {
     file_->individuals->append(generation.stats.generation, generation.population, generation.evaluations,
                               generation.fitness);
@@ -842,6 +846,7 @@ void ResultsWriter::on_generation(const GenerationView& generation) {
 void ResultsWriter::set_elapsed_seconds(double seconds) {
   started_ = std::chrono::steady_clock::now() -
              std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+  replayed_elapsed_ = seconds;
 }
 
 void ResultsWriter::finish(const EvolutionResult& result, std::span<const HallOfFameEntry> best,

@@ -349,6 +349,31 @@ std::size_t metric_column(const char* name) {
 
 }  // namespace
 
+TEST_CASE("results: a resumed run records its checkpoint's times exactly, then continues them", "[results]") {
+  const auto dir = test::scratch_dir("results-elapsed");
+  const auto path = dir / "run.h5";
+  const FakeRun fake;
+  {
+    ResultsWriter writer(path, false, fake.run, fake.data, fake.evolution, fake.execution);
+    // Generations 0 and 1 replayed from a checkpoint whose times are a microsecond apart; 2 is live.
+    const double recorded[2] = {0.25, 0.250001};
+    for (std::size_t g = 0; g < 2; ++g) {
+      writer.set_elapsed_seconds(recorded[g]);
+      writer.on_generation(GenerationView{fake.result.history[g], fake.populations[g], fake.evaluations[g], fake.fitness[g]});
+      CHECK(writer.elapsed_seconds() == recorded[g]);
+    }
+    writer.on_generation(GenerationView{fake.result.history[2], fake.populations[2], fake.evaluations[2], fake.fitness[2]});
+    CHECK(writer.elapsed_seconds() >= recorded[1]);
+    finish(writer, fake.result, fake.best);
+  }
+  H5::H5File file(path.string(), H5F_ACC_RDONLY);
+  const std::vector<double> elapsed = read_doubles(file, "/generations/elapsed_seconds");
+  REQUIRE(elapsed.size() == 3);
+  CHECK(elapsed[0] == 0.25);
+  CHECK(elapsed[1] == 0.250001);
+  CHECK(elapsed[2] >= elapsed[1]);
+}
+
 TEST_CASE("results: the file reads back with the HDF5 C++ API", "[results]") {
   const auto dir = test::scratch_dir("results-read");
   const auto path = dir / "run.h5";

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -104,7 +105,8 @@ class ResultsWriter final : public EvolutionObserver {
 
   // Seconds of run time recorded with the last generation (/generations/elapsed_seconds).
   double elapsed_seconds() const { return elapsed_; }
-  // Sets the run-time clock to `seconds` now: a resumed run continues the time of the runs before it.
+  // Sets the run-time clock to `seconds` now, and records exactly `seconds` with the next generation:
+  // a resumed run replays its checkpoint's times and continues the time of the runs before it.
   void set_elapsed_seconds(double seconds);
 
   const std::filesystem::path& path() const { return output_.path(); }
@@ -123,6 +125,7 @@ class ResultsWriter final : public EvolutionObserver {
   std::size_t generations_ = 0;  // written so far
   std::chrono::steady_clock::time_point started_;
   double elapsed_ = 0;
+  std::optional<double> replayed_elapsed_;  // set_elapsed_seconds's, for the next generation
   std::unique_ptr<File> file_;
   MultiObjectiveSettings multi_;  // NSGA-II: the front's columns and /pareto
   bool robust_ = false;           // robustness on: /best/raw_fitness beside fitness
