@@ -16,6 +16,10 @@
 # over sum of evaluate + communicate seconds (median over the runs); peak RSS = the largest of the ranks' peak
 # resident sets (GNU time, median run), beside the W3 bound 1.2 x data in memory + 64 MB.
 #
+# The numba peer (../shared/peers, DEAP + mpi4py + numba; PEER_DIR to point elsewhere): W1 on 2 ranks,
+# genepool and the peer alternating RUNS times, whole-process seconds, medians and their ratio; when
+# the peer or its Python modules are missing, the script says how to get them and goes on.
+#
 # Memory (W3): 8 ranks on this machine evolve configs/bench-memory.toml on a 10-symbol x 1,000,000-bar
 # panel (M.h5, `genepool synth`), once with the data shared per node (the default) and once with a
 # private copy per rank (GENEPOOL_SHARED_DATA=off); printed: the sum of the ranks' PSS from the
@@ -35,12 +39,14 @@ cores=$(nproc)
 [[ -f build/$preset/CMakeCache.txt ]] || cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset" -j "$cores" --target genepool >/dev/null
 genepool=$repo/build/$preset/bin/genepool
+peer_dir=${PEER_DIR:-$repo/../shared/peers}
 if [[ $(id -u) -eq 0 ]]; then
   export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 fi
 export OMPI_MCA_rmaps_base_oversubscribe=1  # W3 runs more ranks than cores
 
 cd "$scratch"
+echo "genepool: $("$genepool" --version) (the CPU target its ranks run; GENEPOOL_CPU forces one)"
 [[ -f W1.csv ]] || "$genepool" synth --model gbm --bars 1000000 --drift 0.0002 --volatility 0.01 --start-price 100 \
   --seed 1 --out W1.csv >/dev/null
 [[ -f W1.h5 ]] || "$genepool" synth --model gbm --bars 1000000 --drift 0.0002 --volatility 0.01 --start-price 100 \
@@ -108,6 +114,29 @@ for ((i = 1; i <= runs; i++)); do
   done
 done
 
+# W1 against the numba peer, side by side: genepool, then the peer, RUNS times.
+peer_ready=false
+rm -f peer.times
+if [[ -f $peer_dir/deap_mpi_ga.py ]] && /usr/bin/python3 -c 'import deap, mpi4py, numba' 2>/dev/null; then
+  peer_ready=true
+  [[ -f W1peer.csv ]] || /usr/bin/python3 "$peer_dir/make_gbm.py" --n 1000000 --out W1peer.csv >/dev/null
+  : >peer.times
+  for ((i = 1; i <= runs; i++)); do
+    for who in genepool peer; do
+      start=$(date +%s.%N)
+      if [[ $who == genepool ]]; then
+        mpirun -n 2 "$genepool" evolve --config "$repo/configs/bench-w1.toml" --data W1.csv --out peer-side.h5 \
+          --force --quiet
+      else
+        mpirun --bind-to core -n 2 /usr/bin/python3 "$peer_dir/deap_mpi_ga.py" --csv W1peer.csv --variant numba \
+          --seed 1 --quiet >/dev/null
+      fi
+      end=$(date +%s.%N)
+      echo "$who $start $end" | awk '{ printf "%s %.3f\n", $1, $3 - $2 }' >>peer.times
+    done
+  done
+fi
+
 "$python" - "$runs" "$cores" <<'PY'
 import glob, re, statistics, sys
 import h5py
@@ -157,6 +186,20 @@ for line in open("load.times"):
     loads.setdefault(file, []).append(float(seconds))
 print("load + one backtest, 1,000,000 bars: " +
       ", ".join(f"{file} {statistics.median(v):.2f} s" for file, v in loads.items()))
+try:
+    side = {}
+    for line in open("peer.times"):
+        who, seconds = line.split()
+        side.setdefault(who, []).append(float(seconds))
+    g, p = statistics.median(side["genepool"]), statistics.median(side["peer"])
+    print(f"W1, 2 ranks, side by side ({runs} alternating runs, medians): genepool {g:.2f} s, "
+          f"numba peer {p:.2f} s: {p / g:.2f}x (target 4x)")
+except FileNotFoundError:
+    pass
 PY
+if [[ $peer_ready == false ]]; then
+  echo "numba peer: not run; it needs $peer_dir/deap_mpi_ga.py (PEER_DIR) and Debian's" \
+    "python3-deap python3-mpi4py python3-numba (apt-get install -y python3-deap python3-mpi4py python3-numba)"
+fi
 memory
 echo "data, results files and per-rank RSS: $scratch"
