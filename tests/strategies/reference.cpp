@@ -200,5 +200,5 @@ TEST_CASE("batch kernels give each genome's own positions, whatever the group an
       }
     }
   }
-  CHECK(batched >= 3);  // ema_crossover, macd and rsi_reversion have one
+  CHECK(batched >= 5);  // ema_crossover, macd, rsi_reversion, bollinger_reversion and donchian_breakout have one
 }

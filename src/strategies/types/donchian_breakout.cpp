@@ -1,14 +1,20 @@
 // donchian_breakout: enter on a break of the entry channel, leave on a break of the shorter exit channel.
 #include <algorithm>
+#include <bit>
 #include <limits>
+#include <memory>
+#include <vector>
 
 #include "../indicators.hpp"
+#include "../../simd/vector4.hpp"
 
 namespace genepool::strategies {
 
 using namespace indicators;
 
 namespace {
+
+constexpr double kMaxEntry = 200;  // the entry channel's longest window (its parameter's upper bound)
 
 // The channels of bar t, all over bars before t.
 struct Channels {
@@ -145,6 +151,155 @@ void donchian_breakout_chunk(const SymbolSeries& series, const double* params, b
   state.position = static_cast<std::int8_t>(static_cast<int>(is_long) - static_cast<int>(is_short));
 }
 
+// The batch kernel: every genome's channels from one sparse table per chunk and symbol. Level k holds
+// the maximum high and the minimum low of each run of 2^k bars, so a window of w bars is two
+// overlapping runs of 2^k bars, k = floor(log2 w), whatever the genome. Maxima and minima are exact,
+// so each channel is the chunk kernel's, bit for bit. The rule then runs 64 bars at a time on bit
+// masks: both of its flags are latches, set on a breakout and kept while their exit channel holds,
+// which is the carry chain of one 64-bit addition (generate = set, propagate = keep).
+class DonchianBatch final : public BatchKernel {
+ public:
+  DonchianBatch(std::size_t genomes, std::size_t symbols, std::size_t chunk)
+      : symbols_(symbols),
+        capacity_(chunk + static_cast<std::size_t>(kMaxEntry)),
+        entry_(genomes),
+        exit_(genomes),
+        positions_(genomes * symbols),
+        high_(kLevels * capacity_),
+        low_(kLevels * capacity_) {}
+
+  void start(std::span<const double* const> params, bool allow_short) override {
+    count_ = params.size();
+    longest_ = 0;
+    for (std::size_t g = 0; g < count_; ++g) {
+      entry_[g] = length_of(params[g][0]);
+      exit_[g] = length_of(params[g][1]);
+      longest_ = std::max(longest_, entry_[g]);
+    }
+    allow_short_ = allow_short;
+    std::fill(positions_.begin(), positions_.end(), std::int8_t{0});
+  }
+
+  void run(std::size_t symbol, const SymbolSeries& series, std::size_t begin, std::size_t end,
+           std::int8_t* const* positions) override {
+    // The table covers bars [base, end - 1): every window of a decision in [begin, end).
+    const std::size_t base = begin > longest_ ? begin - longest_ : 0;
+    const std::size_t span = end - 1 > base ? end - 1 - base : 0;
+    const auto levels = static_cast<int>(std::bit_width(longest_));  // 0 .. floor(log2 longest)
+    const double* high[kLevels + 1] = {series.high + base};
+    const double* low[kLevels + 1] = {series.low + base};
+    for (int k = 1; k < levels; ++k) {
+      const std::size_t half = std::size_t{1} << (k - 1);
+      double* out_high = high_.data() + static_cast<std::size_t>(k - 1) * capacity_;
+      double* out_low = low_.data() + static_cast<std::size_t>(k - 1) * capacity_;
+      const double* in_high = high[k - 1];
+      const double* in_low = low[k - 1];
+      for (std::size_t i = 0; i + 2 * half <= span; ++i) {
+        out_high[i] = std::max(in_high[i], in_high[i + half]);
+        out_low[i] = std::min(in_low[i], in_low[i + half]);
+      }
+      high[k] = out_high;
+      low[k] = out_low;
+    }
+    for (std::size_t g = 0; g < count_; ++g) {
+      std::int8_t& position = positions_[g * symbols_ + symbol];
+      const Windows entry = windows(entry_[g], high, low, base);
+      const Windows exit = windows(exit_[g], high, low, base);
+      const std::size_t start = std::min(std::max(entry_[g], begin), end);
+      std::fill(positions[g], positions[g] + (start - begin), std::int8_t{0});
+      if (allow_short_) {
+        position = decide<true>(series.close, entry, exit, start, end, position, positions[g] + (start - begin));
+      } else {
+        position = decide<false>(series.close, entry, exit, start, end, position, positions[g] + (start - begin));
+      }
+    }
+  }
+
+ private:
+  static constexpr std::size_t kLevels = 8;  // 2^7 <= kMaxEntry < 2^8
+
+  // A window of w bars [t - w, t - 1] as two runs of 2^k bars of level k, starting at bars t - w and
+  // t - 2^k: level[t - first] and level[t - second] (the level's index 0 is bar `base`).
+  struct Windows {
+    const double* high;
+    const double* low;
+    std::size_t first;
+    std::size_t second;
+  };
+  static Windows windows(std::size_t w, const double* const* high, const double* const* low, std::size_t base) {
+    const auto k = static_cast<std::size_t>(std::bit_width(w) - 1);
+    return {high[k], low[k], base + w, base + (std::size_t{1} << k)};
+  }
+
+  // Bars [start, end) of one genome from the position before `start`; returns the last position.
+  template <bool kShort>
+  static std::int8_t decide(const double* close, const Windows& entry, const Windows& exit, std::size_t start,
+                            std::size_t end, std::int8_t position, std::int8_t* out) {
+    using namespace vector4;
+    std::uint64_t is_long = position == 1;
+    std::uint64_t is_short = position == -1;
+    for (std::size_t t0 = start; t0 < end; t0 += 64) {
+      const std::size_t count = std::min<std::size_t>(64, end - t0);
+      const std::size_t last = t0 + count - 1;
+      std::uint64_t go_long = 0, stay_long = 0, go_short = 0, stay_short = 0;
+      for (std::size_t u = 0; u < count; u += 4) {
+        const std::size_t t = t0 + u;
+        // Four bars t .. t + 3; past the last bar, lanes repeat it (their bits are masked off below).
+        const auto at = [&](const double* level, std::size_t offset) {
+          if (t + 3 <= last) [[likely]] return load(level + (t - offset));
+          return v4d{level[t - offset], level[std::min(t + 1, last) - offset], level[std::min(t + 2, last) - offset],
+                     level[last - offset]};
+        };
+        const v4d c = at(close, 0);
+        const v4d entry_high = max(at(entry.high, entry.first), at(entry.high, entry.second));
+        const v4d exit_low = min(at(exit.low, exit.first), at(exit.low, exit.second));
+        go_long |= std::uint64_t{bits(less(entry_high, c))} << u;
+        stay_long |= std::uint64_t{bits(~less(c, exit_low))} << u;
+        if constexpr (kShort) {
+          const v4d entry_low = min(at(entry.low, entry.first), at(entry.low, entry.second));
+          const v4d exit_high = max(at(exit.high, exit.first), at(exit.high, exit.second));
+          go_short |= std::uint64_t{bits(less(c, entry_low))} << u;
+          stay_short |= std::uint64_t{bits(~less(exit_high, c))} << u;
+        }
+      }
+      const std::uint64_t used = count == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << count) - 1;
+      std::uint64_t longs = 0, shorts = 0;
+      if constexpr (kShort) {  // donchian_next: going long and going short exclude each other
+        longs = latch(go_long & used, stay_long & ~go_short & used, is_long);
+        shorts = latch(go_short & ~go_long & used, stay_short & ~go_long & used, is_short);
+      } else {
+        longs = latch(go_long & used, stay_long & used, is_long);
+      }
+      for (std::size_t i = 0; i < count; ++i) {
+        out[t0 - start + i] = static_cast<std::int8_t>(static_cast<int>(longs >> i & 1) - static_cast<int>(shorts >> i & 1));
+      }
+      is_long = longs >> (count - 1) & 1;
+      is_short = shorts >> (count - 1) & 1;
+    }
+    return static_cast<std::int8_t>(static_cast<int>(is_long) - static_cast<int>(is_short));
+  }
+
+  // Bit i of the result: set[i] | (keep[i] & result[i - 1]), with result[-1] = before: the carries of
+  // (set | keep) + set + before, in which set generates a carry and keep passes one on.
+  static std::uint64_t latch(std::uint64_t set, std::uint64_t keep, std::uint64_t before) {
+    const std::uint64_t a = set | keep;
+    std::uint64_t sum;
+    const bool first = __builtin_add_overflow(a, set, &sum);
+    const bool second = __builtin_add_overflow(sum, before, &sum);
+    const std::uint64_t carries_in = sum ^ a ^ set;  // bit i: the carry into bit i (bit 0: before)
+    return carries_in >> 1 | static_cast<std::uint64_t>(first || second) << 63;
+  }
+
+  std::size_t symbols_;
+  std::size_t capacity_;  // bars of one level of the table
+  std::size_t count_ = 0;
+  std::size_t longest_ = 0;
+  bool allow_short_ = false;
+  std::vector<std::size_t> entry_, exit_;
+  std::vector<std::int8_t> positions_;  // genome-major, the last position per symbol
+  std::vector<double> high_, low_;      // levels 1 .. kLevels - 1 of the table, capacity_ bars each
+};
+
 void donchian_breakout_reference(const SymbolSeries& series, const double* params, bool allow_short,
                                  std::int8_t* positions) {
   const std::size_t entry = length_of(params[0]);
@@ -173,13 +328,16 @@ StrategyType donchian_breakout_type() {
   return {.name = "donchian_breakout",
           .description = "long when the close breaks above the prior 'entry'-bar high until it breaks below the prior "
                          "'exit'-bar low (short on the mirror image)",
-          .params = {{"entry", ParamKind::integer, 5, 200, 20, "bars in the entry channel (before the current bar)"},
+          .params = {{"entry", ParamKind::integer, 5, kMaxEntry, 20, "bars in the entry channel (before the current bar)"},
                      {"exit", ParamKind::integer, 2, 100, 10, "bars in the exit channel (before the current bar)"}},
           .less_than = {{1, 0}},
           .order = 4,
-          .cost = 5.9,
+          .cost = 2.2,
           .chunk_kernel = donchian_breakout_chunk,
-          .reference_kernel = donchian_breakout_reference};
+          .reference_kernel = donchian_breakout_reference,
+          .batch_kernel = [](std::size_t genomes, std::size_t symbols, std::size_t chunk) -> std::unique_ptr<BatchKernel> {
+            return std::make_unique<DonchianBatch>(genomes, symbols, chunk);
+          }};
 }
 
 }  // namespace genepool::strategies
