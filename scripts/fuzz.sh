@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (preset `fuzz`: clang, AddressSanitizer + UBSan) and runs each for a
-# bounded time. Fails on any finding; the input that triggered it is written to build/fuzz/findings/
-# (add it to tests/bad-input/fuzz-regressions/TARGET/ once fixed).
+# Builds the libFuzzer targets (in the debug preset, the sanitizer suite's build: clang, AddressSanitizer
+# + UBSan) and runs each for a bounded time. Fails on any finding; the input that triggered it is written
+# to build/fuzz/findings/ (add it to tests/bad-input/fuzz-regressions/TARGET/ once fixed). The corpora,
+# logs and templates live in build/fuzz/ too.
 #   csv, config          raw bytes, seeded with the bad-input corpus (tests/bad-input/) and, for the
 #                        CSV, the dialect samples (tests/data/dialects, dictionary fuzz/csv.dict);
 #                        for the config, configs/*.toml
@@ -18,8 +19,9 @@ shift || true
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=(csv config strategy results checkpoint)
 
-[[ -f build/fuzz/CMakeCache.txt ]] || cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz -j "$(nproc)" --target "${targets[@]/#/genepool_fuzz_}" >/dev/null
+[[ -f build/debug/CMakeCache.txt ]] || cmake --preset debug >/dev/null
+cmake --build --preset debug -j "$(nproc)" --target "${targets[@]/#/genepool_fuzz_}" >/dev/null
+mkdir -p build/fuzz/tmp
 
 # The templates of the structure-aware targets: a small run's results, and the checkpoint a run leaves
 # when a rank stops answering (GENEPOOL_HANG_*, src/parallel/parallel.cpp) and --generation-timeout ends it.
@@ -39,7 +41,7 @@ fi
 
 declare -A seeds=([csv]="tests/bad-input/market-data tests/data/dialects" [config]="tests/bad-input/config configs"
                 [strategy]="strategies tests/bad-input/strategy-files" [results]="" [checkpoint]="")
-declare -A options=([csv]="-max_len=65536 -dict=fuzz/csv.dict" [config]="-max_len=4096 -dict=build/fuzz/fuzz/config.dict"
+declare -A options=([csv]="-max_len=65536 -dict=fuzz/csv.dict" [config]="-max_len=4096 -dict=build/debug/fuzz/config.dict"
                   [strategy]="-max_len=4096" [results]="-max_len=256"
                     [checkpoint]="-max_len=256")
 declare -A template=([results]="$templates/results.h5" [checkpoint]="$templates/checkpoint.h5")
@@ -52,8 +54,9 @@ for target in "${targets[@]}"; do
   for dir in ${seeds[$target]} "$regressions"; do [[ -d $dir ]] && dirs+=("$dir"); done
   log=build/fuzz/$target.log
   # shellcheck disable=SC2086
-  if ! GENEPOOL_FUZZ_TEMPLATE=${template[$target]:-} TMPDIR=${TMPDIR:-/tmp} \
-      build/fuzz/fuzz/genepool_fuzz_"$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  # TMPDIR: the targets' scratch files (a target stopped by -max_total_time leaves its last one behind).
+  if ! GENEPOOL_FUZZ_TEMPLATE=${template[$target]:-} TMPDIR=$PWD/build/fuzz/tmp \
+      build/debug/fuzz/genepool_fuzz_"$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
       -print_final_stats=1 -artifact_prefix="build/fuzz/findings/$target-" ${options[$target]} "${dirs[@]}" \
       >"$log" 2>&1; then
     status=1

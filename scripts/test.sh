@@ -2,7 +2,8 @@
 # Every test: installs what is missing, builds, and runs the whole CTest suite (unit tests, MPI
 # tests under mpiexec -n 1, 2 and 3, end-to-end tests of the CLI and its files, the bad-input corpus
 # and the fault tests); then the same suite under AddressSanitizer + UndefinedBehaviorSanitizer
-# (preset debug), then each libFuzzer target for a bounded time (scripts/fuzz.sh).
+# (preset debug; the bad-input corpus once per case there, in rotating layouts), then each libFuzzer
+# target for a bounded time (scripts/fuzz.sh, built in the same debug build).
 # GENEPOOL_SANITIZERS=0 or GENEPOOL_FUZZ_SECONDS=0 skips those parts (docs/errors.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
