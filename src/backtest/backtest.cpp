@@ -262,16 +262,14 @@ Backtester::Backtester(const MarketView& data, const ExecutionSettings& settings
     tables_ = BacktestTables::fill(data, settings_.execution, own_tables_.data());
   }
   // NOTE: both paths' buffers: a genome's exit genes may turn exits on or off per genome.
-  {
-    lane_positions_.assign((kLanes + 1) * kPositionStride, 0);  // the last one stays 0: padding lanes
-    lane_decisions_.assign(kLanes * (kChunk + 1), 0.0);
-    lane_returns_.assign(kLanes * kChunk, 0.0);
-    kernel_buffers_.assign(kLanes * symbols_ * kKernelBufferSize, 0.0);
-    lanes_.resize(kLanes);
-    lane_symbols_.resize(kLanes * symbols_);
-    for (const StrategyType& type : strategy_registry()) {
-      batch_kernels_.push_back(type.batch_kernel ? type.batch_kernel(kLanes, symbols_, kChunk) : nullptr);
-    }
+  lane_positions_.assign((kLanes + 1) * kPositionStride, 0);  // the last one stays 0: padding lanes
+  lane_decisions_.assign(kLanes * (kChunk + 1), 0.0);
+  lane_returns_.assign(kLanes * kChunk, 0.0);
+  kernel_buffers_.assign(kLanes * symbols_ * kKernelBufferSize, 0.0);
+  lanes_.resize(kLanes);
+  lane_symbols_.resize(kLanes * symbols_);
+  for (const StrategyType& type : strategy_registry()) {
+    batch_kernels_.push_back(type.batch_kernel ? type.batch_kernel(kLanes, symbols_, kChunk) : nullptr);
   }
   positions_.assign(bars_ + 1, 0);
   portfolio_.assign(bars_, 0.0);
@@ -595,7 +593,7 @@ void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup
     const v4d p = load(in.pos + 4 * (u + 1));
     const v4d earned = p * splat(in.h[u]);
     v4d r = earned;
-    v4d factor = one + earned;  // a trade's factor after any change; a flat lane's is exactly 1
+    const v4d factor = one + earned;  // a trade's factor after any change; a flat lane's is exactly 1
     if constexpr (kGap) {
       const v4d gap = (kEvent ? load(in.pos + 4 * u) : p) * splat(in.g[u]);
       value *= one + gap;  // the running trade over the gap, before it may close at the open
