@@ -165,8 +165,8 @@ class DonchianBatch final : public BatchKernel {
         entry_(genomes),
         exit_(genomes),
         positions_(genomes * symbols),
-        high_(kLevels * capacity_),
-        low_(kLevels * capacity_) {}
+        high_((kLevels - 1) * capacity_),
+        low_((kLevels - 1) * capacity_) {}
 
   void start(std::span<const double* const> params, bool allow_short) override {
     count_ = params.size();
@@ -186,8 +186,8 @@ class DonchianBatch final : public BatchKernel {
     const std::size_t base = begin > longest_ ? begin - longest_ : 0;
     const std::size_t span = end - 1 > base ? end - 1 - base : 0;
     const auto levels = static_cast<int>(std::bit_width(longest_));  // 0 .. floor(log2 longest)
-    const double* high[kLevels + 1] = {series.high + base};
-    const double* low[kLevels + 1] = {series.low + base};
+    const double* high[kLevels] = {series.high + base};
+    const double* low[kLevels] = {series.low + base};
     for (int k = 1; k < levels; ++k) {
       const std::size_t half = std::size_t{1} << (k - 1);
       double* out_high = high_.data() + static_cast<std::size_t>(k - 1) * capacity_;
@@ -216,7 +216,8 @@ class DonchianBatch final : public BatchKernel {
   }
 
  private:
-  static constexpr std::size_t kLevels = 8;  // 2^7 <= kMaxEntry < 2^8
+  // Levels 0 .. floor(log2 kMaxEntry); level 0 is the series itself.
+  static constexpr auto kLevels = static_cast<std::size_t>(std::bit_width(static_cast<std::size_t>(kMaxEntry)));
 
   // A window of w bars [t - w, t - 1] as two runs of 2^k bars of level k, starting at bars t - w and
   // t - 2^k: level[t - first] and level[t - second] (the level's index 0 is bar `base`).
