@@ -21,6 +21,7 @@
 #include "genepool/cpu_target.hpp"
 #include "genepool/error.hpp"
 #include "genepool/evolution/deal.hpp"
+#include "genepool/parallel/mpi_start.hpp"
 
 namespace genepool::parallel {
 
@@ -259,8 +260,19 @@ std::vector<std::string> gather_texts(MPI_Comm comm, const std::string& text) {
 
 }  // namespace
 
-Session::Session(int& argc, char**& argv)
-    : impl_(new Impl{boost::mpi::environment(argc, argv, /*abort_on_exception=*/false), {}, {}, {}, {}, {}, {}}) {
+namespace {
+
+// MPI_Init, after the start-up settings of mpi_start.hpp.
+boost::mpi::environment start_mpi(int& argc, char**& argv) {
+#ifdef OPEN_MPI
+  prepare_open_mpi_start();
+#endif
+  return boost::mpi::environment(argc, argv, /*abort_on_exception=*/false);
+}
+
+}  // namespace
+
+Session::Session(int& argc, char**& argv) : impl_(new Impl{start_mpi(argc, argv), {}, {}, {}, {}, {}, {}}) {
   impl_->rank_hosts = gather_texts(impl_->comm(), host());
   impl_->rank_cpu_targets = gather_texts(impl_->comm(), std::string(compiled_cpu_target()));
 }
