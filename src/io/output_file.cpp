@@ -146,6 +146,15 @@ std::string AtomicFile::lost_line() const {
          (fs::exists(path_, ignored) ? "the existing file is unchanged" : "nothing was written");
 }
 
+void AtomicFile::start_writeback() const {
+#if defined(__linux__)
+  const int fd = ::open(partial_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;  // NOTE: only a head start: commit() finds and reports any failure
+  ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+  ::close(fd);
+#endif
+}
+
 void AtomicFile::discard() {
   std::error_code ignored;
   if (lost().empty() && fs::is_regular_file(partial_, ignored)) fs::remove(partial_, ignored);

@@ -635,8 +635,9 @@ void write_trades(Out& out, const H5::Group& best, std::span<const std::int32_t>
 
 // `by_fitness`: sorted best first; otherwise kept in the given order (NSGA-II: the knee first).
 void write_best(Out& out, const H5::H5File& file, std::span<const HallOfFameEntry> best, const CurveOf& curve_of,
-                std::span<const std::int64_t> timestamps, const fs::path& path, bool by_fitness, bool exit_genes,
+                std::span<const std::int64_t> timestamps, const AtomicFile& output, bool by_fitness, bool exit_genes,
                 bool robust) {
+  const fs::path& path = output.path();
   const std::size_t bars = timestamps.size();
   const H5::Group group =
       out.group(file, "best", "the best distinct strategies of the run, best first, with equity curves");
@@ -717,6 +718,7 @@ void write_best(Out& out, const H5::H5File& file, std::span<const HallOfFameEntr
                   std::to_string(curve.equity.size()) + " values; expected one per bar (" + std::to_string(bars) + ")");
     out.where() = "dataset '/best/equity' row " + std::to_string(r);
     if (width > 0) hdf5::write_rows(equity_set, r, curve.equity.data(), 1, width);
+    output.start_writeback();  // the row (8 MB a million bars) on its way to the disk while the next one is made
   }
 
   write_trades(out, group, trade_rank, all_trades, timestamps);
@@ -793,6 +795,7 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, bool force, const RunIn
     write_inputs(out, h5, run);
     write_data(out, h5, run, data);
     write_strategies(out, h5, evolution.ga.space, run.strategy_sources);
+    output_.start_writeback();  // the timestamps and buy-and-hold curve, on the disk long before the commit
   } catch (const H5::Exception& e) {
     throw failed(e);
   } catch (...) {
@@ -876,7 +879,7 @@ void ResultsWriter::finish(const EvolutionResult& result, std::span<const HallOf
         crowding->append(result.crowding.data(), result.crowding.size());
       }
     }
-    write_best(out, h5, best, curve_of, timestamps_, path, !multi_.enabled, exit_genes_, robust_);
+    write_best(out, h5, best, curve_of, timestamps_, output_, !multi_.enabled, exit_genes_, robust_);
     EvolutionSettings settings;
     settings.multi = multi_;
     if (multi_.enabled) write_pareto(out, h5, settings, result);

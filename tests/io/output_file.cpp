@@ -97,6 +97,25 @@ TEST_CASE("output file: a failed commit is one IoError and leaves no partial fil
   fs::remove_all(dir);
 }
 
+TEST_CASE("output file: start_writeback leaves the partial file as written and never makes one", "[output_file]") {
+  const auto dir = genepool::test::scratch_dir("output-file-writeback");
+  AtomicFile file(dir / "run.h5");
+  file.start_writeback();  // no partial file yet: nothing happens, nothing appears
+  CHECK_FALSE(fs::exists(file.partial()));
+  {
+    std::ofstream out(file.partial(), std::ios::binary);
+    out << std::string(1 << 20, 'a');
+    out.flush();
+    file.start_writeback();  // in the middle of the writing
+    out << "tail";
+  }
+  file.start_writeback();
+  CHECK(contents(file.partial()) == std::string(1 << 20, 'a') + "tail");
+  file.commit();
+  CHECK(contents(file.path()) == std::string(1 << 20, 'a') + "tail");
+  CHECK_FALSE(fs::exists(file.partial()));
+}
+
 TEST_CASE("output file: a partial file removed before commit is reported lost, never as in place", "[output_file]") {
   const auto dir = genepool::test::scratch_dir("output-file-lost");
   const fs::path path = dir / "run.h5";

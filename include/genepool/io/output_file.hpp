@@ -54,6 +54,10 @@ class AtomicFile {
   // removed (it, or its folder) or replaced before it was complete, saying its contents are lost
   // rather than that they are in place.
   void created();
+  // Starts writing the partial file's bytes written so far to storage, without waiting (Linux's
+  // sync_file_range; nothing elsewhere), so that commit()'s fsync has less left to wait for: a writer
+  // calls it after each large part of the file.
+  void start_writeback() const;
   // fsync, rename onto path(), fsync of the folder (commit_together of this one file). Throws
   // IoError naming the file on failure; the partial file is then removed, unless keep() was called.
   void commit();
