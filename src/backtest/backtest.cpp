@@ -638,6 +638,20 @@ void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup
       ++u;
     }
     const std::size_t stop = next_event(in.events, u, in.intervals);
+    if constexpr (kFirst && kLast && !kCurve) {
+      // One symbol, every lane flat until the next event, moments taken about 0: each interval adds
+      // +0 to the sums and multiplies the equity (and any trade's value) by exactly 1, so after the
+      // first interval (its drawdown test) only the run below the peak moves, by 1 a bar (exact in
+      // doubles): the same bits at once.
+      if (stop - u > 1 && bits(load(in.pos + 4 * (u + 1)) != v4d{}) == 0 && bits(shift != v4d{}) == 0) {
+        step.template operator()<false>(u);
+        ++u;
+        run = keep(run + splat(static_cast<double>(stop - u)), less(equity, peak));
+        max_run = max(max_run, run);
+        u = stop;
+        continue;
+      }
+    }
     for (; u < stop; ++u) step.template operator()<false>(u);
   }
   for (; u < in.count; ++u) {  // the last decision: no interval, but a change closes and opens trades
