@@ -263,7 +263,6 @@ Backtester::Backtester(const MarketView& data, const ExecutionSettings& settings
   }
   // NOTE: both paths' buffers: a genome's exit genes may turn exits on or off per genome.
   lane_positions_.assign((kLanes + 1) * kPositionStride, 0);  // the last one stays 0: padding lanes
-  lane_decisions_.assign(kLanes * (kChunk + 1), 0.0);
   lane_returns_.assign(kLanes * kChunk, 0.0);
   kernel_buffers_.assign(kLanes * symbols_ * kKernelBufferSize, 0.0);
   lanes_.resize(kLanes);
@@ -432,56 +431,11 @@ namespace {
 using vector4::v4d;
 using vector4::v4di;
 using vector4::v4si;
-using v8hi = std::int16_t __attribute__((vector_size(16)));
-using v16qi = std::int8_t __attribute__((vector_size(16)));
 constexpr std::size_t kGroup = 4;
-
-// The decisions of four genomes over `count` bars, side by side as doubles: out[4 u + l] = lane[l][u].
-void interleave_positions(const std::int8_t* const lane[kGroup], std::size_t count, double* out) {
-  std::size_t u = 0;
-#if !defined(__clang__)  // __builtin_shuffle is GCC's; clang (the fuzz build) takes the plain loop below
-  constexpr v16qi kLow8 = {0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23};
-  constexpr v16qi kHigh8 = {8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
-  constexpr v8hi kLow16 = {0, 8, 1, 9, 2, 10, 3, 11};
-  constexpr v8hi kHigh16 = {4, 12, 5, 13, 6, 14, 7, 15};
-  for (; u + 16 <= count; u += 16) {
-    v16qi a, b, c, d;
-    std::memcpy(&a, lane[0] + u, 16);
-    std::memcpy(&b, lane[1] + u, 16);
-    std::memcpy(&c, lane[2] + u, 16);
-    std::memcpy(&d, lane[3] + u, 16);
-    // bytes a0 b0 c0 d0 a1 b1 c1 d1 ...: four bars of four lanes per vector
-    const v8hi ab0 = std::bit_cast<v8hi>(__builtin_shuffle(a, b, kLow8));
-    const v8hi ab1 = std::bit_cast<v8hi>(__builtin_shuffle(a, b, kHigh8));
-    const v8hi cd0 = std::bit_cast<v8hi>(__builtin_shuffle(c, d, kLow8));
-    const v8hi cd1 = std::bit_cast<v8hi>(__builtin_shuffle(c, d, kHigh8));
-    const v16qi bars[4] = {std::bit_cast<v16qi>(__builtin_shuffle(ab0, cd0, kLow16)),
-                           std::bit_cast<v16qi>(__builtin_shuffle(ab0, cd0, kHigh16)),
-                           std::bit_cast<v16qi>(__builtin_shuffle(ab1, cd1, kLow16)),
-                           std::bit_cast<v16qi>(__builtin_shuffle(ab1, cd1, kHigh16))};
-    for (std::size_t q = 0; q < 4; ++q) {
-      // Sign-extend the bytes to 32 bits by unpacking each with its sign.
-      const v16qi sign8 = bars[q] < v16qi{};
-      const v8hi low = std::bit_cast<v8hi>(__builtin_shuffle(bars[q], sign8, kLow8));
-      const v8hi high = std::bit_cast<v8hi>(__builtin_shuffle(bars[q], sign8, kHigh8));
-      const v8hi sign_low = low < v8hi{};
-      const v8hi sign_high = high < v8hi{};
-      const v4si words[4] = {std::bit_cast<v4si>(__builtin_shuffle(low, sign_low, kLow16)),
-                             std::bit_cast<v4si>(__builtin_shuffle(low, sign_low, kHigh16)),
-                             std::bit_cast<v4si>(__builtin_shuffle(high, sign_high, kLow16)),
-                             std::bit_cast<v4si>(__builtin_shuffle(high, sign_high, kHigh16))};
-      for (std::size_t w = 0; w < 4; ++w) vector4::store(out + 4 * (u + 4 * q + w), vector4::to_doubles(words[w]));
-    }
-  }
-#endif
-  for (; u < count; ++u) {
-    for (std::size_t l = 0; l < kGroup; ++l) out[4 * u + l] = static_cast<double>(lane[l][u]);
-  }
-}
 
 // What the walk of one group over one chunk of one symbol works on.
 struct WalkInput {
-  const double* pos;            // pos[4 (u + 1) + l]: lane l's decision u; pos[l]: the one before the chunk
+  const std::int8_t* decisions[kGroup];  // decisions[l][u]: lane l's decision u; decisions[l][-1]: the one before
   const std::uint64_t* events;  // bit u: some lane's decision u differs from the one before
   const double* h;              // h[u]: the holding return of the interval decision u is held over
   const double* g;              // next-open: g[u], that interval's gap (close to open); null for close execution
@@ -543,11 +497,14 @@ void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup
   const v4d costs = splat(in.cost);
   v4d s1{}, s2{}, down4{};
 
-  // A change of position in some lane at decision u: the running trade closes (paying the exit
+  // The four lanes' decision u (u = -1: the one before the chunk), as doubles.
+  const auto decision = [&](std::ptrdiff_t u) {
+    return v4d{static_cast<double>(in.decisions[0][u]), static_cast<double>(in.decisions[1][u]),
+               static_cast<double>(in.decisions[2][u]), static_cast<double>(in.decisions[3][u])};
+  };
+  // A change of position in some lane from decision q to p: the running trade closes (paying the exit
   // fill) and the new one opens (paying the entry fill), before the interval's factor.
-  const auto change = [&](std::size_t u) {
-    const v4d p = load(in.pos + 4 * (u + 1));
-    const v4d q = load(in.pos + 4 * u);
+  const auto change = [&](v4d p, v4d q) {
     const unsigned changed = bits(p != q);
     for (std::size_t l = 0; l < kGroup; ++l) {
       if ((changed >> l & 1U) == 0 || symbol[l] == nullptr) continue;
@@ -587,21 +544,21 @@ void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup
       }
     }
   };
-  // Interval u; with kEvent the decision may differ from the previous one (the trades change there),
-  // and with kOpening it is the account's first interval, whose return the moments are taken about.
-  const auto step = [&]<bool kEvent, bool kOpening = false>(std::size_t u) {
-    const v4d p = load(in.pos + 4 * (u + 1));
+  // Interval u, held at decision p; with kEvent the decision may differ from the previous one, q (the
+  // trades change there), and with kOpening it is the account's first interval, whose return the
+  // moments are taken about. Between events q is p.
+  const auto step = [&]<bool kEvent, bool kOpening = false>(std::size_t u, v4d p, v4d q) {
     const v4d earned = p * splat(in.h[u]);
     v4d r = earned;
     const v4d factor = one + earned;  // a trade's factor after any change; a flat lane's is exactly 1
     if constexpr (kGap) {
-      const v4d gap = (kEvent ? load(in.pos + 4 * u) : p) * splat(in.g[u]);
+      const v4d gap = (kEvent ? q : p) * splat(in.g[u]);
       value *= one + gap;  // the running trade over the gap, before it may close at the open
       r = gap + earned + gap * earned;
     }
-    if constexpr (kEvent) change(u);
+    if constexpr (kEvent) change(p, q);
     value *= factor;
-    if constexpr (kEvent) r = r - costs * abs(p - load(in.pos + 4 * u));
+    if constexpr (kEvent) r = r - costs * abs(p - q);
     if constexpr (kFirst) {
       r = v4d{} + r;
     } else {
@@ -627,14 +584,20 @@ void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup
   };
   const auto is_event = [&](std::size_t u) { return (in.events[u / 64] >> (u % 64) & 1U) != 0; };
 
+  // The decisions are read where they may change (events); between them they are `held`.
   std::size_t u = 0;
+  v4d held = decision(-1);
   if (in.first_chunk && in.intervals > 0) {  // interval 1: moments are taken about its return
-    step.template operator()<true, true>(0);
+    const v4d p = decision(0);
+    step.template operator()<true, true>(0, p, held);
+    held = p;
     u = 1;
   }
   while (u < in.intervals) {
     if (is_event(u)) {
-      step.template operator()<true>(u);
+      const v4d p = decision(static_cast<std::ptrdiff_t>(u));
+      step.template operator()<true>(u, p, held);
+      held = p;
       ++u;
     }
     const std::size_t stop = next_event(in.events, u, in.intervals);
@@ -643,8 +606,8 @@ void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup
       // +0 to the sums and multiplies the equity (and any trade's value) by exactly 1, so after the
       // first interval (its drawdown test) only the run below the peak moves, by 1 a bar (exact in
       // doubles): the same bits at once.
-      if (stop - u > 1 && bits(load(in.pos + 4 * (u + 1)) != v4d{}) == 0 && bits(shift != v4d{}) == 0) {
-        step.template operator()<false>(u);
+      if (stop - u > 1 && bits(held != v4d{}) == 0 && bits(shift != v4d{}) == 0) {
+        step.template operator()<false>(u, held, held);
         ++u;
         run = keep(run + splat(static_cast<double>(stop - u)), less(equity, peak));
         max_run = max(max_run, run);
@@ -652,16 +615,19 @@ void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup
         continue;
       }
     }
-    for (; u < stop; ++u) step.template operator()<false>(u);
+    for (; u < stop; ++u) step.template operator()<false>(u, held, held);
   }
   for (; u < in.count; ++u) {  // the last decision: no interval, but a change closes and opens trades
-    if (is_event(u)) change(u);
+    if (!is_event(u)) continue;
+    const v4d p = decision(static_cast<std::ptrdiff_t>(u));
+    change(p, held);
+    held = p;
   }
 
   for (std::size_t l = 0; l < kGroup; ++l) {
     if (symbol[l] != nullptr) {
       symbol[l]->trade_value = value[l];
-      symbol[l]->position = static_cast<std::int8_t>(in.pos[4 * in.count + l]);
+      symbol[l]->position = in.decisions[l][static_cast<std::ptrdiff_t>(in.count) - 1];
     }
     if (!kLast || lane[l] == nullptr) continue;
     backtest_detail::LaneState& state = *lane[l];
@@ -833,18 +799,15 @@ void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> me
       in.g = tables_.gap != nullptr ? tables_.gap + k * bars_ + from + 1 : nullptr;
       for (std::size_t b = 0; b < batches; ++b) batch_kernels_[batch_type[b]]->run(k, series, begin, end, batch_out[b]);
       for (std::size_t g = 0; g < groups; ++g) {
-        const std::int8_t* decisions[kGroup];
         SymbolState* symbols[kGroup];
         LaneState* states[kGroup];
-        double* pos = lane_decisions_.data() + g * 4 * (kChunk + 1);
         std::fill(events, events + kEventWords, 0);
         for (std::size_t l = 0; l < kGroup; ++l) {
           const std::size_t j = g * kGroup + l;
           if (j >= lanes) {
-            decisions[l] = idle;
+            in.decisions[l] = idle;
             symbols[l] = nullptr;
             states[l] = nullptr;
-            pos[l] = 0.0;
             continue;
           }
           SymbolState& symbol = lane_symbols_[j * symbols_ + k];
@@ -861,13 +824,11 @@ void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> me
           }
           if (!walked) continue;
           scan_decisions(out + skip, in.count, in.intervals, symbol.held, symbol.changes, events);
-          decisions[l] = out + skip;
+          in.decisions[l] = out + skip;  // [-1]: the decision before, symbol.position (or flat, before the account opens)
           symbols[l] = &symbol;
           states[l] = &lanes_[j];
-          pos[l] = static_cast<double>(symbol.position);
         }
         if (!walked) continue;
-        interleave_positions(decisions, in.count, pos + kGroup);
         for (std::size_t l = 0; l < kGroup; ++l) {
           const std::size_t j = g * kGroup + l;
           in.curve_returns[l] = nullptr;
@@ -879,7 +840,6 @@ void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> me
             in.curve_returns[l] = returns[j] + from + 1;
           }
         }
-        in.pos = pos;
         in.port = lane_returns_.data() + g * 4 * kChunk;
         const bool first = k == 0;
         const bool last = k + 1 == symbols_;

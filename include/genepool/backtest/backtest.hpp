@@ -208,7 +208,6 @@ class Backtester {
   // The chunked passes: per lane, a chunk of positions and of portfolio returns;
   // per lane and symbol, the kernel's buffer.
   std::vector<std::int8_t> lane_positions_;  // per lane: a chunk of its decisions
-  std::vector<double> lane_decisions_;       // per group of four lanes: the previous and the chunk's decisions, side by side
   std::vector<double> lane_returns_;         // per group of four lanes: a chunk of portfolio returns, side by side
   std::vector<double> kernel_buffers_;
   std::vector<LaneState> lanes_;
