@@ -601,16 +601,22 @@ void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup
       ++u;
     }
     const std::size_t stop = next_event(in.events, u, in.intervals);
-    if constexpr (kFirst && kLast && !kCurve) {
+    if constexpr (kFirst && kLast) {
       // One symbol, every lane flat until the next event, moments taken about 0: each interval adds
       // +0 to the sums and multiplies the equity (and any trade's value) by exactly 1, so after the
       // first interval (its drawdown test) only the run below the peak moves, by 1 a bar (exact in
-      // doubles): the same bits at once.
+      // doubles), and a curve's returns are +0 and its equity stays: the same bits at once.
       if (stop - u > 1 && bits(held != v4d{}) == 0 && bits(shift != v4d{}) == 0) {
         step.template operator()<false>(u, held, held);
         ++u;
         run = keep(run + splat(static_cast<double>(stop - u)), less(equity, peak));
         max_run = max(max_run, run);
+        if constexpr (kCurve) {
+          for (std::size_t l = 0; l < kGroup; ++l) {
+            if (in.curve_returns[l] != nullptr) std::fill(in.curve_returns[l] + u, in.curve_returns[l] + stop, 0.0);
+            if (in.curve_equity[l] != nullptr) std::fill(in.curve_equity[l] + u, in.curve_equity[l] + stop, equity[l]);
+          }
+        }
         u = stop;
         continue;
       }
@@ -744,10 +750,13 @@ void Backtester::run_pass(std::span<const Genome> genomes, std::span<Metrics> me
     }
   }
   if (curve != nullptr) {
-    curve->returns.assign(n, 0.0);
-    curve->equity.assign(n, 1.0);
+    // The walk writes every interval the account is open for; before it, returns 0 and equity 1.
+    curve->returns.resize(n);
+    curve->equity.resize(n);
+    std::fill(curve->returns.begin(), curve->returns.begin() + static_cast<std::ptrdiff_t>(first_ + 1), 0.0);
+    std::fill(curve->equity.begin(), curve->equity.begin() + static_cast<std::ptrdiff_t>(first_ + 1), 1.0);
   }
-  for (double* out : returns) std::fill(out, out + n, 0.0);
+  for (double* out : returns) std::fill(out, out + first_ + 1, 0.0);
   const bool curves = curve != nullptr || !returns.empty();
   const std::int8_t* idle = lane_positions_.data() + kLanes * kPositionStride + 1;  // zeros: a padding lane
   constexpr std::size_t kEventWords = (kChunk + 63) / 64;

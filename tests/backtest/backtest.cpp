@@ -145,6 +145,36 @@ TEST_CASE("Backtester curve holds the positions, the returns and the equity of e
   }
 }
 
+TEST_CASE("Backtester curve: every bar's return and equity as the reference's, the equity their running product",
+          "[backtest]") {
+  const MarketData& data = real_data()[0].data;
+  for (int c = 0; c < 8; ++c) {
+    Backtester tester(data, settings_for(c));
+    // Slow averages: long flat stretches, which the walk takes at once.
+    for (const auto& [fast, slow] : {std::pair{5, 20}, std::pair{40, 200}, std::pair{60, 390}}) {
+      const Genome genome = make_genome("sma_crossover", {{"fast", fast}, {"slow", slow}});
+      INFO(describe(tester.settings()) << ", " << describe(genome));
+      BacktestCurve curve, reference;
+      tester.evaluate(genome, curve);
+      reference_backtest(data, tester.settings(), genome, &reference);
+      REQUIRE(curve.returns.size() == reference.returns.size());
+      REQUIRE(curve.equity.size() == reference.equity.size());
+      CHECK(curve.positions == reference.positions);
+      std::size_t returns_off = 0, equity_off = 0, product_off = 0;
+      double equity = 1;
+      for (std::size_t t = 0; t < curve.returns.size(); ++t) {
+        if (t > 0) equity *= 1 + curve.returns[t];
+        returns_off += !agree(curve.returns[t], reference.returns[t]);
+        equity_off += !agree(curve.equity[t], reference.equity[t]);
+        product_off += test::bits_of(curve.equity[t]) != test::bits_of(equity);
+      }
+      CHECK(returns_off == 0);
+      CHECK(equity_off == 0);
+      CHECK(product_off == 0);
+    }
+  }
+}
+
 TEST_CASE("Backtester resolves bars per year from the timestamps when given 0", "[backtest]") {
   const MarketData& data = real_data()[0].data;
   ExecutionSettings settings;
