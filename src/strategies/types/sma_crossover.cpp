@@ -43,7 +43,7 @@ bool sma_block(const double* hi, const double* lo, std::size_t fast, std::size_t
   const double unit = kLow ? 0.0 : 2 * std::ldexp(largest, -52);  // twice the bound on each window sum's error
   const v4d slack_up = splat(unit * (1.0 + c0));
   const v4d slack_down = splat(unit * (1.0 + c2));
-  const v4d zero{};
+  v4di unsure_lanes{};  // the lanes' unsure flags, ORed over the block
   unsigned unsure = 0;
   std::size_t t = begin;
   for (; t + 4 <= end; t += 4) {
@@ -56,12 +56,13 @@ bool sma_block(const double* hi, const double* lo, std::size_t fast, std::size_t
       sum_slow += lo_now - load(lo + t + 1 - slow);
     }
     const v4d up = sum_fast - splat(c0) * sum_slow;
-    unsure |= bits(less_equal(abs(up), splat(c1) * sum_slow + slack_up));
-    std::uint32_t bytes = kSpread[bits(less(zero, up))];
+    unsure_lanes |= less_equal(abs(up), splat(c1) * sum_slow + slack_up);
+    // up > 0 is its sign bit clear: a sure decision has up != 0 (an unsure block is recomputed).
+    std::uint32_t bytes = kSpread[~bits(std::bit_cast<v4di>(up)) & 0xFU];
     if constexpr (kShort) {
       const v4d down = sum_slow - splat(c2) * sum_fast;
-      unsure |= bits(less_equal(abs(down), splat(c3) * sum_fast + slack_down));
-      bytes |= kSpread[bits(less(zero, down))] * 0xFFU;  // -1; never where up > 0
+      unsure_lanes |= less_equal(abs(down), splat(c3) * sum_fast + slack_down);
+      bytes |= kSpread[~bits(std::bit_cast<v4di>(down)) & 0xFU] * 0xFFU;  // -1; never where up > 0
     }
     std::memcpy(out + (t - origin), &bytes, sizeof bytes);
   }
@@ -78,7 +79,7 @@ bool sma_block(const double* hi, const double* lo, std::size_t fast, std::size_t
     }
     out[t - origin] = static_cast<std::int8_t>(position);
   }
-  return unsure != 0;
+  return unsure != 0 || bits(unsure_lanes) != 0;
 }
 
 // NOTE: the averages come from double-double prefix sums of close (shared by every evaluation on
