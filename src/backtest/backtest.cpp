@@ -20,7 +20,9 @@
 
 #include "../simd/vector4.hpp"
 
-#if defined(__SSE2__)
+#if defined(__AVX2__)
+#include <immintrin.h>
+#elif defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
@@ -430,7 +432,6 @@ namespace {
 // Four genomes side by side: lane l of each vector belongs to genome l of a group (vector4.hpp).
 using vector4::v4d;
 using vector4::v4di;
-using vector4::v4si;
 constexpr std::size_t kGroup = 4;
 
 // What the walk of one group over one chunk of one symbol works on.
@@ -512,9 +513,10 @@ void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup
       value[l] = in.keep;                                                  // the entry fill (unused when flat)
     }
   };
-  // The portfolio return r of interval u: moments, equity, peak, drawdown.
-  const auto portfolio = [&](std::size_t u, v4d r, v4d growth) {
-    const v4d d = r - shift;
+  // The portfolio return r of interval u: moments, equity, peak, drawdown. kAboutZero: every lane's
+  // shift is +0, so r - shift is r.
+  const auto portfolio = [&]<bool kAboutZero = false>(std::size_t u, v4d r, v4d growth) {
+    const v4d d = kAboutZero ? r : r - shift;
     // NOTE: r - |r| is exactly 2 min(r, 0); its square is scaled back by 1/4 at the end, also exactly.
     const v4d twice_loss = r - abs(r);
     s1 += d;
@@ -547,7 +549,9 @@ void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup
   // Interval u, held at decision p; with kEvent the decision may differ from the previous one, q (the
   // trades change there), and with kOpening it is the account's first interval, whose return the
   // moments are taken about. Between events q is p.
-  const auto step = [&]<bool kEvent, bool kOpening = false>(std::size_t u, v4d p, v4d q) {
+  // kAboutZero (one symbol, no curve, between events): every lane's shift is +0; r's sign of zero
+  // then changes no sum (they are never -0), so the + 0.0 that makes it +0 is left out too.
+  const auto step = [&]<bool kEvent, bool kOpening = false, bool kAboutZero = false>(std::size_t u, v4d p, v4d q) {
     const v4d earned = p * splat(in.h[u]);
     v4d r = earned;
     const v4d factor = one + earned;  // a trade's factor after any change; a flat lane's is exactly 1
@@ -560,7 +564,7 @@ void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup
     value *= factor;
     if constexpr (kEvent) r = r - costs * abs(p - q);
     if constexpr (kFirst) {
-      r = v4d{} + r;
+      if constexpr (!kAboutZero) r = v4d{} + r;
     } else {
       r = load(in.port + 4 * u) + r;
     }
@@ -568,7 +572,7 @@ void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup
       store(in.port + 4 * u, r);
     } else {
       if constexpr (kFirst && !kEvent && !kGap) {
-        portfolio(u, r, factor);  // one symbol, no cost: 1 + r is the trade's factor
+        portfolio.template operator()<kAboutZero>(u, r, factor);  // one symbol, no cost: 1 + r is the trade's factor
       } else {
         if (in.members != nullptr) {
           r = r / splat(in.members[u]);
@@ -618,6 +622,12 @@ void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup
           }
         }
         u = stop;
+        continue;
+      }
+    }
+    if constexpr (kFirst && kLast && !kCurve && !kGap) {
+      if (bits(shift != v4d{}) == 0 && bits(std::bit_cast<v4di>(shift)) == 0) {  // +0 in every lane
+        for (; u < stop; ++u) step.template operator()<false, false, true>(u, held, held);
         continue;
       }
     }
@@ -681,6 +691,25 @@ void scan_decisions(const std::int8_t* pos, std::size_t count, std::size_t inter
   std::int64_t in_position = 0;
   std::int64_t changed = 0;
   std::size_t u = 0;
+#if defined(__AVX2__)
+  // Thirty-two decisions at a time, as the sixteen below (then sixteen and one at a time for the rest).
+  {
+    const __m256i ones = _mm256_set1_epi8(1);
+    const __m256i zero = _mm256_setzero_si256();
+    __m256i sums = _mm256_setzero_si256();
+    for (; u + 32 <= intervals; u += 32) {
+      const __m256i now = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(pos + u));
+      const __m256i before = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(pos + u - 1));
+      sums = _mm256_add_epi64(sums, _mm256_sad_epu8(_mm256_add_epi8(now, ones), _mm256_add_epi8(before, ones)));
+      in_position += 32 - std::popcount(static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(now, zero))));
+      const auto differ = static_cast<std::uint32_t>(~_mm256_movemask_epi8(_mm256_cmpeq_epi8(now, before)));
+      events[u / 64] |= std::uint64_t{differ} << (u % 64);
+    }
+    alignas(32) std::int64_t lanes[4];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), sums);
+    changed += lanes[0] + lanes[1] + lanes[2] + lanes[3];
+  }
+#endif
 #if defined(__SSE2__)
   // Sixteen decisions at a time: the changes are sums of |(now + 1) - (before + 1)| over bytes
   // (psadbw), the positions held the bytes that are not 0, the events the bytes that differ.

@@ -17,7 +17,6 @@ namespace genepool::vector4 {
 
 using v4d = double __attribute__((vector_size(32)));
 using v4di = std::int64_t __attribute__((vector_size(32)));
-using v4si = std::int32_t __attribute__((vector_size(16)));
 
 inline v4d load(const double* p) {
   v4d v;
@@ -108,14 +107,6 @@ inline v4d min(v4d a, v4d b) {
   return on_halves<v4d>(a, b, [](__m128d x, __m128d y) { return _mm_min_pd(y, x); });
 #else
   return b < a ? b : a;
-#endif
-}
-
-inline v4d to_doubles(v4si x) {
-#if defined(__AVX__)
-  return std::bit_cast<v4d>(_mm256_cvtepi32_pd(std::bit_cast<__m128i>(x)));
-#else
-  return __builtin_convertvector(x, v4d);
 #endif
 }
 
