@@ -19,7 +19,7 @@ constexpr std::uint32_t kSpread[16] = {
     0x01000000, 0x01000001, 0x01000100, 0x01000101, 0x01010000, 0x01010001, 0x01010100, 0x01010101};
 
 // Positions for bars [begin, end) into out[t - origin], from the prefix sums, four bars at a time:
-// no loop-carried state. Returns true when some decision lies within the recheck band.
+// no loop-carried state. Returns true when some decision may lie within the recheck band.
 // NOTE: with F and S the window sums (a = F / fast, b = S / slow, both positive), margin(a, b) =
 // a - b (1 + tie) = (F - c0 S) / fast with c0 = fast (1 + tie) / slow, and the band kMeanRecheckBand * b
 // is (c1 S) / fast with c1 = fast * kMeanRecheckBand / slow: one fused multiply-subtract and one
@@ -43,6 +43,13 @@ bool sma_block(const double* hi, const double* lo, std::size_t fast, std::size_t
   const double unit = kLow ? 0.0 : 2 * std::ldexp(largest, -52);  // twice the bound on each window sum's error
   const v4d slack_up = splat(unit * (1.0 + c0));
   const v4d slack_down = splat(unit * (1.0 + c2));
+  // The vector loop's band is at least every decision's: each window sum of the block (of closes > 0)
+  // is at most the sum over the union of its windows, `widest` (1e-9 above, for its own rounding).
+  // A wider band only sends more blocks to the exact recomputation.
+  const double widest =
+      ((hi[end] - hi[begin + 1 - slow]) + (lo[end] - lo[begin + 1 - slow])) * (1.0 + 1e-9);
+  const v4d band_up = splat(c1 * widest) + slack_up;
+  const v4d band_down = splat(c3 * widest) + slack_down;
   v4di unsure_lanes{};  // the lanes' unsure flags, ORed over the block
   unsigned unsure = 0;
   std::size_t t = begin;
@@ -56,12 +63,12 @@ bool sma_block(const double* hi, const double* lo, std::size_t fast, std::size_t
       sum_slow += lo_now - load(lo + t + 1 - slow);
     }
     const v4d up = sum_fast - splat(c0) * sum_slow;
-    unsure_lanes |= less_equal(abs(up), splat(c1) * sum_slow + slack_up);
+    unsure_lanes |= less_equal(abs(up), band_up);
     // up > 0 is its sign bit clear: a sure decision has up != 0 (an unsure block is recomputed).
     std::uint32_t bytes = kSpread[~bits(std::bit_cast<v4di>(up)) & 0xFU];
     if constexpr (kShort) {
       const v4d down = sum_slow - splat(c2) * sum_fast;
-      unsure_lanes |= less_equal(abs(down), splat(c3) * sum_fast + slack_down);
+      unsure_lanes |= less_equal(abs(down), band_down);
       bytes |= kSpread[~bits(std::bit_cast<v4di>(down)) & 0xFU] * 0xFFU;  // -1; never where up > 0
     }
     std::memcpy(out + (t - origin), &bytes, sizeof bytes);
