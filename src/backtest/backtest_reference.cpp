@@ -164,6 +164,7 @@ bool may_hold(const MarketView& data, Eigen::Index t, Eigen::Index k) {
 // The positions, flat wherever a symbol cannot hold one.
 PositionMatrix holdable_positions(const MarketView& data, const PositionMatrix& given) {
   PositionMatrix positions = given;
+  if (data.always_live()) return positions;  // every symbol may hold a position at every bar
   for (Eigen::Index k = 0; k < positions.cols() && k < data.symbol_count(); ++k)
     for (Eigen::Index t = 0; t < positions.rows() && t < data.bars(); ++t)
       if (!may_hold(data, t, k)) positions(t, k) = 0;
