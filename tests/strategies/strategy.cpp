@@ -56,6 +56,8 @@ TEST_CASE("every strategy type is complete and its defaults are valid", "[strate
   for (const StrategyType& type : strategy_registry()) {
     INFO(type.name);
     CHECK(names.insert(type.name).second);
+    // File strategies that other tests of this binary register may leave descriptions out.
+    if (!type.built_in()) continue;
     CHECK_FALSE(type.description.empty());
     CHECK(type.chunk_kernel != nullptr);
     CHECK(type.reference_kernel != nullptr);
