@@ -597,6 +597,8 @@ void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup
     held = p;
     u = 1;
   }
+  // Moments about +0 in every lane (the shift is set by the opening interval above, and only there).
+  const bool about_zero = bits(shift != v4d{}) == 0 && bits(std::bit_cast<v4di>(shift)) == 0;
   while (u < in.intervals) {
     if (is_event(u)) {
       const v4d p = decision(static_cast<std::ptrdiff_t>(u));
@@ -610,7 +612,7 @@ void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup
       // +0 to the sums and multiplies the equity (and any trade's value) by exactly 1, so after the
       // first interval (its drawdown test) only the run below the peak moves, by 1 a bar (exact in
       // doubles), and a curve's returns are +0 and its equity stays: the same bits at once.
-      if (stop - u > 1 && bits(held != v4d{}) == 0 && bits(shift != v4d{}) == 0) {
+      if (stop - u > 1 && about_zero && bits(held != v4d{}) == 0) {
         step.template operator()<false>(u, held, held);
         ++u;
         run = keep(run + splat(static_cast<double>(stop - u)), less(equity, peak));
@@ -626,7 +628,7 @@ void walk(const WalkInput& in, backtest_detail::SymbolState* const symbol[kGroup
       }
     }
     if constexpr (kFirst && kLast && !kCurve && !kGap) {
-      if (bits(shift != v4d{}) == 0 && bits(std::bit_cast<v4di>(shift)) == 0) {  // +0 in every lane
+      if (about_zero) {
         for (; u < stop; ++u) step.template operator()<false, false, true>(u, held, held);
         continue;
       }

@@ -16,9 +16,10 @@ struct MpiStartPlace {
 
 // "ob1", Open MPI's shared-memory and TCP layer, when the user chose no point-to-point layer (no
 // OMPI_MCA_pml or OMPI_MCA_mtl, no parameter files named, no pml or mtl line in Open MPI's parameter
-// files other than an exclusion that leaves ob1 allowed) and the machine has no RDMA or HPC fabric (no device in /sys/class/infiniband or
-// /sys/class/cxi): ob1 is then what Open MPI picks, after about 0.2 s of probing its fabric layers
-// (cm's PSM, PSM2 and OFI). Empty otherwise: Open MPI chooses as it always does.
+// files other than an exclusion that leaves ob1 allowed) and the machine has no RDMA or HPC fabric
+// (no device in /sys/class/infiniband or /sys/class/cxi): ob1 is then what Open MPI picks, after
+// about 0.2 s of probing its fabric layers (cm's PSM, PSM2 and OFI). Empty otherwise: Open MPI
+// chooses as it always does.
 std::string quick_pml(const MpiStartPlace& place);
 
 // Sets OMPI_MCA_pml to quick_pml() of this process where it is not empty; Session calls it before
