@@ -168,6 +168,9 @@ run_case() {
   local id=$1 ranks=$2 variant=$3 case_file=$4 status=$5 pattern=$6 command=$7
   local dir=$SCRATCH/runs/$id out before="" got=0
   mkdir -p "$dir/out" && chmod 755 "$dir" "$dir/out"
+  # Runs at the same time share no Open MPI session directory (common.bash); nobody writes there too.
+  local session=$TMPDIR/$id
+  mkdir -m 1777 "$session"
   out=$dir/out/$(basename "${case_file%.*}").out
   local force=""
   if [[ $variant == existing ]]; then
@@ -186,9 +189,9 @@ run_case() {
   read -r -a args <<<"$command"
   [[ $command == *"$SCRATCH/rodir"* ]] && prefix=("${UNPRIVILEGED[@]}")
   if [[ $ranks -eq 1 ]]; then
-    (cd "$dir" && "${prefix[@]}" timeout 120 "$GENEPOOL" "${args[@]}") >"$dir/stdout" 2>"$dir/stderr" || got=$?
+    (cd "$dir" && TMPDIR=$session "${prefix[@]}" timeout 120 "$GENEPOOL" "${args[@]}") >"$dir/stdout" 2>"$dir/stderr" || got=$?
   else
-    (cd "$dir" && "${prefix[@]}" timeout 120 mpirun --allow-run-as-root --oversubscribe -n "$ranks" "$GENEPOOL" "${args[@]}") \
+    (cd "$dir" && TMPDIR=$session "${prefix[@]}" timeout 120 mpirun --allow-run-as-root --oversubscribe -n "$ranks" "$GENEPOOL" "${args[@]}") \
       >"$dir/stdout" 2>"$dir/stderr" || got=$?
   fi
   # mpirun's own banners sit between lines of dashes; everything else is genepool's.

@@ -7,9 +7,18 @@ SCRATCH=$3
 SHARED_DATA="$SOURCE_DIR/../shared/data"
 PYTHON=/usr/bin/python3
 rm -rf "$SCRATCH" && mkdir -p "$SCRATCH" && cd "$SCRATCH"
+# Open MPI's session directories (under $TMPDIR) are the test's own: Open MPI 4.1 removes the
+# shared /tmp/ompi.HOST.UID when its last run ends, and a run of the same user starting at that
+# moment fails ("A call to mkdir was unable to create the desired directory ... File exists").
+# A short path: Open MPI's sockets live there (at most 107 bytes).
+TMPDIR=$(mktemp -d /tmp/genepool-e2e.XXXXXX) && chmod 755 "$TMPDIR" && export TMPDIR
 # The scratch directory goes when the test ends, passed or failed (GENEPOOL_KEEP_SCRATCH=1 keeps it
-# for a look). A test with its own EXIT trap calls remove_scratch from it.
-remove_scratch() { [[ -n ${GENEPOOL_KEEP_SCRATCH:-} ]] || { cd / && rm -rf "$SCRATCH"; }; }
+# for a look); the session directories go in any case. A test with its own EXIT trap calls
+# remove_scratch from it.
+remove_scratch() {
+  cd / && rm -rf "$TMPDIR"
+  [[ -n ${GENEPOOL_KEEP_SCRATCH:-} ]] || rm -rf "$SCRATCH"
+}
 trap remove_scratch EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
