@@ -111,7 +111,7 @@ EvolutionSettings resolve_evolution(const EvolveOptions& options) {
 Prepared prepare_on_root(const EvolveOptions& options, const parallel::Session& session,
                          const EvolutionSettings& evolution,
                          const std::vector<language::FileStrategy>& file_strategies,
-                         std::optional<RunClaim>& claim, PhaseClock& clock) {
+                         std::optional<RunClaim>& claim, PhaseClock& clock, CsvRangeReaders& readers) {
   std::vector<std::filesystem::path> inputs = options.data.paths();
   inputs.insert(inputs.end(), options.strategy_files.begin(), options.strategy_files.end());
   if (!options.resume.empty()) inputs.emplace_back(options.resume);
@@ -129,7 +129,7 @@ Prepared prepare_on_root(const EvolveOptions& options, const parallel::Session& 
   Checkpoint checkpoint;
   if (!options.resume.empty()) checkpoint = read_checkpoint(options.resume);
   LoadReport report;
-  Prepared prepared{options.data.load(&report), 0, {}, {}, {}, {}};
+  Prepared prepared{options.data.load(&report, &readers), 0, {}, {}, {}, {}};
   clock.lap("load");
   if (!options.quiet) std::cout << "genepool: " << report.summary() << '\n';
   ExecutionSettings windowed = options.execution;
@@ -290,10 +290,10 @@ int run_evolve(const EvolveOptions& options) {
   EvolutionSettings evolution;
   MpiJob job;
   job.stops_on_signal = true;
-  job.set_up = [&](const parallel::Session& session, PhaseClock& clock) {
+  job.set_up = [&](const parallel::Session& session, PhaseClock& clock, CsvRangeReaders& readers) {
     const std::vector<language::FileStrategy> file_strategies = load_strategy_files(options.strategy_files);
     evolution = resolve_evolution(options);
-    prepared = prepare_on_root(options, session, evolution, file_strategies, claim, clock);
+    prepared = prepare_on_root(options, session, evolution, file_strategies, claim, clock, readers);
     return std::move(prepared.data);
   };
   job.release = [&] { claim.reset(); };

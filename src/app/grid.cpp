@@ -86,7 +86,7 @@ struct Prepared {
 };
 
 Prepared prepare_on_root(const GridOptions& options, const parallel::Session& session, std::optional<RunClaim>& claim,
-                         PhaseClock& clock) {
+                         PhaseClock& clock, CsvRangeReaders& readers) {
   std::vector<std::filesystem::path> inputs = options.data.paths();
   inputs.insert(inputs.end(), options.strategy_files.begin(), options.strategy_files.end());
   if (const ConfigFile* file = config_file_of(*options.command)) inputs.emplace_back(file->path());
@@ -118,7 +118,7 @@ Prepared prepare_on_root(const GridOptions& options, const parallel::Session& se
   settings.ga.generations = 0;
   if (options.data.data.empty()) throw ConfigError("no market data: give --data FILE");
   LoadReport report;
-  prepared.data = options.data.load(&report);
+  prepared.data = options.data.load(&report, &readers);
   clock.lap("load");
   if (!options.quiet) std::cout << "genepool: " << report.summary() << '\n';
   ExecutionSettings windowed = options.execution;
@@ -215,8 +215,8 @@ int run_grid(const GridOptions& options) {
   Prepared prepared;
   std::optional<RunClaim> claim;  // rank 0's, held until the run has ended
   MpiJob job;
-  job.set_up = [&](const parallel::Session& session, PhaseClock& clock) {
-    prepared = prepare_on_root(options, session, claim, clock);
+  job.set_up = [&](const parallel::Session& session, PhaseClock& clock, CsvRangeReaders& readers) {
+    prepared = prepare_on_root(options, session, claim, clock, readers);
     return std::move(prepared.data);
   };
   job.release = [&] { claim.reset(); };

@@ -48,8 +48,8 @@ CsvDialect DataOptions::dialect() const {
 
 LoadOptions DataOptions::load_options() const { return {parse_alignment(align, "align"), max_gap}; }
 
-MarketData DataOptions::load(LoadReport* report) const {
-  return load_market_data(sources(), dialect(), report, load_options());
+MarketData DataOptions::load(LoadReport* report, CsvRangeReaders* readers) const {
+  return load_market_data(sources(), dialect(), report, load_options(), readers);
 }
 
 CLI::Option* add_data_options(CLI::App& command, DataOptions& options, const std::string& data_help) {

@@ -52,9 +52,11 @@ int run_mpi_job(int& argc, char**& argv, const ExecutionSettings& given, const M
     MarketData data;
     ExecutionSettings execution = given;
     int status = 0;
+    parallel::NodeCsvReaders readers(session);
+    readers.serve();  // the other ranks of rank 0's node, until rank 0 has loaded the data
     if (root) {
       try {
-        data = job.set_up(session, clock);
+        data = job.set_up(session, clock, readers);
         if (job.account_start != nullptr) execution.account_start = *job.account_start;
         execution = Backtester::resolved(data, execution);  // resolves bars_per_year, checks the data
         if (const std::optional<BarWindow> window = job.inferred_over ? job.inferred_over() : std::nullopt;
@@ -69,6 +71,7 @@ int run_mpi_job(int& argc, char**& argv, const ExecutionSettings& given, const M
         status = static_cast<int>(error.code());
       }
     }
+    readers.release();
     if (status != 0) held.release();  // before the other ranks are released
     if (const int shared = parallel::broadcast_status(session, status); shared != 0) return shared;
 

@@ -45,6 +45,14 @@ std::size_t HashedInput::read_raw(char* into, std::size_t size) {
   return got;
 }
 
+void HashedInput::seek(std::uint64_t offset) {
+  if (inflater_ || hashing_) throw Error(name_ + ": only a plain file read without hashing can be read from anywhere");
+  if (std::fseek(handle_, static_cast<long>(offset), SEEK_SET) != 0)
+    throw IoError(name_ + ": cannot seek to byte " + std::to_string(offset) + ": " + std::strerror(errno));
+  first_size_ = 0;
+  bytes_ = offset;
+}
+
 std::size_t HashedInput::read(char* into, std::size_t size) {
   if (!inflater_) {
     std::size_t given = 0;

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -19,6 +20,7 @@
 #include "genepool/number_text.hpp"
 #include "genepool/data/timestamp.hpp"
 #include "genepool/data/timestamp_pattern.hpp"
+#include "genepool/io/csv_ranges.hpp"
 #include "genepool/io/hashed_input.hpp"
 #include "genepool/io/output_file.hpp"
 
@@ -92,7 +94,9 @@ struct Header {
 // view is valid until the next call. Line numbers count from 1.
 class LineCursor {
  public:
-  explicit LineCursor(const fs::path& file) : in_(file, kExpected), buffer_(kBlockBytes) {}
+  // Without `hashing` (a reader of a range), digest() is of no bytes and seek() may be used.
+  explicit LineCursor(const fs::path& file, bool hashing = true)
+      : name_(file.string()), in_(file, kExpected, hashing), buffer_(kBlockBytes) {}
 
   FileDigest digest() { return in_.digest(); }
   bool gzip() const { return in_.gzip(); }
@@ -110,6 +114,37 @@ class LineCursor {
     return true;
   }
   long number() const { return number_; }
+  // The file offset of the next line (of a plain file).
+  std::uint64_t offset() const { return delivered_ - (end_ - begin_); }
+
+  // The next line is the first to start at or after byte `offset` (a cursor without hashing).
+  void seek_line_at(std::uint64_t offset) {
+    begin_ = end_ = 0;
+    at_end_ = false;
+    if (offset == 0) {
+      in_.seek(0);
+      delivered_ = 0;
+      return;
+    }
+    in_.seek(offset - 1);  // the rest of the line holding byte offset - 1 is skipped
+    delivered_ = offset - 1;
+    std::string_view rest;
+    next(rest);
+  }
+
+  // Passes over the bytes up to `offset` (hashed as read, not split into lines), which hold `lines`
+  // lines (counted by another reader). IoError when the file ends before it: it changed while read.
+  void skip_to(std::uint64_t target, long lines) {
+    while (offset() < target) {
+      if (begin_ == end_) {
+        refill();
+        if (at_end_) throw IoError(name_ + ": ends before byte " + std::to_string(target) +
+                                   ", where another reader of it had read to: the file changed while it was read");
+      }
+      begin_ += static_cast<std::size_t>(std::min<std::uint64_t>(end_ - begin_, target - offset()));
+    }
+    number_ += lines;
+  }
 
  private:
   // Moves the unread part to the front and reads more after it (growing the buffer for a long line).
@@ -120,14 +155,17 @@ class LineCursor {
     if (end_ == buffer_.size()) buffer_.resize(2 * buffer_.size());
     const std::size_t got = in_.read(buffer_.data() + end_, buffer_.size() - end_);
     end_ += got;
+    delivered_ += got;
     at_end_ = got == 0;
   }
 
+  std::string name_;
   HashedInput in_;
   std::vector<char> buffer_;
   std::size_t begin_ = 0, end_ = 0;  // the unread bytes
   bool at_end_ = false;
   long number_ = 0;
+  std::uint64_t delivered_ = 0;  // bytes read from the file into the buffer, in all
 };
 
 // The first `delimiter` in [p, end), or end. Eight bytes at a time on little-endian machines (a
@@ -283,6 +321,33 @@ struct SeriesBuilder {
     timestamps.reserve(capacity);
     for (auto& f : fields) f.resize(static_cast<Eigen::Index>(capacity), 1);
   }
+  // Room for `capacity` bars in all (never less than those held).
+  void reserve(std::size_t capacity) {
+    const auto n = std::max(static_cast<Eigen::Index>(capacity), rows);
+    if (n > fields[0].rows())
+      for (auto& f : fields) f.conservativeResize(n, 1);
+    timestamps.reserve(static_cast<std::size_t>(n));
+  }
+  // A reader's clean block after the bars held, its last line `last_line`.
+  void append(const CsvBlock& block, long last_line) {
+    const auto n = static_cast<Eigen::Index>(block.timestamps.size());
+    if (n == 0) return;
+    if (rows + n > fields[0].rows()) reserve(static_cast<std::size_t>(std::max(2 * rows, rows + n)));
+    for (std::size_t r = 0; r < 5; ++r)
+      std::memcpy(fields[r].data() + rows, block.values.data() + r * static_cast<std::size_t>(n),
+                  static_cast<std::size_t>(n) * sizeof(double));
+    timestamps.insert(timestamps.end(), block.timestamps.begin(), block.timestamps.end());
+    rows += n;
+    previous_line = last_line;
+  }
+  // The bars held, as a reader's block sends them.
+  void to_block(CsvBlock& block) const {
+    block.timestamps = timestamps;
+    block.values.resize(5 * static_cast<std::size_t>(rows));
+    for (std::size_t r = 0; r < 5; ++r)
+      std::memcpy(block.values.data() + r * static_cast<std::size_t>(rows), fields[r].data(),
+                  static_cast<std::size_t>(rows) * sizeof(double));
+  }
   void add(std::int64_t t, const std::array<double, 5>& values, long line) {
     if (rows == fields[0].rows())  // NOTE: a counted estimate is an upper bound; this only guards the buffers
       for (auto& f : fields) f.conservativeResize(2 * rows + 16, 1);
@@ -313,14 +378,37 @@ enum class Order { unknown, oldest_first, newest_first };
 
 class CsvParser {
  public:
-  CsvParser(const fs::path& file, const CsvDialect& dialect)
-      : file_(file.string()), stem_symbol_(symbol_of(file)), dialect_(dialect), cursor_(file) {
+  // Without `hashing`: a reader of a range (read_range), whose digest is of no bytes.
+  CsvParser(const fs::path& file, const CsvDialect& dialect, bool hashing = true)
+      : file_(file.string()), stem_symbol_(symbol_of(file)), dialect_(dialect), cursor_(file, hashing) {
     if (!dialect.date_format.empty()) pattern_.emplace(dialect.date_format, "--date-format");
   }
 
-  CsvFile parse(std::string symbol, std::optional<std::size_t> row_estimate);
+  // The whole file; `readers` (when given, and the file is a large plain one of one series) read
+  // parts of it meanwhile.
+  CsvFile parse(std::string symbol, std::optional<std::size_t> row_estimate, CsvRangeReaders* readers);
+  // The lines starting in [begin, end), after the header and the first two rows have fixed how the
+  // file is read (read_csv_range).
+  CsvBlock read_range(std::uint64_t begin, std::uint64_t end);
 
  private:
+  // The parts of the file given to readers: part j (from 1) starts at starts[j - 1].
+  struct Parts {
+    CsvRangeReaders* readers = nullptr;
+    std::vector<std::uint64_t> starts;
+    std::size_t next = 0;  // the next part to take or read here
+  };
+
+  // After the header: the columns' roles, the series of a file without a symbol column.
+  void start_rows(std::string symbol, std::size_t capacity);
+  // One data row into its series; a blank line only remembered (blank_line_).
+  void read_row(std::string_view line);
+  // Hands the parts after the first to the readers: a large plain file of one series, once its first
+  // two rows are read. Empty when there are no readers or the file is too small for parts.
+  Parts give_parts(CsvRangeReaders& readers);
+  // At the start of the next part: its reader's block taken when it joins cleanly, else read here.
+  void take_part(Parts& parts);
+
   [[noreturn]] void fail(const std::string& what) const {
     throw DataError(file_ + ":" + std::to_string(cursor_.number()) + ": " + what);
   }
@@ -389,6 +477,12 @@ class CsvParser {
   std::vector<SeriesBuilder> series_;
   std::unordered_map<std::string, std::size_t> series_index_;  // long format: symbol -> series_
   std::size_t last_series_ = 0;
+  // Set by start_rows.
+  std::size_t columns_ = 0;
+  bool has_volume_ = false, long_format_ = false, joined_time_ = false, adjusted_ = false;
+  std::vector<std::string_view> fields_;
+  std::vector<char> quoted_fields_;
+  long blank_line_ = 0;  // the first blank line seen; only blank lines may follow it
 };
 
 // The delimiter that splits the header into the most fields (',' on a tie); a header that none
@@ -714,78 +808,161 @@ std::vector<std::string> CsvParser::notes() const {
 
 namespace {
 
-CsvFile CsvParser::parse(std::string symbol, std::optional<std::size_t> row_estimate) {
+void CsvParser::start_rows(std::string symbol, std::size_t capacity) {
+  columns_ = header_.names.size();
+  has_volume_ = header_.index[volume_col] != absent;
+  long_format_ = header_.index[symbol_col] != absent;
+  joined_time_ = header_.index[clock_col] != absent;
+  adjusted_ = header_.index[price_col] != absent;
+  if (long_format_ && !symbol.empty())
+    throw ConfigError(file_ + ": has a symbol column ('" + header_.names[header_.index[symbol_col]] +
+                      "'), which names its symbols; expected no NAME= for it (--data " + symbol + "=" + file_ + ")");
+  if (!long_format_) series_.emplace_back(symbol.empty() ? stem_symbol_ : std::move(symbol), capacity);
+  fields_.resize(columns_);
+  quoted_fields_.resize(columns_);
+}
+
+void CsvParser::read_row(std::string_view line) {
+  if (trim(line).empty()) {
+    if (blank_line_ == 0) blank_line_ = cursor_.number();
+    return;
+  }
+  if (blank_line_ != 0)
+    throw DataError(file_ + ":" + std::to_string(blank_line_) + ": blank line inside the data; expected a row with " +
+                    std::to_string(columns_) + " fields");
+  check_line_ends(line);
+  const SplitLine split_line = split(line, delimiter_, fields_, quoted_fields_);
+  if (split_line.error != nullptr) fail(split_line.error);
+  if (split_line.count != columns_)
+    fail(std::to_string(split_line.count) + " field(s), the header has " + std::to_string(columns_) +
+         "; expected one field per header column" +
+         (detected_delimiter_ ? " (split by " + delimiter_name(delimiter_) + ", detected from the header)" : ""));
+  SeriesBuilder* series = long_format_ ? nullptr : &series_.front();
+  if (long_format_) {
+    const std::string_view name = trim(fields_[header_.index[symbol_col]]);
+    if (name.empty()) fail_column(symbol_col, "expected a symbol name, got ''");
+    series = &series_of(name);
+  }
+  std::int64_t t = 0;
+  if (joined_time_) {
+    joined_.assign(trim(fields_[header_.index[time_col]]));
+    joined_ += ' ';
+    joined_ += trim(fields_[header_.index[clock_col]]);
+    t = parse_time(joined_);
+  } else {
+    t = parse_time(fields_[header_.index[time_col]]);
+  }
+  if (series->rows == 0 || t <= series->timestamps.back() || order_ != Order::oldest_first) check_order(*series, t);
+  std::array<double, 5> values{};  // volume stays 0 when the file has none
+  for (std::size_t r = 0; r < 5; ++r)
+    if (r != volume_col || has_volume_)
+      values[r] = parse_number(static_cast<Role>(r), fields_[header_.index[r]], quoted_fields_[header_.index[r]]);
+  check_row(values);
+  if (adjusted_) {  // the adjusted close, and open, high and low scaled by the same factor
+    const double price =
+        parse_number(price_col, fields_[header_.index[price_col]], quoted_fields_[header_.index[price_col]]);
+    const double factor = price / values[close_col];
+    for (const std::size_t r : {open_col, high_col, low_col}) values[r] *= factor;
+    values[close_col] = price;
+    // A rounding of the products must not put high below (or low above) open or close.
+    values[high_col] = std::max({values[high_col], values[open_col], price});
+    values[low_col] = std::min({values[low_col], values[open_col], price});
+  }
+  series->add(t, values, cursor_.number());
+}
+
+CsvParser::Parts CsvParser::give_parts(CsvRangeReaders& readers) {
+  Parts parts;
+  std::error_code error;
+  const std::uint64_t size = fs::file_size(file_, error);
+  const std::uint64_t from = cursor_.offset();
+  if (error || cursor_.gzip() || size <= from) return parts;
+  const std::uint64_t rest = size - from;
+  const std::size_t count = static_cast<std::size_t>(
+      std::min<std::uint64_t>(readers.count() + 1, rest / std::max<std::uint64_t>(csv_part_bytes(), 1)));
+  if (count < 2) return parts;
+  // Room for every bar at the first rows' bytes per line.
+  SeriesBuilder& series = series_.front();
+  const double line_bytes = static_cast<double>(from) / static_cast<double>(cursor_.number());
+  series.reserve(static_cast<std::size_t>(static_cast<double>(size) / line_bytes * 1.05) + 16);
+  // NOTE: this process's own part is the first and a little shorter: it also hashes the others'.
+  const double own = 0.85;
+  for (std::size_t j = 1; j < count; ++j)
+    parts.starts.push_back(from + static_cast<std::uint64_t>(static_cast<double>(rest) * (own + static_cast<double>(j - 1)) /
+                                                             (own + static_cast<double>(count - 1))));
+  parts.readers = &readers;
+  for (std::size_t j = 0; j < parts.starts.size(); ++j)
+    readers.start(j, {file_, dialect_, parts.starts[j], j + 1 < parts.starts.size() ? parts.starts[j + 1] : size});
+  return parts;
+}
+
+void CsvParser::take_part(Parts& parts) {
+  const CsvBlock block = parts.readers->finish(parts.next++);
+  SeriesBuilder& series = series_.front();
+  const bool joins =
+      block.clean && blank_line_ == 0 &&
+      (block.timestamps.empty() || (order_ == Order::oldest_first ? block.timestamps.front() > series.timestamps.back()
+                                                                  : block.timestamps.front() < series.timestamps.back()));
+  if (!joins) return;  // read here, line by line, from where the part starts: the cursor's place
+  series.append(block, cursor_.number() + block.lines);
+  cursor_.skip_to(block.next, block.lines);
+}
+
+CsvBlock CsvParser::read_range(std::uint64_t begin, std::uint64_t end) {
+  CsvBlock block;
+  std::string_view line;
+  if (!cursor_.next(line)) return block;
+  read_header(line);
+  start_rows("", 256);
+  if (long_format_) return block;
+  while (series_.front().rows < 2) {
+    if (!cursor_.next(line)) return block;
+    read_row(line);
+    if (blank_line_ != 0) return block;
+  }
+  if (cursor_.offset() > begin || end < begin) return block;
+  const double line_bytes = static_cast<double>(cursor_.offset()) / static_cast<double>(cursor_.number());
+  cursor_.seek_line_at(begin);
+  const long first = cursor_.number();
+  SeriesBuilder& series = series_.front();
+  series = SeriesBuilder(series.symbol, static_cast<std::size_t>(static_cast<double>(end - begin) / line_bytes * 1.05) + 16);
+  while (cursor_.offset() < end && cursor_.next(line)) {
+    read_row(line);
+    if (blank_line_ != 0) return block;
+  }
+  block.lines = cursor_.number() - first;
+  block.next = cursor_.offset();
+  series.to_block(block);
+  block.clean = true;
+  return block;
+}
+
+CsvFile CsvParser::parse(std::string symbol, std::optional<std::size_t> row_estimate, CsvRangeReaders* readers) {
   std::string_view line;
   if (!cursor_.next(line))
     throw DataError(file_ + ": empty file; expected a header row such as 'Date,Open,High,Low,Close,Volume'");
   read_header(line);
-  const std::size_t columns = header_.names.size();
-  const bool has_volume = header_.index[volume_col] != absent;
-  const bool long_format = header_.index[symbol_col] != absent;
-  const bool joined_time = header_.index[clock_col] != absent;
-  const bool adjusted = header_.index[price_col] != absent;
-  if (long_format && !symbol.empty())
-    throw ConfigError(file_ + ": has a symbol column ('" + header_.names[header_.index[symbol_col]] +
-                      "'), which names its symbols; expected no NAME= for it (--data " + symbol + "=" + file_ + ")");
-  if (!long_format) series_.emplace_back(symbol.empty() ? stem_symbol_ : std::move(symbol), row_estimate.value_or(4096));
-
-  std::vector<std::string_view> fields(columns);
-  std::vector<char> quoted_fields(columns);
-  long blank_line = 0;  // the first blank line seen; only blank lines may follow it
-  while (cursor_.next(line)) {
-    if (trim(line).empty()) {
-      if (blank_line == 0) blank_line = cursor_.number();
+  start_rows(std::move(symbol), row_estimate.value_or(4096));
+  Parts parts;
+  bool to_give = readers != nullptr && readers->count() > 0 && !long_format_;  // once the first two rows are read
+  while (true) {
+    if (parts.next < parts.starts.size() && cursor_.offset() >= parts.starts[parts.next]) {
+      take_part(parts);
       continue;
     }
-    if (blank_line != 0)
-      throw DataError(file_ + ":" + std::to_string(blank_line) + ": blank line inside the data; expected a row with " +
-                      std::to_string(columns) + " fields");
-    check_line_ends(line);
-    const SplitLine split_line = split(line, delimiter_, fields, quoted_fields);
-    if (split_line.error != nullptr) fail(split_line.error);
-    if (split_line.count != columns)
-      fail(std::to_string(split_line.count) + " field(s), the header has " + std::to_string(columns) +
-           "; expected one field per header column" +
-           (detected_delimiter_ ? " (split by " + delimiter_name(delimiter_) + ", detected from the header)" : ""));
-    SeriesBuilder* series = long_format ? nullptr : &series_.front();
-    if (long_format) {
-      const std::string_view name = trim(fields[header_.index[symbol_col]]);
-      if (name.empty()) fail_column(symbol_col, "expected a symbol name, got ''");
-      series = &series_of(name);
+    if (!cursor_.next(line)) break;
+    read_row(line);
+    if (to_give && series_.front().rows == 2 && blank_line_ == 0) {
+      to_give = false;
+      parts = give_parts(*readers);
     }
-    std::int64_t t = 0;
-    if (joined_time) {
-      joined_.assign(trim(fields[header_.index[time_col]]));
-      joined_ += ' ';
-      joined_ += trim(fields[header_.index[clock_col]]);
-      t = parse_time(joined_);
-    } else {
-      t = parse_time(fields[header_.index[time_col]]);
-    }
-    if (series->rows == 0 || t <= series->timestamps.back() || order_ != Order::oldest_first)
-      check_order(*series, t);
-    std::array<double, 5> values{};  // volume stays 0 when the file has none
-    for (std::size_t r = 0; r < 5; ++r)
-      if (r != volume_col || has_volume)
-        values[r] = parse_number(static_cast<Role>(r), fields[header_.index[r]], quoted_fields[header_.index[r]]);
-    check_row(values);
-    if (adjusted) {  // the adjusted close, and open, high and low scaled by the same factor
-      const double price = parse_number(price_col, fields[header_.index[price_col]], quoted_fields[header_.index[price_col]]);
-      const double factor = price / values[close_col];
-      for (const std::size_t r : {open_col, high_col, low_col}) values[r] *= factor;
-      values[close_col] = price;
-      // A rounding of the products must not put high below (or low above) open or close.
-      values[high_col] = std::max({values[high_col], values[open_col], price});
-      values[low_col] = std::min({values[low_col], values[open_col], price});
-    }
-    series->add(t, values, cursor_.number());
   }
-  if (long_format && series_.empty())
+  if (long_format_ && series_.empty())
     throw DataError(file_ + ": 0 data row(s) after the header; expected at least 2 bars");
   for (const SeriesBuilder& s : series_)
     if (s.rows < 2)
       throw DataError(file_ + ": " + std::to_string(s.rows) + " data row(s) after the header" +
-                      (long_format ? " for symbol " + s.symbol + " (line " + std::to_string(s.first_line) + ")" : "") +
+                      (long_format_ ? " for symbol " + s.symbol + " (line " + std::to_string(s.first_line) + ")" : "") +
                       "; expected at least 2 bars");
 
   CsvFile out;
@@ -800,12 +977,33 @@ CsvFile CsvParser::parse(std::string symbol, std::optional<std::size_t> row_esti
 
 }  // namespace
 
-CsvFile read_csv_file(const std::filesystem::path& file, const CsvDialect& dialect, std::string symbol) {
-  // Two passes over a plain file, neither holding it: count the rows, then parse into buffers of
-  // that size; a gzip file is inflated once, into buffers that grow.
-  const std::optional<std::size_t> rows = count_rows(file);
+CsvFile read_csv_file(const std::filesystem::path& file, const CsvDialect& dialect, std::string symbol,
+                      CsvRangeReaders* readers) {
+  // Alone, two passes over a plain file, neither holding it: count the rows, then parse into buffers
+  // of that size; a gzip file is inflated once, into buffers that grow. With readers, one pass: the
+  // buffers are sized by the first rows.
+  const std::optional<std::size_t> rows =
+      readers != nullptr && readers->count() > 0 ? std::nullopt : count_rows(file);
   CsvParser parser(file, dialect);
-  return parser.parse(std::move(symbol), rows);
+  return parser.parse(std::move(symbol), rows, readers);
+}
+
+CsvBlock read_csv_range(const CsvRange& range) noexcept {
+  try {
+    CsvParser parser(range.file, range.dialect, false);
+    return parser.read_range(range.begin, range.end);
+  } catch (...) {
+    return {};  // NOTE: whatever went wrong, the loader reads the range itself and reports it
+  }
+}
+
+std::uint64_t csv_part_bytes() {
+  if (const char* text = std::getenv("GENEPOOL_CSV_PART_BYTES"); text != nullptr && *text != '\0') {
+    std::uint64_t value = 0;
+    const auto [end, ec] = std::from_chars(text, text + std::strlen(text), value);
+    if (ec == std::errc() && *end == '\0' && value > 0) return value;
+  }
+  return std::uint64_t{4} << 20;
 }
 
 MarketData read_csv(const std::filesystem::path& file, std::string symbol, FileDigest* digest,

@@ -185,7 +185,7 @@ MarketData load_market_data(const std::vector<std::filesystem::path>& files, Loa
 }
 
 MarketData load_market_data(const std::vector<DataSource>& sources, const CsvDialect& dialect, LoadReport* report,
-                            const LoadOptions& options) {
+                            const LoadOptions& options, CsvRangeReaders* readers) {
   if (sources.empty()) throw DataError("no market data files given; expected at least one CSV or .h5 file");
   LoadReport local;
   LoadReport& r = report ? *report : local;
@@ -207,7 +207,7 @@ MarketData load_market_data(const std::vector<DataSource>& sources, const CsvDia
       }
       parts.push_back({i, false, std::move(panel)});
     } else {
-      CsvFile csv = read_csv_file(source.path, dialect, source.symbol);
+      CsvFile csv = read_csv_file(source.path, dialect, source.symbol, readers);
       r.files[i].digest = std::move(csv.digest);
       r.files[i].notes = std::move(csv.notes);
       const bool several = csv.series.size() > 1;

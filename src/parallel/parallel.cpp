@@ -1,5 +1,5 @@
-// The only translation unit that includes MPI: broadcast of the data, scatter of genomes,
-// gather of evaluations. Plain structs cross as contiguous bytes (a derived datatype each).
+// The session, broadcast of the data, scatter of genomes, gather of evaluations (with
+// csv_readers.cpp, the only code that includes MPI). Plain structs cross as contiguous bytes (a derived datatype each).
 #include "genepool/parallel/parallel.hpp"
 
 #include <mpi.h>
@@ -22,6 +22,7 @@
 #include "genepool/error.hpp"
 #include "genepool/evolution/deal.hpp"
 #include "genepool/parallel/mpi_start.hpp"
+#include "session_impl.hpp"
 
 namespace genepool::parallel {
 
@@ -65,10 +66,6 @@ void maybe_hang(int rank, std::size_t batch) {
   while (seconds <= 0 || Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(20));
 }
 
-void check_mpi(int code, const char* what) {
-  if (code != MPI_SUCCESS) throw Error(std::string("MPI call failed: ") + what);
-}
-
 // MPI_Bcast in chunks below INT_MAX bytes, so any panel size crosses.
 void broadcast_bytes(MPI_Comm comm, void* data, std::size_t bytes) {
   auto* cursor = static_cast<char*>(data);
@@ -81,59 +78,7 @@ void broadcast_bytes(MPI_Comm comm, void* data, std::size_t bytes) {
   }
 }
 
-// A contiguous datatype of sizeof(T) bytes, freed with the object.
-template <typename T>
-class BytesType {
- public:
-  BytesType() {
-    check_mpi(MPI_Type_contiguous(static_cast<int>(sizeof(T)), MPI_BYTE, &type_), "MPI_Type_contiguous");
-    check_mpi(MPI_Type_commit(&type_), "MPI_Type_commit");
-  }
-  ~BytesType() { MPI_Type_free(&type_); }
-  BytesType(const BytesType&) = delete;
-  BytesType& operator=(const BytesType&) = delete;
-  MPI_Datatype get() const { return type_; }
-
- private:
-  MPI_Datatype type_{};
-};
-
 }  // namespace
-
-// The ranks of this rank's node and their shared-memory segments (docs/architecture.md, "One copy
-// per node"): set up by the first broadcast of the data, ended with the session.
-struct NodeShare {
-  MPI_Comm node = MPI_COMM_NULL;     // the ranks of this node (MPI_COMM_TYPE_SHARED), in world order
-  MPI_Comm leaders = MPI_COMM_NULL;  // the first rank of each node (world rank 0 first); null elsewhere
-  int node_rank = 0;
-  int nodes = 1;
-  std::vector<MPI_Win> windows;  // the segments still mapped
-
-  NodeShare() = default;
-  NodeShare(const NodeShare&) = delete;
-  NodeShare& operator=(const NodeShare&) = delete;
-  // NOTE: MPI_Win_free is a collective of the node: every rank ends its session holding the same
-  // segments, made in the same order, and frees them last first (a rank that fails aborts the whole
-  // job and never gets here). Never in a destructor of a shorter life: on an error path one rank
-  // would wait there for others that never come.
-  ~NodeShare() {
-    for (auto it = windows.rbegin(); it != windows.rend(); ++it) MPI_Win_free(&*it);
-    if (leaders != MPI_COMM_NULL) MPI_Comm_free(&leaders);
-    if (node != MPI_COMM_NULL) MPI_Comm_free(&node);
-  }
-};
-
-// Members are destroyed in reverse order: the segments and datatypes are freed before MPI is finalised.
-struct Session::Impl {
-  boost::mpi::environment environment;
-  boost::mpi::communicator world;
-  BytesType<Genome> genome_type;
-  BytesType<Evaluation> evaluation_type;
-  std::vector<std::string> rank_hosts;        // rank 0 only
-  std::vector<std::string> rank_cpu_targets;  // rank 0 only
-  mutable NodeShare share;
-  MPI_Comm comm() const { return static_cast<MPI_Comm>(world); }
-};
 
 namespace {
 
@@ -315,9 +260,6 @@ bool SharedMarketData::shared() const { return state_->shared; }
 int SharedMarketData::nodes() const { return state_->nodes; }
 std::size_t SharedMarketData::node_bytes() const { return state_->node_bytes; }
 
-namespace {
-
-// The node communicators, made once (a collective of every rank).
 NodeShare& node_share(const Session::Impl& mpi) {
   NodeShare& share = mpi.share;
   if (share.node != MPI_COMM_NULL) return share;
@@ -334,6 +276,8 @@ NodeShare& node_share(const Session::Impl& mpi) {
   check_mpi(MPI_Allreduce(&leader, &share.nodes, 1, MPI_INT, MPI_SUM, world), "MPI_Allreduce(nodes)");
   return share;
 }
+
+namespace {
 
 // True unless the backing directory of shared windows (Open MPI's osc_sm_backing_directory, /dev/shm
 // by default) is known to lack room for `bytes`: a tmpfs too small for a segment is found out only

@@ -191,7 +191,8 @@ run_case() {
   if [[ $ranks -eq 1 ]]; then
     (cd "$dir" && TMPDIR=$session "${prefix[@]}" timeout 120 "$GENEPOOL" "${args[@]}") >"$dir/stdout" 2>"$dir/stderr" || got=$?
   else
-    (cd "$dir" && TMPDIR=$session "${prefix[@]}" timeout 120 mpirun --allow-run-as-root --oversubscribe -n "$ranks" "$GENEPOOL" "${args[@]}") \
+    # Several ranks: every CSV file of the corpus read in parts by the node's ranks (docs/data-format.md).
+    (cd "$dir" && TMPDIR=$session GENEPOOL_CSV_PART_BYTES=16 "${prefix[@]}" timeout 120 mpirun --allow-run-as-root --oversubscribe -n "$ranks" "$GENEPOOL" "${args[@]}") \
       >"$dir/stdout" 2>"$dir/stderr" || got=$?
   fi
   # mpirun's own banners sit between lines of dashes; everything else is genepool's.

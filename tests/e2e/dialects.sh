@@ -132,6 +132,30 @@ with h5py.File(sys.argv[1]) as f:
     assert symbols == ["AAA", "BBB", "CCC"], symbols
 PY
 
+# Read in parts by 3 ranks (GENEPOOL_CSV_PART_BYTES: parts of 16 bytes and more, so that these small
+# files have several), every form evolves bit for bit as on 1 rank, with the same load line.
+parts_run() {  # parts_run NAME RANKS DATA-ARGS...
+  local name=$1 ranks=$2; shift 2
+  GENEPOOL_CSV_PART_BYTES=16 mpi "$ranks" evolve "$@" --population 8 --generations 1 --seed 9 --test-fraction 0 \
+    --bootstrap-resamples 0 --pbo-partitions 0 --out run.h5 >parts.txt || fail "evolve of $name on $ranks rank(s)"
+  mv run.h5 "parts-$name-n$ranks.h5"
+  grep '^genepool: loaded' parts.txt >"parts-$name-n$ranks.txt"
+}
+parts_case() {  # parts_case NAME DATA-ARGS...
+  local name=$1; shift
+  parts_run "$name" 1 "$@"
+  parts_run "$name" 3 "$@"
+  $PYTHON "$SOURCE_DIR/tests/e2e/same_bits.py" "parts-$name-n1.h5" "parts-$name-n3.h5" ||
+    fail "$name read in parts by 3 ranks differs from 1 rank"
+  cmp -s "parts-$name-n1.txt" "parts-$name-n3.txt" || fail "$name's load line on 3 ranks: $(cat "parts-$name-n3.txt")"
+}
+parts_case aapl --data "AAPL=$D/yfinance-aapl.csv" --price-column adj_close
+parts_case sap --data "SAP=$D/broker-sap.csv" --decimal , --date-format %d.%m.%Y
+parts_case intraday --data "INTRADAY=$D/intraday-date-time.csv"
+parts_case uk --data "UK=$D/uk-ddmmyyyy.csv" --date-format %d/%m/%Y
+parts_case goog --data "$SHARED_DATA/GOOG.csv"
+parts_case eurusd --data "$SHARED_DATA/EURUSD.csv"
+
 # evolve and grid take the options and their config keys; the same run either way, identical on 1,
 # 2 and 3 ranks; its spec replays with them (backtest --spec); check-strategy reads with them too.
 small=(--population 16 --generations 2 --seed 5 --quiet --test-fraction 0 --bootstrap-resamples 0 --pbo-partitions 0)

@@ -43,7 +43,7 @@ Outcome run_job(const std::function<MarketData()>& set_up) {
   Outcome outcome;
   bool returned = false;
   app::MpiJob job;
-  job.set_up = [&](const parallel::Session&, app::PhaseClock&) { return set_up(); };
+  job.set_up = [&](const parallel::Session&, app::PhaseClock&, CsvRangeReaders&) { return set_up(); };
   job.run = [](const parallel::Session& session, const parallel::SharedMarketData& data,
                const ExecutionSettings& execution, const parallel::BroadcastStats&, app::PhaseClock&) {
     parallel::MpiEvaluator evaluator(session, data, execution);

@@ -33,8 +33,8 @@ struct DataOptions {
   CsvDialect dialect() const;
   // The alignment; throws ConfigError naming `align` for another value.
   LoadOptions load_options() const;
-  // load_market_data of the sources with the dialect and the alignment.
-  MarketData load(LoadReport* report = nullptr) const;
+  // load_market_data of the sources with the dialect and the alignment (and `readers`, of large CSV files).
+  MarketData load(LoadReport* report = nullptr, CsvRangeReaders* readers = nullptr) const;
   bool windowed() const { return !start.empty() || !end.empty(); }
 };
 

@@ -16,6 +16,7 @@
 #include "genepool/data/market_data.hpp"
 #include "genepool/error.hpp"
 #include "genepool/io/market_data_io.hpp"
+#include "genepool/parallel/csv_readers.hpp"
 #include "genepool/parallel/parallel.hpp"
 #include "genepool/results/results.hpp"
 
@@ -24,8 +25,9 @@ namespace genepool::app {
 struct MpiJob {
   // Rank 0: checks the settings and loads the data; returns it for every rank. An Error is printed
   // ("genepool: error: ...") and its status ends every rank. `clock` has timed "start" and
-  // "mpi_init"; set_up ends its own phases on it.
-  std::function<MarketData(const parallel::Session&, PhaseClock& clock)> set_up;
+  // "mpi_init"; set_up ends its own phases on it. `readers`, the other ranks of rank 0's node, read
+  // parts of large CSV files meanwhile (load_market_data).
+  std::function<MarketData(const parallel::Session&, PhaseClock& clock, CsvRangeReaders& readers)> set_up;
   // Rank 0 once every rank holds the data: the command's work on `data` (rank 0's own copy is gone:
   // shared, the data is in the node's segment) with the execution settings resolved against it (bars
   // per year); returns the job's status. `clock` has timed set_up's phases, "check" (the settings

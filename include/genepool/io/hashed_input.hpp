@@ -29,6 +29,8 @@ class HashedInput {
   // IoError when the file cannot be read, DataError when a gzip stream is damaged or cut short.
   std::size_t read(char* into, std::size_t size);
   bool gzip() const { return inflater_ != nullptr; }
+  // A plain file read without hashing: the next read() starts at byte `offset` (Error otherwise).
+  void seek(std::uint64_t offset);
   // The SHA-256 and size of the file's bytes; once, after read() returned 0.
   FileDigest digest() { return {hash_.hex_digest(), bytes_}; }
 

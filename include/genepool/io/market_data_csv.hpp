@@ -6,6 +6,7 @@
 
 #include "genepool/data/market_data.hpp"
 #include "genepool/io/csv_dialect.hpp"
+#include "genepool/io/csv_ranges.hpp"
 #include "genepool/io/fingerprint.hpp"
 
 namespace genepool {
@@ -32,7 +33,10 @@ struct CsvFile {
 // or fall strictly throughout (newest first, then reversed). Throws IoError when the file cannot be
 // read, ConfigError for a bad dialect or a `symbol` for a long file, and DataError, one line
 // "FILE:LINE: column 'x': ...", for anything malformed; nothing is skipped or repaired.
-CsvFile read_csv_file(const std::filesystem::path& file, const CsvDialect& dialect = {}, std::string symbol = {});
+// With `readers` (csv_ranges.hpp), other processes read parts of a large plain file of one series
+// meanwhile; the result is the same.
+CsvFile read_csv_file(const std::filesystem::path& file, const CsvDialect& dialect = {}, std::string symbol = {},
+                      CsvRangeReaders* readers = nullptr);
 
 // read_csv_file for a file of one symbol: its series (DataError for a file of several symbols).
 // `digest` (when given) gets the SHA-256 and size of the bytes read.

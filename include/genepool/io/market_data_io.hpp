@@ -9,6 +9,7 @@
 #include "genepool/data/availability.hpp"
 #include "genepool/data/market_data.hpp"
 #include "genepool/io/csv_dialect.hpp"
+#include "genepool/io/csv_ranges.hpp"
 #include "genepool/io/fingerprint.hpp"
 
 namespace genepool {
@@ -87,8 +88,10 @@ bool is_hdf5_path(const std::filesystem::path& file);
 // NaN cell dropped first), and `report` says how many bars each file lost. Throws DataError for no
 // files, a symbol name used twice, or fewer than 2 bars in the panel (naming every series and its
 // range); ConfigError for a NAME= on a file of several symbols.
+// `readers` (when given) read parts of each large CSV file meanwhile (read_csv_file).
 MarketData load_market_data(const std::vector<DataSource>& sources, const CsvDialect& dialect,
-                            LoadReport* report = nullptr, const LoadOptions& options = {});
+                            LoadReport* report = nullptr, const LoadOptions& options = {},
+                            CsvRangeReaders* readers = nullptr);
 // The same for files of their own symbols, read with the detected dialect.
 MarketData load_market_data(const std::vector<std::filesystem::path>& files, LoadReport* report = nullptr,
                             const LoadOptions& options = {});

@@ -1,5 +1,5 @@
 #pragma once
-// The parallel module: the only code that knows MPI (its headers stay inside src/parallel/parallel.cpp).
+// The parallel module: the only code that knows MPI (its headers stay inside src/parallel/).
 // Rank 0 runs the evolution; every rank, rank 0 included, evaluates its share of each generation.
 #include <cstddef>
 #include <cstdint>
