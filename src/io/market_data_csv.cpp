@@ -339,6 +339,7 @@ struct SeriesBuilder {
   void to_block(CsvBlock& block) const {
     block.timestamps = timestamps;
     block.values.resize(5 * static_cast<std::size_t>(rows));
+    if (rows == 0) return;  // NOTE: memcpy must not see the empty buffers' null pointers
     for (std::size_t r = 0; r < 5; ++r)
       std::memcpy(block.values.data() + r * static_cast<std::size_t>(rows), fields[r].data(),
                   static_cast<std::size_t>(rows) * sizeof(double));
