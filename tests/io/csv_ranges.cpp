@@ -153,6 +153,12 @@ TEST_CASE("CSV readers of parts: the same bars, notes and digest as one reader, 
       {"quoted timestamps", text_of(header, quoted), {}},
       {"Date + Time", text_of("date,time,open,high,low,close,volume", joined), {}},
       {"adjusted close", text_of(header + ",adj_close", adjusted), {0, '.', "", "adj_close"}},
+      {"lines longer than a part", text_of(header + ",note", [&] {  // parts without a line of their own
+         std::vector<std::string> v;
+         for (std::size_t i = 0; i < 20; ++i) v.push_back(rows.lines[i] + "," + std::string(300, 'n'));
+         return v;
+       }()),
+       {}},
       {"symbol column", text_of("symbol," + header, [&] {
          std::vector<std::string> v;
          for (std::size_t i = 0; i < rows.lines.size(); ++i) v.push_back((i % 2 ? "AAA," : "BBB,") + rows.lines[i]);
