@@ -95,8 +95,7 @@ struct Header {
 class LineCursor {
  public:
   // Without `hashing` (a reader of a range), digest() is of no bytes and seek() may be used.
-  explicit LineCursor(const fs::path& file, bool hashing = true)
-      : name_(file.string()), in_(file, kExpected, hashing), buffer_(kBlockBytes) {}
+  explicit LineCursor(const fs::path& file, bool hashing = true) : in_(file, kExpected, hashing), buffer_(kBlockBytes) {}
 
   FileDigest digest() { return in_.digest(); }
   bool gzip() const { return in_.gzip(); }
@@ -117,17 +116,10 @@ class LineCursor {
   // The file offset of the next line (of a plain file).
   std::uint64_t offset() const { return delivered_ - (end_ - begin_); }
 
-  // The next line is the first to start at or after byte `offset` (a cursor without hashing).
+  // The next line is the first to start at or after byte `offset` > 0 (a cursor without hashing):
+  // the rest of the line holding byte offset - 1 is skipped.
   void seek_line_at(std::uint64_t offset) {
-    begin_ = end_ = 0;
-    at_end_ = false;
-    if (offset == 0) {
-      in_.seek(0);
-      delivered_ = 0;
-      return;
-    }
-    in_.seek(offset - 1);  // the rest of the line holding byte offset - 1 is skipped
-    delivered_ = offset - 1;
+    seek_line_start(offset - 1, number_);
     std::string_view rest;
     next(rest);
   }
@@ -154,7 +146,6 @@ class LineCursor {
     at_end_ = got == 0;
   }
 
-  std::string name_;
   HashedInput in_;
   std::vector<char> buffer_;
   std::size_t begin_ = 0, end_ = 0;  // the unread bytes
